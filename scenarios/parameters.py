@@ -1,0 +1,156 @@
+"""Behavioural parameters: the quantities no source gives directly.
+
+They set how workers weigh earnings, costs, waiting and risks, how recruiters price, and how
+often events happen abroad. Defaults are assumptions chosen to give plausible orders of
+magnitude; the calibration (``calibration/``) fits them to observed figures. All are global
+(one value for every country).
+"""
+
+from __future__ import annotations
+
+from .declarations import Declaration
+
+__all__ = ["PARAMETERS"]
+
+
+def _p(name, kind, default, lo, hi, unit, description, group="behaviour"):
+    return Declaration(name, kind, "global", default, lo, hi, unit, group, description)
+
+
+PARAMETERS: tuple[Declaration, ...] = (
+    # decision
+    _p("decision_rate_per_month", "float", 0.03, 0.001, 0.5, "share per month",
+       "Share of people at home (aged 18-49) who weigh migrating in a given month."),
+    _p("stay_constant", "float", 3.0, -10.0, 20.0, "utility",
+       "Attachment to home: the utility of staying before any comparison of earnings."),
+    _p("beta_log_earnings_gap", "float", 2.5, 0.0, 10.0, "utility per log point",
+       "Weight of the log ratio of expected earnings abroad (wage x employment chance) to "
+       "income at home."),
+    _p("beta_cost_per_month_of_income", "float", 0.12, 0.0, 2.0,
+       "utility per month of home income",
+       "Weight of the upfront cost of a move, measured in months of home income."),
+    _p("beta_wait_per_month", "float", 0.15, 0.0, 2.0, "utility per month",
+       "Weight of the expected time before departure (processing and queue)."),
+    _p("beta_arrest_risk", "float", 4.0, 0.0, 50.0, "utility per unit annual risk",
+       "Weight of the perceived yearly chance of arrest (irregular channel)."),
+    _p("beta_exploitation_risk", "float", 3.0, 0.0, 50.0, "utility per unit annual risk",
+       "Weight of the perceived yearly chance of exploitation."),
+    _p("beta_network", "float", 1.0, 0.0, 5.0, "utility per log tie",
+       "Pull of the network: weight of log(1 + ties already in the destination)."),
+    _p("irregular_channel_constant", "float", 0.5, -5.0, 5.0, "utility",
+       "Preference for the irregular channel other than cost and risk: no paperwork, "
+       "brokers from the village, the familiar route."),
+    _p("regular_complexity_penalty", "float", 1.5, 0.0, 10.0, "utility",
+       "Disutility of the regular procedure's complexity for a worker not reached by "
+       "information campaigns (halved for skilled workers)."),
+    _p("nest_scale", "float", 0.5, 0.05, 1.0, "dimensionless",
+       "Nested-logit scale of the 'migrate' nest: below 1, the destinations and channels are "
+       "closer substitutes of each other than of staying."),
+    _p("risk_misperception", "float", 0.4, 0.0, 1.0, "share of true risk perceived",
+       "Share of the true arrest and exploitation risk a worker not reached by information "
+       "campaigns perceives."),
+    _p("network_mean_ties", "float", 4.0, 0.0, 30.0, "people (Poisson mean)",
+       "Mean number of relatives and friends who could be abroad and pull a worker."),
+    _p("skilled_home_wage_multiplier", "float", 1.5, 1.0, 5.0, "times",
+       "Home income of skilled workers relative to the low-skill wage."),
+    # money
+    _p("borrowing_limit_months_of_income", "float", 6.0, 0.0, 36.0, "months of home income",
+       "How much a worker can borrow for the move (family, moneylenders)."),
+    _p("monthly_interest_rate_pct", "float", 2.0, 0.0, 10.0, "percent per month",
+       "Interest on migration debt."),
+    _p("initial_savings_months_of_income", "float", 2.0, 0.0, 24.0,
+       "months of home income (mean)",
+       "Mean savings at the start (exponentially distributed across people)."),
+    _p("home_saving_rate", "float", 0.1, 0.0, 0.5, "share of income",
+       "Share of home income saved each month."),
+    _p("living_cost_share_abroad", "float", 0.4, 0.0, 0.9, "share of earnings",
+       "Share of earnings abroad spent on living costs."),
+    _p("debt_repayment_share", "float", 0.5, 0.0, 1.0, "share of net earnings",
+       "Share of earnings after living costs used to repay debt while any is left."),
+    _p("remittance_share", "float", 0.6, 0.0, 1.0, "share of net earnings after repayment",
+       "Share of what is left after living costs and repayments that is sent home."),
+    _p("irregular_wage_discount", "float", 0.8, 0.3, 1.0, "times the regular wage",
+       "Pay of irregular workers relative to regular workers in the same job."),
+    _p("training_wage_premium", "float", 0.1, 0.0, 1.0, "share",
+       "Wage premium of workers who had pre-departure training."),
+    _p("social_security_contribution_share", "float", 0.05, 0.0, 0.3, "share of wage",
+       "Contributions accrued by regular workers, paid out on return in proportion to "
+       "portability."),
+    _p("reintegration_income_boost", "float", 0.3, 0.0, 2.0, "share of home income",
+       "Extra home income of returnees in a reintegration programme, for 24 months."),
+    # abroad
+    _p("contract_months", "int", 24, 6, 60, "months",
+       "Length of a regular contract or registration."),
+    _p("contract_renewal_probability", "float", 0.85, 0.0, 1.0, "probability",
+       "Chance a regular contract is renewed at its end, when the destination has jobs."),
+    _p("overstay_probability", "float", 0.25, 0.0, 1.0, "probability",
+       "Chance a regular worker whose contract ends without renewal stays on irregularly "
+       "(before the pull of portable social security)."),
+    _p("return_hazard_per_month", "float", 0.005, 0.0, 0.2, "probability per month",
+       "Monthly chance that an employed migrant goes home of their own accord."),
+    _p("unemployed_return_hazard_per_month", "float", 0.1, 0.0, 1.0, "probability per month",
+       "Monthly chance that a migrant without a job goes home."),
+    _p("regular_grace_months", "int", 2, 0, 12, "months",
+       "Months a regular worker who lost their job has to find a new employer before their "
+       "permit lapses and they become irregular."),
+    _p("detention_months", "int", 1, 0, 12, "months",
+       "Months between arrest and deportation."),
+    _p("border_interception_max", "float", 0.4, 0.0, 1.0, "share of crossings",
+       "Share of irregular crossings intercepted at border control intensity 1."),
+    _p("amnesty_monthly_takeup", "float", 0.3, 0.0, 1.0, "probability per month",
+       "Monthly chance that an irregular worker who can pay the fee registers while a "
+       "window is open."),
+    _p("employer_irregular_hiring_base", "float", 0.8, 0.0, 1.0, "probability",
+       "Chance that a vacancy is open to an irregular worker when no sanctions apply."),
+    _p("employer_sanction_sensitivity", "float", 0.01, 0.0, 1.0, "per USD of expected fine",
+       "How fast employers shun irregular workers as the expected monthly fine rises."),
+    _p("levy_job_order_elasticity", "float", 0.003, 0.0, 0.1, "per USD per month",
+       "Fall in the share of vacancies posted as regular job orders per USD of monthly "
+       "levy (or of a binding migrant minimum wage above the market wage)."),
+    _p("regular_job_order_share", "float", 0.6, 0.0, 1.0, "share of vacancies",
+       "Share of vacancies employers post as regular job orders with no levy."),
+    # harms
+    _p("exploitation_base_regular", "float", 0.002, 0.0, 0.2, "probability per month",
+       "Monthly chance that a regular worker falls into exploitation (no protection)."),
+    _p("exploitation_base_irregular", "float", 0.012, 0.0, 0.2, "probability per month",
+       "Monthly chance that an irregular worker falls into exploitation (no protection)."),
+    _p("female_vulnerability", "float", 1.5, 1.0, 5.0, "times",
+       "Relative risk of exploitation and trafficking for women."),
+    _p("exploitation_exit_per_month", "float", 0.1, 0.0, 1.0, "probability per month",
+       "Monthly chance an exploitation case ends without protection (raised by protection)."),
+    _p("exploitation_wage_loss", "float", 0.5, 0.0, 1.0, "share of wage",
+       "Share of pay withheld while a worker is exploited."),
+    _p("trafficking_probability_per_crossing", "float", 0.01, 0.0, 0.5, "probability",
+       "Chance that an irregular move with a broker of full malpractice ends in "
+       "trafficking, before anti-trafficking enforcement."),
+    # recruiters
+    _p("agencies_per_corridor", "int", 5, 1, 50, "agencies", "Licensed agencies per corridor.",
+       "recruiters"),
+    _p("brokers_per_corridor", "int", 5, 1, 50, "brokers", "Brokers per corridor.",
+       "recruiters"),
+    _p("regular_capacity_share_per_month", "float", 0.02, 0.0, 0.2,
+       "share of the corridor's 2010 stock",
+       "Monthly placements all licensed agencies of a corridor can process together.",
+       "recruiters"),
+    _p("irregular_capacity_share_per_month", "float", 0.03, 0.0, 0.2,
+       "share of the corridor's 2010 stock",
+       "Monthly moves all brokers of a corridor can arrange together.", "recruiters"),
+    _p("agency_service_fee_share", "float", 0.5, 0.0, 1.0, "share of regular cost",
+       "Share of the world-data regular cost that is the agency's fee (the rest being "
+       "official fees).", "recruiters"),
+    _p("fee_adjustment_rate", "float", 0.05, 0.0, 0.5, "share per month",
+       "How fast recruiters move fees toward what demand for their places allows.",
+       "recruiters"),
+    _p("agency_malpractice_mean", "float", 0.3, 0.0, 1.0, "share",
+       "Mean malpractice of new licensed agencies (overcharging beyond caps, deception).",
+       "recruiters"),
+    _p("broker_malpractice_mean", "float", 0.4, 0.0, 1.0, "share",
+       "Mean malpractice of new brokers (deception, debt bondage, trafficking).",
+       "recruiters"),
+    _p("recruiter_reentry_months", "int", 6, 1, 60, "months",
+       "Months before a blacklisted agency or caught broker is replaced by a new entrant.",
+       "recruiters"),
+    _p("broker_risk_premium", "float", 1.0, 0.0, 5.0, "times",
+       "Rise in broker fees at full border control and anti-trafficking enforcement.",
+       "recruiters"),
+)

@@ -1,0 +1,282 @@
+"""Workers at home weigh migrating and move: the nested-logit choice and the admissions.
+
+For each worker who weighs migrating this month, every destination x channel of its origin
+gets a utility (the utility of staying is ``stay_constant``)::
+
+    V = b_gap  * log(expected earnings abroad / income at home)
+      - b_cost * upfront cost / monthly income at home
+      - b_wait * expected months before departure (processing + queue)
+      - b_arrest * perceived yearly arrest risk (irregular: arrests and interception)
+      - b_expl * perceived yearly exploitation risk (x female vulnerability)
+      + b_net  * log(1 + ties x share of the origin's people already there)
+      + channel constant (irregular preference; regular complexity unless informed)
+
+Expected earnings are wage x employment rate (Harris-Todaro), net of remittance costs on the
+share sent home, plus portable social security on the regular channel. An alternative is
+infeasible if its channel is closed (deployment ban, border closure, quota used up, no
+active recruiter) or its cost exceeds savings plus the borrowing limit. Workers reached by
+information campaigns perceive the true risks; others perceive ``risk_misperception`` of
+them.
+
+Admissions: regular applicants are taken in random order up to the corridor's agency
+capacity and the destination's remaining quota and job orders; the rest are turned away this
+month. Irregular movers are taken up to the brokers' capacity. Movers pay their recruiter's
+fee (plus official fees on the regular channel) from savings and borrow the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.choice import choose, nested_logit_probabilities
+from agents.status import Legal, Status
+
+from .groups import admit_within_capacity, stochastic_round
+
+__all__ = ["CorridorOffer", "corridor_offer", "decide_and_move", "home_income"]
+
+JAPAN = "JPN"
+
+
+@dataclass
+class CorridorOffer:
+    """What each corridor x channel offers this month (arrays over corridors)."""
+
+    wage: np.ndarray  # [corridor, channel] low-skill monthly wage, USD
+    skill_multiplier: np.ndarray  # [corridor]
+    employment: np.ndarray  # [corridor, channel]
+    remit_factor: np.ndarray  # [corridor] share of earnings kept after remittance costs
+    social_security: np.ndarray  # [corridor] portable social security, share of wage
+    cost: np.ndarray  # [corridor, channel] USD
+    wait: np.ndarray  # [corridor, channel] months
+    arrest_risk: np.ndarray  # [corridor] yearly, irregular
+    exploitation_risk: np.ndarray  # [corridor, channel] yearly
+    open: np.ndarray  # [corridor, channel] bool
+    training: np.ndarray  # [corridor] pre-departure training coverage
+    official_fee: np.ndarray  # [corridor]
+
+
+def home_income(model, rows: np.ndarray, month: int) -> np.ndarray:
+    """Monthly income at home (USD) of the given workers this month."""
+    pop, lv = model.population, model.lv
+    o = pop.origin[rows]
+    income = model.schedules.home_wage[o, month] * np.where(
+        pop.skilled[rows], lv.skilled_home_wage_multiplier, 1.0)
+    shock = model.policy.push_shock[o]
+    income = np.where(shock, income * lv.push_shock_home_income_factor[o], income)
+    boost = pop.reintegration_left[rows] > 0
+    return np.where(boost, income * (1.0 + lv.reintegration_income_boost), income)
+
+
+def corridor_offer(model) -> CorridorOffer:
+    lv, pol, rec, mk = model.lv, model.policy, model.recruitment, model.market
+    d, o = model.c_dest, model.c_origin
+    n_c = len(d)
+    regular_wage = np.maximum(pol.market_wage[d], lv.migrant_minimum_wage_usd_per_month[d])
+    training = lv.predeparture_training_coverage[o].copy()
+    official = lv.regular_official_fee_usd.copy()
+    japan = model.c_is_japan
+    training[japan] = np.maximum(training[japan], lv.asean_japan_training_cooperation)
+    official[japan] *= 1.0 - 0.5 * lv.asean_japan_training_cooperation
+    wage = np.stack([regular_wage * (1.0 + lv.training_wage_premium * training),
+                     pol.market_wage[d] * lv.irregular_wage_discount], axis=1)
+    interception = lv.border_control[d] * lv.border_interception_max
+    arrest_year = 1.0 - (1.0 - pol.arrest_probability[d]) ** 12
+    protection = 1.0 - 0.8 * lv.protection_coverage[d]
+    expl_month = np.stack([
+        lv.exploitation_base_regular * (1.0 + rec.malpractice[:, 0]) * (1.0 - 0.5 * training),
+        lv.exploitation_base_irregular * (1.0 + rec.malpractice[:, 1])], axis=1) * protection[
+        :, None]
+    queue = np.divide(rec.waiting_people, rec.capacity[:, 0],
+                      out=np.zeros(n_c), where=rec.capacity[:, 0] > 0)
+    regular_open = (~pol.deployment_ban & ~pol.border_closed[d] & (pol.quota_remaining[d] > 0)
+                    & (rec.capacity[:, 0] > 0) & (mk.job_orders[d] > 0))
+    irregular_open = model.c_has_irregular & (rec.capacity[:, 1] > 0)
+    return CorridorOffer(
+        wage=wage,
+        skill_multiplier=model.skill_multiplier_dest[d],
+        employment=mk.employment_rate[d],
+        remit_factor=1.0 - lv.remittance_share * lv.remittance_cost_pct / 100.0,
+        social_security=lv.social_security_contribution_share * lv.social_security_portability[d],
+        cost=np.stack([rec.fee[:, 0] + official, rec.fee[:, 1]], axis=1),
+        wait=np.stack([lv.regular_processing_months + queue, model.c_transit], axis=1),
+        arrest_risk=np.minimum(1.0, arrest_year + interception),
+        exploitation_risk=1.0 - (1.0 - expl_month) ** 12,
+        open=np.stack([regular_open, irregular_open], axis=1),
+        training=training,
+        official_fee=official,
+    )
+
+
+def decide_and_move(model, month: int) -> None:
+    pop, lv, rng = model.population, model.lv, model.rng
+    st = pop.status
+    at_home = (st == Status.AT_HOME) | (st == Status.RETURNED)
+    of_age = (pop.age_months >= 18 * 12) & (pop.age_months < 50 * 12)
+    rate = np.where(model.policy.push_shock, lv.decision_rate_per_month
+                    * lv.push_shock_decision_factor, lv.decision_rate_per_month)
+    candidates = np.flatnonzero(at_home & of_age)
+    deciders = candidates[rng.random(len(candidates)) < rate[pop.origin[candidates]]]
+    if len(deciders) == 0:
+        return
+    offer = corridor_offer(model)
+    model.offer = offer
+    probs = choice_probabilities(model, deciders, month, offer,
+                                 informed=rng.random(len(deciders))
+                                 < lv.information_campaign_coverage[pop.origin[deciders]])
+    chosen = choose(probs, rng.random(len(deciders)))
+    model.choices.store(month, deciders, probs, chosen)
+    movers = chosen > 0
+    rows, alt = deciders[movers], chosen[movers] - 1
+    corridor, channel = alt // 2, alt % 2
+    shuffle = rng.permutation(len(rows))
+    rows, corridor, channel = rows[shuffle], corridor[shuffle], channel[shuffle]
+    _admit_regular(model, rows[channel == 0], corridor[channel == 0], offer)
+    _admit_irregular(model, rows[channel == 1], corridor[channel == 1])
+
+
+def choice_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOffer,
+                         informed: np.ndarray) -> np.ndarray:
+    """(workers x (1 + 2 x corridors)) nested-logit probabilities; column 0 is staying,
+    column 1 + 2c + k is corridor c by channel k (0 regular, 1 irregular)."""
+    pop, lv = model.population, model.lv
+    n_c = len(model.c_dest)
+    income = home_income(model, rows, month)[:, None]
+    skilled = pop.skilled[rows][:, None]
+    female = pop.female[rows][:, None]
+    perceived = np.where(informed, 1.0, lv.risk_misperception)[:, None]
+    # per (worker, corridor, channel): flatten corridor x channel into 2c + k
+    mult = np.where(skilled, np.repeat(offer.skill_multiplier, 2)[None, :], 1.0)
+    wage = offer.wage.reshape(-1)[None, :] * mult
+    keep = np.repeat(offer.remit_factor, 2) + np.tile([1.0, 0.0], n_c) * np.repeat(
+        offer.social_security, 2)
+    earnings = wage * offer.employment.reshape(-1)[None, :] * keep[None, :]
+    cost = offer.cost.reshape(-1)[None, :]
+    arrest = np.tile([0.0, 1.0], n_c) * np.repeat(offer.arrest_risk, 2)
+    expl = offer.exploitation_risk.reshape(-1)[None, :] * np.where(
+        female, lv.female_vulnerability, 1.0)
+    share_there = model.origin_share_abroad()[pop.origin[rows]]  # [worker, corridor]
+    network = np.log1p(pop.network_ties[rows][:, None] * np.repeat(share_there, 2, axis=1))
+    constant = np.where(np.tile([False, True], n_c)[None, :], lv.irregular_channel_constant,
+                        -lv.regular_complexity_penalty * np.where(informed[:, None], 0.0, 1.0)
+                        * np.where(skilled, 0.5, 1.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        utility = (lv.beta_log_earnings_gap * np.log(earnings / income)
+                   - lv.beta_cost_per_month_of_income * cost / income
+                   - lv.beta_wait_per_month * offer.wait.reshape(-1)[None, :]
+                   - lv.beta_arrest_risk * perceived * arrest[None, :]
+                   - lv.beta_exploitation_risk * perceived * expl
+                   + lv.beta_network * network + constant)
+    own = model.c_origin[None, :].repeat(2, axis=1) == pop.origin[rows][:, None]
+    affordable = cost <= pop.savings[rows][:, None] + lv.borrowing_limit_months_of_income * income
+    valid = own & offer.open.reshape(-1)[None, :] & affordable & np.isfinite(utility)
+    utility = np.where(valid, utility, -np.inf)
+    return nested_logit_probabilities(utility, lv.stay_constant, lv.nest_scale)
+
+
+def _pay(model, rows: np.ndarray, amount: np.ndarray) -> None:
+    pop = model.population
+    from_savings = np.minimum(pop.savings[rows], amount)
+    pop.savings[rows] -= from_savings
+    pop.debt[rows] += amount - from_savings
+
+
+def _assign_recruiters(model, corridor: np.ndarray, channel: int) -> np.ndarray:
+    """Pick an active recruiter of the corridor and channel for each mover, in proportion to
+    capacity."""
+    rec, rng = model.recruiters, model.rng
+    out = np.full(len(corridor), -1, np.int64)
+    for c in np.unique(corridor):
+        pool = np.flatnonzero((rec.corridor == c) & (rec.channel == channel) & rec.active)
+        who = np.flatnonzero(corridor == c)
+        weights = rec.capacity[pool] / rec.capacity[pool].sum()
+        out[who] = pool[rng.choice(len(pool), size=len(who), p=weights)]
+    return out
+
+
+def _admit_regular(model, rows, corridor, offer: CorridorOffer) -> None:
+    if len(rows) == 0:
+        return
+    pop, rec, pol, ppa, rng = (model.population, model.recruiters, model.policy,
+                               model.people_per_agent, model.rng)
+    cap_corridor = stochastic_round(model.recruitment.capacity[:, 0] / ppa, rng)
+    ok = admit_within_capacity(corridor, cap_corridor)
+    # destination limit: remaining quota and job orders
+    d = model.c_dest[corridor]
+    limit = stochastic_round(np.minimum(pol.quota_remaining, model.market.job_orders) / ppa, rng)
+    ok_idx = np.flatnonzero(ok)
+    ok[ok_idx] = admit_within_capacity(d[ok_idx], limit)
+    _record_demand(model, corridor, channel=0)
+    turned_away = rows[~ok]
+    model.choices.outcome[turned_away] = 2
+    rows, corridor = rows[ok], corridor[ok]
+    if len(rows) == 0:
+        return
+    model.choices.outcome[rows] = 1
+    recruiter = _assign_recruiters(model, corridor, 0)
+    fee = model.recruitment.charged[recruiter] + offer.official_fee[corridor]
+    _pay(model, rows, fee)
+    pop.status[rows] = Status.WAITING
+    pop.corridor[rows] = corridor
+    pop.channel[rows] = 0
+    pop.recruiter[rows] = recruiter
+    pop.timer[rows] = rng.poisson(model.lv.regular_processing_months[corridor])
+    pop.trained[rows] = False
+    np.add.at(rec.placed, recruiter, ppa)
+    pol.quota_remaining -= ppa * np.bincount(model.c_dest[corridor],
+                                             minlength=len(pol.quota_remaining))
+    model.market.job_orders -= ppa * np.bincount(model.c_dest[corridor],
+                                                 minlength=len(pol.quota_remaining))
+    model.metrics.add("applications", corridor, 0)
+    model.metrics.add("recruitment_fees_paid_usd", corridor, 0, fee)
+
+
+def _admit_irregular(model, rows, corridor) -> None:
+    if len(rows) == 0:
+        return
+    pop, rec, ppa, rng, lv = (model.population, model.recruiters, model.people_per_agent,
+                              model.rng, model.lv)
+    cap = stochastic_round(model.recruitment.capacity[:, 1] / ppa, rng)
+    ok = admit_within_capacity(corridor, cap)
+    _record_demand(model, corridor, channel=1)
+    model.choices.outcome[rows[~ok]] = 2
+    rows, corridor = rows[ok], corridor[ok]
+    if len(rows) == 0:
+        return
+    model.choices.outcome[rows] = 1
+    recruiter = _assign_recruiters(model, corridor, 1)
+    fee = model.recruitment.charged[recruiter]
+    _pay(model, rows, fee)
+    pop.status[rows] = Status.IN_TRANSIT
+    pop.legal[rows] = Legal.NONE
+    pop.corridor[rows] = corridor
+    pop.channel[rows] = 1
+    pop.recruiter[rows] = recruiter
+    pop.timer[rows] = np.maximum(1, np.ceil(model.c_transit[corridor])).astype(np.int16)
+    pop.trained[rows] = False
+    np.add.at(rec.placed, recruiter, ppa)
+    model.metrics.add("departures", corridor, 1)
+    model.metrics.add("recruitment_fees_paid_usd", corridor, 1, fee)
+    # trafficking during the move: worse brokers, women more, less with enforcement
+    d = model.c_dest[corridor]
+    p = (lv.trafficking_probability_per_crossing * rec.malpractice[recruiter]
+         * np.where(pop.female[rows], lv.female_vulnerability, 1.0)
+         * (1.0 - lv.anti_trafficking_enforcement[d]))
+    hit = rows[rng.random(len(rows)) < p]
+    if len(hit):
+        pop.trafficked[hit] = True
+        pop.exploited[hit] = True
+        pop.exploitation_count[hit] += 1
+        model.metrics.add("trafficking_cases", pop.corridor[hit], 1)
+        model.metrics.add("exploitation_cases", pop.corridor[hit], 1)
+
+
+def _record_demand(model, corridor: np.ndarray, channel: int) -> None:
+    """Everyone who asked for a place counts toward the recruiters' fee pressure."""
+    rec = model.recruiters
+    counts = np.bincount(corridor, minlength=len(model.c_dest)) * model.people_per_agent
+    for c in np.flatnonzero(counts):
+        pool = np.flatnonzero((rec.corridor == c) & (rec.channel == channel) & rec.active)
+        rec.applications[pool] += counts[c] * rec.capacity[pool] / rec.capacity[pool].sum()

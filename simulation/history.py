@@ -1,0 +1,89 @@
+"""What the inspector needs: each worker's status changes and its last choice.
+
+``TransitionLog`` diffs the status column month by month and keeps (month, agent row, from,
+to, corridor) for every change: a compact log from which any worker's history is read.
+``ChoiceRecord`` keeps, for each worker, the month of its last migration decision, the
+choice probabilities behind it and what it chose.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.status import Status
+from scenarios.calendar import month_label
+
+__all__ = ["ChoiceRecord", "TransitionLog"]
+
+
+class TransitionLog:
+    def __init__(self, status: np.ndarray) -> None:
+        self._previous = status.copy()
+        self._chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def record(self, month: int, status: np.ndarray, corridor: np.ndarray) -> int:
+        changed = np.flatnonzero(status != self._previous)
+        if len(changed):
+            self._chunks.append((month, changed.astype(np.int32),
+                                 self._previous[changed].copy(), status[changed].copy(),
+                                 corridor[changed].copy()))
+            self._previous[changed] = status[changed]
+        return len(changed)
+
+    def history(self, row: int, world) -> list[dict]:
+        out = []
+        for month, rows, before, after, corridor in self._chunks:
+            hit = np.searchsorted(rows, row)
+            if hit < len(rows) and rows[hit] == row:
+                c = int(corridor[hit])
+                out.append({"month": month_label(month),
+                            "from": Status(int(before[hit])).name.lower(),
+                            "to": Status(int(after[hit])).name.lower(),
+                            "corridor": world.corridors[c].code if c >= 0 else None})
+        return out
+
+    def __len__(self) -> int:
+        return sum(len(c[1]) for c in self._chunks)
+
+
+class ChoiceRecord:
+    def __init__(self, n_agents: int, alternatives: list[str]) -> None:
+        self.alternatives = ["stay", *alternatives]
+        self.month = np.full(n_agents, -1, np.int16)
+        self.chosen = np.full(n_agents, -1, np.int16)
+        self.outcome = np.zeros(n_agents, np.int8)  # 0 none, 1 moved, 2 turned away
+        self._rows: dict[int, int] = {}
+        self._probs = np.zeros((0, len(self.alternatives)), np.float32)
+        self._slot = np.full(n_agents, -1, np.int64)
+        self._used = 0
+
+    def store(self, month: int, rows: np.ndarray, probabilities: np.ndarray,
+              chosen: np.ndarray) -> None:
+        """Keep the probabilities of this month's deciders (overwriting older ones)."""
+        new = rows[self._slot[rows] < 0]
+        if len(new):
+            need = self._used + len(new)
+            if need > len(self._probs):
+                grown = np.zeros((max(need, 2 * len(self._probs)), self._probs.shape[1]),
+                                 np.float32)
+                grown[: self._used] = self._probs[: self._used]
+                self._probs = grown
+            self._slot[new] = np.arange(self._used, need)
+            self._used = need
+        self._probs[self._slot[rows]] = probabilities
+        self.month[rows] = month
+        self.chosen[rows] = chosen
+        self.outcome[rows] = 0
+
+    def explain(self, row: int) -> dict | None:
+        if self.month[row] < 0:
+            return None
+        probs = self._probs[self._slot[row]]
+        return {
+            "month": month_label(int(self.month[row])),
+            "chosen": self.alternatives[int(self.chosen[row])],
+            "outcome": ("stayed", "moved", "turned away (no place)")[int(self.outcome[row])]
+            if self.chosen[row] > 0 else "stayed",
+            "probabilities": {a: float(p) for a, p in zip(self.alternatives, probs,
+                                                         strict=True) if p > 0},
+        }

@@ -1,0 +1,93 @@
+"""Labour markets of the destinations, cleared once a month.
+
+Per destination: if more migrants are employed than employers demand, the excess is laid off
+at random; vacancies left are filled from the unemployed abroad, regular workers first in
+effect (irregular job-seekers count only with the employers' willingness to hire them, which
+falls with expected employer sanctions); a share of the remaining vacancies, and of last
+month's leavers to be replaced, is posted as regular job orders for the recruitment channel
+(less with a higher levy or a binding migrant minimum wage). Employment rates per
+destination and legal status feed the workers' Harris-Todaro expected earnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.status import Legal, Status
+
+__all__ = ["LabourMarket"]
+
+
+@dataclass
+class LabourMarket:
+    employment_rate: np.ndarray  # [destination, 2] regular / irregular, for expectations
+    irregular_hiring: np.ndarray  # [destination] willingness to hire irregular workers
+    job_finding: np.ndarray  # [destination] chance a regular job-seeker finds a job
+    job_orders: np.ndarray  # [destination] people: regular placements employers ask for
+
+    @classmethod
+    def empty(cls, n_destinations: int) -> LabourMarket:
+        return cls(np.ones((n_destinations, 2)), np.ones(n_destinations),
+                   np.ones(n_destinations), np.zeros(n_destinations))
+
+    def clear(self, model) -> None:
+        pop, lv, pol, rng = model.population, model.lv, model.policy, model.rng
+        ppa, n_d = model.people_per_agent, len(model.world.destinations)
+        st = pop.status
+        abroad = pop.legal != Legal.NONE
+        dest = np.where(abroad, model.c_dest[np.maximum(pop.corridor, 0)], -1)
+        employed = (st == Status.EMPLOYED_REGULAR) | (st == Status.EMPLOYED_IRREGULAR)
+        emp_idx = np.flatnonzero(employed)
+        employed_people = ppa * np.bincount(dest[emp_idx], minlength=n_d)
+        # layoffs where demand fell below employment
+        excess = np.maximum(employed_people - pol.demand, 0.0)
+        p_layoff = np.divide(excess, employed_people, out=np.zeros(n_d),
+                             where=employed_people > 0)
+        laid = emp_idx[rng.random(len(emp_idx)) < p_layoff[dest[emp_idx]]]
+        if len(laid):
+            model.metrics.add("layoffs", pop.corridor[laid], pop.legal[laid] - 1)
+            st[laid] = Status.UNEMPLOYED_ABROAD
+            pop.timer[laid] = np.where(pop.legal[laid] == Legal.REGULAR,
+                                       lv.regular_grace_months, 0)
+            employed_people -= ppa * np.bincount(dest[laid], minlength=n_d)
+        # willingness to hire irregular workers falls with the expected monthly fine
+        expected_fine = lv.employer_sanction_usd_per_irregular_worker * pol.arrest_probability
+        self.irregular_hiring = lv.employer_irregular_hiring_base * np.exp(
+            -lv.employer_sanction_sensitivity * expected_fine)
+        vacancies = np.maximum(pol.demand - employed_people, 0.0)
+        unemployed = np.flatnonzero(st == Status.UNEMPLOYED_ABROAD)
+        u_dest = dest[unemployed]
+        u_irregular = pop.legal[unemployed] == Legal.IRREGULAR
+        seekers = ppa * (np.bincount(u_dest[~u_irregular], minlength=n_d)
+                         + self.irregular_hiring * np.bincount(u_dest[u_irregular],
+                                                               minlength=n_d))
+        self.job_finding = np.minimum(1.0, np.divide(vacancies, seekers,
+                                                     out=np.ones(n_d), where=seekers > 0))
+        p_find = self.job_finding[u_dest] * np.where(u_irregular,
+                                                     self.irregular_hiring[u_dest], 1.0)
+        hired = unemployed[rng.random(len(unemployed)) < p_find]
+        st[hired] = np.where(pop.legal[hired] == Legal.REGULAR, Status.EMPLOYED_REGULAR,
+                             Status.EMPLOYED_IRREGULAR)
+        vacancies = np.maximum(vacancies - ppa * np.bincount(dest[hired], minlength=n_d), 0)
+        # regular job orders, net of placements already in the pipeline
+        wage_floor_gap = np.maximum(lv.migrant_minimum_wage_usd_per_month - pol.market_wage,
+                                    0.0)
+        order_share = lv.regular_job_order_share * np.exp(
+            -lv.levy_job_order_elasticity * (lv.employer_levy_usd_per_month + wage_floor_gap))
+        waiting = np.flatnonzero(st == Status.WAITING)
+        pipeline = ppa * np.bincount(model.c_dest[pop.corridor[waiting]], minlength=n_d)
+        # employers replace last month's leavers as well as filling open vacancies
+        self.job_orders = np.maximum(
+            order_share * (vacancies + model.leavers_last_month()) - pipeline, 0.0)
+        for state in model.destination_states:
+            state.record_unfilled(vacancies[state.index] / 12.0)
+        # employment rates for expectations (by legal status)
+        employed = (st == Status.EMPLOYED_REGULAR) | (st == Status.EMPLOYED_IRREGULAR)
+        emp = ppa * np.bincount(dest[employed] * 2 + pop.legal[employed] - 1,
+                                minlength=2 * n_d)
+        present = (abroad & (st != Status.DETAINED))
+        tot = ppa * np.bincount(dest[present] * 2 + pop.legal[present] - 1, minlength=2 * n_d)
+        rate = np.divide(emp, tot, out=np.ones(2 * n_d), where=tot > 0).reshape(n_d, 2)
+        self.employment_rate = np.clip(rate, 0.05, 1.0)

@@ -1,0 +1,173 @@
+"""MigrationModel: the Mesa model of labour migration between the CLMV countries (and
+Indonesia) and Thailand, Malaysia, Singapore (and Japan).
+
+One step is one month. The order within a month is written out in :meth:`step`.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from agents.recruiter import Recruiter, RecruiterTable
+from agents.state import State
+from agents.status import Legal, Status
+from agents.worker import Worker
+from scenarios.calendar import month_label
+from scenarios.scenario import Scenario, load_scenario
+
+from .abroad import abroad_events
+from .decisions import corridor_offer, decide_and_move
+from .history import ChoiceRecord, TransitionLog
+from .home import home_life
+from .markets import LabourMarket
+from .metrics import Metrics
+from .policy import Policy, lever_arrays
+from .population import build_population
+from .recruitment import recruiters_step, summarise
+from .schedules import Schedules
+
+__all__ = ["MigrationModel"]
+
+
+class MigrationModel(mesa.Model):
+    """Workers, recruiters and states; monthly from January 2010 to the scenario's end.
+
+    Args:
+        scenario: a validated :class:`~scenarios.scenario.Scenario` (default: the baseline).
+        rng: seed or numpy Generator; defaults to the scenario's ``seed``.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, *, rng=None) -> None:
+        scenario = scenario if scenario is not None else load_scenario("baseline")
+        super().__init__(rng=scenario.seed if rng is None else rng)
+        self.scenario = scenario
+        self.world = w = scenario.world
+        self.people_per_agent = scenario.people_per_agent
+        self.lv = lever_arrays(scenario)
+        self.schedules = Schedules.build(scenario)
+        self.c_origin = np.array([w.origins.index(c.origin) for c in w.corridors])
+        self.c_dest = np.array([w.destinations.index(c.destination) for c in w.corridors])
+        self.c_has_irregular = np.array([c.has_irregular_entry for c in w.corridors])
+        self.c_transit = np.nan_to_num(np.array([c.irregular_transit_months
+                                                 for c in w.corridors]), nan=1.0)
+        self.c_is_japan = np.array([c.destination == "JPN" for c in w.corridors])
+        self.skill_multiplier_dest = np.array([w.skilled_wage_multiplier[d]
+                                               for d in w.destinations])
+        self.corridors_of_origin = [np.flatnonzero(self.c_origin == i)
+                                    for i in range(len(w.origins))]
+        self.population = build_population(
+            w, self.people_per_agent, self.schedules.home_wage[:, 0],
+            self.lv.contract_months, self.lv.initial_savings_months_of_income,
+            self.lv.network_mean_ties, self.rng)
+        regular_agency_fee = np.array([c.regular_cost_usd for c in w.corridors]) * \
+            self.lv.agency_service_fee_share
+        self.recruiters = RecruiterTable.build(
+            w.corridors, vars(self.lv), regular_agency_fee,
+            np.array([c.irregular_cost_usd for c in w.corridors]), self.rng)
+        for row in range(len(self.population)):
+            Worker(self, row)
+        for row in range(len(self.recruiters)):
+            Recruiter(self, row)
+        self.origin_states = [State(self, o, "origin", i) for i, o in enumerate(w.origins)]
+        self.destination_states = [State(self, d, "destination", i)
+                                   for i, d in enumerate(w.destinations)]
+        self.policy = Policy(len(w.origins), len(w.destinations), len(w.corridors))
+        self.market = LabourMarket.empty(len(w.destinations))
+        self.metrics = Metrics(w, self.people_per_agent, scenario.n_months)
+        self.transitions = TransitionLog(self.population.status)
+        self.choices = ChoiceRecord(len(self.population), [
+            f"{c.code} {ch}" for c in w.corridors for ch in ("regular", "irregular")])
+        self.month = 0  # index of the next month to simulate (0 = 2010-01)
+        self.renewals = 0
+        self.agencies_blacklisted = 0
+        self.brokers_caught = 0
+        self.recruitment = summarise(self)
+        self.offer = None
+        self.metrics.close_month(self.population, 0)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The run's frozen scenario. (Mesa's setter writes ``scenario.model``; ours keeps no
+        back-reference, so one scenario can serve many models, as in a batch.)"""
+        return self._scenario
+
+    @scenario.setter
+    def scenario(self, value) -> None:
+        self._scenario = value
+
+    # ---- the month --------------------------------------------------------------------
+    def step(self) -> None:
+        """Simulate one month; stops (``running = False``) after the scenario's last month."""
+        if self.month > self.scenario.end:
+            self.running = False
+            return
+        m = self.month
+        for state in self.origin_states + self.destination_states:
+            state.apply_policy(m)  # 1. states apply policy
+        self.market.clear(self)  # 2. labour markets clear
+        self.recruitment = recruiters_step(self)  # 3. recruiters set fees, get inspected
+        self.offer = corridor_offer(self)
+        decide_and_move(self, m)  # 4. workers at home decide and move
+        abroad_events(self, m)  # 5. events abroad: arrivals, pay, arrests, amnesty, returns
+        home_life(self, m)  # 6. life at home, debt, ageing
+        self.metrics.close_month(self.population, m + 1)  # 7. outputs
+        self.transitions.record(m, self.population.status, self.population.corridor)
+        self.month += 1
+        if self.month > self.scenario.end:
+            self.running = False
+
+    def run(self) -> None:
+        """Run every remaining month of the scenario."""
+        while self.running:
+            self.step()
+
+    # ---- views used by the rules and by reporters ------------------------------------
+    @property
+    def month_label(self) -> str:
+        """Label of the last simulated month ("2009-12" before the first step)."""
+        return month_label(self.month - 1)
+
+    def irregular_stock_by_destination(self) -> np.ndarray:
+        """People with irregular status per destination at the end of last month."""
+        stock = self.metrics.latest("stock")[:, 1]
+        return np.bincount(self.c_dest, weights=stock, minlength=len(self.world.destinations))
+
+    def leavers_last_month(self) -> np.ndarray:
+        """People who left a job abroad last month (returns, arrests, layoffs) per
+        destination: what employers seek to replace."""
+        gone = sum(self.metrics.latest(k).sum(axis=1) for k in ("returns", "arrests", "layoffs"))
+        return np.bincount(self.c_dest, weights=gone, minlength=len(self.world.destinations))
+
+    def origin_share_abroad(self) -> np.ndarray:
+        """[origin, corridor]: share of each origin's people now in the corridor's
+        destination (network pull)."""
+        stock = self.metrics.latest("stock").sum(axis=1)
+        people = self.metrics.status_data[self.metrics.months_recorded].sum(axis=1)
+        share = np.zeros((len(self.world.origins), len(self.c_dest)))
+        share[self.c_origin, np.arange(len(self.c_dest))] = stock / people[self.c_origin]
+        return share
+
+    @property
+    def regular_stock(self) -> float:
+        return float((self.population.legal == Legal.REGULAR).sum() * self.people_per_agent)
+
+    @property
+    def irregular_stock(self) -> float:
+        return float((self.population.legal == Legal.IRREGULAR).sum() * self.people_per_agent)
+
+    def status_counts(self) -> dict[str, float]:
+        counts = np.bincount(self.population.status, minlength=len(Status))
+        return {s.name.lower(): float(counts[s] * self.people_per_agent) for s in Status}
+
+    def worker(self, row: int) -> Worker:
+        """The Worker agent of a population row (O(1), unlike ``model.agents[i]``)."""
+        return self._workers[row]
+
+    @property
+    def _workers(self):
+        cached = self.__dict__.get("_worker_list")
+        if cached is None:
+            cached = self.__dict__["_worker_list"] = self.agents_by_type[Worker].to_list()
+            cached.sort(key=lambda a: a.row)
+        return cached

@@ -1,0 +1,69 @@
+"""The recruiters' monthly step and the per-corridor summary workers decide on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.status import Status
+
+__all__ = ["RecruitmentSummary", "recruiters_step"]
+
+
+@dataclass
+class RecruitmentSummary:
+    """Per corridor x channel: what active recruiters charge on average (USD), how many places
+    they offer (people per month), their mean malpractice; per corridor, the regular queue."""
+
+    fee: np.ndarray  # [corridor, channel]
+    capacity: np.ndarray  # [corridor, channel]
+    malpractice: np.ndarray  # [corridor, channel]
+    waiting_people: np.ndarray  # [corridor]
+    charged: np.ndarray  # [recruiter] fee each recruiter charges now
+
+
+def summarise(model) -> RecruitmentSummary:
+    rec, lv, ppa = model.recruiters, model.lv, model.people_per_agent
+    n_c = len(model.c_dest)
+    d = model.c_dest[rec.corridor]
+    o = model.c_origin[rec.corridor]
+    premium = lv.broker_risk_premium * 0.5 * (lv.border_control[d]
+                                              + lv.anti_trafficking_enforcement[d])
+    charged = rec.charged_fee(lv.recruitment_fee_cap_usd[o], premium)
+    cell = rec.corridor.astype(np.int64) * 2 + rec.channel
+    act = rec.active
+    count = np.bincount(cell[act], minlength=2 * n_c).astype(float)
+    base = np.bincount(cell, weights=rec.base_fee, minlength=2 * n_c) / np.maximum(
+        np.bincount(cell, minlength=2 * n_c), 1)
+
+    def mean(values, fallback):
+        total = np.bincount(cell[act], weights=values[act], minlength=2 * n_c)
+        return np.where(count > 0, total / np.maximum(count, 1), fallback).reshape(n_c, 2)
+
+    fallback_mal = np.tile([lv.agency_malpractice_mean, lv.broker_malpractice_mean], n_c)
+    waiting = model.population.status == Status.WAITING
+    return RecruitmentSummary(
+        fee=mean(charged, base),
+        capacity=np.bincount(cell[act], weights=rec.capacity[act],
+                             minlength=2 * n_c).reshape(n_c, 2),
+        malpractice=mean(rec.malpractice, fallback_mal),
+        waiting_people=ppa * np.bincount(model.population.corridor[waiting], minlength=n_c),
+        charged=charged,
+    )
+
+
+def recruiters_step(model) -> RecruitmentSummary:
+    rec, lv = model.recruiters, model.lv
+    d = model.c_dest[rec.corridor]
+    o = model.c_origin[rec.corridor]
+    blacklisted, caught = rec.monthly_update(
+        fee_cap=lv.recruitment_fee_cap_usd[o], inspection_rate=lv.agency_inspection_rate[o],
+        anti_trafficking=lv.anti_trafficking_enforcement[d],
+        params={k: getattr(lv, k) for k in (
+            "fee_adjustment_rate", "recruiter_reentry_months", "agency_malpractice_mean",
+            "broker_malpractice_mean")},
+        rng=model.rng)
+    model.agencies_blacklisted += blacklisted
+    model.brokers_caught += caught
+    return summarise(model)
