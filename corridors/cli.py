@@ -1,0 +1,111 @@
+"""The ``corridors`` command line.
+
+    corridors run [SCENARIO] --out DIR      run one scenario (default: the shipped baseline)
+    corridors levers [--format markdown]    the lever table generated from the declarations
+    corridors presets                       list shipped scenarios
+
+Exit status: 0 on success, 2 for bad input (with a message naming the file, key, value and
+what is allowed; nothing is written), 1 for any other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from scenarios.errors import ScenarioError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="corridors", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run one scenario and write its results folder")
+    run.add_argument("scenario", nargs="?", default="baseline",
+                     help="scenario TOML file or shipped preset name (default: baseline)")
+    run.add_argument("--out", required=True, type=Path, help="results folder to write")
+    run.add_argument("--seed", type=int, help="override the scenario's seed")
+    run.add_argument("--end", help='override the last month, "YYYY-MM"')
+    run.add_argument("--people-per-agent", type=float, help="override the scale")
+    run.add_argument("--quiet", action="store_true", help="no progress output")
+    lev = sub.add_parser("levers", help="print the lever table")
+    lev.add_argument("--section", choices=["levers", "drivers", "parameters", "settings"],
+                     default="levers")
+    sub.add_parser("presets", help="list shipped scenarios")
+    return p
+
+
+def _cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
+    from scenarios.scenario import load_scenario
+
+    started = dt.datetime.now(dt.UTC)
+    scenario = load_scenario(args.scenario)
+    overrides = {}
+    if args.seed is not None:
+        overrides["seed"] = args.seed
+    if args.end is not None:
+        overrides["end"] = args.end
+    if args.people_per_agent is not None:
+        overrides["people_per_agent"] = args.people_per_agent
+    if overrides:
+        scenario = scenario.with_values(**overrides)
+    if args.out.exists() and not args.out.is_dir():
+        raise ScenarioError("(command line)", "--out", str(args.out),
+                            "a folder path (a file of that name exists)")
+    # validation is done: only now import the heavy parts and write anything
+    from simulation.run import run_scenario
+
+    from .outputs import write_run
+
+    def progress(model) -> None:
+        if not args.quiet and (model.month % 12 == 0 or not model.running):
+            print(f"\r  simulated to {model.month_label}", end="", file=sys.stderr,
+                  flush=True)
+
+    if not args.quiet:
+        print(f"corridors: running {scenario.name} ({scenario.source_file}), seed "
+              f"{scenario.seed}, {scenario.people_per_agent:g} people per agent",
+              file=sys.stderr)
+    result = run_scenario(scenario, on_month=progress)
+    manifest = write_run(args.out, scenario, result, started, argv)
+    if not args.quiet:
+        print(f"\ncorridors: wrote {args.out} ({manifest['worker_agents']:,} worker agents, "
+              f"simulated in {manifest['timings_s']['simulate']:.1f} s)", file=sys.stderr)
+    return 0
+
+
+def _cmd_levers(args: argparse.Namespace) -> int:
+    from .lever_table import lever_table
+
+    print(lever_table(args.section))
+    return 0
+
+
+def _cmd_presets() -> int:
+    from scenarios.scenario import load_scenario, preset_names
+
+    for name in preset_names():
+        s = load_scenario(name)
+        print(f"{name:28s} {s.description.splitlines()[0] if s.description else ''}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _cmd_run(args, ["corridors", *argv])
+        if args.command == "levers":
+            return _cmd_levers(args)
+        return _cmd_presets()
+    except ScenarioError as exc:
+        print(f"corridors: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
