@@ -53,7 +53,13 @@ def abroad_events(model, month: int) -> None:
     d_of = model.c_dest
 
     # 1. regular departures
-    waiting = np.flatnonzero(st == Status.WAITING)
+    # everyone not at home; statuses change below but nobody joins this set this month
+    away = np.flatnonzero((st >= Status.WAITING) & (st <= Status.DETAINED))
+
+    def select(condition):
+        return away[condition(st[away], pop.legal[away])]
+
+    waiting = select(lambda s, _: s == Status.WAITING)
     c = pop.corridor[waiting]
     paused = pol.deployment_ban[c] | pol.border_closed[d_of[c]]
     pop.timer[waiting[~paused]] -= 1
@@ -68,7 +74,7 @@ def abroad_events(model, month: int) -> None:
         mx.add("arrivals", c, 0)
 
     # 2. irregular arrivals
-    transit = np.flatnonzero(st == Status.IN_TRANSIT)
+    transit = select(lambda s, _: s == Status.IN_TRANSIT)
     pop.timer[transit] -= 1
     arrive = transit[pop.timer[transit] <= 0]
     if len(arrive):
@@ -89,7 +95,8 @@ def abroad_events(model, month: int) -> None:
         mx.add("arrivals", c, 1)
 
     # 3. earnings, living costs, repayment, remittances, savings
-    employed = np.flatnonzero((st == Status.EMPLOYED_REGULAR) | (st == Status.EMPLOYED_IRREGULAR))
+    employed = select(lambda s, _: (s == Status.EMPLOYED_REGULAR)
+                      | (s == Status.EMPLOYED_IRREGULAR))
     c = pop.corridor[employed]
     d = d_of[c]
     regular = pop.legal[employed] == Legal.REGULAR
@@ -112,12 +119,12 @@ def abroad_events(model, month: int) -> None:
     mx.add("remittances_sent_usd", c, channel, sent)
     mx.add("remittance_cost_usd", c, channel, cost)
     mx.add("remittances_received_usd", c, channel, sent - cost)
-    jobless = np.flatnonzero(st == Status.UNEMPLOYED_ABROAD)
+    jobless = select(lambda s, _: s == Status.UNEMPLOYED_ABROAD)
     upkeep = 0.5 * lv.living_cost_share_abroad * pol.market_wage[d_of[pop.corridor[jobless]]]
     pop.savings[jobless] = np.maximum(pop.savings[jobless] - upkeep, 0.0)
 
     # 4. exploitation
-    present = np.flatnonzero((pop.legal != Legal.NONE) & (st != Status.DETAINED))
+    present = select(lambda s, leg: (leg != Legal.NONE) & (s != Status.DETAINED))
     c = pop.corridor[present]
     d = d_of[c]
     legal = pop.legal[present]
@@ -145,10 +152,10 @@ def abroad_events(model, month: int) -> None:
     pop.exploited[ends] = False
 
     # 5. contracts and permits of regular workers
-    reg_emp = np.flatnonzero(st == Status.EMPLOYED_REGULAR)
+    reg_emp = select(lambda s, _: s == Status.EMPLOYED_REGULAR)
     pop.contract_left[reg_emp] -= 1
     due = reg_emp[pop.contract_left[reg_emp] <= 0]
-    reg_jobless = np.flatnonzero((st == Status.UNEMPLOYED_ABROAD) & (pop.legal == Legal.REGULAR))
+    reg_jobless = select(lambda s, leg: (s == Status.UNEMPLOYED_ABROAD) & (leg == Legal.REGULAR))
     pop.timer[reg_jobless] -= 1
     lapsed = reg_jobless[pop.timer[reg_jobless] <= 0]
     if len(due):
@@ -169,13 +176,13 @@ def abroad_events(model, month: int) -> None:
         _return(model, leave)
 
     # 6. deportations, then arrests
-    detained = np.flatnonzero(st == Status.DETAINED)
+    detained = select(lambda s, _: s == Status.DETAINED)
     pop.timer[detained] -= 1
     out = detained[pop.timer[detained] <= 0]
     if len(out):
         mx.add("deportations", pop.corridor[out], 1)
         _go_home(model, out)
-    irregular = np.flatnonzero((pop.legal == Legal.IRREGULAR) & (st != Status.DETAINED))
+    irregular = select(lambda s, leg: (leg == Legal.IRREGULAR) & (s != Status.DETAINED))
     p = pol.arrest_probability[d_of[pop.corridor[irregular]]]
     p = np.where(st[irregular] == Status.UNEMPLOYED_ABROAD, np.minimum(1.0, 1.5 * p), p)
     caught = irregular[rng.random(len(irregular)) < p]
@@ -191,7 +198,7 @@ def abroad_events(model, month: int) -> None:
 
     # 7. amnesty and registration windows
     if pol.amnesty_open.any():
-        cand = np.flatnonzero((pop.legal == Legal.IRREGULAR) & (st != Status.DETAINED))
+        cand = select(lambda s, leg: (leg == Legal.IRREGULAR) & (s != Status.DETAINED))
         d = d_of[pop.corridor[cand]]
         fee = lv.amnesty_fee_usd[d]
         ok = (pol.amnesty_open[d] & (pop.savings[cand] >= fee)
@@ -208,8 +215,8 @@ def abroad_events(model, month: int) -> None:
             mx.add("registrations", pop.corridor[reg], 0)
 
     # 8. voluntary returns
-    here = np.flatnonzero((st == Status.EMPLOYED_REGULAR) | (st == Status.EMPLOYED_IRREGULAR)
-                          | (st == Status.UNEMPLOYED_ABROAD))
+    here = select(lambda s, _: (s == Status.EMPLOYED_REGULAR) | (s == Status.EMPLOYED_IRREGULAR)
+                  | (s == Status.UNEMPLOYED_ABROAD))
     hazard = np.where(st[here] == Status.UNEMPLOYED_ABROAD,
                       lv.unemployed_return_hazard_per_month, lv.return_hazard_per_month)
     hazard = np.where(pop.age_months[here] >= 50 * 12, np.maximum(hazard, 0.1), hazard)

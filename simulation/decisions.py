@@ -62,12 +62,16 @@ def home_income(model, rows: np.ndarray, month: int) -> np.ndarray:
     """Monthly income at home (USD) of the given workers this month."""
     pop, lv = model.population, model.lv
     o = pop.origin[rows]
-    income = model.schedules.home_wage[o, month] * np.where(
-        pop.skilled[rows], lv.skilled_home_wage_multiplier, 1.0)
-    shock = model.policy.push_shock[o]
-    income = np.where(shock, income * lv.push_shock_home_income_factor[o], income)
+    # per origin x skill (skilled = 1) income table, then one gather per worker
+    table = model.schedules.home_wage[:, month][:, None] * np.array(
+        [1.0, lv.skilled_home_wage_multiplier])[None, :]
+    table = np.where(model.policy.push_shock[:, None],
+                     table * lv.push_shock_home_income_factor[:, None], table)
+    income = table.reshape(-1)[o.astype(np.int64) * 2 + pop.skilled[rows]]
     boost = pop.reintegration_left[rows] > 0
-    return np.where(boost, income * (1.0 + lv.reintegration_income_boost), income)
+    if boost.any():
+        income[boost] *= 1.0 + lv.reintegration_income_boost
+    return income
 
 
 def corridor_offer(model) -> CorridorOffer:

@@ -30,13 +30,13 @@ def home_life(model, month: int) -> None:
     repay = np.minimum(pop.debt[home], pop.savings[home])
     pop.debt[home] -= repay
     pop.savings[home] -= repay
-    in_debt = pop.debt > 0
-    pop.debt[in_debt] *= 1.0 + lv.monthly_interest_rate_pct / 100.0
-    active = pop.reintegration_left > 0
+    np.multiply(pop.debt, 1.0 + lv.monthly_interest_rate_pct / 100.0, out=pop.debt,
+                where=pop.debt > 0)
+    active = np.flatnonzero(pop.reintegration_left)
     pop.reintegration_left[active] -= 1
     pop.age_months += 1
-    old = np.flatnonzero(((st == Status.AT_HOME) | (st == Status.RETURNED))
-                         & (pop.age_months >= RENEWAL_AGE_MONTHS))
+    old = np.flatnonzero(pop.age_months >= RENEWAL_AGE_MONTHS)
+    old = old[(st[old] == Status.AT_HOME) | (st[old] == Status.RETURNED)]
     if len(old):
         _renew(model, old, month)
 

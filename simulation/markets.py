@@ -36,29 +36,31 @@ class LabourMarket:
         pop, lv, pol, rng = model.population, model.lv, model.policy, model.rng
         ppa, n_d = model.people_per_agent, len(model.world.destinations)
         st = pop.status
-        abroad = pop.legal != Legal.NONE
-        dest = np.where(abroad, model.c_dest[np.maximum(pop.corridor, 0)], -1)
-        employed = (st == Status.EMPLOYED_REGULAR) | (st == Status.EMPLOYED_IRREGULAR)
-        emp_idx = np.flatnonzero(employed)
-        employed_people = ppa * np.bincount(dest[emp_idx], minlength=n_d)
+        away = np.flatnonzero(pop.legal != Legal.NONE)  # everyone in a destination
+        dest = model.c_dest[pop.corridor[away]]
+        s_away = st[away]
+        is_emp = (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
+        emp_idx, emp_dest = away[is_emp], dest[is_emp]
+        employed_people = ppa * np.bincount(emp_dest, minlength=n_d)
         # layoffs where demand fell below employment
         excess = np.maximum(employed_people - pol.demand, 0.0)
         p_layoff = np.divide(excess, employed_people, out=np.zeros(n_d),
                              where=employed_people > 0)
-        laid = emp_idx[rng.random(len(emp_idx)) < p_layoff[dest[emp_idx]]]
-        if len(laid):
+        if excess.any():
+            hit = rng.random(len(emp_idx)) < p_layoff[emp_dest]
+            laid = emp_idx[hit]
             model.metrics.add("layoffs", pop.corridor[laid], pop.legal[laid] - 1)
             st[laid] = Status.UNEMPLOYED_ABROAD
             pop.timer[laid] = np.where(pop.legal[laid] == Legal.REGULAR,
                                        lv.regular_grace_months, 0)
-            employed_people -= ppa * np.bincount(dest[laid], minlength=n_d)
+            employed_people -= ppa * np.bincount(emp_dest[hit], minlength=n_d)
         # willingness to hire irregular workers falls with the expected monthly fine
         expected_fine = lv.employer_sanction_usd_per_irregular_worker * pol.arrest_probability
         self.irregular_hiring = lv.employer_irregular_hiring_base * np.exp(
             -lv.employer_sanction_sensitivity * expected_fine)
         vacancies = np.maximum(pol.demand - employed_people, 0.0)
-        unemployed = np.flatnonzero(st == Status.UNEMPLOYED_ABROAD)
-        u_dest = dest[unemployed]
+        is_unemp = st[away] == Status.UNEMPLOYED_ABROAD
+        unemployed, u_dest = away[is_unemp], dest[is_unemp]
         u_irregular = pop.legal[unemployed] == Legal.IRREGULAR
         seekers = ppa * (np.bincount(u_dest[~u_irregular], minlength=n_d)
                          + self.irregular_hiring * np.bincount(u_dest[u_irregular],
@@ -70,7 +72,8 @@ class LabourMarket:
         hired = unemployed[rng.random(len(unemployed)) < p_find]
         st[hired] = np.where(pop.legal[hired] == Legal.REGULAR, Status.EMPLOYED_REGULAR,
                              Status.EMPLOYED_IRREGULAR)
-        vacancies = np.maximum(vacancies - ppa * np.bincount(dest[hired], minlength=n_d), 0)
+        vacancies = np.maximum(vacancies - ppa * np.bincount(
+            model.c_dest[pop.corridor[hired]], minlength=n_d), 0)
         # regular job orders, net of placements already in the pipeline
         wage_floor_gap = np.maximum(lv.migrant_minimum_wage_usd_per_month - pol.market_wage,
                                     0.0)
@@ -84,10 +87,10 @@ class LabourMarket:
         for state in model.destination_states:
             state.record_unfilled(vacancies[state.index] / 12.0)
         # employment rates for expectations (by legal status)
-        employed = (st == Status.EMPLOYED_REGULAR) | (st == Status.EMPLOYED_IRREGULAR)
-        emp = ppa * np.bincount(dest[employed] * 2 + pop.legal[employed] - 1,
-                                minlength=2 * n_d)
-        present = (abroad & (st != Status.DETAINED))
-        tot = ppa * np.bincount(dest[present] * 2 + pop.legal[present] - 1, minlength=2 * n_d)
+        s_away, legal = st[away], pop.legal[away]
+        cell = dest * 2 + legal - 1
+        employed = (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
+        emp = ppa * np.bincount(cell[employed], minlength=2 * n_d)
+        tot = ppa * np.bincount(cell[s_away != Status.DETAINED], minlength=2 * n_d)
         rate = np.divide(emp, tot, out=np.ones(2 * n_d), where=tot > 0).reshape(n_d, 2)
         self.employment_rate = np.clip(rate, 0.05, 1.0)

@@ -90,31 +90,33 @@ class Metrics:
         (0 = initial state)."""
         n_cells, ppa = self.n_cells, self.ppa
         st = pop.status
-        abroad = pop.legal != Legal.NONE
-        legal_channel = np.where(pop.legal == Legal.IRREGULAR, 1, 0)
-        cell = pop.corridor.astype(np.int64) * 2 + legal_channel
+        away = np.flatnonzero((st >= Status.WAITING) & (st <= Status.DETAINED))
+        s_away, legal, corridor = st[away], pop.legal[away], pop.corridor[away].astype(np.int64)
+        female = pop.female[away]
+        abroad = legal != Legal.NONE
+        cell = corridor * 2 + (legal == Legal.IRREGULAR)
 
-        def count(mask, weights=None):
-            w = None if weights is None else weights[mask]
-            return ppa * np.bincount(cell[mask], weights=w, minlength=n_cells)
+        def count(mask):
+            return ppa * np.bincount(cell[mask], minlength=n_cells)
 
         stocks = {
             "stock": count(abroad),
-            "stock_female": count(abroad & pop.female),
-            "stock_male": count(abroad & ~pop.female),
-            "employed": count((st == Status.EMPLOYED_REGULAR)
-                              | (st == Status.EMPLOYED_IRREGULAR)),
-            "unemployed": count(st == Status.UNEMPLOYED_ABROAD),
-            "detained": count(st == Status.DETAINED),
-            "exploited_now": count(pop.exploited & abroad),
+            "stock_female": count(abroad & female),
+            "stock_male": count(abroad & ~female),
+            "employed": count((s_away == Status.EMPLOYED_REGULAR)
+                              | (s_away == Status.EMPLOYED_IRREGULAR)),
+            "unemployed": count(s_away == Status.UNEMPLOYED_ABROAD),
+            "detained": count(s_away == Status.DETAINED),
+            "exploited_now": count(pop.exploited[away] & abroad),
         }
-        move_cell = pop.corridor.astype(np.int64) * 2 + np.maximum(pop.channel, 0)
-        for name, mask in (("waiting", st == Status.WAITING),
-                           ("in_transit", st == Status.IN_TRANSIT)):
-            stocks[name] = ppa * np.bincount(move_cell[mask], minlength=n_cells)
-        has_debt = (pop.debt > 0) & (pop.corridor >= 0)
+        move_cell = corridor * 2 + np.maximum(pop.channel[away], 0)
+        for name, status in (("waiting", Status.WAITING), ("in_transit", Status.IN_TRANSIT)):
+            stocks[name] = ppa * np.bincount(move_cell[s_away == status], minlength=n_cells)
+        has_debt = np.flatnonzero((pop.debt > 0) & (pop.corridor >= 0))
+        debt_cell = (pop.corridor[has_debt].astype(np.int64) * 2
+                     + np.maximum(pop.channel[has_debt], 0))
         stocks["debt_outstanding_usd"] = ppa * np.bincount(
-            move_cell[has_debt], weights=pop.debt[has_debt], minlength=n_cells)
+            debt_cell, weights=pop.debt[has_debt], minlength=n_cells)
         row = self.corridor_data[month_slot]
         row[:, : len(FLOW_MEASURES)] = self.flows
         for j, name in enumerate(STOCK_MEASURES):

@@ -1,0 +1,101 @@
+"""Speed and memory of the model against Mesa's own BoltzmannWealth, in one process.
+
+Runs the baseline for 240 months (2010-01 to 2029-12) at about 10,000, 100,000 and
+1,000,000 worker agents, and Mesa's BoltzmannWealth example (shipped in the mesa wheel) at
+100,000 agents for 100 steps, then prints agent-steps per second, the ratio of ours at 100,000
+agents to Mesa's, wall time and peak memory (resident set, from the OS).
+
+    .venv/bin/python benchmarks/bench_model.py            # all sizes
+    .venv/bin/python benchmarks/bench_model.py --sizes 10000 100000
+
+Targets (issue 2): ours at 100,000 agents >= 40 x BoltzmannWealth's agent-steps per second;
+1,000,000 agents for 240 months in < 60 s and < 4 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import time
+
+from scenarios.scenario import load_scenario
+from simulation.model import MigrationModel
+
+MONTHS = 240
+
+
+def total_people(scenario) -> float:
+    w = scenario.world
+    return sum(w.population_at_risk.values()) + sum(c.initial_stock for c in w.corridors)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_ours(n_agents: int) -> dict:
+    base = load_scenario("baseline")
+    ppa = total_people(base) / n_agents
+    scenario = base.with_values(people_per_agent=ppa, end="2029-12")
+    gc.collect()
+    t0 = time.perf_counter()
+    model = MigrationModel(scenario)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    n = len(model.population)
+    assert model.month == MONTHS
+    del model
+    gc.collect()
+    return {"agents": n, "build_s": t1 - t0, "run_s": t2 - t1, "wall_s": t2 - t0,
+            "agent_steps_per_s": n * MONTHS / (t2 - t1)}
+
+
+def bench_boltzmann(n_agents: int = 100_000, steps: int = 100) -> dict:
+    from mesa.examples import BoltzmannWealth
+    from mesa.experimental.scenarios import Scenario
+
+    side = round(n_agents**0.5)
+    gc.collect()
+    t0 = time.perf_counter()
+    model = BoltzmannWealth(scenario=Scenario(n=n_agents, width=side, height=side, rng=1))
+    t1 = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    t2 = time.perf_counter()
+    del model
+    gc.collect()
+    return {"agents": n_agents, "build_s": t1 - t0, "run_s": t2 - t1, "wall_s": t2 - t0,
+            "agent_steps_per_s": n_agents * steps / (t2 - t1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--boltzmann-steps", type=int, default=100)
+    args = ap.parse_args()
+    rows = []
+    for n in args.sizes:
+        r = bench_ours(n)
+        r["name"] = f"corridors baseline, {MONTHS} months"
+        rows.append(r)
+        print(f"corridors {r['agents']:>9,} agents: build {r['build_s']:6.1f} s, run "
+              f"{r['run_s']:6.1f} s, wall {r['wall_s']:6.1f} s, "
+              f"{r['agent_steps_per_s']:>12,.0f} agent-steps/s, process peak RSS so far "
+              f"{peak_rss_mb():,.0f} MB",
+              flush=True)
+    b = bench_boltzmann(steps=args.boltzmann_steps)
+    print(f"mesa BoltzmannWealth {b['agents']:,} agents x {args.boltzmann_steps} steps: "
+          f"run {b['run_s']:.1f} s, {b['agent_steps_per_s']:,.0f} agent-steps/s", flush=True)
+    near = min(rows, key=lambda r: abs(r["agents"] - 100_000))
+    print(f"ratio ours ({near['agents']:,} agents) / BoltzmannWealth: "
+          f"{near['agent_steps_per_s'] / b['agent_steps_per_s']:.1f}x (target >= 40x)")
+    big = [r for r in rows if r["agents"] >= 900_000]
+    if big:
+        print(f"1M agents x {MONTHS} months: wall {big[0]['wall_s']:.1f} s (target < 60 s); "
+              f"process peak RSS {peak_rss_mb():,.0f} MB (target < 4096 MB)")
+
+
+if __name__ == "__main__":
+    main()

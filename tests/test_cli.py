@@ -1,0 +1,93 @@
+"""``corridors run`` writes a complete, reloadable results folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridors.atomic import write_atomic
+from corridors.cli import main
+from scenarios.scenario import load_scenario
+
+SMALL = ["--end", "2011-12", "--people-per-agent", "5000", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "baseline"
+    assert main(["run", "--out", str(out), *SMALL]) == 0
+    return out
+
+
+def test_folder_has_every_output(run_dir):
+    names = {p.name for p in run_dir.iterdir()}
+    assert {"results.parquet", "results.csv", "manifest.json", "scenario.toml",
+            "flows_and_stocks.png", "flows_and_stocks.svg"} <= names
+    assert not [n for n in names if n.startswith(".")], "temporary files left behind"
+    assert (run_dir / "flows_and_stocks.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_parquet_and_csv_hold_the_same_tidy_table(run_dir):
+    pq = pd.read_parquet(run_dir / "results.parquet")
+    csv = pd.read_csv(run_dir / "results.csv", keep_default_na=False,
+                      dtype={"destination": str, "channel": str})
+    assert list(pq.columns) == ["month", "origin", "destination", "channel", "measure",
+                                "value", "unit"]
+    assert len(pq) == len(csv)
+    assert pq["value"].sum() == pytest.approx(csv["value"].sum())
+    months = sorted(pq["month"].astype(str).unique())
+    assert months[0] == "2009-12" and months[-1] == "2011-12" and len(months) == 25
+
+
+def test_manifest_records_provenance(run_dir):
+    m = json.loads((run_dir / "manifest.json").read_text())
+    assert m["scenario_name"] == "baseline"
+    assert m["seed"] == load_scenario("baseline").seed
+    assert m["people_per_agent"] == 5000
+    assert m["packages"]["mesa"] == "3.5.1"
+    assert "git_commit" in m["code"] or "package_version" in m["code"]
+    assert set(m["timings_s"]) >= {"build", "simulate", "write"}
+    assert m["scenario"]["settings"]["end"] == "2011-12"
+
+
+def test_written_scenario_reloads_to_the_same_run(run_dir):
+    again = load_scenario(run_dir / "scenario.toml")
+    m = json.loads((run_dir / "manifest.json").read_text())
+    assert again.digest() == m["scenario_digest"]
+
+
+def test_console_script_runs_the_baseline_by_default(tmp_path):
+    out = tmp_path / "r"
+    exe = Path(sys.executable).parent / "corridors"
+    proc = subprocess.run([str(exe), "run", "--out", str(out), *SMALL],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((out / "manifest.json").read_text())["scenario_name"] == "baseline"
+
+
+def test_levers_table_lists_every_lever(capsys):
+    from scenarios.levers import LEVERS
+
+    assert main(["levers"]) == 0
+    text = capsys.readouterr().out
+    for lever in LEVERS:
+        assert f"`{lever.name}`" in text
+
+
+def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path):
+    target = tmp_path / "f.txt"
+    target.write_text("old")
+
+    def broken(p: Path) -> None:
+        p.write_text("half")
+        raise RuntimeError("crash mid-write")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, broken)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
