@@ -200,74 +200,68 @@ def _assign_recruiters(model, corridor: np.ndarray, channel: int) -> np.ndarray:
     return out
 
 
-def _admit_regular(model, rows, corridor, offer: CorridorOffer) -> None:
-    if len(rows) == 0:
-        return
-    pop, rec, pol, ppa, rng = (model.population, model.recruiters, model.policy,
-                               model.people_per_agent, model.rng)
-    cap_corridor = stochastic_round(model.recruitment.capacity[:, 0] / ppa, rng)
-    ok = admit_within_capacity(corridor, cap_corridor)
-    # destination limit: remaining quota and job orders
-    d = model.c_dest[corridor]
-    limit = stochastic_round(np.minimum(pol.quota_remaining, model.market.job_orders) / ppa, rng)
-    ok_idx = np.flatnonzero(ok)
-    ok[ok_idx] = admit_within_capacity(d[ok_idx], limit)
-    _record_demand(model, corridor, channel=0)
-    turned_away = rows[~ok]
-    model.choices.outcome[turned_away] = 2
+def _take_places(model, rows, corridor, channel: int, official_fee: np.ndarray,
+                 destination_limit: np.ndarray | None = None):
+    """Admit movers in array order up to their corridor's recruiter capacity (and a
+    per-destination limit in people), mark the others turned away, assign each admitted
+    mover a recruiter and charge its fee (plus official fees). Returns the admitted rows,
+    their corridors and recruiters."""
+    pop, rng, ppa = model.population, model.rng, model.people_per_agent
+    capacity = stochastic_round(model.recruitment.capacity[:, channel] / ppa, rng)
+    ok = admit_within_capacity(corridor, capacity)
+    if destination_limit is not None:
+        idx = np.flatnonzero(ok)
+        ok[idx] = admit_within_capacity(model.c_dest[corridor[idx]],
+                                        stochastic_round(destination_limit / ppa, rng))
+    _record_demand(model, corridor, channel)
+    model.choices.outcome[rows[~ok]] = 2
     rows, corridor = rows[ok], corridor[ok]
+    model.choices.outcome[rows] = 1
+    recruiter = _assign_recruiters(model, corridor, channel)
+    fee = model.recruitment.charged[recruiter] + official_fee[corridor]
+    _pay(model, rows, fee)
+    pop.corridor[rows] = corridor
+    pop.channel[rows] = channel
+    pop.recruiter[rows] = recruiter
+    pop.trained[rows] = False
+    np.add.at(model.recruiters.placed, recruiter, ppa)
+    model.metrics.add("recruitment_fees_paid_usd", corridor, channel, fee)
+    return rows, corridor, recruiter
+
+
+def _admit_regular(model, rows, corridor, offer: CorridorOffer) -> None:
+    """Regular applicants sign with an agency and wait for processing, within the agencies'
+    capacity and the destination's remaining quota and job orders."""
     if len(rows) == 0:
         return
-    model.choices.outcome[rows] = 1
-    recruiter = _assign_recruiters(model, corridor, 0)
-    fee = model.recruitment.charged[recruiter] + offer.official_fee[corridor]
-    _pay(model, rows, fee)
-    pop.status[rows] = Status.WAITING
-    pop.corridor[rows] = corridor
-    pop.channel[rows] = 0
-    pop.recruiter[rows] = recruiter
-    pop.timer[rows] = rng.poisson(model.lv.regular_processing_months[corridor])
-    pop.trained[rows] = False
-    np.add.at(rec.placed, recruiter, ppa)
-    pol.quota_remaining -= ppa * np.bincount(model.c_dest[corridor],
-                                             minlength=len(pol.quota_remaining))
-    model.market.job_orders -= ppa * np.bincount(model.c_dest[corridor],
-                                                 minlength=len(pol.quota_remaining))
+    pol, ppa = model.policy, model.people_per_agent
+    rows, corridor, _ = _take_places(
+        model, rows, corridor, 0, offer.official_fee,
+        destination_limit=np.minimum(pol.quota_remaining, model.market.job_orders))
+    model.population.status[rows] = Status.WAITING
+    model.population.timer[rows] = model.rng.poisson(
+        model.lv.regular_processing_months[corridor])
+    placed = ppa * np.bincount(model.c_dest[corridor], minlength=len(pol.quota_remaining))
+    pol.quota_remaining -= placed
+    model.market.job_orders -= placed
     model.metrics.add("applications", corridor, 0)
-    model.metrics.add("recruitment_fees_paid_usd", corridor, 0, fee)
 
 
 def _admit_irregular(model, rows, corridor) -> None:
+    """Irregular movers pay a broker and start crossing; some moves end in trafficking
+    (worse brokers, women more, less with anti-trafficking enforcement)."""
     if len(rows) == 0:
         return
-    pop, rec, ppa, rng, lv = (model.population, model.recruiters, model.people_per_agent,
-                              model.rng, model.lv)
-    cap = stochastic_round(model.recruitment.capacity[:, 1] / ppa, rng)
-    ok = admit_within_capacity(corridor, cap)
-    _record_demand(model, corridor, channel=1)
-    model.choices.outcome[rows[~ok]] = 2
-    rows, corridor = rows[ok], corridor[ok]
-    if len(rows) == 0:
-        return
-    model.choices.outcome[rows] = 1
-    recruiter = _assign_recruiters(model, corridor, 1)
-    fee = model.recruitment.charged[recruiter]
-    _pay(model, rows, fee)
+    pop, rng, lv = model.population, model.rng, model.lv
+    rows, corridor, recruiter = _take_places(model, rows, corridor, 1,
+                                             np.zeros(len(model.c_dest)))
     pop.status[rows] = Status.IN_TRANSIT
     pop.legal[rows] = Legal.NONE
-    pop.corridor[rows] = corridor
-    pop.channel[rows] = 1
-    pop.recruiter[rows] = recruiter
     pop.timer[rows] = np.maximum(1, np.ceil(model.c_transit[corridor])).astype(np.int16)
-    pop.trained[rows] = False
-    np.add.at(rec.placed, recruiter, ppa)
     model.metrics.add("departures", corridor, 1)
-    model.metrics.add("recruitment_fees_paid_usd", corridor, 1, fee)
-    # trafficking during the move: worse brokers, women more, less with enforcement
-    d = model.c_dest[corridor]
-    p = (lv.trafficking_probability_per_crossing * rec.malpractice[recruiter]
+    p = (lv.trafficking_probability_per_crossing * model.recruiters.malpractice[recruiter]
          * np.where(pop.female[rows], lv.female_vulnerability, 1.0)
-         * (1.0 - lv.anti_trafficking_enforcement[d]))
+         * (1.0 - lv.anti_trafficking_enforcement[model.c_dest[corridor]]))
     hit = rows[rng.random(len(rows)) < p]
     if len(hit):
         pop.trafficked[hit] = True
