@@ -30,3 +30,29 @@ def _range(d) -> str:
         return "on/off" if d.kind == "bool" else "YYYY-MM list"
     from scenarios.declarations import _fmt
     return f"{_fmt(d.minimum)} - {_fmt(d.maximum)}"
+
+
+MARKERS = {"levers": "lever-table", "drivers": "drivers-table",
+           "parameters": "parameters-table", "settings": "settings-table"}
+
+
+def render_document(text: str) -> str:
+    """Replace every generated table in a Markdown document (between
+    ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``) with the current declarations."""
+    for section, marker in MARKERS.items():
+        start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+        if start not in text or end not in text:
+            raise ValueError(f"markers {start} ... {end} not found")
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{start}\n\n{lever_table(section)}\n\n{end}{tail}"
+    return text
+
+
+if __name__ == "__main__":  # python -m corridors.lever_table ODD.md  (rewrites the tables)
+    import sys
+    from pathlib import Path
+
+    for name in sys.argv[1:]:
+        path = Path(name)
+        path.write_text(render_document(path.read_text(encoding="utf-8")), encoding="utf-8")

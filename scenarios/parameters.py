@@ -37,10 +37,10 @@ PARAMETERS: tuple[Declaration, ...] = (
        "Weight of the perceived yearly chance of exploitation."),
     _p("beta_network", "float", 1.0, 0.0, 5.0, "utility per log tie",
        "Pull of the network: weight of log(1 + ties already in the destination)."),
-    _p("irregular_channel_constant", "float", 0.5, -5.0, 5.0, "utility",
+    _p("irregular_channel_constant", "float", 0.2, -5.0, 5.0, "utility",
        "Preference for the irregular channel other than cost and risk: no paperwork, "
        "brokers from the village, the familiar route."),
-    _p("regular_complexity_penalty", "float", 1.5, 0.0, 10.0, "utility",
+    _p("regular_complexity_penalty", "float", 0.5, 0.0, 10.0, "utility",
        "Disutility of the regular procedure's complexity for a worker not reached by "
        "information campaigns (halved for skilled workers)."),
     _p("nest_scale", "float", 0.5, 0.05, 1.0, "dimensionless",
