@@ -25,7 +25,8 @@ class State(mesa.Agent):
         self.index = index  # position among the world's origins or destinations
         self.crackdown = False
         self.quota_this_year = 0.0
-        self.unfilled_vacancies_this_year = 0.0
+        self.unfilled_vacancies_this_year = 0.0  # mean monthly unfilled vacancies, people
+        self.demand_this_year = 0.0  # mean monthly demand, people
         self.crackdown_months = 0
 
     def apply_policy(self, month: int) -> None:
@@ -41,13 +42,16 @@ class State(mesa.Agent):
         p = m.policy
         if month % 12 == 0:  # January: a new quota year
             quota = float(v["annual_regular_quota"][code])
-            if adaptive and month > 0 and self.unfilled_vacancies_this_year > 0:
+            shortage = (self.unfilled_vacancies_this_year
+                        > v["labour_shortage_vacancy_rate"] * self.demand_this_year)
+            if adaptive and month > 0 and shortage:
                 self.quota_this_year = max(self.quota_this_year, quota) * (
                     1.0 + v["quota_increase_on_shortage_pct"][code] / 100.0)
             else:
                 self.quota_this_year = quota
             p.quota_remaining[d] = self.quota_this_year
             self.unfilled_vacancies_this_year = 0.0
+            self.demand_this_year = 0.0
         irregular_stock = m.irregular_stock_by_destination()[d]
         self.crackdown = bool(adaptive and irregular_stock
                               > v["crackdown_threshold_irregular_people"][code])
@@ -61,6 +65,7 @@ class State(mesa.Agent):
         if p.border_closed[d]:
             demand *= v["border_closure_demand_factor"][code]
         p.demand[d] = demand
+        self.demand_this_year += demand / 12.0
         p.market_wage[d] = m.schedules.dest_wage[d, month]
 
     def _apply_sending(self, month: int) -> None:

@@ -107,6 +107,9 @@ PARAMETERS: tuple[Declaration, ...] = (
     _p("levy_job_order_elasticity", "float", 0.003, 0.0, 0.1, "per USD per month",
        "Fall in the share of vacancies posted as regular job orders per USD of monthly "
        "levy (or of a binding migrant minimum wage above the market wage)."),
+    _p("labour_shortage_vacancy_rate", "float", 0.02, 0.0, 0.5, "share of demand",
+       "Mean unfilled vacancies over a year, as a share of demand, above which an adaptive "
+       "receiving state sees a labour shortage and raises next year's quota."),
     _p("regular_job_order_share", "float", 0.6, 0.0, 1.0, "share of vacancies",
        "Share of vacancies employers post as regular job orders with no levy."),
     # harms

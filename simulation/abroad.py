@@ -28,6 +28,8 @@ import numpy as np
 
 from agents.status import Legal, Status
 
+from .decisions import border_interception_probability
+
 __all__ = ["abroad_events"]
 
 
@@ -80,10 +82,7 @@ def abroad_events(model, month: int) -> None:
     if len(arrive):
         c = pop.corridor[arrive]
         d = d_of[c]
-        p_stop = lv.border_control[d] * lv.border_interception_max
-        p_stop = np.where(pol.border_closed[d],
-                          1.0 - (1.0 - p_stop) * lv.border_closure_crossing_factor[d], p_stop)
-        stopped = rng.random(len(arrive)) < p_stop
+        stopped = rng.random(len(arrive)) < border_interception_probability(model, d)
         mx.add("border_interceptions", c[stopped], 1)
         _go_home(model, arrive[stopped])
         inside, c, d = arrive[~stopped], c[~stopped], d[~stopped]

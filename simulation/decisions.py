@@ -35,7 +35,8 @@ from agents.status import Legal, Status
 
 from .groups import admit_within_capacity, stochastic_round
 
-__all__ = ["CorridorOffer", "corridor_offer", "decide_and_move", "home_income"]
+__all__ = ["CorridorOffer", "border_interception_probability", "corridor_offer",
+           "decide_and_move", "home_income"]
 
 JAPAN = "JPN"
 
@@ -74,6 +75,15 @@ def home_income(model, rows: np.ndarray, month: int) -> np.ndarray:
     return income
 
 
+def border_interception_probability(model, destination: np.ndarray) -> np.ndarray:
+    """Chance an irregular crossing into each given destination is stopped at the border:
+    border control x ``border_interception_max``; during a border closure only
+    ``border_closure_crossing_factor`` of the crossings that would pass get through."""
+    lv, closed = model.lv, model.policy.border_closed[destination]
+    p = lv.border_control[destination] * lv.border_interception_max
+    return np.where(closed, 1.0 - (1.0 - p) * lv.border_closure_crossing_factor[destination], p)
+
+
 def corridor_offer(model) -> CorridorOffer:
     lv, pol, rec, mk = model.lv, model.policy, model.recruitment, model.market
     d, o = model.c_dest, model.c_origin
@@ -86,7 +96,7 @@ def corridor_offer(model) -> CorridorOffer:
     official[japan] *= 1.0 - 0.5 * lv.asean_japan_training_cooperation
     wage = np.stack([regular_wage * (1.0 + lv.training_wage_premium * training),
                      pol.market_wage[d] * lv.irregular_wage_discount], axis=1)
-    interception = lv.border_control[d] * lv.border_interception_max
+    interception = border_interception_probability(model, d)
     arrest_year = 1.0 - (1.0 - pol.arrest_probability[d]) ** 12
     protection = 1.0 - 0.8 * lv.protection_coverage[d]
     expl_month = np.stack([
@@ -125,8 +135,7 @@ def decide_and_move(model, month: int) -> None:
     deciders = candidates[rng.random(len(candidates)) < rate[pop.origin[candidates]]]
     if len(deciders) == 0:
         return
-    offer = corridor_offer(model)
-    model.offer = offer
+    offer = model.offer
     probs = choice_probabilities(model, deciders, month, offer,
                                  informed=rng.random(len(deciders))
                                  < lv.information_campaign_coverage[pop.origin[deciders]])
