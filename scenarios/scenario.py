@@ -49,7 +49,7 @@ from .world import World, available_destinations, default_destinations, load_wor
 __all__ = ["PRESET_DIR", "Scenario", "load_scenario", "scenario_from_dict"]
 
 PRESET_DIR = Path(__file__).parent
-_TOP_KEYS = {"name", "description", "policy_source", "world", *SECTIONS}
+_TOP_KEYS = {"name", "description", "policy_source", "extends", "world", *SECTIONS}
 _CORRIDOR_FIELD = {
     "regular_processing_months": "regular_processing_months",
     "regular_official_fee_usd": None,  # derived: (1 - agency share) x regular cost
@@ -157,10 +157,17 @@ def preset_names() -> list[str]:
 
 
 def scenario_from_dict(data: dict, source_file: str = "<dict>") -> Scenario:
-    """Validate a scenario given as a dict (the parsed TOML)."""
+    """Validate a scenario given as a dict (the parsed TOML).
+
+    ``extends = "baseline"`` (a preset name or a TOML path relative to the file) starts from
+    that scenario and overlays this one: tables merge key by key, other values replace."""
     f = source_file
     if not isinstance(data, dict):
         raise ScenarioError(f, "(top level)", data, "a table")
+    own_name = data.get("name")
+    data = _expand(data, f, ())
+    if own_name is None:  # a scenario that extends another is not named after it
+        data.pop("name", None)
     for key in data:
         if key not in _TOP_KEYS:
             raise ScenarioError(f, key, data[key],
@@ -194,6 +201,45 @@ def scenario_from_dict(data: dict, source_file: str = "<dict>") -> Scenario:
                     values=MappingProxyType(values), source_file=f,
                     policy_source=policy_source,
                     raw=MappingProxyType(json.loads(json.dumps(data, default=str))))
+
+
+def _expand(data: dict, f: str, seen: tuple[str, ...]) -> dict:
+    """Resolve ``extends`` (recursively) into one merged dict without it."""
+    if "extends" not in data:
+        return data
+    base_name = data["extends"]
+    if not isinstance(base_name, str):
+        raise ScenarioError(f, "extends", base_name, "a preset name or a TOML file path")
+    here = Path(f).parent if f.endswith(".toml") else Path.cwd()
+    candidates = [here / base_name, PRESET_DIR / f"{base_name}.toml"]
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
+        raise ScenarioError(f, "extends", base_name,
+                            f"a preset name ({', '.join(preset_names())}) or a TOML file")
+    key = str(path.resolve())
+    if key in seen:
+        raise ScenarioError(f, "extends", base_name, "a scenario that does not extend itself")
+    try:
+        base = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(path), "(syntax)", str(exc), "valid TOML") from exc
+    base = _expand(base, str(path), (*seen, key))
+    over = {k: v for k, v in data.items() if k != "extends"}
+    return _merge(base, over)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = _merge(old, value)
+        elif isinstance(value, dict) and old is not None and not isinstance(old, dict) \
+                and "all" not in value and key in DECLARATIONS:
+            out[key] = {"all": old, **value}  # a per-country table on top of one value
+        else:
+            out[key] = value
+    return out
 
 
 def _world_from(f: str, table: Any) -> World:
