@@ -1,7 +1,9 @@
 """The ``corridors`` command line.
 
     corridors run [SCENARIO] --out DIR      run one scenario (default: the shipped baseline)
-    corridors levers [--format markdown]    the lever table generated from the declarations
+    corridors batch BATCH.toml --out DIR    scenarios x sweeps x replicates, resumable
+    corridors compare DIR                   comparison report of a batch folder
+    corridors levers [--section NAME]       the lever table generated from the declarations
     corridors presets                       list shipped scenarios
 
 Exit status: 0 on success, 2 for bad input (with a message naming the file, key, value and
@@ -31,6 +33,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--end", help='override the last month, "YYYY-MM"')
     run.add_argument("--people-per-agent", type=float, help="override the scale")
     run.add_argument("--quiet", action="store_true", help="no progress output")
+    bat = sub.add_parser("batch", help="run a batch of scenarios, sweeps and replicates")
+    bat.add_argument("batch", type=Path, help="batch TOML file")
+    bat.add_argument("--out", required=True, type=Path, help="batch results folder")
+    how = bat.add_mutually_exclusive_group()
+    how.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    how.add_argument("--serial", action="store_true", help="run in this process")
+    how.add_argument("--dask", metavar="ADDRESS", help="existing Dask scheduler address")
+    bat.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmp_ = sub.add_parser("compare", help="comparison report of a batch results folder")
+    cmp_.add_argument("folder", type=Path, help="batch results folder")
+    cmp_.add_argument("--reference", help="scenario to take differences from (default baseline)")
     lev = sub.add_parser("levers", help="print the lever table")
     lev.add_argument("--section", choices=["levers", "drivers", "parameters", "settings"],
                      default="levers")
@@ -77,6 +90,45 @@ def _cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import default_workers, run_batch
+    from .batchspec import load_batch
+
+    spec = load_batch(args.batch)
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError("(command line)", "--workers", args.workers, "at least 1")
+    workers = args.workers or default_workers()
+    n = len(spec.tasks())
+    if not args.quiet:
+        where = (f"Dask cluster {args.dask}" if args.dask else "this process" if args.serial
+                 else f"{workers} local worker processes")
+        print(f"corridors: batch {spec.name}: {n} runs on {where}", file=sys.stderr)
+    outcome = run_batch(spec, args.out, workers=workers, dask_address=args.dask,
+                        serial=args.serial, progress=not args.quiet)
+    if not args.quiet:
+        print(f"corridors: {outcome.done} runs done now, {outcome.skipped} done before, "
+              f"{outcome.failed} failed, in {outcome.wall_s:.1f} s -> {args.out}",
+              file=sys.stderr)
+    if outcome.interrupted:
+        return 130
+    if outcome.failed:
+        print(f"corridors: {outcome.failed} runs failed; errors in {args.out}/failures/",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_batch
+
+    if not (args.folder / "batch.json").is_file():
+        raise ScenarioError(str(args.folder), "folder", str(args.folder),
+                            "a batch results folder written by 'corridors batch'")
+    out = compare_batch(args.folder, args.reference)
+    print(f"corridors: wrote {out}/report.html", file=sys.stderr)
+    return 0
+
+
 def _cmd_levers(args: argparse.Namespace) -> int:
     from .lever_table import lever_table
 
@@ -99,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args, ["corridors", *argv])
+        if args.command == "batch":
+            return _cmd_batch(args)
+        if args.command == "compare":
+            return _cmd_compare(args)
         if args.command == "levers":
             return _cmd_levers(args)
         return _cmd_presets()

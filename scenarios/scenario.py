@@ -119,6 +119,11 @@ class Scenario:
         out["settings"]["end"] = month_label(self.end)
         return out
 
+    def __reduce__(self):
+        """Pickle as the resolved dict (read-only mappings do not pickle), so scenarios travel
+        to worker processes and cluster nodes unchanged."""
+        return (scenario_from_dict, (self.to_dict(resolved=True), self.source_file))
+
     def digest(self) -> str:
         """Stable hash of the resolved scenario (for manifests and caches)."""
         text = json.dumps(self.to_dict(resolved=True), sort_keys=True)

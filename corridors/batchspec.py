@@ -1,0 +1,251 @@
+"""Batch definitions: scenarios x sweep points x replicates, read from TOML and validated.
+
+    name = "fees_and_enforcement"
+    scenarios = ["baseline", "crackdown", "my_scenario.toml"]
+    replicates = 5
+    root_seed = 2024
+
+    [settings]                 # applied to every run
+    end = "2030-12"
+    people_per_agent = 1000
+
+    [sweep]                    # optional
+    method = "grid"            # grid | latin_hypercube | sobol
+    samples = 16               # latin_hypercube and sobol (sobol: a power of two)
+    seed = 1                   # of the sampler
+    [sweep.values]             # grid: the values of each swept quantity
+    recruitment_fee_cap_usd = [0, 500, 5000]
+    "enforcement_monthly_arrest_probability.MYS" = [0.004, 0.012]
+    [sweep.ranges]             # latin_hypercube / sobol: [min, max] of each
+    nest_scale = [0.3, 0.9]
+
+A swept name is any numeric lever, driver or parameter; ``name.KEY`` sweeps one country or
+corridor and leaves the others as the scenario sets them. Replicate seeds come from
+``numpy.random.SeedSequence(root_seed).spawn(replicates)`` and are shared by every scenario and
+sweep point (common random numbers), so differences between scenarios are not seed noise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scenarios.errors import ScenarioError
+from scenarios.registry import DECLARATIONS, SECTION_OF
+from scenarios.scenario import Scenario, load_scenario
+
+__all__ = ["BatchSpec", "Task", "load_batch", "replicate_seeds"]
+
+_TOP = {"name", "description", "scenarios", "replicates", "root_seed", "settings", "sweep"}
+_SWEEP = {"method", "samples", "seed", "values", "ranges"}
+_METHODS = ("grid", "latin_hypercube", "sobol")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run: a scenario (with a sweep point applied) and a replicate seed."""
+
+    run_id: str
+    scenario_label: str
+    point: int
+    replicate: int
+    seed: int
+    overrides: dict = field(default_factory=dict)  # sweep values (name or name.KEY -> value)
+
+
+@dataclass(frozen=True)
+class BatchSpec:
+    name: str
+    description: str
+    source_file: str
+    scenarios: tuple[Scenario, ...]
+    scenario_labels: tuple[str, ...]
+    replicates: int
+    root_seed: int
+    points: tuple[dict, ...]  # sweep points (one empty dict without a sweep)
+    sweep_method: str
+    raw: dict
+
+    def tasks(self) -> list[Task]:
+        seeds = replicate_seeds(self.root_seed, self.replicates)
+        out = []
+        for (label, scenario), (p, point), (r, seed) in itertools.product(
+                zip(self.scenario_labels, self.scenarios, strict=True),
+                enumerate(self.points), enumerate(seeds)):
+            ident = json.dumps([scenario.digest(), point, seed], sort_keys=True)
+            run_id = f"{label}-p{p:04d}-r{r:03d}-" + hashlib.sha256(
+                ident.encode()).hexdigest()[:8]
+            out.append(Task(run_id, label, p, r, seed, dict(point)))
+        return out
+
+    def scenario_for(self, task: Task) -> Scenario:
+        base = self.scenarios[self.scenario_labels.index(task.scenario_label)]
+        return apply_point(base, task.overrides).with_values(seed=task.seed)
+
+
+def replicate_seeds(root_seed: int, n: int) -> list[int]:
+    return [int(s.generate_state(1, np.uint64)[0] >> 1)
+            for s in np.random.SeedSequence(root_seed).spawn(n)]
+
+
+def apply_point(scenario: Scenario, point: dict) -> Scenario:
+    """Scenario with sweep values applied (``name.KEY`` changes one country or corridor)."""
+    if not point:
+        return scenario
+    overrides: dict[str, Any] = {}
+    for key, value in point.items():
+        name, _, sub = key.partition(".")
+        if sub:
+            table = overrides.setdefault(name, dict(scenario.to_dict()[SECTION_OF[name]][name]))
+            table[sub] = value
+        else:
+            overrides[name] = value
+    return scenario.with_values(**overrides)
+
+
+def load_batch(path: str | Path) -> BatchSpec:
+    p = Path(path)
+    f = str(p)
+    if not p.is_file():
+        raise ScenarioError(f, "(file)", f, "an existing batch TOML file")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f, "(syntax)", str(exc), "valid TOML (UTF-8)") from exc
+    for key in data:
+        if key not in _TOP:
+            raise ScenarioError(f, key, data[key], f"one of the keys {sorted(_TOP)}")
+    names = data.get("scenarios", ["baseline"])
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ScenarioError(f, "scenarios", names,
+                            "a non-empty list of preset names or scenario TOML paths")
+    if len(set(names)) != len(names):
+        raise ScenarioError(f, "scenarios", names, "distinct scenarios")
+    replicates = data.get("replicates", 1)
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or not (
+            1 <= replicates <= 10_000):
+        raise ScenarioError(f, "replicates", replicates, "a whole number from 1 to 10000")
+    root_seed = data.get("root_seed", 0)
+    if isinstance(root_seed, bool) or not isinstance(root_seed, int) or root_seed < 0:
+        raise ScenarioError(f, "root_seed", root_seed, "a whole number >= 0")
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise ScenarioError(f, "settings", settings, "a table of run settings")
+    for key in settings:
+        if key == "seed" or SECTION_OF.get(key) != "settings":
+            raise ScenarioError(f, f"settings.{key}", settings[key],
+                                "end or people_per_agent (seeds come from root_seed)")
+    scenarios, labels = [], []
+    for i, n in enumerate(names):
+        candidate = p.parent / n
+        try:
+            s = load_scenario(candidate if candidate.suffix == ".toml" else n)
+        except ScenarioError as exc:
+            if exc.key == "(file)":
+                raise ScenarioError(f, f"scenarios[{i}]", n,
+                                    "a shipped preset name or an existing scenario TOML "
+                                    "file") from None
+            raise
+        try:
+            s = s.with_values(**settings) if settings else s
+        except ScenarioError as exc:
+            raise ScenarioError(f, f"settings.{exc.key.split('.')[-1]}", exc.value,
+                                exc.allowed) from None
+        scenarios.append(s)
+        labels.append(Path(n).stem)
+    method, points = _sweep_points(f, data.get("sweep"), scenarios[0])
+    for s in scenarios:  # every point must be valid for every scenario
+        for point in points[:1] + points[-1:]:
+            try:
+                apply_point(s, point)
+            except ScenarioError as exc:
+                raise ScenarioError(f, "sweep", point, exc.allowed) from None
+    return BatchSpec(
+        name=str(data.get("name", p.stem)), description=str(data.get("description", "")),
+        source_file=f, scenarios=tuple(scenarios), scenario_labels=tuple(labels),
+        replicates=replicates, root_seed=root_seed, points=tuple(points), sweep_method=method,
+        raw=data)
+
+
+def _swept_decl(f: str, key: str, scenario: Scenario):
+    name, _, sub = key.partition(".")
+    decl = DECLARATIONS.get(name)
+    if decl is None or decl.kind not in ("float", "int") or SECTION_OF[name] == "settings":
+        raise ScenarioError(f, f"sweep.{key}", key,
+                            "a numeric lever, driver or parameter (optionally name.KEY)")
+    if sub and (decl.scope == "global" or sub not in scenario.values[name]):
+        allowed = list(scenario.values[name]) if decl.scope != "global" else []
+        raise ScenarioError(f, f"sweep.{key}", sub,
+                            f"a key of this {decl.scope}-level value: {allowed}")
+    return decl
+
+
+def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dict]]:
+    if sweep is None:
+        return "none", [{}]
+    if not isinstance(sweep, dict):
+        raise ScenarioError(f, "sweep", sweep, "a table")
+    for key in sweep:
+        if key not in _SWEEP:
+            raise ScenarioError(f, f"sweep.{key}", sweep[key], f"one of {sorted(_SWEEP)}")
+    method = sweep.get("method", "grid")
+    if method not in _METHODS:
+        raise ScenarioError(f, "sweep.method", method, f"one of {list(_METHODS)}")
+    if method == "grid":
+        values = sweep.get("values")
+        if not isinstance(values, dict) or not values:
+            raise ScenarioError(f, "sweep.values", values,
+                                "a table of swept names, each with a non-empty list of values")
+        axes = []
+        for key, vals in values.items():
+            decl = _swept_decl(f, key, scenario)
+            if not isinstance(vals, list) or not vals:
+                raise ScenarioError(f, f"sweep.values.{key}", vals, "a non-empty list of values")
+            for v in vals:
+                if isinstance(v, bool) or not isinstance(v, int | float) or not (
+                        decl.minimum <= v <= decl.maximum):
+                    raise ScenarioError(f, f"sweep.values.{key}", v, decl.allowed())
+            axes.append([(key, v) for v in vals])
+        return method, [dict(combo) for combo in itertools.product(*axes)]
+    ranges = sweep.get("ranges")
+    if not isinstance(ranges, dict) or not ranges:
+        raise ScenarioError(f, "sweep.ranges", ranges,
+                            "a table of swept names, each with [min, max]")
+    bounds = []
+    for key, rng in ranges.items():
+        decl = _swept_decl(f, key, scenario)
+        if (not isinstance(rng, list) or len(rng) != 2
+                or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+                or not (decl.minimum <= rng[0] < rng[1] <= decl.maximum)):
+            raise ScenarioError(f, f"sweep.ranges.{key}", rng,
+                                f"[min, max] with min < max inside {decl.allowed()}")
+        bounds.append((key, float(rng[0]), float(rng[1]), decl.kind))
+    samples = sweep.get("samples", 16)
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 100_000:
+        raise ScenarioError(f, "sweep.samples", samples, "a whole number from 1 to 100000")
+    if method == "sobol" and samples & (samples - 1):
+        raise ScenarioError(f, "sweep.samples", samples, "a power of two for a Sobol sample")
+    seed = sweep.get("seed", 0)
+    from scipy.stats import qmc
+
+    d = len(bounds)
+    sampler = (qmc.LatinHypercube(d=d, rng=seed) if method == "latin_hypercube"
+               else qmc.Sobol(d=d, scramble=True, rng=seed))
+    unit = sampler.random(samples)
+    lo = np.array([b[1] for b in bounds])
+    hi = np.array([b[2] for b in bounds])
+    scaled = qmc.scale(unit, lo, hi)
+    points = []
+    for row in scaled:
+        point = {}
+        for (key, _, _, kind), v in zip(bounds, row, strict=True):
+            point[key] = round(float(v)) if kind == "int" else float(v)
+        points.append(point)
+    return method, points
