@@ -3,6 +3,7 @@
     corridors run [SCENARIO] --out DIR      run one scenario (default: the shipped baseline)
     corridors batch BATCH.toml --out DIR    scenarios x sweeps x replicates, resumable
     corridors compare DIR                   comparison report of a batch folder
+    corridors sensitivity CONFIG.toml --out DIR   Morris / Sobol indices (SALib)
     corridors levers [--section NAME]       the lever table generated from the declarations
     corridors presets                       list shipped scenarios
 
@@ -44,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser("compare", help="comparison report of a batch results folder")
     cmp_.add_argument("folder", type=Path, help="batch results folder")
     cmp_.add_argument("--reference", help="scenario to take differences from (default baseline)")
+    sen = sub.add_parser("sensitivity", help="Morris or Sobol sensitivity analysis (SALib)")
+    sen.add_argument("config", type=Path, help="sensitivity TOML file")
+    sen.add_argument("--out", required=True, type=Path, help="results folder")
+    sen.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    sen.add_argument("--quiet", action="store_true", help="no progress bar")
     lev = sub.add_parser("levers", help="print the lever table")
     lev.add_argument("--section", choices=["levers", "drivers", "parameters", "settings"],
                      default="levers")
@@ -129,6 +135,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .batch import default_workers
+    from .sensitivity import load_sensitivity, run_sensitivity
+
+    spec, config = load_sensitivity(args.config)
+    table = run_sensitivity(spec, config, args.out, workers=args.workers or default_workers(),
+                            progress=not args.quiet)
+    print(table.to_string(index=False))
+    print(f"corridors: wrote {args.out}/sensitivity/indices.csv", file=sys.stderr)
+    return 0
+
+
 def _cmd_levers(args: argparse.Namespace) -> int:
     from .lever_table import lever_table
 
@@ -155,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_batch(args)
         if args.command == "compare":
             return _cmd_compare(args)
+        if args.command == "sensitivity":
+            return _cmd_sensitivity(args)
         if args.command == "levers":
             return _cmd_levers(args)
         return _cmd_presets()

@@ -1,0 +1,194 @@
+"""Global sensitivity analysis with SALib: Morris screening and Sobol indices.
+
+``corridors sensitivity CONFIG.toml --out DIR``::
+
+    name = "what_drives_irregular_share"
+    scenario = "baseline"
+    method = "morris"          # morris | sobol
+    samples = 10               # Morris trajectories, or Sobol base sample N (power of two)
+    replicates = 2             # model runs averaged per sample point (common seeds)
+    root_seed = 1
+    [settings]
+    end = "2030-12"
+    people_per_agent = 2000
+    [ranges]                   # any numeric lever, driver or parameter (or name.KEY)
+    enforcement_monthly_arrest_probability = [0.001, 0.02]
+    recruitment_fee_cap_usd = [0, 2000]
+    [output]
+    indicator = "irregular_share"   # irregular_share, or any measure of the results table
+    year = 2030
+    destination = "THA"             # optional: one destination (default all)
+    channel = "irregular"           # for a measure: one channel (default both)
+
+The sample points run through the batch runner (same executors, resumable store in
+``DIR``); the indices with their 95% confidence intervals go to ``DIR/sensitivity/indices.csv``
+with a bar chart (PNG and SVG).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from scenarios.errors import ScenarioError
+from scenarios.scenario import load_scenario
+
+from .atomic import write_atomic
+from .batch import run_batch
+from .batchspec import BatchSpec, _swept_decl, apply_point
+from .store import read_results
+
+__all__ = ["load_sensitivity", "run_sensitivity"]
+
+_TOP = {"name", "scenario", "method", "samples", "replicates", "root_seed", "settings",
+        "ranges", "output"}
+
+
+def load_sensitivity(path: Path) -> tuple[BatchSpec, dict]:
+    f = str(path)
+    if not Path(path).is_file():
+        raise ScenarioError(f, "(file)", f, "an existing sensitivity TOML file")
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f, "(syntax)", str(exc), "valid TOML (UTF-8)") from exc
+    for key in data:
+        if key not in _TOP:
+            raise ScenarioError(f, key, data[key], f"one of {sorted(_TOP)}")
+    method = data.get("method", "morris")
+    if method not in ("morris", "sobol"):
+        raise ScenarioError(f, "method", method, "morris or sobol")
+    samples = data.get("samples", 8)
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 2 <= samples <= 10_000:
+        raise ScenarioError(f, "samples", samples, "a whole number from 2 to 10000")
+    if method == "sobol" and samples & (samples - 1):
+        raise ScenarioError(f, "samples", samples, "a power of two for Sobol")
+    replicates = data.get("replicates", 1)
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+        raise ScenarioError(f, "replicates", replicates, "a whole number >= 1")
+    scenario = load_scenario(data.get("scenario", "baseline"))
+    settings = data.get("settings", {})
+    if settings:
+        scenario = scenario.with_values(**settings)
+    ranges = data.get("ranges")
+    if not isinstance(ranges, dict) or len(ranges) < 2:
+        raise ScenarioError(f, "ranges", ranges, "a table of at least two names with [min, max]")
+    bounds = []
+    for key, rng in ranges.items():
+        decl = _swept_decl(f, key, scenario)
+        if (not isinstance(rng, list) or len(rng) != 2
+                or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+                or not decl.minimum <= rng[0] < rng[1] <= decl.maximum):
+            raise ScenarioError(f, f"ranges.{key}", rng,
+                                f"[min, max] with min < max inside {decl.allowed()}")
+        bounds.append([float(rng[0]), float(rng[1])])
+    output = data.get("output", {"indicator": "irregular_share"})
+    if not isinstance(output, dict) or "indicator" not in output:
+        raise ScenarioError(f, "output", output, "a table with at least 'indicator'")
+    year = output.get("year", 2010 + scenario.end // 12)
+    if not isinstance(year, int) or not 2010 <= year <= 2010 + scenario.end // 12:
+        raise ScenarioError(f, "output.year", year, "a simulated year")
+    problem = {"num_vars": len(bounds), "names": list(ranges), "bounds": bounds}
+    seed = int(data.get("root_seed", 0))
+    if method == "morris":
+        from SALib.sample import morris
+
+        x = morris.sample(problem, samples, num_levels=4, seed=seed)
+    else:
+        from SALib.sample import sobol
+
+        x = sobol.sample(problem, samples, calc_second_order=False, seed=seed)
+    points = []
+    for row in x:
+        point = {}
+        for key, v in zip(problem["names"], row, strict=True):
+            kind = _swept_decl(f, key, scenario).kind
+            point[key] = round(float(v)) if kind == "int" else float(v)
+        points.append(point)
+    apply_point(scenario, points[0])  # validates names and keys early
+    spec = BatchSpec(name=str(data.get("name", Path(path).stem)), description="sensitivity",
+                     source_file=f, scenarios=(scenario,),
+                     scenario_labels=(scenario.name,), replicates=replicates, root_seed=seed,
+                     points=tuple(points), sweep_method=method, raw=data)
+    config = {"method": method, "problem": problem, "x": x, "output": output, "year": year}
+    return spec, config
+
+
+def indicator_values(root: Path, output: dict, year: int, n_points: int) -> np.ndarray:
+    """The chosen output per sample point (mean over replicates)."""
+    indicator = output["indicator"]
+    measure = "stock" if indicator == "irregular_share" else indicator
+    t = read_results(root, measure=measure)
+    t["month"] = t["month"].astype(str)
+    stock_like = measure in ("stock", "stock_female", "stock_male", "employed", "unemployed",
+                             "detained", "waiting", "in_transit", "exploited_now",
+                             "debt_outstanding_usd")
+    t = t[t["month"] == f"{year}-12"] if stock_like else t[t["month"].str.startswith(str(year))]
+    if "destination" in output:
+        t = t[t["destination"].astype(str) == output["destination"]]
+    if indicator == "irregular_share":
+        g = t.groupby(["point", "replicate", "channel"], observed=True)["value"].sum().unstack()
+        per_run = g["irregular"] / g.sum(axis=1)
+    else:
+        if "channel" in output:
+            t = t[t["channel"].astype(str) == output["channel"]]
+        per_run = t.groupby(["point", "replicate"], observed=True)["value"].sum()
+    per_point = per_run.groupby(level="point").mean()
+    if len(per_point) != n_points:
+        raise RuntimeError(f"{n_points - len(per_point)} sample points have no results "
+                           "(failed runs?); rerun the command")
+    return per_point.sort_index().to_numpy()
+
+
+def run_sensitivity(spec: BatchSpec, config: dict, out: Path, **batch_kwargs) -> pd.DataFrame:
+    outcome = run_batch(spec, out, **batch_kwargs)
+    if outcome.interrupted or outcome.failed:
+        raise RuntimeError("some runs did not finish; rerun the same command to complete them")
+    y = indicator_values(out, config["output"], config["year"], len(spec.points))
+    problem = config["problem"]
+    if config["method"] == "morris":
+        from SALib.analyze import morris
+
+        res = morris.analyze(problem, config["x"], y, num_levels=4, seed=spec.root_seed)
+        table = pd.DataFrame({"name": problem["names"], "mu_star": res["mu_star"],
+                              "mu_star_conf": res["mu_star_conf"], "mu": res["mu"],
+                              "sigma": res["sigma"]})
+        value, conf = "mu_star", "mu_star_conf"
+    else:
+        from SALib.analyze import sobol
+
+        res = sobol.analyze(problem, y, calc_second_order=False, seed=spec.root_seed)
+        table = pd.DataFrame({"name": problem["names"], "S1": res["S1"],
+                              "S1_conf": res["S1_conf"], "ST": res["ST"],
+                              "ST_conf": res["ST_conf"]})
+        value, conf = "ST", "ST_conf"
+    table["output"] = _describe(config["output"], config["year"])
+    folder = Path(out) / "sensitivity"
+    write_atomic(folder / "indices.csv", lambda p: table.to_csv(p, index=False))
+    write_atomic(folder / "outputs.csv", lambda p: pd.DataFrame(
+        config["x"], columns=problem["names"]).assign(output=y).to_csv(p, index=False))
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(table) + 1.5))
+    order = table.sort_values(value)
+    ax.barh(order["name"], order[value], xerr=order[conf], color="#1f77b4", capsize=3)
+    ax.set_xlabel(f"{value} (95% confidence interval)")
+    ax.set_title(f"{config['method'].title()}: {table['output'].iloc[0]}", fontsize=9)
+    fig.tight_layout()
+    for ext in ("png", "svg"):
+        write_atomic(folder / f"indices.{ext}", lambda p, e=ext: fig.savefig(p, format=e))
+    plt.close(fig)
+    return table
+
+
+def _describe(output: dict, year: int) -> str:
+    where = output.get("destination", "all destinations")
+    channel = f", {output['channel']}" if "channel" in output else ""
+    return f"{output['indicator']} in {year} ({where}{channel})"
+
+
