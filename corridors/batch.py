@@ -18,6 +18,7 @@ On a SLURM cluster, start a Dask cluster with dask-jobqueue and pass its address
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import sys
 import time
@@ -40,7 +41,11 @@ def execute_task(scenario, task: Task) -> dict:
     t0 = time.perf_counter()
     try:
         result = run_scenario(scenario)
-        return {"ok": True, "table": result.table, "timings_s": result.timings_s,
+        table = result.table.assign(run_id=task.run_id, point=task.point,
+                                    replicate=task.replicate, seed=task.seed)
+        buffer = io.BytesIO()  # encoded here so the writing process only copies bytes
+        table.to_parquet(buffer, index=False)
+        return {"ok": True, "parquet": buffer.getvalue(), "timings_s": result.timings_s,
                 "worker_agents": len(result.model.population),
                 "wall_s": time.perf_counter() - t0}
     except Exception as exc:  # recorded as a failure; the batch goes on
@@ -81,8 +86,10 @@ def make_executor(workers: int, dask_address: str | None, serial: bool):
         return client.get_executor(), client.close
     if serial or workers <= 1:
         return SerialExecutor(), lambda: None
-    pool = ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("forkserver"))
+    context = multiprocessing.get_context("forkserver")
+    # import the model once in the fork server; each worker then starts warm
+    context.set_forkserver_preload(["simulation.run", "corridors.batch"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return pool, lambda: pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -118,7 +125,7 @@ def run_batch(spec: BatchSpec, out: Path, *, workers: int = 1, dask_address: str
                     outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}",
                                "traceback": traceback.format_exc()}
                 if outcome["ok"]:
-                    store.write_run(task, outcome.pop("table"), outcome)
+                    store.write_run(task, outcome.pop("parquet"), outcome)
                     done += 1
                 else:
                     store.write_failure(task, outcome["error"], outcome["traceback"])

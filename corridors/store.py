@@ -87,11 +87,11 @@ class ResultsStore:
         return self.root / "results" / f"scenario={task.scenario_label}" / f"{task.run_id}.parquet"
 
     # ---- writing -----------------------------------------------------------------------
-    def write_run(self, task: Task, table: pd.DataFrame, info: dict) -> None:
-        table = table.assign(run_id=task.run_id, point=task.point, replicate=task.replicate,
-                             seed=task.seed)
+    def write_run(self, task: Task, parquet: bytes, info: dict) -> None:
+        """Store one finished run: its table (Parquet bytes, with run_id, point, replicate
+        and seed columns), then its manifest."""
         path = self.parquet_path(task)
-        write_atomic(path, lambda p: table.to_parquet(p, index=False))
+        write_atomic(path, lambda p: p.write_bytes(parquet))
         write_text_atomic(self.root / "runs" / f"{task.run_id}.json", json.dumps(
             {**task.__dict__, **info, "file": str(path.relative_to(self.root))}, indent=1,
             default=str))
