@@ -102,8 +102,12 @@ PARAMETERS: tuple[Declaration, ...] = (
        "window is open."),
     _p("employer_irregular_hiring_base", "float", 0.8, 0.0, 1.0, "probability",
        "Chance that a vacancy is open to an irregular worker when no sanctions apply."),
-    _p("employer_sanction_sensitivity", "float", 0.01, 0.0, 1.0, "per USD of expected fine",
-       "How fast employers shun irregular workers as the expected monthly fine rises."),
+    _p("employer_sanction_sensitivity", "float", 0.005, 0.0, 1.0,
+       "per USD of expected yearly fine",
+       "How fast employers shun irregular workers as the expected yearly fine (sanction x "
+       "yearly chance of being caught) rises: deterrence = 1 - exp(-sensitivity x fine)."),
+    _p("sanction_dismissal_rate", "float", 0.05, 0.0, 1.0, "probability per month",
+       "Monthly chance that an employer let go of an irregular worker at full deterrence."),
     _p("levy_job_order_elasticity", "float", 0.003, 0.0, 0.1, "per USD per month",
        "Fall in the share of vacancies posted as regular job orders per USD of monthly "
        "levy (or of a binding migrant minimum wage above the market wage)."),

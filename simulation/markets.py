@@ -3,7 +3,8 @@
 Per destination: if more migrants are employed than employers demand, the excess is laid off
 at random; vacancies left are filled from the unemployed abroad, regular workers first in
 effect (irregular job-seekers count only with the employers' willingness to hire them, which
-falls with expected employer sanctions); a share of the remaining vacancies, and of last
+falls with the expected yearly employer sanction, and sanctions also make employers let go of
+irregular workers they have); a share of the remaining vacancies, and of last
 month's leavers to be replaced, is posted as regular job orders for the recruitment channel
 (less with a higher levy or a binding migrant minimum wage). Employment rates per
 destination and legal status feed the workers' Harris-Todaro expected earnings.
@@ -54,10 +55,20 @@ class LabourMarket:
             pop.timer[laid] = np.where(pop.legal[laid] == Legal.REGULAR,
                                        lv.regular_grace_months, 0)
             employed_people -= ppa * np.bincount(emp_dest[hit], minlength=n_d)
-        # willingness to hire irregular workers falls with the expected monthly fine
-        expected_fine = lv.employer_sanction_usd_per_irregular_worker * pol.arrest_probability
-        self.irregular_hiring = lv.employer_irregular_hiring_base * np.exp(
-            -lv.employer_sanction_sensitivity * expected_fine)
+        # employers weigh the expected yearly fine for an irregular worker: they hire fewer
+        # irregular workers and let some of those they have go
+        catch_year = 1.0 - (1.0 - pol.arrest_probability) ** 12
+        deterrence = 1.0 - np.exp(-lv.employer_sanction_sensitivity
+                                  * lv.employer_sanction_usd_per_irregular_worker * catch_year)
+        self.irregular_hiring = lv.employer_irregular_hiring_base * (1.0 - deterrence)
+        still = emp_idx[st[emp_idx] == Status.EMPLOYED_IRREGULAR]
+        let_go = still[rng.random(len(still)) < lv.sanction_dismissal_rate
+                       * deterrence[model.c_dest[pop.corridor[still]]]]
+        if len(let_go):
+            model.metrics.add("layoffs", pop.corridor[let_go], 1)
+            st[let_go] = Status.UNEMPLOYED_ABROAD
+            employed_people -= ppa * np.bincount(model.c_dest[pop.corridor[let_go]],
+                                                 minlength=n_d)
         vacancies = np.maximum(pol.demand - employed_people, 0.0)
         is_unemp = st[away] == Status.UNEMPLOYED_ABROAD
         unemployed, u_dest = away[is_unemp], dest[is_unemp]

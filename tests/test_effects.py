@@ -1,0 +1,206 @@
+"""Direction of policy effects, averaged over seeded replicates.
+
+Each test compares the baseline (coarsened to ``people_per_agent`` 2000, January 2010 to
+December 2016) with the same scenario and one lever changed, over the same seeds 1..N, and
+asserts that the mean outcome moves in the expected direction by more than two standard
+errors of the difference of means (replicate noise), so every test can fail.
+
+The issue's list: a lower regular fee cap or shorter processing time raises the regular
+share; stronger enforcement raises deportations and lowers the irregular stock; a wider wage
+gap raises departures; a lower remittance cost raises remittances received; an amnesty window
+moves irregular workers to regular. Also: employer sanctions lower the irregular stock; a
+deployment ban lowers regular applications on the banned corridor; a border closure lowers
+arrivals during the closure; anti-trafficking enforcement lowers trafficking cases;
+protection lowers exploitation cases; information campaigns raise the regular share.
+
+Levers set from January 2010 are measured from January 2011 to December 2016 (the years
+after the change, once the first movers have arrived); windows (amnesty, ban, closure) are
+measured during or right after the window.
+"""
+
+from __future__ import annotations
+
+import pytest
+from effects_helpers import (
+    BASELINE,
+    baseline_table,
+    compare,
+    plus_window,
+    replicates,
+    scaled,
+    share,
+    total,
+)
+
+N = 8  # replicates for most effects
+N_RARE = 16  # for effects on rare events or small shifts (trafficking, sanctions)
+AFTER = {"start": "2011-01", "end": "2016-12"}
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return replicates(N)
+
+
+@pytest.fixture(scope="module")
+def baseline_rare():
+    return replicates(N_RARE)  # its first N runs are the cached ``baseline`` runs
+
+
+def regular_share_of_departures(table):
+    return share(table, "departures", **AFTER)
+
+
+def mean_irregular_stock(start: str, end: str, months: int):
+    def outcome(table):
+        return total(table, "stock", channel="irregular", start=start, end=end) / months
+    return outcome
+
+
+# ---- recruitment cost and time -----------------------------------------------------------
+def test_lower_fee_cap_raises_regular_share(baseline):
+    """Fee cap 5000 USD (Myanmar 230, Viet Nam 1000) -> 100 USD for every origin."""
+    lever = replicates(N, recruitment_fee_cap_usd={"all": 100})
+    c = compare("regular share of departures 2011-2016", regular_share_of_departures,
+                baseline, lever)
+    print(c)
+    c.assert_raises()
+
+
+def test_shorter_processing_raises_regular_share(baseline):
+    """Regular (MOU) processing 3-6 months (4.5 on the Thai corridors) -> 1 month."""
+    lever = replicates(N, regular_processing_months={"all": 1})
+    c = compare("regular share of departures 2011-2016", regular_share_of_departures,
+                baseline, lever)
+    print(c)
+    c.assert_raises()
+
+
+# ---- enforcement -------------------------------------------------------------------------
+def _enforcement_x5():
+    return replicates(N, enforcement_monthly_arrest_probability=scaled(
+        "enforcement_monthly_arrest_probability", 5, 0.2))
+
+
+def test_stronger_enforcement_raises_deportations(baseline):
+    """Monthly arrest probability x5 (Thailand 0.002 -> 0.01, Malaysia 0.004 -> 0.02,
+    Singapore 0.02 -> 0.1)."""
+    c = compare("deportations 2011-2016",
+                lambda t: total(t, "deportations", **AFTER), baseline, _enforcement_x5())
+    print(c)
+    c.assert_raises()
+
+
+def test_stronger_enforcement_lowers_irregular_stock(baseline):
+    """Same x5 enforcement; irregular stock averaged over the month-ends of 2012-2016."""
+    c = compare("mean irregular stock 2012-2016",
+                mean_irregular_stock("2012-01", "2016-12", 60), baseline, _enforcement_x5())
+    print(c)
+    c.assert_lowers()
+
+
+def test_employer_sanctions_lower_irregular_stock(baseline):
+    """Employer fine per irregular worker found: Thailand 1000, Malaysia 2000, Singapore 5000
+    USD -> five times as much. Employers weigh the expected yearly fine (fine x yearly
+    chance of being caught): they hire fewer irregular workers and let some go
+    (simulation/markets.py)."""
+    lever = replicates(N, employer_sanction_usd_per_irregular_worker={
+        "THA": 5000, "MYS": 10000, "SGP": 20000})
+    c = compare("mean irregular stock 2011-2016",
+                mean_irregular_stock("2011-01", "2016-12", 72), baseline, lever)
+    print(c)
+    c.assert_lowers()
+
+
+# ---- pull factors and remittances --------------------------------------------------------
+def test_wider_wage_gap_raises_departures(baseline):
+    """Destination wages x1.25 (Thailand, Malaysia, Singapore)."""
+    lever = replicates(N, wage_level_factor={"THA": 1.25, "MYS": 1.25, "SGP": 1.25})
+    c = compare("departures 2011-2016", lambda t: total(t, "departures", **AFTER),
+                baseline, lever)
+    print(c)
+    c.assert_raises()
+
+
+def test_lower_remittance_cost_raises_remittances_received(baseline):
+    """Remittance cost halved on every corridor (world data 3.2-14.6% of the amount)."""
+    half = {c.code: round(c.remittance_cost_pct / 2, 3) for c in BASELINE.world.corridors}
+    lever = replicates(N, remittance_cost_pct=half)
+    c = compare("remittances received 2011-2016 (USD)",
+                lambda t: total(t, "remittances_received_usd", **AFTER), baseline, lever)
+    print(c)
+    c.assert_raises()
+
+
+# ---- regularisation ----------------------------------------------------------------------
+def test_amnesty_window_moves_irregular_to_regular(baseline):
+    """An extra registration window from January 2013 in Thailand (3 months) and Malaysia
+    (6 months), on top of the baseline's windows (none open in 2013)."""
+    lever = replicates(N, amnesty_start=plus_window("amnesty_start", "2013-01", "THA", "MYS"))
+    month = {"start": "2013-12", "end": "2013-12"}
+    checks = [
+        (compare("registrations 2013", lambda t: total(
+            t, "registrations", start="2013-01", end="2013-12"), baseline, lever), +1),
+        (compare("irregular stock 2013-12", lambda t: total(
+            t, "stock", channel="irregular", **month), baseline, lever), -1),
+        (compare("regular share of the stock 2013-12",
+                 lambda t: share(t, "stock", **month), baseline, lever), +1),
+    ]
+    for c, _ in checks:
+        print(c)
+    wrong = [str(c) for c, sign in checks if not sign * c.difference > 2 * c.se]
+    assert not wrong, "\n".join(wrong)
+
+
+# ---- bans and closures -------------------------------------------------------------------
+def test_deployment_ban_lowers_regular_applications_on_banned_corridor(baseline):
+    """Myanmar bans deployment to Thailand from January 2012 for 36 months (the baseline's
+    Cambodia-Malaysia ban stays)."""
+    starts = plus_window("deployment_ban_start", "2012-01", "MMR-THA")
+    lengths = {**baseline_table("deployment_ban_length_months"), "MMR-THA": 36}
+    lever = replicates(N, deployment_ban_start=starts, deployment_ban_length_months=lengths)
+    c = compare("regular applications MMR-THA 2012-2014", lambda t: total(
+        t, "applications", channel="regular", origin="MMR", destination="THA",
+        start="2012-01", end="2014-12"), baseline, lever)
+    print(c)
+    c.assert_lowers()
+
+
+def test_border_closure_lowers_arrivals_during_closure(baseline):
+    """Thailand closes its border from January to December 2012 (the baseline's 2020
+    closures stay, Thailand's now 12 months long, after the end of these runs)."""
+    starts = plus_window("border_closure_start", "2012-01", "THA")
+    lengths = {**baseline_table("border_closure_length_months"), "THA": 12}
+    lever = replicates(N, border_closure_start=starts, border_closure_length_months=lengths)
+    c = compare("arrivals in Thailand 2012", lambda t: total(
+        t, "arrivals", destination="THA", start="2012-01", end="2012-12"), baseline, lever)
+    print(c)
+    c.assert_lowers()
+
+
+# ---- harms and information ---------------------------------------------------------------
+def test_anti_trafficking_enforcement_lowers_trafficking_cases(baseline_rare):
+    """Anti-trafficking enforcement 0.05 -> 0.25 (x5) in every destination."""
+    lever = replicates(N_RARE, anti_trafficking_enforcement={"all": 0.25})
+    c = compare("trafficking cases 2010-2016",
+                lambda t: total(t, "trafficking_cases"), baseline_rare, lever)
+    print(c)
+    c.assert_lowers()
+
+
+def test_protection_lowers_exploitation_cases(baseline):
+    """Protection coverage 0.1 (Singapore 0.3) -> 0.6 in every destination."""
+    lever = replicates(N, protection_coverage={"all": 0.6})
+    c = compare("new exploitation cases 2011-2016",
+                lambda t: total(t, "exploitation_cases", **AFTER), baseline, lever)
+    print(c)
+    c.assert_lowers()
+
+
+def test_information_campaigns_raise_regular_share(baseline):
+    """Information campaign coverage 0.1 -> 0.5 in every origin."""
+    lever = replicates(N, information_campaign_coverage={"all": 0.5})
+    c = compare("regular share of departures 2011-2016", regular_share_of_departures,
+                baseline, lever)
+    print(c)
+    c.assert_raises()
