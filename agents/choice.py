@@ -46,5 +46,8 @@ def nested_logit_probabilities(utility: np.ndarray, stay_utility: np.ndarray | f
 def choose(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     """Draw one choice per row (0 = stay, k = alternative k - 1) from one uniform each."""
     cumulative = np.cumsum(probabilities, axis=1)
-    cumulative[:, -1] = 1.0 + 1e-12  # guard against rounding
-    return (uniforms[:, None] > cumulative).sum(axis=1)
+    # scale the uniform by each row's total (which rounding may leave a hair off 1) and count
+    # the alternatives whose cumulative mass it reaches: one of zero probability can never
+    # be chosen, whatever the rounding
+    target = uniforms * cumulative[:, -1]
+    return (cumulative <= target[:, None]).sum(axis=1)
