@@ -4,6 +4,7 @@
     corridors batch BATCH.toml --out DIR    scenarios x sweeps x replicates, resumable
     corridors compare DIR                   comparison report of a batch folder
     corridors sensitivity CONFIG.toml --out DIR   Morris / Sobol indices (SALib)
+    corridors dashboard [--port N]          serve the dashboard on 127.0.0.1
     corridors levers [--section NAME]       the lever table generated from the declarations
     corridors presets                       list shipped scenarios
 
@@ -50,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("--out", required=True, type=Path, help="results folder")
     sen.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
+    dash = sub.add_parser("dashboard", help="serve the Solara dashboard on this machine")
+    dash.add_argument("--host", default="127.0.0.1",
+                      help="address to bind (default 127.0.0.1: this machine only)")
+    dash.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     lev = sub.add_parser("levers", help="print the lever table")
     lev.add_argument("--section", choices=["levers", "drivers", "parameters", "settings"],
                      default="levers")
@@ -147,6 +152,31 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    import solara.server.settings as solara_settings
+
+    cache = Path(solara_settings.assets.proxy_cache_dir)
+    if not (cache / "@widgetti" / "solara-vuetify-app@10.1.1").is_dir():
+        raise ScenarioError(str(cache), "solara front-end assets", "missing",
+                            "run 'bash dashboards/install_assets.sh' once (it fetches them "
+                            "from the npm registry) so the page renders offline")
+    if not 1 <= args.port <= 65535:
+        raise ScenarioError("(command line)", "--port", args.port, "a port from 1 to 65535")
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+           "SOLARA_ASSETS_PROXY": "True", "MPLBACKEND": "Agg"}
+    command = [sys.executable, "-m", "solara", "run", "dashboards.app", "--host", args.host,
+               "--port", str(args.port), "--production", "--no-open"]
+    print(f"corridors: dashboard on http://{args.host}:{args.port} (Ctrl-C stops it)",
+          file=sys.stderr)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def _cmd_levers(args: argparse.Namespace) -> int:
     from .lever_table import lever_table
 
@@ -175,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_compare(args)
         if args.command == "sensitivity":
             return _cmd_sensitivity(args)
+        if args.command == "dashboard":
+            return _cmd_dashboard(args)
         if args.command == "levers":
             return _cmd_levers(args)
         return _cmd_presets()

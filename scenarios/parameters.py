@@ -102,7 +102,7 @@ PARAMETERS: tuple[Declaration, ...] = (
        "window is open."),
     _p("employer_irregular_hiring_base", "float", 0.8, 0.0, 1.0, "probability",
        "Chance that a vacancy is open to an irregular worker when no sanctions apply."),
-    _p("employer_sanction_sensitivity", "float", 0.005, 0.0, 1.0,
+    _p("employer_sanction_sensitivity", "float", 0.002, 0.0, 1.0,
        "per USD of expected yearly fine",
        "How fast employers shun irregular workers as the expected yearly fine (sanction x "
        "yearly chance of being caught) rises: deterrence = 1 - exp(-sensitivity x fine)."),

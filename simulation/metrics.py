@@ -133,16 +133,21 @@ class Metrics:
         j = (FLOW_MEASURES + STOCK_MEASURES).index(measure)
         return self.corridor_data[self.months_recorded, :, j].reshape(-1, 2)
 
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy table: one row per month x origin x destination x channel x measure."""
+    def to_frame(self, measures: tuple[str, ...] | None = None,
+                 include_status: bool = True) -> pd.DataFrame:
+        """Tidy table: one row per month x origin x destination x channel x measure
+        (``measures`` to keep only some; ``include_status=False`` to leave out the per-origin
+        status counts)."""
         slots = self.months_recorded + 1
         w = self.world
-        measures = FLOW_MEASURES + STOCK_MEASURES
+        every = FLOW_MEASURES + STOCK_MEASURES
+        measures = every if measures is None else tuple(m for m in every if m in measures)
         labels = [INITIAL_LABEL] + [month_label(m) for m in range(slots - 1)]
         origin = np.repeat([c.origin for c in w.corridors], 2)
         dest = np.repeat([c.destination for c in w.corridors], 2)
         channel = np.tile(CHANNEL_NAMES, len(w.corridors))
-        data = self.corridor_data[:slots]  # [slot, cell, measure]
+        columns = [every.index(m) for m in measures]
+        data = self.corridor_data[:slots][:, :, columns]  # [slot, cell, measure]
         n_cells, n_meas = data.shape[1], data.shape[2]
         corridor_part = pd.DataFrame({
             "month": np.repeat(labels, n_cells * n_meas),
@@ -156,6 +161,12 @@ class Metrics:
         initial_flow = (corridor_part["month"] == INITIAL_LABEL) & corridor_part[
             "measure"].isin(FLOW_MEASURES)
         corridor_part = corridor_part[~initial_flow]
+        if not include_status:
+            out = corridor_part.reset_index(drop=True)
+            out["unit"] = out["measure"].map(MEASURE_UNITS)
+            for col in ("month", "origin", "destination", "channel", "measure", "unit"):
+                out[col] = out[col].astype("category")
+            return out
         status_names = [s.name.lower() for s in Status]
         sd = self.status_data[:slots]
         status_part = pd.DataFrame({
