@@ -44,7 +44,7 @@ class RecruiterTable:
     active: np.ndarray  # bool
     reentry_timer: np.ndarray  # months until a replacement enters
     applications: np.ndarray  # people who asked for a place last month
-    placed: np.ndarray  # people placed last month
+    placed: np.ndarray  # people placed this month (reset at the month's start)
     complaints: np.ndarray  # exploitation complaints against it this month (people)
     excluded_total: np.ndarray  # times blacklisted or caught
 
@@ -78,10 +78,10 @@ class RecruiterTable:
     def __len__(self) -> int:
         return len(self.fee)
 
-    def monthly_update(self, *, fee_cap, inspection_rate, anti_trafficking, params, rng):
+    def monthly_update(self, *, inspection_rate, anti_trafficking, params, rng):
         """Fees follow demand; inspections blacklist, enforcement removes brokers; excluded
-        recruiters are replaced after a while. ``fee_cap``, ``inspection_rate`` and
-        ``anti_trafficking`` are per-recruiter arrays (from the corridor's states)."""
+        recruiters are replaced after a while. ``inspection_rate`` and ``anti_trafficking``
+        are per-recruiter arrays (from the corridor's origin and destination)."""
         pressure = np.where(self.capacity > 0, self.applications / self.capacity, 0.0)
         step = params["fee_adjustment_rate"] * np.clip(pressure - 1.0, -0.5, 1.0)
         self.fee = np.clip(self.fee * (1.0 + step), 0.5 * self.base_fee, 3.0 * self.base_fee)
@@ -147,6 +147,11 @@ class Recruiter(mesa.Agent):
     @property
     def malpractice(self) -> float:
         return float(self.model.recruiters.malpractice[self.row])
+
+    @property
+    def placed_this_month(self) -> float:
+        """People this recruiter placed in the current month."""
+        return float(self.model.recruiters.placed[self.row])
 
     @property
     def active(self) -> bool:

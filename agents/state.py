@@ -1,11 +1,12 @@
 """State agents: one per country, applying its policy levers each month.
 
 A receiving state sets this month's arrest probability (raised during an adaptive crackdown),
-resets its annual regular quota each January (raised after a year of unfilled vacancies when
-adaptive), and opens amnesty windows and border closures on schedule. A sending state applies
-its deployment bans, fee cap, agency inspections, training, information and reintegration
-coverage. The effective values go into the model's :class:`~simulation.policy.Policy` arrays
-that the vectorised rules read.
+resets its annual regular quota each January (raised after a year of labour shortage when
+adaptive), opens amnesty windows and border closures on schedule and sets labour demand. A
+sending state switches its push shocks and deployment bans on and off. These time-varying
+values go into the model's :class:`~simulation.policy.Policy` arrays; the sending levers that
+do not vary over time (fee cap, inspections, training, information, reintegration) act
+directly in the vectorised rules (``model.lv``).
 """
 
 from __future__ import annotations

@@ -45,8 +45,9 @@ LEVERS: tuple[Declaration, ...] = (
       "immigration enforcement against undocumented migrant workers", "receiving"),
     D("employer_sanction_usd_per_irregular_worker", "float", "destination", 0.0, 0.0, 20000.0,
       "USD per irregular worker found", "enforcement and regularisation",
-      "Fine on an employer caught with an irregular worker. Expected fines (fine x arrest "
-      "probability) make employers less willing to hire irregular workers.",
+      "Fine on an employer caught with an irregular worker. The expected yearly fine (fine x "
+      "yearly chance of being caught) makes employers hire fewer irregular workers and let "
+      "some go.",
       "employer sanctions in labour-importing states", "receiving"),
     D("amnesty_start", "months", "destination", (), None, None,
       "months (YYYY-MM)", "enforcement and regularisation",
@@ -98,7 +99,7 @@ LEVERS: tuple[Declaration, ...] = (
     D("deployment_ban_start", "months", "corridor", (), None, None, "months (YYYY-MM)",
       "pre-deployment",
       "Months in which the origin bans regular deployment to the destination (for example "
-      "Cambodia to Malaysia, 2011-2016). During a ban only the irregular channel is open.",
+      "Cambodia to Malaysia, 2011-2017). During a ban only the irregular channel is open.",
       "sending states' deployment bans to protect their workers", "sending"),
     D("deployment_ban_length_months", "int", "corridor", 12, 1, 312, "months",
       "pre-deployment", "How long each deployment ban lasts.",
@@ -112,7 +113,7 @@ LEVERS: tuple[Declaration, ...] = (
     D("information_campaign_coverage", "float", "origin", 0.1, 0.0, 1.0,
       "share of potential migrants reached", "pre-deployment",
       "Information sharing and introduction to support networks before departure. Reached "
-      "workers see the true risks of the irregular channel and find the regular procedure "
+      "workers see the true risks of arrest and exploitation and find the regular procedure "
       "less daunting.",
       "Table 1: recruitment (information sharing) and pre-deployment (support networks); "
       "data sharing (ASCC Blueprint)", "sending"),
@@ -140,9 +141,10 @@ LEVERS: tuple[Declaration, ...] = (
       "Table 1: remittances (harmonisation to reduce cost and time); harmonisation of "
       "remittance charges (ASEAN-Japan Plan of Action)", "bilateral"),
     D("anti_trafficking_enforcement", "float", "destination", 0.1, 0.0, 1.0,
-      "monthly probability a broker is caught", "enforcement and regularisation",
-      "Police and cross-border action against smugglers and traffickers. Caught brokers are "
-      "removed; the rest charge a risk premium; trafficking during irregular moves falls.",
+      "intensity (0-1)", "enforcement and regularisation",
+      "Police and cross-border action against smugglers and traffickers: each month a broker "
+      "is caught with probability intensity x (0.5 + malpractice / 2) and removed; the rest "
+      "charge a risk premium; trafficking during irregular moves falls.",
       "stiffer penalties and enforcement against trafficking (2004 Declaration, COMMIT, "
       "Bali Process)", "bilateral"),
     D("border_control", "float", "destination", 0.1, 0.0, 1.0, "intensity (0-1)",

@@ -2,7 +2,7 @@
 
 They set how workers weigh earnings, costs, waiting and risks, how recruiters price, and how
 often events happen abroad. Defaults are assumptions chosen to give plausible orders of
-magnitude; the calibration (``calibration/``) fits them to observed figures. All are global
+magnitude, until the calibration (``calibration/``) fits them to observed figures. All are global
 (one value for every country).
 """
 
@@ -82,7 +82,8 @@ PARAMETERS: tuple[Declaration, ...] = (
     _p("contract_months", "int", 24, 6, 60, "months",
        "Length of a regular contract or registration."),
     _p("contract_renewal_probability", "float", 0.85, 0.0, 1.0, "probability",
-       "Chance a regular contract is renewed at its end, when the destination has jobs."),
+       "Chance a regular contract is renewed at its end (falling demand acts through "
+       "layoffs, not here)."),
     _p("overstay_probability", "float", 0.25, 0.0, 1.0, "probability",
        "Chance a regular worker whose contract ends without renewal stays on irregularly "
        "(before the pull of portable social security)."),
@@ -125,6 +126,15 @@ PARAMETERS: tuple[Declaration, ...] = (
        "Relative risk of exploitation and trafficking for women."),
     _p("exploitation_exit_per_month", "float", 0.1, 0.0, 1.0, "probability per month",
        "Monthly chance an exploitation case ends without protection (raised by protection)."),
+    _p("protection_effectiveness", "float", 0.8, 0.0, 1.0, "share",
+       "Share of the exploitation risk that protection removes where it reaches everyone "
+       "(risk x (1 - effectiveness x coverage)); protection also ends cases faster (exit "
+       "chance + coverage / 2)."),
+    _p("unemployed_arrest_factor", "float", 1.5, 1.0, 5.0, "times",
+       "Arrest risk of irregular migrants without a job relative to those employed (they "
+       "are more visible)."),
+    _p("reintegration_months", "int", 24, 1, 120, "months",
+       "How long a returnee reached by a reintegration programme gets its support."),
     _p("exploitation_wage_loss", "float", 0.5, 0.0, 1.0, "share of wage",
        "Share of pay withheld while a worker is exploited."),
     _p("trafficking_probability_per_crossing", "float", 0.01, 0.0, 0.5, "probability",

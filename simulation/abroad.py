@@ -127,12 +127,15 @@ def abroad_events(model, month: int) -> None:
     c = pop.corridor[present]
     d = d_of[c]
     legal = pop.legal[present]
+    # people already abroad in 2010 came through no modelled recruiter: the channel's mean
+    no_recruiter = np.where(legal == Legal.REGULAR, lv.agency_malpractice_mean,
+                            lv.broker_malpractice_mean)
     malpractice = np.where(pop.recruiter[present] >= 0,
                            model.recruiters.malpractice[np.maximum(pop.recruiter[present], 0)],
-                           0.3)
+                           no_recruiter)
     p = (np.where(legal == Legal.REGULAR, lv.exploitation_base_regular,
                   lv.exploitation_base_irregular)
-         * (1.0 + malpractice) * (1.0 - 0.8 * lv.protection_coverage[d])
+         * (1.0 + malpractice) * (1.0 - lv.protection_effectiveness * lv.protection_coverage[d])
          * np.where(pop.trained[present], 0.5, 1.0)
          * np.where(pop.female[present], lv.female_vulnerability, 1.0))
     u = rng.random((2, len(present)))
@@ -183,7 +186,8 @@ def abroad_events(model, month: int) -> None:
         _go_home(model, out)
     irregular = select(lambda s, leg: (leg == Legal.IRREGULAR) & (s != Status.DETAINED))
     p = pol.arrest_probability[d_of[pop.corridor[irregular]]]
-    p = np.where(st[irregular] == Status.UNEMPLOYED_ABROAD, np.minimum(1.0, 1.5 * p), p)
+    p = np.where(st[irregular] == Status.UNEMPLOYED_ABROAD,
+                 np.minimum(1.0, lv.unemployed_arrest_factor * p), p)
     caught = irregular[rng.random(len(irregular)) < p]
     if len(caught):
         mx.add("arrests", pop.corridor[caught], 1)
@@ -236,5 +240,5 @@ def _return(model, rows: np.ndarray) -> None:
     pop.social_security[rows] = 0.0
     o = pop.origin[rows]
     reached = model.rng.random(len(rows)) < lv.reintegration_programme_coverage[o]
-    pop.reintegration_left[rows[reached]] = 24
+    pop.reintegration_left[rows[reached]] = lv.reintegration_months
     _go_home(model, rows)

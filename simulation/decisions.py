@@ -98,7 +98,7 @@ def corridor_offer(model) -> CorridorOffer:
                      pol.market_wage[d] * lv.irregular_wage_discount], axis=1)
     interception = border_interception_probability(model, d)
     arrest_year = 1.0 - (1.0 - pol.arrest_probability[d]) ** 12
-    protection = 1.0 - 0.8 * lv.protection_coverage[d]
+    protection = 1.0 - lv.protection_effectiveness * lv.protection_coverage[d]
     expl_month = np.stack([
         lv.exploitation_base_regular * (1.0 + rec.malpractice[:, 0]) * (1.0 - 0.5 * training),
         lv.exploitation_base_irregular * (1.0 + rec.malpractice[:, 1])], axis=1) * protection[
@@ -248,7 +248,8 @@ def _admit_regular(model, rows, corridor, offer: CorridorOffer) -> None:
         model, rows, corridor, 0, offer.official_fee,
         destination_limit=np.minimum(pol.quota_remaining, model.market.job_orders))
     model.population.status[rows] = Status.WAITING
-    model.population.timer[rows] = model.rng.poisson(
+    # +1: the countdown in this month's events must not count the month of signing
+    model.population.timer[rows] = 1 + model.rng.poisson(
         model.lv.regular_processing_months[corridor])
     placed = ppa * np.bincount(model.c_dest[corridor], minlength=len(pol.quota_remaining))
     pol.quota_remaining -= placed
@@ -266,7 +267,8 @@ def _admit_irregular(model, rows, corridor) -> None:
                                              np.zeros(len(model.c_dest)))
     pop.status[rows] = Status.IN_TRANSIT
     pop.legal[rows] = Legal.NONE
-    pop.timer[rows] = np.maximum(1, np.ceil(model.c_transit[corridor])).astype(np.int16)
+    # +1 as for regular moves: a crossing of up to a month arrives next month
+    pop.timer[rows] = 1 + np.maximum(1, np.ceil(model.c_transit[corridor])).astype(np.int16)
     model.metrics.add("departures", corridor, 1)
     p = (lv.trafficking_probability_per_crossing * model.recruiters.malpractice[recruiter]
          * np.where(pop.female[rows], lv.female_vulnerability, 1.0)

@@ -58,7 +58,7 @@ def recruiters_step(model) -> RecruitmentSummary:
     d = model.c_dest[rec.corridor]
     o = model.c_origin[rec.corridor]
     blacklisted, caught = rec.monthly_update(
-        fee_cap=lv.recruitment_fee_cap_usd[o], inspection_rate=lv.agency_inspection_rate[o],
+        inspection_rate=lv.agency_inspection_rate[o],
         anti_trafficking=lv.anti_trafficking_enforcement[d],
         params={k: getattr(lv, k) for k in (
             "fee_adjustment_rate", "recruiter_reentry_months", "agency_malpractice_mean",
