@@ -5,6 +5,8 @@
     corridors compare DIR                   comparison report of a batch folder
     corridors sensitivity CONFIG.toml --out DIR   Morris / Sobol indices (SALib)
     corridors dashboard [--port N]          serve the dashboard on 127.0.0.1
+    corridors calibrate CONFIG.toml --out DIR     MSM + ABC-SMC fit to observed data
+    corridors check SCENARIO --observations CSV   a scenario against observations
     corridors levers [--section NAME]       the lever table generated from the declarations
     corridors presets                       list shipped scenarios
 
@@ -55,6 +57,20 @@ def _parser() -> argparse.ArgumentParser:
     dash.add_argument("--host", default="127.0.0.1",
                       help="address to bind (default 127.0.0.1: this machine only)")
     dash.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    cal = sub.add_parser("calibrate", help="fit the behavioural parameters to observed data")
+    cal.add_argument("config", type=Path, help="calibration TOML file "
+                     "(calibration/default.toml)")
+    cal.add_argument("--out", required=True, type=Path, help="calibration folder")
+    cal.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    cal.add_argument("--install", action="store_true",
+                     help="copy the result into calibration/ so the baseline uses it")
+    cal.add_argument("--quiet", action="store_true")
+    chk = sub.add_parser("check", help="compare a scenario with observations (targets CSV)")
+    chk.add_argument("scenario", help="scenario TOML file or preset name")
+    chk.add_argument("--observations", type=Path, required=True,
+                     help="CSV in the targets format (see calibration/targets.csv)")
+    chk.add_argument("--replicates", type=int, default=3)
+    chk.add_argument("--out", type=Path, help="write the fit table (CSV) here")
     lev = sub.add_parser("levers", help="print the lever table")
     lev.add_argument("--section", choices=["levers", "drivers", "parameters", "settings"],
                      default="levers")
@@ -177,6 +193,49 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
         return 0
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from calibration.config import load_config
+    from calibration.run import calibrate
+
+    from .batch import default_workers
+
+    config = load_config(args.config)
+    summary = calibrate(config, args.out, workers=args.workers or default_workers(),
+                        quiet=args.quiet)
+    if args.install:
+        import shutil
+
+        here = Path(__file__).resolve().parent.parent / "calibration"
+        for name in ("calibrated_parameters.toml", "posterior_draws.csv",
+                     "observation_parameters.json"):
+            if (args.out / name).exists():
+                shutil.copy2(args.out / name, here / name)
+        shutil.rmtree(here / "report", ignore_errors=True)
+        shutil.copytree(args.out / "report", here / "report")
+        print(f"corridors: installed the calibration into {here}", file=sys.stderr)
+    print(f"averaged relative difference {summary['averaged_relative_difference']:.3f}; "
+          f"{summary['targets_met']} of {summary['targets']} targets met; report: "
+          f"{args.out}/report/report.md")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from calibration.check import check_scenario
+    from scenarios.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    table, avg = check_scenario(scenario, args.observations, replicates=args.replicates)
+    shown = table[["target_id", "period", "observed", "simulated_mean", "simulated_p05",
+                   "simulated_p95", "distance"]]
+    print(shown.to_string(index=False))
+    print(f"averaged relative difference (weighted): {avg:.3f}")
+    if args.out is not None:
+        from .atomic import write_atomic
+
+        write_atomic(args.out, lambda p: table.to_csv(p, index=False))
+    return 0
+
+
 def _cmd_levers(args: argparse.Namespace) -> int:
     from .lever_table import lever_table
 
@@ -207,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_sensitivity(args)
         if args.command == "dashboard":
             return _cmd_dashboard(args)
+        if args.command == "calibrate":
+            return _cmd_calibrate(args)
+        if args.command == "check":
+            return _cmd_check(args)
         if args.command == "levers":
             return _cmd_levers(args)
         return _cmd_presets()

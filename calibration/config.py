@@ -1,0 +1,131 @@
+"""Calibration configuration (TOML), validated like scenario files.
+
+    name = "default"
+    targets = "targets.csv"        # relative to this file, or a path
+    scenario = "baseline"          # whose parameters are fitted
+    end = "2024-12"                # simulate to here (must cover every target)
+    people_per_agent = 2000
+    seeds = 2                      # common random numbers: the same seeds for every candidate
+    root_seed = 11
+    [parameters]                   # what is fitted: name or name.KEY = [low, high]
+    decision_rate_per_month = [0.005, 0.08]
+    "enforcement_monthly_arrest_probability.MYS" = [0.001, 0.03]
+    census_coverage = [0.8, 1.6]   # the observation model's parameter
+    [msm]
+    max_evaluations = 150
+    [abc]
+    population_size = 100
+    generations = 5
+    posterior_draws = 40
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from corridors.batchspec import _swept_decl
+from scenarios.errors import ScenarioError
+from scenarios.scenario import Scenario, load_scenario
+
+from .targets import Target, load_targets
+
+__all__ = ["OBSERVATION_PARAMETERS", "CalibrationConfig", "load_config"]
+
+OBSERVATION_PARAMETERS = {"census_coverage": (0.5, 3.0)}
+_TOP = {"name", "targets", "scenario", "end", "people_per_agent", "seeds", "root_seed",
+        "parameters", "msm", "abc"}
+
+
+@dataclass(frozen=True)
+class CalibrationConfig:
+    name: str
+    source_file: str
+    targets: tuple[Target, ...]
+    targets_file: str
+    scenario: Scenario
+    names: tuple[str, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    seeds: int
+    root_seed: int
+    msm_max_evaluations: int
+    abc_population: int
+    abc_generations: int
+    posterior_draws: int
+    raw: dict
+
+    def start_point(self) -> dict:
+        """The scenario's current values of the fitted names (clipped into the ranges)."""
+        out = {}
+        for name, lo, hi in zip(self.names, self.low, self.high, strict=True):
+            if name in OBSERVATION_PARAMETERS:
+                value = 1.0
+            else:
+                base, _, key = name.partition(".")
+                value = self.scenario[base][key] if key else self.scenario[base]
+            out[name] = min(max(float(value), lo), hi)
+        return out
+
+
+def _int(f, data, key, default, lo, hi):
+    v = data.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise ScenarioError(f, key, v, f"a whole number from {lo} to {hi}")
+    return v
+
+
+def load_config(path: str | Path) -> CalibrationConfig:
+    p = Path(path)
+    f = str(p)
+    if not p.is_file():
+        raise ScenarioError(f, "(file)", f, "an existing calibration TOML file")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f, "(syntax)", str(exc), "valid TOML (UTF-8)") from exc
+    for key in data:
+        if key not in _TOP:
+            raise ScenarioError(f, key, data[key], f"one of {sorted(_TOP)}")
+    targets_file = data.get("targets", "targets.csv")
+    tpath = Path(targets_file) if Path(targets_file).is_absolute() else p.parent / targets_file
+    targets = load_targets(tpath)
+    scenario = load_scenario(data.get("scenario", "baseline"))
+    settings = {k: data[k] for k in ("end", "people_per_agent") if k in data}
+    try:
+        scenario = scenario.with_values(**settings)
+    except ScenarioError as exc:
+        raise ScenarioError(f, exc.key.split(".")[-1], exc.value, exc.allowed) from None
+    last = max(t.end for t in targets)
+    if scenario.end < last:
+        raise ScenarioError(f, "end", data.get("end"), "a month at or after the last target's")
+    params = data.get("parameters")
+    if not isinstance(params, dict) or not params:
+        raise ScenarioError(f, "parameters", params, "a table of name = [low, high]")
+    names, lows, highs = [], [], []
+    for name, rng in params.items():
+        if name in OBSERVATION_PARAMETERS:
+            lo_ok, hi_ok = OBSERVATION_PARAMETERS[name]
+        else:
+            decl = _swept_decl(f, name, scenario)
+            lo_ok, hi_ok = decl.minimum, decl.maximum
+        if (not isinstance(rng, list) or len(rng) != 2 or not all(
+                isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+                or not lo_ok <= rng[0] < rng[1] <= hi_ok):
+            raise ScenarioError(f, f"parameters.{name}", rng,
+                                f"[low, high] with low < high inside [{lo_ok}, {hi_ok}]")
+        names.append(name)
+        lows.append(float(rng[0]))
+        highs.append(float(rng[1]))
+    msm = data.get("msm", {})
+    abc = data.get("abc", {})
+    return CalibrationConfig(
+        name=str(data.get("name", p.stem)), source_file=f, targets=tuple(targets),
+        targets_file=str(tpath), scenario=scenario, names=tuple(names), low=tuple(lows),
+        high=tuple(highs), seeds=_int(f, data, "seeds", 2, 1, 100),
+        root_seed=_int(f, data, "root_seed", 0, 0, 2**31),
+        msm_max_evaluations=_int(f, msm, "max_evaluations", 150, 0, 100_000),
+        abc_population=_int(f, abc, "population_size", 100, 0, 100_000),
+        abc_generations=_int(f, abc, "generations", 5, 0, 100),
+        posterior_draws=_int(f, abc, "posterior_draws", 40, 1, 10_000), raw=data)

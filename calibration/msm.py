@@ -1,0 +1,92 @@
+"""Method of simulated moments: minimise the weighted target distance with scipy.
+
+Nelder-Mead in the unit cube of the parameter ranges (clipped), starting from the scenario's
+current values. Each evaluation runs the model once per seed (common random numbers, seeds
+run in parallel on the executor) and averages what the targets observe. Every evaluation is
+appended to ``msm_evaluations.jsonl`` as soon as it is known; rerunning after an interruption
+replays the same deterministic search and takes known evaluations from the log, so no model
+run is repeated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from .config import CalibrationConfig
+from .simulate import distance, seeds_for, simulate_targets
+
+__all__ = ["run_msm"]
+
+
+def _key(params: dict) -> str:
+    return json.dumps({k: round(v, 12) for k, v in sorted(params.items())})
+
+
+def evaluate_all(config: CalibrationConfig, candidates: list[dict], executor,
+                 seeds: list[int]) -> list[np.ndarray]:
+    """Mean observed target values of each candidate (one future per candidate x seed)."""
+    futures = [[executor.submit(simulate_targets, config.scenario, config.targets, c, s)
+                for s in seeds] for c in candidates]
+    with warnings.catch_warnings():  # a target with no movers in a run is nan there
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return [np.nanmean(np.vstack([f.result() for f in row]), axis=0) for row in futures]
+
+
+def run_msm(config: CalibrationConfig, out: Path, executor,
+            progress: Callable[[int, float], None] | None = None) -> dict:
+    out = Path(out)
+    log = out / "msm_evaluations.jsonl"
+    cache: dict[str, dict] = {}
+    if log.exists():
+        for line in log.read_text().splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:  # a line cut by a crash: that evaluation reruns
+                continue
+            cache[_key(row["params"])] = row
+    lo, hi = np.array(config.low), np.array(config.high)
+    seeds = seeds_for(config.root_seed, config.seeds)
+    count = {"n": 0, "best": np.inf}
+
+    def to_params(u: np.ndarray) -> dict:
+        x = lo + np.clip(u, 0.0, 1.0) * (hi - lo)
+        return {n: float(v) for n, v in zip(config.names, x, strict=True)}
+
+    def objective(u: np.ndarray) -> float:
+        params = to_params(u)
+        key = _key(params)
+        if key not in cache:
+            simulated = evaluate_all(config, [params], executor, seeds)[0]
+            row = {"params": params, "simulated": simulated.tolist(),
+                   "distance": distance(config.targets, simulated)}
+            with log.open("a") as fh:
+                fh.write(json.dumps(row) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            cache[key] = row
+        d = cache[key]["distance"]
+        count["n"] += 1
+        count["best"] = min(count["best"], d)
+        if progress is not None:
+            progress(count["n"], count["best"])
+        return d
+
+    start = config.start_point()
+    u0 = (np.array([start[n] for n in config.names]) - lo) / (hi - lo)
+    if config.msm_max_evaluations > 0:
+        simplex = [u0] + [np.clip(u0 + 0.2 * np.eye(len(u0))[i] * (1 if u0[i] < 0.8 else -1),
+                                  0, 1) for i in range(len(u0))]
+        minimize(objective, u0, method="Nelder-Mead",
+                 options={"maxfev": config.msm_max_evaluations, "initial_simplex": simplex,
+                          "xatol": 1e-3, "fatol": 1e-4})
+    best = min(cache.values(), key=lambda r: r["distance"]) if cache else {
+        "params": start, "distance": float("nan")}
+    return {"params": best["params"], "distance": best["distance"], "evaluations": len(cache),
+            "model_runs": len(cache) * len(seeds)}
