@@ -19,6 +19,10 @@
     [sweep.ranges]             # latin_hypercube / sobol: [min, max] of each
     nest_scale = [0.3, 0.9]
 
+``parameter_uncertainty = true`` makes replicate r also take posterior draw r of the shipped
+calibration (``calibration/posterior_draws.csv``), so the spread across replicates holds
+parameter uncertainty as well as chance.
+
 A swept name is any numeric lever, driver or parameter; ``name.KEY`` sweeps one country or
 corridor and leaves the others as the scenario sets them. Replicate seeds come from
 ``numpy.random.SeedSequence(root_seed).spawn(replicates)`` and are shared by every scenario and
@@ -43,7 +47,8 @@ from scenarios.scenario import Scenario, load_scenario
 
 __all__ = ["BatchSpec", "Task", "load_batch", "replicate_seeds"]
 
-_TOP = {"name", "description", "scenarios", "replicates", "root_seed", "settings", "sweep"}
+_TOP = {"name", "description", "scenarios", "replicates", "root_seed", "settings", "sweep",
+        "parameter_uncertainty"}
 _SWEEP = {"method", "samples", "seed", "values", "ranges"}
 _METHODS = ("grid", "latin_hypercube", "sobol")
 
@@ -72,6 +77,7 @@ class BatchSpec:
     points: tuple[dict, ...]  # sweep points (one empty dict without a sweep)
     sweep_method: str
     raw: dict
+    parameter_uncertainty: bool = False  # replicate r also takes posterior draw r
 
     def tasks(self) -> list[Task]:
         seeds = replicate_seeds(self.root_seed, self.replicates)
@@ -79,7 +85,8 @@ class BatchSpec:
         for (label, scenario), (p, point), (r, seed) in itertools.product(
                 zip(self.scenario_labels, self.scenarios, strict=True),
                 enumerate(self.points), enumerate(seeds)):
-            ident = json.dumps([scenario.digest(), point, seed], sort_keys=True)
+            ident = json.dumps([scenario.digest(), point, seed,
+                                self.parameter_uncertainty and r], sort_keys=True)
             run_id = f"{label}-p{p:04d}-r{r:03d}-" + hashlib.sha256(
                 ident.encode()).hexdigest()[:8]
             out.append(Task(run_id, label, p, r, seed, dict(point)))
@@ -87,7 +94,12 @@ class BatchSpec:
 
     def scenario_for(self, task: Task) -> Scenario:
         base = self.scenarios[self.scenario_labels.index(task.scenario_label)]
-        return apply_point(base, task.overrides).with_values(seed=task.seed)
+        scenario = apply_point(base, task.overrides)
+        if self.parameter_uncertainty:
+            from calibration.posterior import apply_draw, load_draws
+
+            scenario = apply_draw(scenario, load_draws(), task.replicate)
+        return scenario.with_values(seed=task.seed)
 
 
 def replicate_seeds(root_seed: int, n: int) -> list[int]:
@@ -160,6 +172,15 @@ def load_batch(path: str | Path) -> BatchSpec:
                                 exc.allowed) from None
         scenarios.append(s)
         labels.append(Path(n).stem)
+    uncertainty = data.get("parameter_uncertainty", False)
+    if not isinstance(uncertainty, bool):
+        raise ScenarioError(f, "parameter_uncertainty", uncertainty, "true or false")
+    if uncertainty:
+        from calibration.posterior import POSTERIOR_DRAWS
+
+        if not POSTERIOR_DRAWS.is_file():
+            raise ScenarioError(f, "parameter_uncertainty", True,
+                                f"false: no posterior draws are shipped ({POSTERIOR_DRAWS})")
     method, points = _sweep_points(f, data.get("sweep"), scenarios[0])
     for s in scenarios:  # every point must be valid for every scenario
         for point in points[:1] + points[-1:]:
@@ -171,7 +192,7 @@ def load_batch(path: str | Path) -> BatchSpec:
         name=str(data.get("name", p.stem)), description=str(data.get("description", "")),
         source_file=f, scenarios=tuple(scenarios), scenario_labels=tuple(labels),
         replicates=replicates, root_seed=root_seed, points=tuple(points), sweep_method=method,
-        raw=data)
+        raw=data, parameter_uncertainty=uncertainty)
 
 
 def _swept_decl(f: str, key: str, scenario: Scenario):

@@ -1,6 +1,8 @@
 """The policymaker's view: scenario A against scenario B, several replicates each.
 
-Runs go on in a background thread with a progress bar, so the page stays responsive. Shown
+Runs go on in a background thread with a progress bar, so the page stays responsive. When the
+calibration's posterior draws are shipped, replicate r also takes draw r, so the bands hold
+parameter uncertainty as well as chance. Shown
 side by side: regular and irregular stocks and arrivals per corridor with 90% replicate
 bands, B minus A (paired by replicate: both scenarios use the same seeds), and headline
 numbers.
@@ -12,6 +14,7 @@ import pandas as pd
 import solara
 import solara.lab
 
+from calibration.posterior import POSTERIOR_DRAWS
 from scenarios.errors import ScenarioError
 
 from .charts import compare_figure, difference_figure
@@ -31,14 +34,18 @@ def _scenario(choice: str, settings: PanelSettings):
                          people_per_agent=settings.people_per_agent).scenario()
 
 
-def compare_runs(a, b, replicates: int, progress=None) -> dict:
-    """Run A and B with the same replicate seeds; everything the view shows."""
+def compare_runs(a, b, replicates: int, progress=None,
+                 parameter_uncertainty: bool = False) -> dict:
+    """Run A and B with the same replicate seeds (and posterior draws); everything the view
+    shows."""
     def step(offset):
         return None if progress is None else (
             lambda done, total: progress((offset + done) / (2 * total)))
 
-    runs_a = run_replicates(a, replicates, progress=step(0))
-    runs_b = run_replicates(b, replicates, progress=step(replicates))
+    runs_a = run_replicates(a, replicates, progress=step(0),
+                            parameter_uncertainty=parameter_uncertainty)
+    runs_b = run_replicates(b, replicates, progress=step(replicates),
+                            parameter_uncertainty=parameter_uncertainty)
     ha, hb = headline(runs_a), headline(runs_b)
     table = pd.DataFrame({"indicator": ha["indicator"], "key": ha["key"],
                           "A_mean": ha["mean"], "A_p05": ha["p05"], "A_p95": ha["p95"],
@@ -75,6 +82,8 @@ def CompareView(settings: solara.Reactive):
     choice_a = solara.use_reactive("baseline")
     choice_b = solara.use_reactive(CURRENT)
     replicates = solara.use_reactive(5)
+    has_posterior = POSTERIOR_DRAWS.is_file()
+    uncertainty = solara.use_reactive(has_posterior)
     progress = solara.use_reactive(0.0)
     error = solara.use_reactive("")
     options = [CURRENT, *presets()]
@@ -89,7 +98,8 @@ def CompareView(settings: solara.Reactive):
             error.set(str(exc))
             return None
         names = (choice_a.value, choice_b.value)
-        return names, compare_runs(a, b, replicates.value, progress=progress.set)
+        return names, compare_runs(a, b, replicates.value, progress=progress.set,
+                                   parameter_uncertainty=uncertainty.value and has_posterior)
 
     task = solara.lab.use_task(work, dependencies=None)
 
@@ -98,6 +108,8 @@ def CompareView(settings: solara.Reactive):
             solara.Select("Scenario A", values=options, value=choice_a)
             solara.Select("Scenario B", values=options, value=choice_b)
             solara.SliderInt("Replicates", value=replicates, min=1, max=10)
+            solara.Checkbox(label="Parameter uncertainty (posterior draws)", value=uncertainty,
+                            disabled=not has_posterior)
         solara.Text(f"Both run from 2010-01 to {settings.value.end} at "
                     f"{settings.value.people_per_agent:g} people per agent; '{CURRENT}' is "
                     "what the levers panel shows.", style={"font-size": "0.8em"})

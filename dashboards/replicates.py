@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from calibration.posterior import apply_draw, load_draws
 from corridors.batchspec import replicate_seeds
 from scenarios.scenario import Scenario
 from simulation.model import MigrationModel
@@ -31,11 +32,15 @@ HEADLINE_LABELS = {
 
 
 def run_replicates(scenario: Scenario, replicates: int, root_seed: int = 2010,
-                   progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Tidy table of every replicate (column ``replicate``), shown measures only."""
+                   progress: Callable[[int, int], None] | None = None,
+                   parameter_uncertainty: bool = False) -> pd.DataFrame:
+    """Tidy table of every replicate (column ``replicate``), shown measures only. With
+    ``parameter_uncertainty`` replicate r also takes posterior draw r of the calibration."""
+    draws = load_draws() if parameter_uncertainty else None
     frames = []
     for r, seed in enumerate(replicate_seeds(root_seed, replicates)):
-        model = MigrationModel(scenario.with_values(seed=seed))
+        run = scenario if draws is None else apply_draw(scenario, draws, r)
+        model = MigrationModel(run.with_values(seed=seed))
         model.run()
         table = model.metrics.to_frame(measures=SHOWN, include_status=False)
         frames.append(table.assign(replicate=r))

@@ -1,0 +1,181 @@
+"""Calibration: bad targets fail clearly; a synthetic truth is recovered; the shipped
+calibration reproduces its fit report; the baseline and batches use it."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibration.config import load_config
+from calibration.observation import observe
+from calibration.run import calibrate
+from calibration.simulate import distance, seeds_for, simulate_targets
+from calibration.targets import COLUMNS, DEFAULT_TARGETS, load_targets
+from corridors.cli import main
+from scenarios.errors import ScenarioError
+from scenarios.scenario import load_scenario
+from simulation.model import MigrationModel
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = {"target_id": "t1", "observable": "documented_stock", "destination": "THA",
+        "origin": "CLM", "channel": "", "start": "2011-06", "end": "2011-06",
+        "value": "1480000", "low": "", "high": "", "weight": "1", "source": "ADB/JUNIMA 2014"}
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    with path.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+BAD = [
+    ("missing source", {"source": ""}, "row 2 source"),
+    ("negative value", {"value": "-5"}, "row 2 value"),
+    ("unknown corridor", {"origin": "LAO", "destination": "SGP"}, "row 2 origin/destination"),
+    ("unknown origin", {"origin": "XYZ"}, "row 2 origin"),
+    ("unknown observable", {"observable": "happiness"}, "row 2 observable"),
+    ("band upside down", {"value": "", "low": "5", "high": "1"}, "row 2 value/low/high"),
+    ("value and band", {"low": "1", "high": "5"}, "row 2 value/low/high"),
+    ("bad month", {"start": "2011-13"}, "row 2 start/end"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "key"), BAD, ids=[b[0] for b in BAD])
+def test_bad_targets_fail_clearly(tmp_path, name, change, key):
+    path = _write(tmp_path / "t.csv", [{**GOOD, **change}])
+    with pytest.raises(ScenarioError) as info:
+        load_targets(path)
+    assert info.value.key == key
+    assert str(path) in str(info.value)
+
+
+def test_bad_targets_on_the_command_line_exit_2(tmp_path, capsys):
+    path = _write(tmp_path / "t.csv", [{**GOOD, "source": ""}])
+    assert main(["check", "baseline", "--observations", str(path)]) == 2
+    assert "source" in capsys.readouterr().err
+
+
+def test_shipped_targets_load_with_sources():
+    targets = load_targets(DEFAULT_TARGETS)
+    assert len(targets) >= 30
+    kinds = {t.observable for t in targets}
+    assert {"census_stock", "documented_stock", "regular_share", "deportations_per_month",
+            "recruitment_cost_months", "remittance_cost_pct"} <= kinds
+    assert all(t.source for t in targets)
+
+
+def test_observation_model_counts_what_sources_count():
+    s = load_scenario("baseline").with_values(people_per_agent=5000, end="2012-12")
+    m = MigrationModel(s)
+    m.run()
+    t = {x.target_id: x for x in load_targets()}
+    reg = observe(m, t["documented_CLM_THA_2011"])
+    irr = observe(m, t["irregular_CLM_THA_2011"])
+    assert reg > 0 and irr > 0
+    assert observe(m, t["regular_share_CLM_THA_2011"]) == pytest.approx(reg / (reg + irr))
+    census = t["stock_KHM_THA_2015"]  # after the run's end: not observable
+    assert np.isnan(observe(m, census))
+
+
+# ---- synthetic truth --------------------------------------------------------------------
+TRUTH = {"decision_rate_per_month": 0.03, "return_hazard_per_month": 0.006}
+
+
+def test_synthetic_truth_is_recovered(tmp_path):
+    """Simulate with known parameters, turn what the sources would see into targets (+-5%
+    bands), calibrate on them, and find the truth inside the posterior's 90% intervals."""
+    base = load_scenario("baseline").with_values(people_per_agent=5000, end="2016-12")
+    template = [t for t in load_targets() if t.end <= 83 and t.observable in (
+        "census_stock", "documented_stock", "irregular_stock", "total_stock")]
+    seed = seeds_for(5, 1)[0]
+    truth = simulate_targets(base, tuple(template), TRUTH, seed)
+    rows = []
+    for t, v in zip(template, truth, strict=True):
+        if not v > 0:
+            continue
+        rows.append({**GOOD, "target_id": t.target_id, "observable": t.observable,
+                     "destination": t.destination, "origin": t.origin_label,
+                     "start": f"{2010 + t.start // 12}-{t.start % 12 + 1:02d}",
+                     "end": f"{2010 + t.end // 12}-{t.end % 12 + 1:02d}", "value": "",
+                     "low": f"{0.95 * v:.1f}", "high": f"{1.05 * v:.1f}",
+                     "source": "synthetic: simulated with known parameters"})
+    _write(tmp_path / "targets.csv", rows)
+    (tmp_path / "cal.toml").write_text("""
+name = "synthetic"
+targets = "targets.csv"
+scenario = "baseline"
+end = "2016-12"
+people_per_agent = 5000
+seeds = 1
+root_seed = 5
+[parameters]
+decision_rate_per_month = [0.01, 0.06]
+return_hazard_per_month = [0.002, 0.015]
+[msm]
+max_evaluations = 12
+[abc]
+population_size = 40
+generations = 4
+posterior_draws = 60
+""")
+    config = load_config(tmp_path / "cal.toml")
+    summary = calibrate(config, tmp_path / "out", workers=2, quiet=True)
+    draws = pd.read_csv(tmp_path / "out" / "posterior_draws.csv")
+    for name, value in TRUTH.items():
+        lo, hi = draws[name].quantile([0.05, 0.95])
+        assert lo <= value <= hi, f"{name}: truth {value} outside [{lo:.4g}, {hi:.4g}]"
+        full = config.high[config.names.index(name)] - config.low[config.names.index(name)]
+        assert hi - lo < 0.9 * full, f"{name}: the posterior did not learn anything"
+    assert summary["averaged_relative_difference"] < 0.05
+
+
+# ---- the shipped calibration --------------------------------------------------------------
+SHIPPED = ROOT / "calibration" / "report"
+
+
+@pytest.mark.skipif(not (SHIPPED / "fit.csv").exists(), reason="no calibration shipped")
+def test_shipped_calibration_reproduces_its_fit_report():
+    fit = pd.read_csv(SHIPPED / "fit.csv")
+    summary = json.loads((SHIPPED / "summary.json").read_text())
+    config = load_config(ROOT / "calibration" / "default.toml")
+    point = summary["calibrated_parameters"]
+    seeds = seeds_for(config.root_seed, config.seeds)
+    values = np.nanmean([simulate_targets(config.scenario, config.targets, point, s)
+                         for s in seeds], axis=0)
+    assert list(fit["target_id"]) == [t.target_id for t in config.targets]
+    np.testing.assert_allclose(values, fit["simulated_calibrated"].to_numpy(), rtol=1e-9,
+                               equal_nan=True)
+    assert distance(config.targets, values) == pytest.approx(
+        summary["averaged_relative_difference"], rel=1e-9)
+
+
+@pytest.mark.skipif(not (SHIPPED / "fit.csv").exists(), reason="no calibration shipped")
+def test_baseline_uses_the_calibrated_parameters():
+    summary = json.loads((SHIPPED / "summary.json").read_text())
+    baseline = load_scenario("baseline")
+    for name, value in summary["calibrated_parameters"].items():
+        if name == "census_coverage":
+            continue
+        base, _, key = name.partition(".")
+        got = baseline[base][key] if key else baseline[base]
+        assert got == pytest.approx(value), name
+
+
+def test_check_reports_a_scenario_against_user_observations(tmp_path, capsys):
+    rows = [GOOD, {**GOOD, "target_id": "t2", "origin": "MMR", "destination": "MYS",
+                   "start": "2012-07", "end": "2012-07", "value": "137784"}]
+    path = _write(tmp_path / "mine.csv", rows)
+    out = tmp_path / "fit.csv"
+    assert main(["check", "baseline", "--observations", str(path), "--replicates", "2",
+                 "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert list(table["target_id"]) == ["t1", "t2"]
+    assert (table["simulated_mean"] > 0).all() and (table["distance"] >= 0).all()
+    assert "averaged relative difference" in capsys.readouterr().out
