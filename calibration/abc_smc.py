@@ -43,7 +43,8 @@ class TargetDistance:
         return distance(self.targets, np.asarray(x["y"]))
 
 
-def run_abc(config: CalibrationConfig, out: Path, executor, workers: int) -> dict:
+def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
+            progress=None) -> dict:
     import pyabc
     from pyabc.sampler import ConcurrentFutureSampler
 
@@ -65,8 +66,13 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int) -> dic
         done = int(history.n_populations)
     else:
         abc.new(db, {"y": np.zeros(len(config.targets))})
-    remaining = max(config.abc_generations - done, 0)
-    history = abc.run(max_nr_populations=remaining) if remaining else abc.history
+    history = abc.history
+    for generation in range(done, config.abc_generations):
+        history = abc.run(max_nr_populations=1)  # one generation: progress and a checkpoint
+        if progress is not None:
+            pops = history.get_all_populations()
+            progress(generation + 1, float(pops["epsilon"].iloc[-1]),
+                     int(pops["samples"].sum()))
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     frame = frame.rename(columns={f"p{i}": n for i, n in enumerate(names)})[names]
     rng = np.random.default_rng(config.root_seed)

@@ -81,7 +81,11 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
             if "abc" not in state:
                 _say(quiet, f"ABC-SMC: {config.abc_generations} generations of "
                      f"{config.abc_population} particles")
-                result = run_abc(config, out, executor, workers)
+                def generation_done(g, eps, runs):
+                    _say(quiet, f"  ABC generation {g}/{config.abc_generations}: epsilon "
+                         f"{eps:.3f}, {runs} model runs so far")
+
+                result = run_abc(config, out, executor, workers, generation_done)
                 write_atomic(draws_file, lambda p: result["draws"].to_csv(p, index=False))
                 write_atomic(out / "particles.csv",
                              lambda p: result["particles"].to_csv(p, index=False))

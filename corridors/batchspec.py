@@ -171,7 +171,12 @@ def load_batch(path: str | Path) -> BatchSpec:
             raise ScenarioError(f, f"settings.{exc.key.split('.')[-1]}", exc.value,
                                 exc.allowed) from None
         scenarios.append(s)
-        labels.append(Path(n).stem)
+        label = Path(n).stem
+        k = 2
+        while label in labels:  # two files with the same name in different folders
+            label = f"{Path(n).stem}-{k}"
+            k += 1
+        labels.append(label)
     uncertainty = data.get("parameter_uncertainty", False)
     if not isinstance(uncertainty, bool):
         raise ScenarioError(f, "parameter_uncertainty", uncertainty, "true or false")
@@ -231,7 +236,8 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
                 raise ScenarioError(f, f"sweep.values.{key}", vals, "a non-empty list of values")
             for v in vals:
                 if isinstance(v, bool) or not isinstance(v, int | float) or not (
-                        decl.minimum <= v <= decl.maximum):
+                        decl.minimum <= v <= decl.maximum) or (
+                        decl.kind == "int" and not float(v).is_integer()):
                     raise ScenarioError(f, f"sweep.values.{key}", v, decl.allowed())
             axes.append([(key, v) for v in vals])
         return method, [dict(combo) for combo in itertools.product(*axes)]

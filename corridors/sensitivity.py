@@ -92,9 +92,12 @@ def load_sensitivity(path: Path) -> tuple[BatchSpec, dict]:
     output = data.get("output", {"indicator": "irregular_share"})
     if not isinstance(output, dict) or "indicator" not in output:
         raise ScenarioError(f, "output", output, "a table with at least 'indicator'")
-    year = output.get("year", 2010 + scenario.end // 12)
-    if not isinstance(year, int) or not 2010 <= year <= 2010 + scenario.end // 12:
-        raise ScenarioError(f, "output.year", year, "a simulated year")
+    last_full_year = 2010 + (scenario.end + 1) // 12 - 1  # whose December is simulated
+    year = output.get("year", last_full_year)
+    if isinstance(year, bool) or not isinstance(year, int) or not 2010 <= year <= last_full_year:
+        raise ScenarioError(f, "output.year", year,
+                            f"a year from 2010 to {last_full_year} (its December must be "
+                            "simulated)")
     problem = {"num_vars": len(bounds), "names": list(ranges), "bounds": bounds}
     seed = int(data.get("root_seed", 0))
     if method == "morris":

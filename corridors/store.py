@@ -40,6 +40,9 @@ class ResultsStore:
         """Create the folder for a new batch, or reopen it for the same batch (an error if it
         holds a different one)."""
         store = cls(root)
+        if store.root.exists() and not store.root.is_dir():
+            raise ScenarioError(str(root), "--out", str(root),
+                                "a folder (a file of that name exists)")
         fingerprint = [t.run_id for t in tasks]
         manifest = store.root / "batch.json"
         if manifest.exists():

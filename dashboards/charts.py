@@ -1,16 +1,17 @@
-"""Matplotlib figures of the dashboard, each also exportable as PNG with its data as CSV."""
+"""Matplotlib figures of the dashboard, each also exportable as PNG with its data as CSV.
+
+Figures are made as ``matplotlib.figure.Figure`` objects, not through pyplot, so nothing is
+kept in pyplot's global registry: a figure is freed when the view no longer shows it (a
+dashboard makes one per month per session)."""
 
 from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from corridors.figures import CHANNEL_COLOURS
 
@@ -38,8 +39,8 @@ def compare_figure(sa: pd.DataFrame, sb: pd.DataFrame, names: tuple[str, str],
                    title: str) -> Figure:
     """Per corridor (rows) and channel (columns): scenario A and B with 90% bands."""
     corridors = sorted(set(sa["corridor"]) | set(sb["corridor"]))
-    fig, axes = plt.subplots(len(corridors), 2, figsize=(10, 1.6 * len(corridors) + 0.8),
-                             squeeze=False, sharex=True)
+    fig = Figure(figsize=(10, 1.6 * len(corridors) + 0.8))
+    axes = fig.subplots(len(corridors), 2, squeeze=False, sharex=True)
     for i, corridor in enumerate(corridors):
         for j, channel in enumerate(("regular", "irregular")):
             ax = axes[i, j]
@@ -64,7 +65,8 @@ def compare_figure(sa: pd.DataFrame, sb: pd.DataFrame, names: tuple[str, str],
 
 def difference_figure(diff: pd.DataFrame, title: str) -> Figure:
     """B minus A per channel with the 90% band of paired replicate differences."""
-    fig, ax = plt.subplots(figsize=(8, 3))
+    fig = Figure(figsize=(8, 3))
+    ax = fig.subplots()
     for channel, colour in CHANNEL_COLOURS.items():
         s = diff[diff["channel"] == channel]
         d = _dates(s["month"])
@@ -81,7 +83,8 @@ def difference_figure(diff: pd.DataFrame, title: str) -> Figure:
 
 def series_figure(table: pd.DataFrame, title: str) -> Figure:
     """Stocks by channel (all corridors) of one run so far."""
-    fig, ax = plt.subplots(figsize=(6, 3))
+    fig = Figure(figsize=(6, 3))
+    ax = fig.subplots()
     for channel, colour in CHANNEL_COLOURS.items():
         s = table[table["channel"] == channel]
         if not s.empty:
@@ -97,7 +100,8 @@ def series_figure(table: pd.DataFrame, title: str) -> Figure:
 def network_map(flows: pd.DataFrame, stocks: pd.DataFrame, title: str) -> Figure:
     """Countries as nodes; each corridor drawn twice (regular, irregular) with width by the
     month's arrivals and the stock written beside the destination."""
-    fig, ax = plt.subplots(figsize=(6, 5.5))
+    fig = Figure(figsize=(6, 5.5))
+    ax = fig.subplots()
     peak = max(float(flows["value"].max()) if len(flows) else 0.0, 1.0)
     for _, row in flows.iterrows():
         (x0, y0), (x1, y1) = POSITIONS[row["origin"]], POSITIONS[row["destination"]]
@@ -124,7 +128,7 @@ def network_map(flows: pd.DataFrame, stocks: pd.DataFrame, title: str) -> Figure
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title, fontsize=10)
-    handles = [plt.Line2D([], [], color=c, lw=3, label=ch) for ch, c in CHANNEL_COLOURS.items()]
+    handles = [Line2D([], [], color=c, lw=3, label=ch) for ch, c in CHANNEL_COLOURS.items()]
     ax.legend(handles=handles, fontsize=8, loc="lower left")
     fig.tight_layout()
     return fig
@@ -133,7 +137,8 @@ def network_map(flows: pd.DataFrame, stocks: pd.DataFrame, title: str) -> Figure
 def probability_figure(probabilities: dict[str, float], chosen: str, title: str) -> Figure:
     names = list(probabilities)
     values = np.array([probabilities[n] for n in names])
-    fig, ax = plt.subplots(figsize=(6, 0.35 * len(names) + 1.2))
+    fig = Figure(figsize=(6, 0.35 * len(names) + 1.2))
+    ax = fig.subplots()
     colours = ["#2ca02c" if n == chosen else "#888" for n in names]
     ax.barh(names, values, color=colours)
     ax.set_xlim(0, 1)

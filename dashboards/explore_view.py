@@ -14,6 +14,7 @@ import time
 import numpy as np
 import pandas as pd
 import solara
+import solara.lab
 
 from agents.status import Status
 from simulation.model import MigrationModel
@@ -22,6 +23,8 @@ from .charts import network_map, probability_figure, series_figure
 from .export import ChartWithExport
 
 __all__ = ["ExploreSession", "ExploreView"]
+
+MIN_FRAME_S = 0.25  # seconds between redraws while playing
 
 
 class ExploreSession:
@@ -123,15 +126,28 @@ def ExploreView(settings: solara.Reactive):
     session = solara.use_memo(lambda: ExploreSession(scenario),
                               dependencies=[scenario, generation.value])
 
-    def play(cancel: threading.Event):
-        while playing.value and not cancel.is_set():
-            if not session.step():
-                playing.set(False)
-                break
-            tick.set(tick.value + 1)
-            time.sleep(delay.value)
+    def play_loop():
+        """Step the model in a background task of this session (solara's tasks carry the
+        session's context, so the page updates); the page is redrawn at most every
+        MIN_FRAME_S, whatever the speed, so a fast run never keeps the session busy and
+        Pause is always heard."""
+        last_frame = 0.0
+        while playing.value and session.step():
+            if time.perf_counter() - last_frame >= MIN_FRAME_S:
+                last_frame = time.perf_counter()
+                tick.set(tick.value + 1)
+            time.sleep(max(delay.value, 0.01))
+        playing.set(False)
+        tick.set(tick.value + 1)
 
-    solara.use_thread(play, dependencies=[playing.value, session])
+    player = solara.lab.use_task(play_loop, dependencies=None, raise_error=False)
+
+    def toggle():
+        if playing.value:
+            playing.set(False)
+        elif session.model.running:
+            playing.set(True)
+            player()
 
     def step_once():
         if session.step():
@@ -141,11 +157,13 @@ def ExploreView(settings: solara.Reactive):
     with solara.Column():
         with solara.Row(gap="8px"):
             solara.Button("Pause" if playing.value else "Play", color="primary",
-                          on_click=lambda: playing.set(not playing.value))
+                          on_click=toggle)
             solara.Button("Step", on_click=step_once, disabled=playing.value)
             solara.Button("Reset", on_click=lambda: (playing.set(False),
                                                      generation.set(generation.value + 1)))
             solara.SliderFloat("Seconds per month", value=delay, min=0.0, max=2.0, step=0.1)
+        if player.error:
+            solara.Error(f"playing stopped: {player.exception!r}")
         last = session.step_seconds[-1] * 1000 if session.step_seconds else 0.0
         solara.Markdown(f"**Month: {model.month_label}** "
                         f"(scenario {scenario.name}, {len(model.population):,} worker agents "

@@ -12,6 +12,8 @@ packages=(
   "requirejs@2.3.6"
   "@widgetti/vue-grid-layout@2.3.13-alpha.2"
   "font-awesome@4.5.0"
+  "mermaid@10.8.0"
+  "katex@0.16.9"
 )
 mkdir -p "$cache"
 work=$(mktemp -d)

@@ -24,10 +24,12 @@ SCALE_CHOICES = [250.0, 500.0, 1000.0, 2000.0, 5000.0]
 
 
 def _step(decl: Declaration) -> float:
-    span = float(decl.maximum - decl.minimum)
+    """Slider step: whole numbers are exact (a quota of 15,000 must not show as 25,000);
+    numbers move in thousandths of their range, finer than a slider can be placed by hand
+    (the lever's label also states the exact value)."""
     if decl.kind == "int":
-        return max(1, round(span / 200))
-    return span / 200.0
+        return 1
+    return float(decl.maximum - decl.minimum) / 1000.0
 
 
 @solara.component
@@ -62,6 +64,13 @@ def ValueControl(decl: Declaration, label: str, value, on_value):
                            max=float(decl.maximum), step=_step(decl), on_value=on_value)
 
 
+def _label(decl: Declaration, value) -> str:
+    """'name [unit]', with the exact value for numbers."""
+    if decl.kind in ("int", "float"):
+        return f"{decl.name} [{decl.unit}] = {value:,.6g}"
+    return f"{decl.name} [{decl.unit}]"
+
+
 @solara.component
 def LeverRow(decl: Declaration, current, settings: solara.Reactive):
     """One lever: a control for every country at once, and per-country controls."""
@@ -69,7 +78,7 @@ def LeverRow(decl: Declaration, current, settings: solara.Reactive):
         if hasattr(current, "items"):
             keys = list(current)
             first = current[keys[0]]
-            ValueControl(decl, f"{decl.name} [{decl.unit}]", first,
+            ValueControl(decl, _label(decl, first), first,
                          lambda v: settings.set(settings.value.with_override(decl.name, v)))
             same = all(current[k] == first for k in keys)
             with solara.Details(summary=f"by {decl.scope}" + ("" if same else " (differ)")):
@@ -78,7 +87,7 @@ def LeverRow(decl: Declaration, current, settings: solara.Reactive):
                                  lambda v, k=key: settings.set(
                                      settings.value.with_override(decl.name, v, key=k)))
         else:
-            ValueControl(decl, f"{decl.name} [{decl.unit}]", current,
+            ValueControl(decl, _label(decl, current), current,
                          lambda v: settings.set(settings.value.with_override(decl.name, v)))
         solara.Text(decl.description, style={"font-size": "0.75em", "color": "#555"})
 
@@ -122,8 +131,7 @@ def LeversPanel(settings: solara.Reactive):
             solara.FileDownload(lambda: settings.value.to_toml(), filename="scenario.toml",
                                 label="Download settings (TOML)", mime_type="text/plain")
             solara.Button("Reset to preset", text=True,
-                          on_click=lambda: settings.set(
-                              settings.value.with_preset(settings.value.preset)))
+                          on_click=lambda: settings.set(settings.value.reset()))
         solara.FileDrop(label="Drop a scenario TOML file here to load it", on_file=on_file,
                         lazy=False)
         if message:

@@ -18,6 +18,7 @@ def ResultsView():
     folder = solara.use_reactive("")
     refresh = solara.use_reactive(0)
     message = solara.use_reactive("")
+    _ = refresh.value  # read while rendering, so a rebuilt report re-renders the view
     path = Path(folder.value).expanduser() if folder.value else None
     is_batch = path is not None and (path / "batch.json").is_file()
     compare_dir = path / "compare" if path is not None else None

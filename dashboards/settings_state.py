@@ -55,7 +55,12 @@ class PanelSettings:
             overrides[name] = value
         else:
             current = overrides.get(name)
-            table = dict(current) if isinstance(current, dict) else {}
+            if isinstance(current, dict):
+                table = dict(current)
+            elif current is not None:  # one value for every country set before
+                table = dict.fromkeys(self.base()[name], current)
+            else:
+                table = {}
             table[key] = value
             overrides[name] = table
         return PanelSettings(self.preset, overrides, self.end, self.people_per_agent,
@@ -63,6 +68,10 @@ class PanelSettings:
 
     def with_preset(self, preset: str) -> PanelSettings:
         return PanelSettings(preset, {}, self.end, self.people_per_agent, None)
+
+    def reset(self) -> PanelSettings:
+        """Drop the user's changes: back to the preset, or to the uploaded scenario."""
+        return PanelSettings(self.preset, {}, self.end, self.people_per_agent, self.uploaded)
 
     def to_toml(self) -> str:
         """The current settings as a scenario file (everything resolved)."""

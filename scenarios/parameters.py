@@ -77,7 +77,8 @@ PARAMETERS: tuple[Declaration, ...] = (
        "Contributions accrued by regular workers, paid out on return in proportion to "
        "portability."),
     _p("reintegration_income_boost", "float", 0.3, 0.0, 2.0, "share of home income",
-       "Extra home income of returnees in a reintegration programme, for 24 months."),
+       "Extra home income of returnees in a reintegration programme, for "
+       "`reintegration_months`."),
     # abroad
     _p("contract_months", "int", 24, 6, 60, "months",
        "Length of a regular contract or registration."),
