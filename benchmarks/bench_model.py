@@ -79,6 +79,7 @@ def main() -> None:
     for n in args.sizes:
         r = bench_ours(n)
         r["name"] = f"corridors baseline, {MONTHS} months"
+        r["peak_rss_mb"] = peak_rss_mb()
         rows.append(r)
         print(f"corridors {r['agents']:>9,} agents: build {r['build_s']:6.1f} s, run "
               f"{r['run_s']:6.1f} s, wall {r['wall_s']:6.1f} s, "
@@ -94,7 +95,7 @@ def main() -> None:
     big = [r for r in rows if r["agents"] >= 900_000]
     if big:
         print(f"1M agents x {MONTHS} months: wall {big[0]['wall_s']:.1f} s (target < 60 s); "
-              f"process peak RSS {peak_rss_mb():,.0f} MB (target < 4096 MB)")
+              f"process peak RSS after it {big[0]['peak_rss_mb']:,.0f} MB (target < 4096 MB)")
 
 
 if __name__ == "__main__":

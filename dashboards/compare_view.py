@@ -59,8 +59,10 @@ def compare_runs(a, b, replicates: int, progress=None,
     }
 
 
-def _fmt(key: str, x: float) -> str:
-    return f"{x:.1%}" if key.endswith("share_final_year") else f"{x:,.0f}"
+def _fmt(key: str, x: float, difference: bool = False) -> str:
+    if key.endswith("share_final_year"):
+        return f"{100 * x:.1f} pp" if difference else f"{x:.1%}"
+    return f"{x:,.0f}"
 
 
 def readable_headline(table: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +75,8 @@ def readable_headline(table: pd.DataFrame) -> pd.DataFrame:
                           f"{_fmt(k, r['A_p95'])})",
                      "B": f"{_fmt(k, r['B_mean'])} ({_fmt(k, r['B_p05'])} to "
                           f"{_fmt(k, r['B_p95'])})",
-                     "B - A": ("+" if r["B_minus_A"] >= 0 else "") + _fmt(k, r["B_minus_A"])})
+                     "B - A": ("+" if r["B_minus_A"] >= 0 else "")
+                     + _fmt(k, r["B_minus_A"], difference=True)})
     return pd.DataFrame(rows)
 
 

@@ -24,7 +24,7 @@ from .export import ChartWithExport
 
 __all__ = ["ExploreSession", "ExploreView"]
 
-MIN_FRAME_S = 0.25  # seconds between redraws while playing
+MIN_FRAME_S = 0.5  # seconds between redraws while playing (a redraw takes ~0.4 s)
 
 
 class ExploreSession:

@@ -10,7 +10,10 @@ import solara
 
 __all__ = ["LearnView", "learn_text"]
 
-ODD = Path(__file__).resolve().parent.parent / "ODD.md"
+# the repository's ODD.md, or the copy packed into the wheel beside this module
+ODD = next((p for p in (Path(__file__).resolve().parent.parent / "ODD.md",
+                        Path(__file__).resolve().parent / "ODD.md") if p.is_file()),
+           Path(__file__).resolve().parent.parent / "ODD.md")
 SECTIONS = ("Reading guide for students", "Process overview and scheduling")
 
 

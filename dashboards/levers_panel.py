@@ -128,8 +128,9 @@ def LeversPanel(settings: solara.Reactive):
         if problem:
             solara.Error(problem, dense=True)
         with solara.Row(gap="6px"):
-            solara.FileDownload(lambda: settings.value.to_toml(), filename="scenario.toml",
-                                label="Download settings (TOML)", mime_type="text/plain")
+            solara.FileDownload(settings.value.to_toml() if not problem else "",
+                                filename="scenario.toml", label="Download settings (TOML)",
+                                mime_type="text/plain")
             solara.Button("Reset to preset", text=True,
                           on_click=lambda: settings.set(settings.value.reset()))
         solara.FileDrop(label="Drop a scenario TOML file here to load it", on_file=on_file,

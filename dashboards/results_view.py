@@ -48,6 +48,9 @@ def ResultsView():
             solara.Error(message.value)
         if not (compare_dir / "report.md").is_file():
             return
+        if not (compare_dir / "headline.csv").is_file():
+            solara.Error("the comparison is incomplete: build it again")
+            return
         headline = pd.read_csv(compare_dir / "headline.csv")
         solara.Markdown("### Headline indicators (mean and 90% interval across replicates)")
         solara.DataFrame(headline, items_per_page=20)
@@ -65,4 +68,5 @@ def ResultsView():
                 solara.FileDownload(png.read_bytes(), f"{stem}.png", label="PNG",
                                     mime_type="image/png")
         summary = compare_dir / "summary.csv"
-        solara.FileDownload(summary.read_bytes(), "summary.csv", label="Full summary (CSV)")
+        if summary.is_file():
+            solara.FileDownload(summary.read_bytes(), "summary.csv", label="Full summary (CSV)")
