@@ -21,13 +21,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from corridors.batchspec import _swept_decl
 from scenarios.errors import ScenarioError
 from scenarios.scenario import Scenario, load_scenario
+from scenarios.tomlfile import read_toml
 
 from .targets import Target, load_targets
 
@@ -78,16 +78,7 @@ def _int(f, data, key, default, lo, hi):
 
 def load_config(path: str | Path) -> CalibrationConfig:
     p = Path(path)
-    f = str(p)
-    if not p.is_file():
-        raise ScenarioError(f, "(file)", f, "an existing calibration TOML file")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f, "(syntax)", str(exc), "valid TOML (UTF-8)") from exc
-    for key in data:
-        if key not in _TOP:
-            raise ScenarioError(f, key, data[key], f"one of {sorted(_TOP)}")
+    data, f = read_toml(p, "calibration", _TOP)
     targets_file = data.get("targets", "targets.csv")
     tpath = Path(targets_file) if Path(targets_file).is_absolute() else p.parent / targets_file
     targets = load_targets(tpath)

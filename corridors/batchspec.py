@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ import numpy as np
 from scenarios.errors import ScenarioError
 from scenarios.registry import DECLARATIONS, SECTION_OF
 from scenarios.scenario import Scenario, load_scenario
+from scenarios.tomlfile import read_toml
 
 __all__ = ["BatchSpec", "Task", "load_batch", "replicate_seeds"]
 
@@ -124,16 +124,7 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
 
 def load_batch(path: str | Path) -> BatchSpec:
     p = Path(path)
-    f = str(p)
-    if not p.is_file():
-        raise ScenarioError(f, "(file)", f, "an existing batch TOML file")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f, "(syntax)", str(exc), "valid TOML (UTF-8)") from exc
-    for key in data:
-        if key not in _TOP:
-            raise ScenarioError(f, key, data[key], f"one of the keys {sorted(_TOP)}")
+    data, f = read_toml(p, "batch", _TOP)
     names = data.get("scenarios", ["baseline"])
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise ScenarioError(f, "scenarios", names,

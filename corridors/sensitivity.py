@@ -27,7 +27,6 @@ with a bar chart (PNG and SVG).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import matplotlib
@@ -39,6 +38,7 @@ import pandas as pd
 
 from scenarios.errors import ScenarioError
 from scenarios.scenario import load_scenario
+from scenarios.tomlfile import read_toml
 
 from .atomic import write_atomic
 from .batch import run_batch
@@ -52,16 +52,7 @@ _TOP = {"name", "scenario", "method", "samples", "replicates", "root_seed", "set
 
 
 def load_sensitivity(path: Path) -> tuple[BatchSpec, dict]:
-    f = str(path)
-    if not Path(path).is_file():
-        raise ScenarioError(f, "(file)", f, "an existing sensitivity TOML file")
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f, "(syntax)", str(exc), "valid TOML (UTF-8)") from exc
-    for key in data:
-        if key not in _TOP:
-            raise ScenarioError(f, key, data[key], f"one of {sorted(_TOP)}")
+    data, f = read_toml(path, "sensitivity", _TOP)
     method = data.get("method", "morris")
     if method not in ("morris", "sobol"):
         raise ScenarioError(f, "method", method, "morris or sobol")
