@@ -1,7 +1,7 @@
 """Batch throughput: runs per minute at the default scale with 1 and 2 local workers, and the
 overhead of a Dask LocalCluster against the local process pool.
 
-    .venv/bin/python benchmarks/bench_batch.py [--runs 12]
+    .venv/bin/python benchmarks/bench_batch.py [--runs 24]
 
 Each configuration runs the same batch (the baseline, default scale: 500 people per agent,
 2010-01 to 2030-12, ``--runs`` replicates) into a fresh folder; wall time includes starting
@@ -38,7 +38,7 @@ def timed(spec, out: Path, **kwargs) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=12)
+    ap.add_argument("--runs", type=int, default=24)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
