@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from corridors.batchspec import _swept_decl
+from corridors.batchspec import _swept_decl, checked_range
 from scenarios.errors import ScenarioError
 from scenarios.scenario import Scenario, load_scenario
 from scenarios.tomlfile import read_toml
@@ -101,14 +101,11 @@ def load_config(path: str | Path) -> CalibrationConfig:
         else:
             decl = _swept_decl(f, name, scenario)
             lo_ok, hi_ok = decl.minimum, decl.maximum
-        if (not isinstance(rng, list) or len(rng) != 2 or not all(
-                isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
-                or not lo_ok <= rng[0] < rng[1] <= hi_ok):
-            raise ScenarioError(f, f"parameters.{name}", rng,
-                                f"[low, high] with low < high inside [{lo_ok}, {hi_ok}]")
+        lo, hi = checked_range(f, f"parameters.{name}", rng, lo_ok, hi_ok,
+                               f"[{lo_ok}, {hi_ok}]")
         names.append(name)
-        lows.append(float(rng[0]))
-        highs.append(float(rng[1]))
+        lows.append(lo)
+        highs.append(hi)
     msm = data.get("msm", {})
     abc = data.get("abc", {})
     return CalibrationConfig(

@@ -204,6 +204,17 @@ def _swept_decl(f: str, key: str, scenario: Scenario):
     return decl
 
 
+def checked_range(f: str, key: str, rng: Any, lo: float, hi: float,
+                  allowed: str) -> tuple[float, float]:
+    """``[min, max]`` with min < max inside [lo, hi], as floats; else a ScenarioError naming
+    the key (shared by batch sweeps, sensitivity ranges and calibration parameters)."""
+    if (not isinstance(rng, list) or len(rng) != 2
+            or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+            or not lo <= rng[0] < rng[1] <= hi):
+        raise ScenarioError(f, key, rng, f"[min, max] with min < max inside {allowed}")
+    return float(rng[0]), float(rng[1])
+
+
 def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dict]]:
     if sweep is None:
         return "none", [{}]
@@ -239,12 +250,9 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
     bounds = []
     for key, rng in ranges.items():
         decl = _swept_decl(f, key, scenario)
-        if (not isinstance(rng, list) or len(rng) != 2
-                or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
-                or not (decl.minimum <= rng[0] < rng[1] <= decl.maximum)):
-            raise ScenarioError(f, f"sweep.ranges.{key}", rng,
-                                f"[min, max] with min < max inside {decl.allowed()}")
-        bounds.append((key, float(rng[0]), float(rng[1]), decl.kind))
+        lo, hi = checked_range(f, f"sweep.ranges.{key}", rng, decl.minimum, decl.maximum,
+                               decl.allowed())
+        bounds.append((key, lo, hi, decl.kind))
     samples = sweep.get("samples", 16)
     if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 100_000:
         raise ScenarioError(f, "sweep.samples", samples, "a whole number from 1 to 100000")

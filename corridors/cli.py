@@ -255,24 +255,16 @@ def _cmd_presets() -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
+    commands = {
+        "run": lambda: _cmd_run(args, ["corridors", *argv]),
+        "batch": lambda: _cmd_batch(args), "compare": lambda: _cmd_compare(args),
+        "sensitivity": lambda: _cmd_sensitivity(args),
+        "dashboard": lambda: _cmd_dashboard(args),
+        "calibrate": lambda: _cmd_calibrate(args), "check": lambda: _cmd_check(args),
+        "levers": lambda: _cmd_levers(args), "presets": _cmd_presets,
+    }
     try:
-        if args.command == "run":
-            return _cmd_run(args, ["corridors", *argv])
-        if args.command == "batch":
-            return _cmd_batch(args)
-        if args.command == "compare":
-            return _cmd_compare(args)
-        if args.command == "sensitivity":
-            return _cmd_sensitivity(args)
-        if args.command == "dashboard":
-            return _cmd_dashboard(args)
-        if args.command == "calibrate":
-            return _cmd_calibrate(args)
-        if args.command == "check":
-            return _cmd_check(args)
-        if args.command == "levers":
-            return _cmd_levers(args)
-        return _cmd_presets()
+        return commands[args.command]()
     except ScenarioError as exc:
         print(f"corridors: error: {exc}", file=sys.stderr)
         return 2

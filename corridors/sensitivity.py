@@ -42,7 +42,7 @@ from scenarios.tomlfile import read_toml
 
 from .atomic import write_atomic
 from .batch import run_batch
-from .batchspec import BatchSpec, _swept_decl, apply_point
+from .batchspec import BatchSpec, _swept_decl, apply_point, checked_range
 from .store import read_results
 
 __all__ = ["load_sensitivity", "run_sensitivity"]
@@ -74,12 +74,8 @@ def load_sensitivity(path: Path) -> tuple[BatchSpec, dict]:
     bounds = []
     for key, rng in ranges.items():
         decl = _swept_decl(f, key, scenario)
-        if (not isinstance(rng, list) or len(rng) != 2
-                or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
-                or not decl.minimum <= rng[0] < rng[1] <= decl.maximum):
-            raise ScenarioError(f, f"ranges.{key}", rng,
-                                f"[min, max] with min < max inside {decl.allowed()}")
-        bounds.append([float(rng[0]), float(rng[1])])
+        bounds.append(list(checked_range(f, f"ranges.{key}", rng, decl.minimum,
+                                         decl.maximum, decl.allowed())))
     output = data.get("output", {"indicator": "irregular_share"})
     if not isinstance(output, dict) or "indicator" not in output:
         raise ScenarioError(f, "output", output, "a table with at least 'indicator'")
