@@ -10,10 +10,12 @@ Per-agent reading of the rules (the vectorised code in ``simulation/`` does exac
 every worker each month):
 
 * At home (aged 18-49), a worker weighs migrating with monthly probability
-  ``decision_rate_per_month``. If so, it compares staying with every open destination x
-  channel of its origin by a nested logit over expected earnings (wage x employment chance),
-  upfront cost against savings and borrowing, waiting time, perceived risks of arrest and
-  exploitation, and the pull of its network (:mod:`agents.choice`).
+  ``decision_rate_per_month`` (higher during a push shock, and where jobs abroad go unfilled,
+  by ``vacancy_recruitment_pull`` times the unfilled-vacancy rate). If so, it compares staying
+  with every open destination x channel of its origin by a nested logit over expected earnings
+  (wage x employment chance), upfront cost against savings and borrowing, waiting time,
+  perceived risks of arrest and exploitation, and the pull of its network
+  (:mod:`agents.choice`).
 * Choosing the regular channel, it signs with a licensed agency, pays its fee plus official
   fees (borrowing what its savings do not cover) and waits for processing; choosing the
   irregular channel, it pays a broker and crosses, and may be intercepted or trafficked.

@@ -21,6 +21,10 @@ PARAMETERS: tuple[Declaration, ...] = (
     # decision
     _p("decision_rate_per_month", "float", 0.03, 0.001, 0.5, "share per month",
        "Share of people at home (aged 18-49) who weigh migrating in a given month."),
+    _p("vacancy_recruitment_pull", "float", 10.0, 0.0, 100.0, "times per unit vacancy rate",
+       "Demand pull beyond full employment: employers with unfilled jobs send agencies and "
+       "brokers into the villages, so the share of people weighing a move rises by this factor "
+       "times the unfilled-vacancy rate of the origin's destinations."),
     _p("stay_constant", "float", 3.0, -10.0, 20.0, "utility",
        "Attachment to home: the utility of staying before any comparison of earnings."),
     _p("beta_log_earnings_gap", "float", 2.5, 0.0, 10.0, "utility per log point",

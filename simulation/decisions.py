@@ -1,5 +1,11 @@
 """Workers at home weigh migrating and move: the nested-logit choice and the admissions.
 
+Who weighs migrating this month: a share ``decision_rate_per_month`` of the people at home
+aged 18-49, raised during a push shock and, where jobs abroad go unfilled, by
+``vacancy_recruitment_pull`` times the origin's unfilled-vacancy rate (employers short of
+workers send agencies and brokers into the villages: the demand pull beyond full employment,
+which expected earnings cannot give once everyone abroad has a job).
+
 For each worker who weighs migrating this month, every destination x channel of its origin
 gets a utility (the utility of staying is ``stay_constant``)::
 
@@ -131,6 +137,7 @@ def decide_and_move(model, month: int) -> None:
     of_age = (pop.age_months >= 18 * 12) & (pop.age_months < 50 * 12)
     rate = np.where(model.policy.push_shock, lv.decision_rate_per_month
                     * lv.push_shock_decision_factor, lv.decision_rate_per_month)
+    rate = np.minimum(1.0, rate * (1.0 + lv.vacancy_recruitment_pull * vacancy_pull(model)))
     candidates = np.flatnonzero(at_home & of_age)
     deciders = candidates[rng.random(len(candidates)) < rate[pop.origin[candidates]]]
     if len(deciders) == 0:
@@ -148,6 +155,18 @@ def decide_and_move(model, month: int) -> None:
     rows, corridor, channel = rows[shuffle], corridor[shuffle], channel[shuffle]
     _admit_regular(model, rows[channel == 0], corridor[channel == 0], offer)
     _admit_irregular(model, rows[channel == 1], corridor[channel == 1])
+
+
+def vacancy_pull(model) -> np.ndarray:
+    """[origin] unfilled-vacancy rate of the origin's destinations, weighted by where the
+    origin's people already are (employers reach villages through the workers they have);
+    an origin with no one abroad yet sees the plain mean over its corridors."""
+    share = model.origin_share_abroad()  # [origin, corridor]
+    rate = model.market.vacancy_rate[model.c_dest]  # [corridor]
+    own = np.zeros_like(share)
+    own[model.c_origin, np.arange(len(model.c_dest))] = 1.0
+    weight = np.where(share.sum(axis=1, keepdims=True) > 0, share, own)
+    return (weight @ rate) / np.maximum(weight.sum(axis=1), 1e-12)
 
 
 def choice_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOffer,

@@ -7,7 +7,9 @@ falls with the expected yearly employer sanction, and sanctions also make employ
 irregular workers they have); a share of the remaining vacancies, and of last
 month's leavers to be replaced, is posted as regular job orders for the recruitment channel
 (less with a higher levy or a binding migrant minimum wage). Employment rates per
-destination and legal status feed the workers' Harris-Todaro expected earnings.
+destination and legal status feed the workers' Harris-Todaro expected earnings; the share of
+demand still unfilled (``vacancy_rate``) is the demand pull beyond full employment, which
+raises how many people at home weigh a move (``decisions.vacancy_pull``).
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ class LabourMarket:
     irregular_hiring: np.ndarray  # [destination] willingness to hire irregular workers
     job_finding: np.ndarray  # [destination] chance a regular job-seeker finds a job
     job_orders: np.ndarray  # [destination] people: regular placements employers ask for
+    vacancy_rate: np.ndarray  # [destination] unfilled vacancies after hiring / demand
 
     @classmethod
     def empty(cls, n_destinations: int) -> LabourMarket:
         return cls(np.ones((n_destinations, 2)), np.ones(n_destinations),
-                   np.ones(n_destinations), np.zeros(n_destinations))
+                   np.ones(n_destinations), np.zeros(n_destinations),
+                   np.zeros(n_destinations))
 
     def clear(self, model) -> None:
         pop, lv, pol, rng = model.population, model.lv, model.policy, model.rng
@@ -85,6 +89,8 @@ class LabourMarket:
                              Status.EMPLOYED_IRREGULAR)
         vacancies = np.maximum(vacancies - ppa * np.bincount(
             model.c_dest[pop.corridor[hired]], minlength=n_d), 0)
+        self.vacancy_rate = np.divide(vacancies, pol.demand, out=np.zeros(n_d),
+                                      where=pol.demand > 0)
         # regular job orders, net of placements already in the pipeline
         wage_floor_gap = np.maximum(lv.migrant_minimum_wage_usd_per_month - pol.market_wage,
                                     0.0)
