@@ -64,6 +64,13 @@ LEVERS: tuple[Declaration, ...] = (
       "Fee an irregular worker pays to register (permits, health check, nationality "
       "verification). Workers who cannot pay it from savings do not register.",
       "registration of undocumented migrant workers", "receiving"),
+    D("amnesty_eligible_share", "float", "destination", 1.0, 0.0, 1.0,
+      "share of irregular workers", "enforcement and regularisation",
+      "Share of irregular workers a registration window is open to: conditions such as "
+      "employer sponsorship, sector or nationality exclude the rest (Thailand's drives took "
+      "nearly everyone; Malaysia's programmes went through employers and agents). It scales "
+      "the monthly chance of registering.",
+      "registration of undocumented migrant workers", "receiving"),
     D("migrant_minimum_wage_usd_per_month", "float", "destination", 0.0, 0.0, 3000.0,
       "USD per month", "protection in the destination",
       "Minimum monthly wage that applies to regular migrant workers (0 = none beyond the "

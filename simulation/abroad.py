@@ -17,7 +17,8 @@ In this order each month:
    out of work past the grace period overstay or go home.
 6. Detained people are deported; irregular people are arrested with the month's arrest
    probability.
-7. Open amnesty windows register irregular people who can pay the fee.
+7. Open amnesty windows register irregular people who are eligible (`amnesty_eligible_share`)
+   and can pay the fee.
 8. Voluntary returns (more for the unemployed and those over 50); returnees collect portable
    social security and may join a reintegration programme.
 """
@@ -205,7 +206,8 @@ def abroad_events(model, month: int) -> None:
         d = d_of[pop.corridor[cand]]
         fee = lv.amnesty_fee_usd[d]
         ok = (pol.amnesty_open[d] & (pop.savings[cand] >= fee)
-              & (rng.random(len(cand)) < lv.amnesty_monthly_takeup))
+              & (rng.random(len(cand)) < lv.amnesty_monthly_takeup
+                 * lv.amnesty_eligible_share[d]))
         reg = cand[ok]
         if len(reg):
             pop.savings[reg] -= fee[ok]
