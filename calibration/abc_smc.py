@@ -57,18 +57,28 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
     seed = seeds_for(config.root_seed, 1)[0]
     sampler = ConcurrentFutureSampler(cfuture_executor=executor,
                                       client_max_jobs=max(2, 2 * workers))
-    abc = pyabc.ABCSMC(ABCModel(config, names, seed), prior, TargetDistance(config.targets),
-                       population_size=config.abc_population, sampler=sampler)
     db = f"sqlite:///{Path(out).resolve() / 'abc.db'}"
-    done = 0
-    if (Path(out) / "abc.db").exists():
-        history = abc.load(db, 1, {"y": np.zeros(len(config.targets))})
-        done = int(history.n_populations)
-    else:
-        abc.new(db, {"y": np.zeros(len(config.targets))})
-    history = abc.history
-    for generation in range(done, config.abc_generations):
-        history = abc.run(max_nr_populations=1)  # one generation: progress and a checkpoint
+    observed = {"y": np.zeros(len(config.targets))}
+
+    def smc():
+        return pyabc.ABCSMC(ABCModel(config, names, seed), prior,
+                            TargetDistance(config.targets),
+                            population_size=config.abc_population, sampler=sampler)
+
+    if not (Path(out) / "abc.db").exists():
+        smc().new(db, observed)
+    history = None
+    for _ in range(config.abc_generations):
+        # One generation per ABCSMC object, loaded from the database: the database is the
+        # checkpoint, and a fresh object takes its epsilon (the median distance) and its
+        # proposal from the newest generation. (One object run generation by generation
+        # would keep re-using its first population for epsilon, which then never falls.)
+        abc = smc()
+        history = abc.load(db, 1, observed)
+        generation = int(history.n_populations)
+        if generation >= config.abc_generations:
+            break
+        history = abc.run(max_nr_populations=1)
         if progress is not None:
             pops = history.get_all_populations()
             progress(generation + 1, float(pops["epsilon"].iloc[-1]),

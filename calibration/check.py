@@ -28,12 +28,12 @@ def check_scenario(scenario: Scenario, observations: Path,
     if last > 311:
         raise ScenarioError(str(observations), "end", month_label(last), "at most 2035-12")
     run_to = max(scenario.end, last)
-    coverage = observation_parameters().get("census_coverage", 1.0)
+    obs = observation_parameters()
     values = []
     for seed in seeds_for(scenario.seed, replicates):
         model = MigrationModel(scenario.with_values(seed=seed, end=month_label(run_to)))
         model.run()
-        values.append([observe(model, t, coverage) for t in targets])
+        values.append([observe(model, t, obs) for t in targets])
     values = np.array(values)
     rows = []
     for i, t in enumerate(targets):

@@ -10,7 +10,7 @@
     [parameters]                   # what is fitted: name or name.KEY = [low, high]
     decision_rate_per_month = [0.005, 0.08]
     "enforcement_monthly_arrest_probability.MYS" = [0.001, 0.03]
-    census_coverage = [0.8, 1.6]   # the observation model's parameter
+    census_coverage = [0.8, 1.6]   # the observation model's parameter (or census_coverage.THA)
     [msm]
     max_evaluations = 150
     [abc]
@@ -29,11 +29,26 @@ from scenarios.errors import ScenarioError
 from scenarios.scenario import Scenario, load_scenario
 from scenarios.tomlfile import read_toml
 
+from .posterior import observation_parameters
 from .targets import Target, load_targets
 
-__all__ = ["OBSERVATION_PARAMETERS", "CalibrationConfig", "load_config"]
+__all__ = ["OBSERVATION_PARAMETERS", "CalibrationConfig", "is_observation", "load_config",
+           "observation_values"]
 
-OBSERVATION_PARAMETERS = {"census_coverage": (0.5, 3.0)}
+# the observation model's own parameters (calibration/observation.py), allowed range; each may
+# also be fitted per destination as ``name.DEST``
+OBSERVATION_PARAMETERS = {"census_coverage": (0.3, 3.0)}
+
+
+def is_observation(name: str) -> bool:
+    """Whether a fitted name (``census_coverage`` or ``census_coverage.THA``) belongs to the
+    observation model rather than to the scenario."""
+    return name.partition(".")[0] in OBSERVATION_PARAMETERS
+
+
+def observation_values(params: dict) -> dict:
+    """The observation parameters among a candidate's fitted values."""
+    return {k: v for k, v in params.items() if is_observation(k)}
 _TOP = {"name", "targets", "scenario", "end", "people_per_agent", "seeds", "root_seed",
         "parameters", "msm", "abc"}
 
@@ -60,8 +75,9 @@ class CalibrationConfig:
         """The scenario's current values of the fitted names (clipped into the ranges)."""
         out = {}
         for name, lo, hi in zip(self.names, self.low, self.high, strict=True):
-            if name in OBSERVATION_PARAMETERS:
-                value = 1.0
+            if is_observation(name):  # from the shipped values
+                shipped = observation_parameters()
+                value = shipped.get(name, shipped.get(name.partition(".")[0], 1.0))
             else:
                 base, _, key = name.partition(".")
                 value = self.scenario[base][key] if key else self.scenario[base]
@@ -96,8 +112,12 @@ def load_config(path: str | Path) -> CalibrationConfig:
         raise ScenarioError(f, "parameters", params, "a table of name = [low, high]")
     names, lows, highs = [], [], []
     for name, rng in params.items():
-        if name in OBSERVATION_PARAMETERS:
-            lo_ok, hi_ok = OBSERVATION_PARAMETERS[name]
+        if is_observation(name):
+            base, _, key = name.partition(".")
+            if key and key not in scenario.world.destinations:
+                raise ScenarioError(f, f"parameters.{name}", key,
+                                    f"one of {', '.join(scenario.world.destinations)}")
+            lo_ok, hi_ok = OBSERVATION_PARAMETERS[base]
         else:
             decl = _swept_decl(f, name, scenario)
             lo_ok, hi_ok = decl.minimum, decl.maximum

@@ -1,11 +1,12 @@
 """Method of simulated moments: minimise the weighted target distance with scipy.
 
 Nelder-Mead in the unit cube of the parameter ranges (clipped), starting from the scenario's
-current values. Each evaluation runs the model once per seed (common random numbers, seeds
-run in parallel on the executor) and averages what the targets observe. Every evaluation is
-appended to ``msm_evaluations.jsonl`` as soon as it is known; rerunning after an interruption
-replays the same deterministic search and takes known evaluations from the log, so no model
-run is repeated.
+current values and restarted from its best point with a fresh, narrower simplex until the
+evaluation budget is spent. Each evaluation runs the model once per seed (common random
+numbers, seeds run in parallel on the executor) and averages what the targets observe. Every
+evaluation is appended to ``msm_evaluations.jsonl`` as soon as it is known; rerunning after an
+interruption replays the same deterministic search and takes known evaluations from the log, so
+no model run is repeated.
 """
 
 from __future__ import annotations
@@ -79,13 +80,22 @@ def run_msm(config: CalibrationConfig, out: Path, executor,
         return d
 
     start = config.start_point()
-    u0 = (np.array([start[n] for n in config.names]) - lo) / (hi - lo)
-    if config.msm_max_evaluations > 0:
-        simplex = [u0] + [np.clip(u0 + 0.2 * np.eye(len(u0))[i] * (1 if u0[i] < 0.8 else -1),
-                                  0, 1) for i in range(len(u0))]
-        minimize(objective, u0, method="Nelder-Mead",
-                 options={"maxfev": config.msm_max_evaluations, "initial_simplex": simplex,
-                          "xatol": 1e-3, "fatol": 1e-4})
+    u = (np.array([start[n] for n in config.names]) - lo) / (hi - lo)
+    step = 0.2
+    while count["n"] < config.msm_max_evaluations:
+        # Nelder-Mead collapses its simplex in a local valley of a noisy objective: restart
+        # it from the best point so far with a fresh simplex (half as wide each time) until
+        # the evaluation budget is spent; deterministic, so a resumed run replays it
+        simplex = [u] + [np.clip(u + step * np.eye(len(u))[i] * (1 if u[i] < 0.8 else -1),
+                                 0, 1) for i in range(len(u))]
+        before = count["n"]
+        result = minimize(objective, u, method="Nelder-Mead",
+                          options={"maxfev": config.msm_max_evaluations - count["n"],
+                                   "initial_simplex": simplex, "xatol": 1e-3, "fatol": 1e-4})
+        u = np.clip(result.x, 0.0, 1.0)
+        step = max(step / 2, 0.025)
+        if count["n"] == before:  # nothing new could be tried
+            break
     best = min(cache.values(), key=lambda r: r["distance"]) if cache else {
         "params": start, "distance": float("nan")}
     return {"params": best["params"], "distance": best["distance"], "evaluations": len(cache),

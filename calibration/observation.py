@@ -3,8 +3,11 @@
 Simulated regular and irregular stocks are not what statistics count:
 
 * census-based migrant stocks (UN DESA) count everyone born abroad, dependants and
-  long-settled migrants included: ``census_stock = (regular + irregular stock) x
-  census_coverage``, with ``census_coverage`` an observation parameter (calibrated);
+  long-settled migrants included, and miss some of the undocumented: ``census_stock =
+  (regular + irregular stock) x census_coverage``, with ``census_coverage`` an observation
+  parameter (calibrated), one value for all destinations or one per destination
+  (``census_coverage.THA``): Thailand's census misses many undocumented workers while
+  Malaysia's stocks include long-settled Indonesians and their families;
 * registrations and permits count those who came forward: ``documented_stock`` = the
   regular stock (registered, permit-holding);
 * deportation and border statistics count those caught: simulated deportations and
@@ -22,7 +25,7 @@ from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 
 from .targets import Target
 
-__all__ = ["NEEDED", "observe"]
+__all__ = ["NEEDED", "census_coverage", "observe"]
 
 _INDEX = {m: i for i, m in enumerate(FLOW_MEASURES + STOCK_MEASURES)}
 NEEDED = ("stock", "deportations", "border_interceptions", "recruitment_fees_paid_usd",
@@ -43,8 +46,18 @@ def _series(model, measure: str, corridors: np.ndarray, channel: int | None) -> 
     return data.sum(axis=(1, 2)) if channel is None else data[:, :, channel].sum(axis=1)
 
 
-def observe(model, target: Target, census_coverage: float = 1.0) -> float:
-    """The simulated value of a target from a model that has run past the target's end."""
+def census_coverage(observation: dict | None, destination: str) -> float:
+    """The census coverage of a destination: its own value (``census_coverage.THA``), else
+    the common one (``census_coverage``), else 1."""
+    observation = observation or {}
+    return float(observation.get(f"census_coverage.{destination}",
+                                 observation.get("census_coverage", 1.0)))
+
+
+def observe(model, target: Target, observation: dict | None = None) -> float:
+    """The simulated value of a target from a model that has run past the target's end;
+    ``observation`` holds the observation parameters (``census_coverage`` and its
+    per-destination values)."""
     if model.metrics.months_recorded < target.end + 1:
         return float("nan")
     cells = _cells(model, target)
@@ -54,7 +67,8 @@ def observe(model, target: Target, census_coverage: float = 1.0) -> float:
              "regular_share"):
         reg = _series(model, "stock", cells, 0)[e]
         irr = _series(model, "stock", cells, 1)[e]
-        return {"census_stock": (reg + irr) * census_coverage, "total_stock": reg + irr,
+        coverage = census_coverage(observation, target.destination)
+        return {"census_stock": (reg + irr) * coverage, "total_stock": reg + irr,
                 "documented_stock": reg, "irregular_stock": irr,
                 "regular_share": reg / max(reg + irr, 1e-9)}[o]
     months = e - s + 1

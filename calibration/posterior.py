@@ -28,10 +28,10 @@ def apply_draw(scenario: Scenario, draws: pd.DataFrame, index: int) -> Scenario:
     """The scenario with posterior draw ``index`` (modulo the number of draws) applied to
     the fitted model parameters (observation parameters are not part of a scenario)."""
     row = draws.iloc[index % len(draws)]
-    from .config import OBSERVATION_PARAMETERS
+    from .config import is_observation
 
     point = {k: (round(float(v)) if float(v).is_integer() and "months" in k else float(v))
-             for k, v in row.items() if k not in OBSERVATION_PARAMETERS}
+             for k, v in row.items() if not is_observation(k)}
     return apply_point(scenario, point)
 
 

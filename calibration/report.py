@@ -25,7 +25,7 @@ from corridors.atomic import write_atomic, write_text_atomic
 from scenarios.calendar import month_label
 from simulation.model import MigrationModel
 
-from .config import CalibrationConfig
+from .config import CalibrationConfig, observation_values
 from .observation import observe
 from .simulate import distance, scenario_for
 from .targets import Target
@@ -45,12 +45,12 @@ def evaluate_draw(config: CalibrationConfig, params: dict, seed: int) -> dict:
     """Run once: target values and, for the figures, each target group's monthly series."""
     model = MigrationModel(scenario_for(config.scenario, params).with_values(seed=seed))
     model.run()
-    coverage = params.get("census_coverage", 1.0)
-    values = [observe(model, t, coverage) for t in config.targets]
+    obs = observation_values(params)
+    values = [observe(model, t, obs) for t in config.targets]
     series = {}
     months = range(model.metrics.months_recorded)
     for key, t in _groups(config.targets).items():
-        series["|".join(key)] = [observe(model, replace(t, start=m, end=m), coverage)
+        series["|".join(key)] = [observe(model, replace(t, start=m, end=m), obs)
                                  for m in months]
     return {"values": values, "series": series}
 

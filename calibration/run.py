@@ -22,7 +22,7 @@ from corridors.manifest import code_version, package_versions
 from scenarios.registry import SECTION_OF
 
 from .abc_smc import run_abc
-from .config import OBSERVATION_PARAMETERS, CalibrationConfig
+from .config import CalibrationConfig, is_observation
 from .msm import evaluate_all, run_msm
 from .report import evaluate_draw, write_report
 from .simulate import seeds_for
@@ -35,7 +35,7 @@ def fragment_toml(point: dict, header: str) -> str:
     as per-country tables)."""
     data: dict = {}
     for name, value in point.items():
-        if name in OBSERVATION_PARAMETERS:
+        if is_observation(name):
             continue
         base, _, key = name.partition(".")
         section = data.setdefault(SECTION_OF[base], {})
@@ -114,7 +114,7 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
         "code": code_version(), "packages": package_versions(),
         "started_utc": state["started_utc"],
         "finished_utc": dt.datetime.now(dt.UTC).isoformat(),
-        "observation_parameters": {k: point[k] for k in point if k in OBSERVATION_PARAMETERS}})
+        "observation_parameters": {k: point[k] for k in point if is_observation(k)}})
     header = (f"# Calibrated by `corridors calibrate {config.source_file}` "
               f"({dt.date.today().isoformat()}): averaged relative difference "
               f"{summary['averaged_relative_difference']:.3f} over {summary['targets']} "

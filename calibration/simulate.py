@@ -12,7 +12,7 @@ from corridors.batchspec import apply_point, replicate_seeds
 from scenarios.scenario import Scenario
 from simulation.model import MigrationModel
 
-from .config import OBSERVATION_PARAMETERS
+from .config import is_observation, observation_values
 from .observation import observe
 from .targets import Target
 
@@ -20,7 +20,7 @@ __all__ = ["distance", "scenario_for", "simulate_targets"]
 
 
 def scenario_for(base: Scenario, params: dict) -> Scenario:
-    model_params = {k: v for k, v in params.items() if k not in OBSERVATION_PARAMETERS}
+    model_params = {k: v for k, v in params.items() if not is_observation(k)}
     return apply_point(base, model_params)
 
 
@@ -30,8 +30,8 @@ def simulate_targets(base: Scenario, targets: tuple[Target, ...], params: dict,
     scenario = scenario_for(base, params).with_values(seed=seed)
     model = MigrationModel(scenario)
     model.run()
-    coverage = params.get("census_coverage", 1.0)
-    return np.array([observe(model, t, coverage) for t in targets])
+    obs = observation_values(params)
+    return np.array([observe(model, t, obs) for t in targets])
 
 
 def distance(targets: tuple[Target, ...], simulated: np.ndarray) -> float:
