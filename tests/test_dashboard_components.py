@@ -478,7 +478,11 @@ def test_step_advances_the_month_and_reset_goes_back(explore):
     assert month_shown(box) == "2010-02"
     _click(rc, "Step")
     assert month_shown(box) == "2010-03"
-    moved = re.search(r"Irregular stock: ([\d,]+) people", page_text(box)).group(1)
+    for _ in range(12):  # the stock moves within a year (coarse agents can sit still a month)
+        moved = re.search(r"Irregular stock: ([\d,]+) people", page_text(box)).group(1)
+        if moved != start_text:
+            break
+        _click(rc, "Step")
     assert moved != start_text
     _click(rc, "Reset")
     assert month_shown(box) == "2009-12"

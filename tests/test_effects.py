@@ -5,13 +5,15 @@ December 2016) with the same scenario and one lever changed, over the same seeds
 asserts that the mean outcome moves in the expected direction by more than two standard
 errors of the difference of means (replicate noise), so every test can fail.
 
-The issue's list: a lower regular fee cap or shorter processing time raises the regular
-share; stronger enforcement raises deportations and lowers the irregular stock; a wider wage
-gap raises departures; a lower remittance cost raises remittances received; an amnesty window
-moves irregular workers to regular. Also: employer sanctions lower the irregular stock; a
-deployment ban lowers regular applications on the banned corridor; a border closure lowers
-arrivals during the closure; anti-trafficking enforcement lowers trafficking cases;
-protection lowers exploitation cases; information campaigns raise the regular share.
+The issue's list: a lower regular fee cap or shorter processing time raises the regular share;
+stronger enforcement raises deportations and lowers the irregular stock; a wider wage gap
+raises departures; a lower remittance cost raises remittances received; an amnesty window moves
+irregular workers to regular. Also: higher labour demand raises arrivals and a stronger vacancy
+pull raises the stock abroad (demand pull beyond full employment); wider amnesty eligibility
+raises registrations; employer sanctions lower the irregular stock; a deployment ban lowers
+regular applications on the banned corridor; a border closure lowers arrivals during the
+closure; anti-trafficking enforcement lowers trafficking cases; protection lowers exploitation
+cases; information campaigns raise the regular share.
 
 Levers set from January 2010 are measured from January 2011 to December 2016 (the years
 after the change, once the first movers have arrived); windows (amnesty, ban, closure) are
@@ -122,6 +124,27 @@ def test_wider_wage_gap_raises_departures(baseline):
     c.assert_raises()
 
 
+def test_higher_labour_demand_raises_arrivals(baseline):
+    """Malaysia's labour demand x1.3: unfilled vacancies pull workers beyond full employment
+    (agencies and brokers recruit in the villages), so more arrive in Malaysia."""
+    lever = replicates(N, labour_demand_factor={"MYS": 1.3})
+    c = compare("arrivals in Malaysia 2011-2016",
+                lambda t: total(t, "arrivals", destination="MYS", **AFTER), baseline, lever)
+    print(c)
+    c.assert_raises()
+
+
+def test_stronger_vacancy_pull_raises_stock(baseline):
+    """``vacancy_recruitment_pull`` x2: where jobs go unfilled, more people weigh moving, so
+    the stock abroad at the end of 2016 is higher."""
+    pull = BASELINE.values["vacancy_recruitment_pull"]
+    lever = replicates(N, vacancy_recruitment_pull=2 * pull if pull > 0 else 10.0)
+    c = compare("stock abroad 2016-12",
+                lambda t: total(t, "stock", start="2016-12", end="2016-12"), baseline, lever)
+    print(c)
+    c.assert_raises()
+
+
 def test_lower_remittance_cost_raises_remittances_received(baseline):
     """Remittance cost halved on every corridor (world data 3.2-14.6% of the amount)."""
     half = {c.code: round(c.remittance_cost_pct / 2, 3) for c in BASELINE.world.corridors}
@@ -150,6 +173,16 @@ def test_amnesty_window_moves_irregular_to_regular(baseline):
         print(c)
     wrong = [str(c) for c, sign in checks if not sign * c.difference > 2 * c.se]
     assert not wrong, "\n".join(wrong)
+
+
+def test_wider_amnesty_eligibility_raises_registrations(baseline):
+    """Every irregular worker in Malaysia eligible for its registration windows (the baseline
+    restricts them: ``amnesty_eligible_share`` is calibrated), 2016 rehiring programme."""
+    lever = replicates(N, amnesty_eligible_share={"MYS": 1.0})
+    c = compare("registrations in Malaysia 2016", lambda t: total(
+        t, "registrations", destination="MYS", start="2016-01", end="2016-12"), baseline, lever)
+    print(c)
+    c.assert_raises()
 
 
 # ---- bans and closures -------------------------------------------------------------------
