@@ -143,10 +143,9 @@ def decide_and_move(model, month: int) -> None:
     if len(deciders) == 0:
         return
     offer = model.offer
-    probs = choice_probabilities(model, deciders, month, offer,
-                                 informed=rng.random(len(deciders))
-                                 < lv.information_campaign_coverage[pop.origin[deciders]])
-    chosen = choose(probs, rng.random(len(deciders)))
+    informed = rng.random(len(deciders)) < lv.information_campaign_coverage[pop.origin[deciders]]
+    probs, chosen = choice_probabilities(model, deciders, month, offer, informed,
+                                         rng.random(len(deciders)))
     model.choices.store(month, deciders, probs, chosen)
     movers = chosen > 0
     rows, alt = deciders[movers], chosen[movers] - 1
@@ -170,40 +169,81 @@ def vacancy_pull(model) -> np.ndarray:
 
 
 def choice_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOffer,
-                         informed: np.ndarray) -> np.ndarray:
-    """(workers x (1 + 2 x corridors)) nested-logit probabilities; column 0 is staying,
-    column 1 + 2c + k is corridor c by channel k (0 regular, 1 irregular)."""
-    pop, lv = model.population, model.lv
+                         informed: np.ndarray, uniforms: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """(workers x (1 + 2 x corridors)) nested-logit probabilities, column 0 staying and
+    column 1 + 2c + k corridor c by channel k (0 regular, 1 irregular), and each worker's
+    choice drawn with its uniform (a column index). Computed origin by origin over that
+    origin's own corridors (the others are zero): a worker's alternatives are only those of
+    its origin, so this does a fraction of the work of the full matrix."""
     n_c = len(model.c_dest)
-    income = home_income(model, rows, month)[:, None]
-    skilled = pop.skilled[rows][:, None]
-    female = pop.female[rows][:, None]
-    perceived = np.where(informed, 1.0, lv.risk_misperception)[:, None]
-    # per (worker, corridor, channel): flatten corridor x channel into 2c + k
-    mult = np.where(skilled, np.repeat(offer.skill_multiplier, 2)[None, :], 1.0)
-    wage = offer.wage.reshape(-1)[None, :] * mult
-    keep = np.repeat(offer.remit_factor, 2) + np.tile([1.0, 0.0], n_c) * np.repeat(
-        offer.social_security, 2)
-    earnings = wage * offer.employment.reshape(-1)[None, :] * keep[None, :]
-    cost = offer.cost.reshape(-1)[None, :]
-    arrest = np.tile([0.0, 1.0], n_c) * np.repeat(offer.arrest_risk, 2)
-    expl = offer.exploitation_risk.reshape(-1)[None, :] * np.where(
-        female, lv.female_vulnerability, 1.0)
-    share_there = model.origin_share_abroad()[pop.origin[rows]]  # [worker, corridor]
-    network = np.log1p(pop.network_ties[rows][:, None] * np.repeat(share_there, 2, axis=1))
-    constant = np.where(np.tile([False, True], n_c)[None, :], lv.irregular_channel_constant,
-                        -lv.regular_complexity_penalty * np.where(informed[:, None], 0.0, 1.0)
-                        * np.where(skilled, 0.5, 1.0))
+    out = np.zeros((len(rows), 1 + 2 * n_c))
+    chosen = np.zeros(len(rows), dtype=np.int64)
+    origin = model.population.origin[rows]
+    share = model.origin_share_abroad()  # [origin, corridor]
+    for o, corridors in enumerate(model.corridors_of_origin):
+        sel = np.flatnonzero(origin == o)
+        if len(sel) == 0:
+            continue
+        if len(corridors) == 0:
+            out[sel, 0] = 1.0
+            continue
+        probs = _origin_probabilities(model, rows[sel], month, offer, informed[sel],
+                                      corridors, share[o, corridors])
+        columns = np.concatenate([[0], (1 + 2 * corridors[:, None]
+                                        + np.arange(2)[None, :]).reshape(-1)])
+        out[sel[:, None], columns[None, :]] = probs
+        chosen[sel] = columns[choose(probs, uniforms[sel])]
+    return out, chosen
+
+
+def _origin_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOffer,
+                          informed: np.ndarray, cs: np.ndarray,
+                          share_there: np.ndarray) -> np.ndarray:
+    """Probabilities for workers of one origin over its corridors ``cs`` (alternatives
+    2j + k for the j-th corridor and channel k); ``share_there`` [corridor]: the share of the
+    origin's people already in each corridor's destination.
+
+    The terms that depend on a worker only through being skilled, female or informed are
+    computed once for the 8 combinations and gathered; only income, savings and network ties
+    are per worker."""
+    pop, lv = model.population, model.lv
+    n = len(cs)
+    income = home_income(model, rows, month)
+    skilled, female = pop.skilled[rows], pop.female[rows]
+    # [skilled, alternative]
+    mult = np.stack([np.ones(2 * n), np.repeat(offer.skill_multiplier[cs], 2)])
+    keep = np.repeat(offer.remit_factor[cs], 2) + np.tile([1.0, 0.0], n) * np.repeat(
+        offer.social_security[cs], 2)
+    earnings = offer.wage[cs].reshape(-1)[None, :] * mult * (
+        offer.employment[cs].reshape(-1) * keep)[None, :]
+    cost = offer.cost[cs].reshape(-1)
+    arrest = np.tile([0.0, 1.0], n) * np.repeat(offer.arrest_risk[cs], 2)
+    expl = offer.exploitation_risk[cs].reshape(-1)
+    irregular = np.tile([False, True], n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        utility = (lv.beta_log_earnings_gap * np.log(earnings / income)
-                   - lv.beta_cost_per_month_of_income * cost / income
-                   - lv.beta_wait_per_month * offer.wait.reshape(-1)[None, :]
-                   - lv.beta_arrest_risk * perceived * arrest[None, :]
-                   - lv.beta_exploitation_risk * perceived * expl
-                   + lv.beta_network * network + constant)
-    own = model.c_origin[None, :].repeat(2, axis=1) == pop.origin[rows][:, None]
-    affordable = cost <= pop.savings[rows][:, None] + lv.borrowing_limit_months_of_income * income
-    valid = own & offer.open.reshape(-1)[None, :] & affordable & np.isfinite(utility)
+        gain = lv.beta_log_earnings_gap * np.log(earnings)  # [skilled, alternative]
+    # [skilled, female, informed, alternative]
+    risk = (lv.beta_arrest_risk * arrest[None, :] + lv.beta_exploitation_risk
+            * expl[None, :] * np.array([1.0, lv.female_vulnerability])[:, None])
+    perceived = np.array([lv.risk_misperception, 1.0])
+    penalty = lv.regular_complexity_penalty * np.array([[1.0, 0.0], [0.5, 0.0]])
+    constant = np.where(irregular[None, None, :], lv.irregular_channel_constant,
+                        -penalty[:, :, None])  # [skilled, informed, alternative]
+    by_group = (gain[:, None, None, :] - lv.beta_wait_per_month * offer.wait[cs].reshape(-1)
+                - perceived[None, None, :, None] * risk[None, :, None, :]
+                + constant[:, None, :, :]).reshape(8, 2 * n)
+    group = skilled.astype(np.int64) * 4 + female.astype(np.int64) * 2 + informed
+    ties = pop.network_ties[rows].astype(np.int64)
+    network = np.log1p(np.arange(ties.max() + 1)[:, None] * np.repeat(share_there, 2)[None, :])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        utility = (by_group[group]
+                   - (lv.beta_log_earnings_gap * np.log(income))[:, None]
+                   - lv.beta_cost_per_month_of_income * cost[None, :] / income[:, None]
+                   + lv.beta_network * network[ties])
+    affordable = cost[None, :] <= (pop.savings[rows]
+                                   + lv.borrowing_limit_months_of_income * income)[:, None]
+    valid = offer.open[cs].reshape(-1)[None, :] & affordable & np.isfinite(utility)
     utility = np.where(valid, utility, -np.inf)
     return nested_logit_probabilities(utility, lv.stay_constant, lv.nest_scale)
 
