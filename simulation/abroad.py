@@ -58,11 +58,11 @@ def abroad_events(model, month: int) -> None:
     # 1. regular departures
     # everyone not at home; statuses change below but nobody joins this set this month
     away = np.flatnonzero((st >= Status.WAITING) & (st <= Status.DETAINED))
-
-    def select(condition):
-        return away[condition(st[away], pop.legal[away])]
-
-    waiting = select(lambda s, _: s == Status.WAITING)
+    # status and legal status of ``away`` (read again after the steps that change them; the
+    # selections below each need the statuses as they stand when their step starts)
+    s_away = st[away]
+    waiting = away[s_away == Status.WAITING]
+    transit = away[s_away == Status.IN_TRANSIT]  # step 1 makes nobody IN_TRANSIT
     c = pop.corridor[waiting]
     paused = pol.deployment_ban[c] | pol.border_closed[d_of[c]]
     pop.timer[waiting[~paused]] -= 1
@@ -77,7 +77,6 @@ def abroad_events(model, month: int) -> None:
         mx.add("arrivals", c, 0)
 
     # 2. irregular arrivals
-    transit = select(lambda s, _: s == Status.IN_TRANSIT)
     pop.timer[transit] -= 1
     arrive = transit[pop.timer[transit] <= 0]
     if len(arrive):
@@ -95,8 +94,15 @@ def abroad_events(model, month: int) -> None:
         mx.add("arrivals", c, 1)
 
     # 3. earnings, living costs, repayment, remittances, savings
-    employed = select(lambda s, _: (s == Status.EMPLOYED_REGULAR)
-                      | (s == Status.EMPLOYED_IRREGULAR))
+    # steps 3 and 4 change no status, and step 5 none before its selections; step 5 touches
+    # no one detained
+    s_away, l_away = st[away], pop.legal[away]
+    employed = away[(s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)]
+    jobless = away[s_away == Status.UNEMPLOYED_ABROAD]
+    present = away[(l_away != Legal.NONE) & (s_away != Status.DETAINED)]
+    reg_emp = away[s_away == Status.EMPLOYED_REGULAR]
+    reg_jobless = away[(s_away == Status.UNEMPLOYED_ABROAD) & (l_away == Legal.REGULAR)]
+    detained = away[s_away == Status.DETAINED]
     c = pop.corridor[employed]
     d = d_of[c]
     regular = pop.legal[employed] == Legal.REGULAR
@@ -119,12 +125,10 @@ def abroad_events(model, month: int) -> None:
     mx.add("remittances_sent_usd", c, channel, sent)
     mx.add("remittance_cost_usd", c, channel, cost)
     mx.add("remittances_received_usd", c, channel, sent - cost)
-    jobless = select(lambda s, _: s == Status.UNEMPLOYED_ABROAD)
     upkeep = 0.5 * lv.living_cost_share_abroad * pol.market_wage[d_of[pop.corridor[jobless]]]
     pop.savings[jobless] = np.maximum(pop.savings[jobless] - upkeep, 0.0)
 
     # 4. exploitation
-    present = select(lambda s, leg: (leg != Legal.NONE) & (s != Status.DETAINED))
     c = pop.corridor[present]
     d = d_of[c]
     legal = pop.legal[present]
@@ -155,10 +159,8 @@ def abroad_events(model, month: int) -> None:
     pop.exploited[ends] = False
 
     # 5. contracts and permits of regular workers
-    reg_emp = select(lambda s, _: s == Status.EMPLOYED_REGULAR)
     pop.contract_left[reg_emp] -= 1
     due = reg_emp[pop.contract_left[reg_emp] <= 0]
-    reg_jobless = select(lambda s, leg: (s == Status.UNEMPLOYED_ABROAD) & (leg == Legal.REGULAR))
     pop.timer[reg_jobless] -= 1
     lapsed = reg_jobless[pop.timer[reg_jobless] <= 0]
     if len(due):
@@ -179,13 +181,13 @@ def abroad_events(model, month: int) -> None:
         _return(model, leave)
 
     # 6. deportations, then arrests
-    detained = select(lambda s, _: s == Status.DETAINED)
     pop.timer[detained] -= 1
     out = detained[pop.timer[detained] <= 0]
     if len(out):
         mx.add("deportations", pop.corridor[out], 1)
         _go_home(model, out)
-    irregular = select(lambda s, leg: (leg == Legal.IRREGULAR) & (s != Status.DETAINED))
+    s_away, l_away = st[away], pop.legal[away]  # after overstays and deportations
+    irregular = away[(l_away == Legal.IRREGULAR) & (s_away != Status.DETAINED)]
     p = pol.arrest_probability[d_of[pop.corridor[irregular]]]
     p = np.where(st[irregular] == Status.UNEMPLOYED_ABROAD,
                  np.minimum(1.0, lv.unemployed_arrest_factor * p), p)
@@ -202,7 +204,9 @@ def abroad_events(model, month: int) -> None:
 
     # 7. amnesty and registration windows
     if pol.amnesty_open.any():
-        cand = select(lambda s, leg: (leg == Legal.IRREGULAR) & (s != Status.DETAINED))
+        # the irregular people of step 6 who were not arrested (nor deported at once)
+        cand = irregular[(st[irregular] != Status.DETAINED)
+                         & (pop.legal[irregular] == Legal.IRREGULAR)]
         d = d_of[pop.corridor[cand]]
         fee = lv.amnesty_fee_usd[d]
         ok = (pol.amnesty_open[d] & (pop.savings[cand] >= fee)
@@ -220,8 +224,9 @@ def abroad_events(model, month: int) -> None:
             mx.add("registrations", pop.corridor[reg], 0)
 
     # 8. voluntary returns
-    here = select(lambda s, _: (s == Status.EMPLOYED_REGULAR) | (s == Status.EMPLOYED_IRREGULAR)
-                  | (s == Status.UNEMPLOYED_ABROAD))
+    s_away = st[away]
+    here = away[(s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
+                | (s_away == Status.UNEMPLOYED_ABROAD)]
     hazard = np.where(st[here] == Status.UNEMPLOYED_ABROAD,
                       lv.unemployed_return_hazard_per_month, lv.return_hazard_per_month)
     hazard = np.where(pop.age_months[here] >= 50 * 12, np.maximum(hazard, 0.1), hazard)
