@@ -2,11 +2,15 @@
 
 Runs the baseline for 240 months (2010-01 to 2029-12) at about 10,000, 100,000 and
 1,000,000 worker agents, and Mesa's BoltzmannWealth example (shipped in the mesa wheel) at
-100,000 agents for 100 steps, then prints agent-steps per second, the ratio of ours at 100,000
+100,000 agents for 40 steps, then prints agent-steps per second, the ratio of ours at 100,000
 agents to Mesa's, wall time and peak memory (resident set, from the OS).
 
+Timings on a shared 2-core machine vary by 10% from run to run, so the sizes up to 100,000
+agents and BoltzmannWealth each run ``--repeats`` times (default 3) and the fastest run counts
+for both sides of the ratio, as ``timeit`` does; the 1,000,000-agent run is timed once.
+
     .venv/bin/python benchmarks/bench_model.py            # all sizes
-    .venv/bin/python benchmarks/bench_model.py --sizes 10000 100000
+    .venv/bin/python benchmarks/bench_model.py --sizes 10000 100000 --repeats 5
 
 Targets (issue 2): ours at 100,000 agents >= 40 x BoltzmannWealth's agent-steps per second;
 1,000,000 agents for 240 months in < 60 s and < 4 GB.
@@ -73,11 +77,15 @@ def bench_boltzmann(n_agents: int = 100_000, steps: int = 100) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--boltzmann-steps", type=int, default=100)
+    ap.add_argument("--boltzmann-steps", type=int, default=40)
+    ap.add_argument("--repeats", type=int, default=3,
+                    help="runs of each size up to 100,000 agents and of BoltzmannWealth; "
+                    "the fastest counts")
     args = ap.parse_args()
     rows = []
     for n in args.sizes:
-        r = bench_ours(n)
+        runs = [bench_ours(n) for _ in range(args.repeats if n <= 100_000 else 1)]
+        r = min(runs, key=lambda x: x["run_s"])
         r["name"] = f"corridors baseline, {MONTHS} months"
         r["peak_rss_mb"] = peak_rss_mb()
         rows.append(r)
@@ -86,7 +94,8 @@ def main() -> None:
               f"{r['agent_steps_per_s']:>12,.0f} agent-steps/s, process peak RSS so far "
               f"{peak_rss_mb():,.0f} MB",
               flush=True)
-    b = bench_boltzmann(steps=args.boltzmann_steps)
+    b = min((bench_boltzmann(steps=args.boltzmann_steps) for _ in range(args.repeats)),
+            key=lambda x: x["run_s"])
     print(f"mesa BoltzmannWealth {b['agents']:,} agents x {args.boltzmann_steps} steps: "
           f"run {b['run_s']:.1f} s, {b['agent_steps_per_s']:,.0f} agent-steps/s", flush=True)
     near = min(rows, key=lambda r: abs(r["agents"] - 100_000))
