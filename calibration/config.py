@@ -74,9 +74,9 @@ class CalibrationConfig:
     def start_point(self) -> dict:
         """The scenario's current values of the fitted names (clipped into the ranges)."""
         out = {}
+        shipped = observation_parameters()  # observation values start from the shipped ones
         for name, lo, hi in zip(self.names, self.low, self.high, strict=True):
-            if is_observation(name):  # from the shipped values
-                shipped = observation_parameters()
+            if is_observation(name):
                 value = shipped.get(name, shipped.get(name.partition(".")[0], 1.0))
             else:
                 base, _, key = name.partition(".")

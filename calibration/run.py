@@ -22,7 +22,7 @@ from corridors.manifest import code_version, package_versions
 from scenarios.registry import SECTION_OF
 
 from .abc_smc import run_abc
-from .config import CalibrationConfig, is_observation
+from .config import CalibrationConfig, is_observation, observation_values
 from .msm import evaluate_all, run_msm
 from .report import evaluate_draw, write_report
 from .simulate import seeds_for
@@ -114,7 +114,7 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
         "code": code_version(), "packages": package_versions(),
         "started_utc": state["started_utc"],
         "finished_utc": dt.datetime.now(dt.UTC).isoformat(),
-        "observation_parameters": {k: point[k] for k in point if is_observation(k)}})
+        "observation_parameters": observation_values(point)})
     header = (f"# Calibrated by `corridors calibrate {config.source_file}` "
               f"({dt.date.today().isoformat()}): averaged relative difference "
               f"{summary['averaged_relative_difference']:.3f} over {summary['targets']} "

@@ -137,7 +137,9 @@ def decide_and_move(model, month: int) -> None:
     of_age = (pop.age_months >= 18 * 12) & (pop.age_months < 50 * 12)
     rate = np.where(model.policy.push_shock, lv.decision_rate_per_month
                     * lv.push_shock_decision_factor, lv.decision_rate_per_month)
-    rate = np.minimum(1.0, rate * (1.0 + lv.vacancy_recruitment_pull * vacancy_pull(model)))
+    share = model.origin_share_abroad()  # [origin, corridor], for the pull and the network
+    rate = np.minimum(1.0, rate * (1.0 + lv.vacancy_recruitment_pull
+                                   * vacancy_pull(model, share)))
     candidates = np.flatnonzero(at_home & of_age)
     deciders = candidates[rng.random(len(candidates)) < rate[pop.origin[candidates]]]
     if len(deciders) == 0:
@@ -145,7 +147,7 @@ def decide_and_move(model, month: int) -> None:
     offer = model.offer
     informed = rng.random(len(deciders)) < lv.information_campaign_coverage[pop.origin[deciders]]
     probs, chosen = choice_probabilities(model, deciders, month, offer, informed,
-                                         rng.random(len(deciders)))
+                                         rng.random(len(deciders)), share)
     model.choices.store(month, deciders, probs, chosen)
     movers = chosen > 0
     rows, alt = deciders[movers], chosen[movers] - 1
@@ -156,11 +158,11 @@ def decide_and_move(model, month: int) -> None:
     _admit_irregular(model, rows[channel == 1], corridor[channel == 1])
 
 
-def vacancy_pull(model) -> np.ndarray:
-    """[origin] unfilled-vacancy rate of the origin's destinations, weighted by where the
-    origin's people already are (employers reach villages through the workers they have);
-    an origin with no one abroad yet sees the plain mean over its corridors."""
-    share = model.origin_share_abroad()  # [origin, corridor]
+def vacancy_pull(model, share: np.ndarray) -> np.ndarray:
+    """[origin] unfilled-vacancy rate of the origin's destinations, weighted by ``share``
+    [origin, corridor], where the origin's people already are (employers reach villages
+    through the workers they have); an origin with no one abroad yet sees the plain mean over
+    its corridors."""
     rate = model.market.vacancy_rate[model.c_dest]  # [corridor]
     own = np.zeros_like(share)
     own[model.c_origin, np.arange(len(model.c_dest))] = 1.0
@@ -169,18 +171,18 @@ def vacancy_pull(model) -> np.ndarray:
 
 
 def choice_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOffer,
-                         informed: np.ndarray, uniforms: np.ndarray
+                         informed: np.ndarray, uniforms: np.ndarray, share: np.ndarray
                          ) -> tuple[np.ndarray, np.ndarray]:
     """(workers x (1 + 2 x corridors)) nested-logit probabilities, column 0 staying and
     column 1 + 2c + k corridor c by channel k (0 regular, 1 irregular), and each worker's
     choice drawn with its uniform (a column index). Computed origin by origin over that
     origin's own corridors (the others are zero): a worker's alternatives are only those of
-    its origin, so this does a fraction of the work of the full matrix."""
+    its origin, so this does a fraction of the work of the full matrix. ``share``
+    [origin, corridor]: the origin's people already in each corridor's destination."""
     n_c = len(model.c_dest)
     out = np.zeros((len(rows), 1 + 2 * n_c))
     chosen = np.zeros(len(rows), dtype=np.int64)
     origin = model.population.origin[rows]
-    share = model.origin_share_abroad()  # [origin, corridor]
     for o, corridors in enumerate(model.corridors_of_origin):
         sel = np.flatnonzero(origin == o)
         if len(sel) == 0:
