@@ -12,15 +12,18 @@ gets a utility (the utility of staying is ``stay_constant``)::
     V = b_gap  * log(expected earnings abroad / income at home)
       - b_cost * upfront cost / monthly income at home
       - b_wait * expected months before departure (processing + queue)
-      - b_arrest * perceived yearly arrest risk (irregular: arrests and interception)
+      - b_arrest * perceived yearly arrest risk (irregular channel)
       - b_expl * perceived yearly exploitation risk (x female vulnerability)
       + b_net  * log(1 + ties x share of the origin's people already there)
       + channel constant (irregular preference; regular complexity unless informed)
+      + corridor constant (what the model does not represent; calibrated)
 
-Expected earnings are wage x employment rate (Harris-Todaro), net of remittance costs on the
-share sent home, plus portable social security on the regular channel. An alternative is
-infeasible if its channel is closed (deployment ban, border closure, quota used up, no
-active recruiter) or its cost exceeds savings plus the borrowing limit. Workers reached by
+Expected earnings are wage x employment rate (Harris-Todaro) x the chance of getting through
+the border (irregular: an intercepted crossing is sent back, the broker paid), net of
+remittance costs on the share sent home, plus portable social security on the regular
+channel. An alternative is infeasible if its channel is closed (deployment ban, border
+closure, quota used up, no active recruiter) or its cost exceeds savings plus the borrowing
+limit. Workers reached by
 information campaigns perceive the true risks; others perceive ``risk_misperception`` of
 them.
 
@@ -53,7 +56,7 @@ class CorridorOffer:
 
     wage: np.ndarray  # [corridor, channel] low-skill monthly wage, USD
     skill_multiplier: np.ndarray  # [corridor]
-    employment: np.ndarray  # [corridor, channel]
+    employment: np.ndarray  # [corridor, channel] job chance x chance of getting through
     remit_factor: np.ndarray  # [corridor] share of earnings kept after remittance costs
     social_security: np.ndarray  # [corridor] portable social security, share of wage
     cost: np.ndarray  # [corridor, channel] USD
@@ -104,6 +107,9 @@ def corridor_offer(model) -> CorridorOffer:
                      pol.market_wage[d] * lv.irregular_wage_discount], axis=1)
     interception = border_interception_probability(model, d)
     arrest_year = 1.0 - (1.0 - pol.arrest_probability[d]) ** 12
+    # an intercepted crossing is sent back with the broker paid, not jailed: the chance of
+    # getting through scales the irregular earnings expected, as the chance of a job does
+    employment = mk.employment_rate[d] * np.stack([np.ones(n_c), 1.0 - interception], axis=1)
     protection = 1.0 - lv.protection_effectiveness * lv.protection_coverage[d]
     expl_month = np.stack([
         lv.exploitation_base_regular * (1.0 + rec.malpractice[:, 0]) * (1.0 - 0.5 * training),
@@ -117,12 +123,12 @@ def corridor_offer(model) -> CorridorOffer:
     return CorridorOffer(
         wage=wage,
         skill_multiplier=model.skill_multiplier_dest[d],
-        employment=mk.employment_rate[d],
+        employment=employment,
         remit_factor=1.0 - lv.remittance_share * lv.remittance_cost_pct / 100.0,
         social_security=lv.social_security_contribution_share * lv.social_security_portability[d],
         cost=np.stack([rec.fee[:, 0] + official, rec.fee[:, 1]], axis=1),
         wait=np.stack([lv.regular_processing_months + queue, model.c_transit], axis=1),
-        arrest_risk=np.minimum(1.0, arrest_year + interception),
+        arrest_risk=arrest_year,
         exploitation_risk=1.0 - (1.0 - expl_month) ** 12,
         open=np.stack([regular_open, irregular_open], axis=1),
         training=training,
@@ -231,7 +237,8 @@ def _origin_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOf
     perceived = np.array([lv.risk_misperception, 1.0])
     penalty = lv.regular_complexity_penalty * np.array([[1.0, 0.0], [0.5, 0.0]])
     constant = np.where(irregular[None, None, :], lv.irregular_channel_constant,
-                        -penalty[:, :, None])  # [skilled, informed, alternative]
+                        -penalty[:, :, None]) + np.repeat(lv.corridor_constant[cs], 2)
+    # [skilled, informed, alternative]
     by_group = (gain[:, None, None, :] - lv.beta_wait_per_month * offer.wait[cs].reshape(-1)
                 - perceived[None, None, :, None] * risk[None, :, None, :]
                 + constant[:, None, :, :]).reshape(8, 2 * n)
