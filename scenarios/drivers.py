@@ -45,6 +45,12 @@ DRIVERS: tuple[Declaration, ...] = (
       "share of irregular crossings still possible", "drivers",
       "Share of irregular crossings that still get through while the border is closed.",
       "border regimes"),
+    D("corridor_constant", "float", "corridor", 0.0, -5.0, 5.0, "utility", "drivers",
+      "Attraction of a corridor that wages, costs, risks and networks do not explain "
+      "(distance, language, employers' preference among nationalities, destinations outside "
+      "the model that compete for the same workers): added to the utility of both of the "
+      "corridor's channels. Zero unless calibrated.",
+      "corridor-specific pull factors"),
     D("push_shock_start", "months", "origin", (), None, None, "months (YYYY-MM)", "drivers",
       "Months in which a push shock hits an origin (as Myanmar in 2021): home income falls "
       "and more people weigh leaving.", "political and security push factors"),
