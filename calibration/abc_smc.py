@@ -1,6 +1,10 @@
 """Approximate Bayesian computation, sequential Monte Carlo, with pyabc.
 
-Uniform priors over the configured ranges; the distance is the weighted mean target distance
+Uniform priors over the configured ranges, sampled in the unit cube (each parameter scaled
+to [0, 1] by its range): pyabc's Gaussian kernels then see comparable widths in every
+direction; in raw units a parameter ranging over 0.002-0.02 beside one ranging over 0-40 made
+the kernel's covariance numerically singular, its density zero at proposed particles and the
+weights NaN. The distance is the weighted mean target distance
 (0 when every target is inside its band); pyabc's adaptive median epsilon schedule. Particles
 are simulated on the same executor as the batch runner (``ConcurrentFutureSampler``), each
 with the first calibration seed (common random numbers). pyabc keeps every finished
@@ -28,10 +32,13 @@ class ABCModel:
         self.scenario = config.scenario
         self.targets = config.targets
         self.names = names
+        self.low, self.high = np.array(config.low), np.array(config.high)
         self.seed = seed
 
     def __call__(self, parameter) -> dict:
-        params = {name: float(parameter[f"p{i}"]) for i, name in enumerate(self.names)}
+        u = np.array([float(parameter[f"p{i}"]) for i in range(len(self.names))])
+        x = self.low + u * (self.high - self.low)
+        params = {name: float(v) for name, v in zip(self.names, x, strict=True)}
         return {"y": simulate_targets(self.scenario, self.targets, params, self.seed)}
 
 
@@ -51,9 +58,8 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
     logging.getLogger("ABC").setLevel(logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.WARNING)
     names = list(config.names)
-    prior = pyabc.Distribution(**{
-        f"p{i}": pyabc.RV("uniform", lo, hi - lo)
-        for i, (lo, hi) in enumerate(zip(config.low, config.high, strict=True))})
+    prior = pyabc.Distribution(**{f"p{i}": pyabc.RV("uniform", 0.0, 1.0)
+                                  for i in range(len(names))})
     seed = seeds_for(config.root_seed, 1)[0]
     sampler = ConcurrentFutureSampler(cfuture_executor=executor,
                                       client_max_jobs=max(2, 2 * workers))
@@ -85,6 +91,7 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
                      int(pops["samples"].sum()))
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     frame = frame.rename(columns={f"p{i}": n for i, n in enumerate(names)})[names]
+    frame = config.low + frame * (np.array(config.high) - np.array(config.low))
     rng = np.random.default_rng(config.root_seed)
     pick = rng.choice(len(frame), size=config.posterior_draws, p=weights / weights.sum())
     draws = frame.iloc[pick].reset_index(drop=True)
