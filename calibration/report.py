@@ -1,6 +1,7 @@
 """Fit report: every target next to what the calibrated model gives, with uncertainty.
 
-For the calibrated point (mean over the calibration seeds) and for each posterior draw (one
+For the calibrated point (mean over the calibration seeds, and again over held-out seeds the
+search never saw) and for each posterior draw (one
 run each, with its own seed, so the interval holds parameter and stochastic uncertainty):
 the observed value or band, the simulated mean and 90% interval, the distance (0 inside the
 band; relative error for points); the averaged relative difference over all targets; figures
@@ -55,11 +56,16 @@ def evaluate_draw(config: CalibrationConfig, params: dict, seed: int) -> dict:
     return {"values": values, "series": series}
 
 
-def fit_table(config: CalibrationConfig, point_values: np.ndarray,
+def _met(t: Target, value: float) -> bool:
+    return t.distance(value) <= (0.0 if t.is_band else 0.2)
+
+
+def fit_table(config: CalibrationConfig, point_values: np.ndarray, heldout_values: np.ndarray,
               draw_values: np.ndarray) -> pd.DataFrame:
     rows = []
     for i, t in enumerate(config.targets):
         sims = draw_values[:, i]
+        heldout = float(heldout_values[i])
         rows.append({
             "target_id": t.target_id, "observable": t.observable,
             "destination": t.destination, "origin": t.origin_label,
@@ -70,26 +76,34 @@ def fit_table(config: CalibrationConfig, point_values: np.ndarray,
             "simulated_p05": float(np.nanquantile(sims, 0.05)),
             "simulated_p95": float(np.nanquantile(sims, 0.95)),
             "distance": t.distance(float(point_values[i])),
-            "inside": t.distance(float(point_values[i])) <= (0.0 if t.is_band else 0.2),
+            "inside": _met(t, float(point_values[i])),
+            "simulated_heldout": heldout, "distance_heldout": t.distance(heldout),
+            "inside_heldout": _met(t, heldout),
             "weight": t.weight, "source": t.source})
     return pd.DataFrame(rows)
 
 
 def write_report(config: CalibrationConfig, out: Path, point: dict, point_values: np.ndarray,
-                 draws: pd.DataFrame, evaluations: list[dict], summary: dict) -> dict:
+                 heldout_values: np.ndarray, draws: pd.DataFrame, evaluations: list[dict],
+                 summary: dict) -> dict:
     with warnings.catch_warnings():  # months with no movers are nan
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _write_report(config, out, point, point_values, draws, evaluations, summary)
+        return _write_report(config, out, point, point_values, heldout_values, draws,
+                             evaluations, summary)
 
 
-def _write_report(config, out, point, point_values, draws, evaluations, summary) -> dict:
+def _write_report(config, out, point, point_values, heldout_values, draws, evaluations,
+                  summary) -> dict:
     folder = Path(out) / "report"
     draw_values = np.array([e["values"] for e in evaluations])
-    table = fit_table(config, point_values, draw_values)
+    table = fit_table(config, point_values, heldout_values, draw_values)
     avg = distance(config.targets, point_values)
+    avg_heldout = distance(config.targets, heldout_values)
     summary = {**summary, "averaged_relative_difference": avg,
                "unweighted_mean_distance": float(table["distance"].mean()),
                "targets": len(table), "targets_met": int(table["inside"].sum()),
+               "averaged_relative_difference_heldout": avg_heldout,
+               "targets_met_heldout": int(table["inside_heldout"].sum()),
                "calibrated_parameters": point}
     write_atomic(folder / "fit.csv", lambda p: table.to_csv(p, index=False))
     write_text_atomic(folder / "summary.json", json.dumps(summary, indent=1, default=float))
@@ -100,6 +114,9 @@ def _write_report(config, out, point, point_values, draws, evaluations, summary)
              f"Averaged relative difference over {len(table)} targets (weighted): "
              f"**{avg:.3f}** (goal < 0.15). Targets inside their band or within 20%: "
              f"**{summary['targets_met']} of {len(table)}**.", "",
+             f"The calibrated point on {summary.get('heldout_seeds', 'n/a')} held-out seeds "
+             f"(never seen by the search): averaged relative difference **{avg_heldout:.3f}**, "
+             f"**{summary['targets_met_heldout']} of {len(table)}** targets met.", "",
              f"Model runs: {summary.get('model_runs', 'n/a')}; wall time "
              f"{summary.get('wall_s', float('nan')) / 60:.1f} min.", "",
              "## Calibrated parameters", "",
@@ -107,11 +124,13 @@ def _write_report(config, out, point, point_values, draws, evaluations, summary)
              .to_markdown(index=False), "",
              "## Targets", "",
              "Simulated mean and 90% interval over the posterior draws (one run each); "
-             "'calibrated' is the point estimate (mean over the calibration seeds); "
+             "'calibrated' is the point estimate (mean over the calibration seeds), "
+             "'heldout' the same point over the held-out seeds; "
              "distance is 0 inside a band, else the relative distance to it.", "",
              table[["target_id", "period", "observed_value", "observed_low", "observed_high",
-                    "simulated_calibrated", "simulated_mean", "simulated_p05",
-                    "simulated_p95", "distance"]].to_markdown(index=False, floatfmt=",.3g"),
+                    "simulated_calibrated", "simulated_heldout", "simulated_mean",
+                    "simulated_p05", "simulated_p95", "distance", "distance_heldout"]]
+             .to_markdown(index=False, floatfmt=",.3g"),
              "", "![series](series.png)", ""]
     if len(draws) > 1:
         lines += ["## Posterior", "", "![marginals](posterior_marginals.png)", "",

@@ -27,7 +27,10 @@ from .msm import evaluate_all, run_msm
 from .report import evaluate_draw, write_report
 from .simulate import seeds_for
 
-__all__ = ["calibrate", "fragment_toml"]
+__all__ = ["HELDOUT_SEEDS", "calibrate", "fragment_toml"]
+
+HELDOUT_SEEDS = 4
+"""Fresh seeds the calibrated point is run on again for the report's held-out columns."""
 
 
 def fragment_toml(point: dict, header: str) -> str:
@@ -59,6 +62,13 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
     state_file = out / "state.json"
     state = json.loads(state_file.read_text()) if state_file.exists() else {
         "started_utc": dt.datetime.now(dt.UTC).isoformat(), "wall_s_before": 0.0}
+    before = state["wall_s_before"]
+
+    def checkpoint() -> None:
+        # the wall time so far goes into every checkpoint, so a resumed run reports the
+        # time of the interrupted one as well
+        state["wall_s_before"] = before + time.perf_counter() - t0
+        write_text_atomic(state_file, json.dumps(state, indent=1))
     write_text_atomic(out / "config.json", json.dumps(config.raw, indent=1, default=str))
     executor, close = make_executor(workers, None, workers <= 1)
     try:
@@ -72,7 +82,7 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
                     _say(quiet, f"  MSM evaluation {n}: best distance {best:.3f}")
 
             state["msm"] = run_msm(config, out, executor, progress)
-            write_text_atomic(state_file, json.dumps(state, indent=1))
+            checkpoint()
         point = state["msm"]["params"]
         _say(quiet, f"MSM best distance {state['msm']['distance']:.3f}")
         # 2. ABC-SMC
@@ -84,6 +94,7 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
                 def generation_done(g, eps, runs):
                     _say(quiet, f"  ABC generation {g}/{config.abc_generations}: epsilon "
                          f"{eps:.3f}, {runs} model runs so far")
+                    checkpoint()
 
                 result = run_abc(config, out, executor, workers, generation_done)
                 write_atomic(draws_file, lambda p: result["draws"].to_csv(p, index=False))
@@ -91,7 +102,7 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
                              lambda p: result["particles"].to_csv(p, index=False))
                 state["abc"] = {k: result[k] for k in ("generations", "model_runs",
                                                        "epsilons")}
-                write_text_atomic(state_file, json.dumps(state, indent=1))
+                checkpoint()
             draws = pd.read_csv(draws_file)
         else:
             draws = pd.DataFrame([point])
@@ -99,17 +110,23 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
         _say(quiet, f"fit report: calibrated point and {len(draws)} posterior draws")
         seeds = seeds_for(config.root_seed, config.seeds)
         point_values = evaluate_all(config, [point], executor, seeds)[0]
+        # the point again on seeds the search never saw: a fit that holds only for the
+        # calibration seeds' noise shows here
+        heldout_values = evaluate_all(config, [point], executor,
+                                      seeds_for(config.root_seed + 2, HELDOUT_SEEDS))[0]
         draw_seeds = seeds_for(config.root_seed + 1, len(draws))
         futures = [executor.submit(evaluate_draw, config, row.to_dict(), s)
                    for (_, row), s in zip(draws.iterrows(), draw_seeds, strict=True)]
         evaluations = [f.result() for f in futures]
     finally:
         close()
-    wall = state["wall_s_before"] + time.perf_counter() - t0
+    wall = before + time.perf_counter() - t0
     runs = (state["msm"]["model_runs"] + state.get("abc", {}).get("model_runs", 0)
-            + config.seeds + len(draws))
-    summary = write_report(config, out, point, point_values, draws, evaluations, {
+            + config.seeds + HELDOUT_SEEDS + len(draws))
+    summary = write_report(config, out, point, point_values, heldout_values, draws,
+                           evaluations, {
         "model_runs": runs, "wall_s": wall, "msm_distance": state["msm"]["distance"],
+        "heldout_seeds": HELDOUT_SEEDS,
         "msm_evaluations": state["msm"]["evaluations"], "abc": state.get("abc", {}),
         "code": code_version(), "packages": package_versions(),
         "started_utc": state["started_utc"],
@@ -123,8 +140,7 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
     write_text_atomic(out / "calibrated_parameters.toml", fragment_toml(point, header))
     write_text_atomic(out / "observation_parameters.json", json.dumps(
         summary["observation_parameters"] or {"census_coverage": 1.0}, indent=1))
-    state["wall_s_before"] = wall
-    write_text_atomic(state_file, json.dumps(state, indent=1))
+    checkpoint()
     _say(quiet, f"done: averaged relative difference "
          f"{summary['averaged_relative_difference']:.3f}, {summary['targets_met']} of "
          f"{summary['targets']} targets met, {runs} model runs, {wall / 60:.1f} min")
