@@ -12,8 +12,10 @@ irregular workers to regular. Also: higher labour demand raises arrivals and a s
 pull raises the stock abroad (demand pull beyond full employment); wider amnesty eligibility
 raises registrations; employer sanctions lower the irregular stock; a deployment ban lowers
 regular applications on the banned corridor; a border closure lowers arrivals during the
-closure; anti-trafficking enforcement lowers trafficking cases; protection lowers exploitation
-cases; information campaigns raise the regular share.
+closure; stronger border control raises interceptions and lowers irregular arrivals; a higher
+corridor constant raises the corridor's departures; anti-trafficking enforcement lowers
+trafficking cases; protection lowers exploitation cases; information campaigns raise the
+regular share.
 
 Levers set from January 2010 are measured from January 2011 to December 2016 (the years
 after the change, once the first movers have arrived); windows (amnesty, ban, closure) are
@@ -209,6 +211,36 @@ def test_border_closure_lowers_arrivals_during_closure(baseline):
         t, "arrivals", destination="THA", start="2012-01", end="2012-12"), baseline, lever)
     print(c)
     c.assert_lowers()
+
+
+def test_stronger_border_control_raises_interceptions_and_lowers_irregular_arrivals(
+        baseline):
+    """Thailand's border control 0.1 -> 0.8 (interception 4% -> 32% of crossings): more
+    crossings are stopped, and although a would-be migrant weighs interception only as the
+    chance of failing (the broker paid, no earnings), fewer irregular migrants arrive."""
+    lever = replicates(N, border_control={**baseline_table("border_control"), "THA": 0.8})
+    checks = [
+        compare("border interceptions into Thailand 2011-2016", lambda t: total(
+            t, "border_interceptions", destination="THA", **AFTER), baseline, lever),
+        compare("irregular arrivals in Thailand 2011-2016", lambda t: total(
+            t, "arrivals", channel="irregular", destination="THA", **AFTER), baseline, lever),
+    ]
+    for c in checks:
+        print(c)
+    checks[0].assert_raises()
+    checks[1].assert_lowers()
+
+
+def test_higher_corridor_constant_raises_the_corridors_departures(baseline):
+    """``corridor_constant`` of Myanmar-Malaysia raised by 1 (utility): more of Myanmar's
+    movers choose Malaysia."""
+    table = dict(baseline_table("corridor_constant"))
+    table["MMR-MYS"] = table.get("MMR-MYS", 0.0) + 1.0
+    lever = replicates(N, corridor_constant=table)
+    c = compare("departures Myanmar-Malaysia 2011-2016", lambda t: total(
+        t, "departures", origin="MMR", destination="MYS", **AFTER), baseline, lever)
+    print(c)
+    c.assert_raises()
 
 
 # ---- harms and information ---------------------------------------------------------------
