@@ -91,7 +91,8 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
                      int(pops["samples"].sum()))
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     frame = frame.rename(columns={f"p{i}": n for i, n in enumerate(names)})[names]
-    frame = config.low + frame * (np.array(config.high) - np.array(config.low))
+    low, high = np.array(config.low), np.array(config.high)
+    frame = low + frame * (high - low)
     rng = np.random.default_rng(config.root_seed)
     pick = rng.choice(len(frame), size=config.posterior_draws, p=weights / weights.sum())
     draws = frame.iloc[pick].reset_index(drop=True)
