@@ -18,6 +18,7 @@ import logging
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .config import CalibrationConfig
 from .simulate import distance, seeds_for, simulate_targets
@@ -32,12 +33,12 @@ class ABCModel:
         self.scenario = config.scenario
         self.targets = config.targets
         self.names = names
-        self.low, self.high = np.array(config.low), np.array(config.high)
+        self.config = config
         self.seed = seed
 
     def __call__(self, parameter) -> dict:
         u = np.array([float(parameter[f"p{i}"]) for i in range(len(self.names))])
-        x = self.low + u * (self.high - self.low)
+        x = self.config.from_unit(u)
         params = {name: float(v) for name, v in zip(self.names, x, strict=True)}
         return {"y": simulate_targets(self.scenario, self.targets, params, self.seed)}
 
@@ -91,8 +92,7 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
                      int(pops["samples"].sum()))
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     frame = frame.rename(columns={f"p{i}": n for i, n in enumerate(names)})[names]
-    low, high = np.array(config.low), np.array(config.high)
-    frame = low + frame * (high - low)
+    frame = pd.DataFrame(config.from_unit(frame.to_numpy()), columns=names)
     rng = np.random.default_rng(config.root_seed)
     pick = rng.choice(len(frame), size=config.posterior_draws, p=weights / weights.sum())
     draws = frame.iloc[pick].reset_index(drop=True)

@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from corridors.batchspec import _swept_decl, checked_range
 from scenarios.errors import ScenarioError
 from scenarios.scenario import Scenario, load_scenario
@@ -70,6 +72,12 @@ class CalibrationConfig:
     abc_generations: int
     posterior_draws: int
     raw: dict
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Parameter values from unit-cube coordinates (last axis: parameters, clipped to
+        [0, 1]): the MSM simplex and the ABC particles both live in the unit cube."""
+        lo, hi = np.array(self.low), np.array(self.high)
+        return lo + np.clip(u, 0.0, 1.0) * (hi - lo)
 
     def start_point(self) -> dict:
         """The scenario's current values of the fitted names (clipped into the ranges)."""

@@ -57,7 +57,7 @@ def run_msm(config: CalibrationConfig, out: Path, executor,
     count = {"n": 0, "best": np.inf}
 
     def to_params(u: np.ndarray) -> dict:
-        x = lo + np.clip(u, 0.0, 1.0) * (hi - lo)
+        x = config.from_unit(u)
         return {n: float(v) for n, v in zip(config.names, x, strict=True)}
 
     def objective(u: np.ndarray) -> float:
