@@ -13,6 +13,8 @@
     census_coverage = [0.8, 1.6]   # the observation model's parameter (or census_coverage.THA)
     [msm]
     max_evaluations = 150
+    miss_penalty = 5               # weight of missing the goal (0: minimise the distance only)
+    band_margin = 0.25             # aim inside the band, this share of its half-width off edges
     [abc]
     population_size = 100
     generations = 5
@@ -68,6 +70,8 @@ class CalibrationConfig:
     seeds: int
     root_seed: int
     msm_max_evaluations: int
+    msm_miss_penalty: float
+    msm_band_margin: float
     abc_population: int
     abc_generations: int
     posterior_draws: int
@@ -98,6 +102,25 @@ def _int(f, data, key, default, lo, hi):
     if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
         raise ScenarioError(f, key, v, f"a whole number from {lo} to {hi}")
     return v
+
+
+def _table(f, data, key, keys: set[str]) -> dict:
+    """An optional sub-table whose keys are all known (a misspelt key is an error, not a
+    silently ignored setting)."""
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise ScenarioError(f, key, table, "a table")
+    for k, v in table.items():
+        if k not in keys:
+            raise ScenarioError(f, f"{key}.{k}", v, f"one of the keys {sorted(keys)}")
+    return table
+
+
+def _float(f, data, key, default, lo, hi):
+    v = data.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
+        raise ScenarioError(f, key, v, f"a number from {lo} to {hi}")
+    return float(v)
 
 
 def load_config(path: str | Path) -> CalibrationConfig:
@@ -134,14 +157,16 @@ def load_config(path: str | Path) -> CalibrationConfig:
         names.append(name)
         lows.append(lo)
         highs.append(hi)
-    msm = data.get("msm", {})
-    abc = data.get("abc", {})
+    msm = _table(f, data, "msm", {"max_evaluations", "miss_penalty", "band_margin"})
+    abc = _table(f, data, "abc", {"population_size", "generations", "posterior_draws"})
     return CalibrationConfig(
         name=str(data.get("name", p.stem)), source_file=f, targets=tuple(targets),
         targets_file=str(tpath), scenario=scenario, names=tuple(names), low=tuple(lows),
         high=tuple(highs), seeds=_int(f, data, "seeds", 2, 1, 100),
         root_seed=_int(f, data, "root_seed", 0, 0, 2**31),
         msm_max_evaluations=_int(f, msm, "max_evaluations", 150, 0, 100_000),
+        msm_miss_penalty=_float(f, msm, "miss_penalty", 0.0, 0.0, 1000.0),
+        msm_band_margin=_float(f, msm, "band_margin", 0.0, 0.0, 0.9),
         abc_population=_int(f, abc, "population_size", 100, 0, 100_000),
         abc_generations=_int(f, abc, "generations", 5, 0, 100),
         posterior_draws=_int(f, abc, "posterior_draws", 40, 1, 10_000), raw=data)

@@ -1,4 +1,5 @@
-"""Method of simulated moments: minimise the weighted target distance with scipy.
+"""Method of simulated moments: minimise the weighted target distance with scipy, plus a
+penalty for missing the calibration goal with a safety margin (``msm_objective``).
 
 Nelder-Mead in the unit cube of the parameter ranges (clipped), starting from the scenario's
 current values and restarted from its best point with a fresh, narrower simplex until the
@@ -21,7 +22,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from .config import CalibrationConfig
-from .simulate import distance, seeds_for, simulate_targets
+from .simulate import distance, msm_objective, seeds_for, simulate_targets
 
 __all__ = ["run_msm"]
 
@@ -72,7 +73,9 @@ def run_msm(config: CalibrationConfig, out: Path, executor,
                 fh.flush()
                 os.fsync(fh.fileno())
             cache[key] = row
-        d = cache[key]["distance"]
+        d = msm_objective(config.targets, np.asarray(cache[key]["simulated"], dtype=float),
+                          config.msm_band_margin, config.msm_miss_penalty)
+        cache[key]["objective"] = d
         count["n"] += 1
         count["best"] = min(count["best"], d)
         if progress is not None:
@@ -96,7 +99,9 @@ def run_msm(config: CalibrationConfig, out: Path, executor,
         step = max(step / 2, 0.025)
         if count["n"] == before:  # nothing new could be tried
             break
-    best = min(cache.values(), key=lambda r: r["distance"]) if cache else {
+    scored = [r for r in cache.values() if "objective" in r]  # evaluated by this search
+    best = min(scored, key=lambda r: r["objective"]) if scored else {
         "params": start, "distance": float("nan")}
-    return {"params": best["params"], "distance": best["distance"], "evaluations": len(cache),
+    return {"params": best["params"], "distance": best["distance"],
+            "objective": best.get("objective", best["distance"]), "evaluations": len(cache),
             "model_runs": len(cache) * len(seeds)}

@@ -56,8 +56,6 @@ def evaluate_draw(config: CalibrationConfig, params: dict, seed: int) -> dict:
     return {"values": values, "series": series}
 
 
-def _met(t: Target, value: float) -> bool:
-    return t.distance(value) <= (0.0 if t.is_band else 0.2)
 
 
 def fit_table(config: CalibrationConfig, point_values: np.ndarray, heldout_values: np.ndarray,
@@ -76,9 +74,9 @@ def fit_table(config: CalibrationConfig, point_values: np.ndarray, heldout_value
             "simulated_p05": float(np.nanquantile(sims, 0.05)),
             "simulated_p95": float(np.nanquantile(sims, 0.95)),
             "distance": t.distance(float(point_values[i])),
-            "inside": _met(t, float(point_values[i])),
+            "inside": t.met(float(point_values[i])),
             "simulated_heldout": heldout, "distance_heldout": t.distance(heldout),
-            "inside_heldout": _met(t, heldout),
+            "inside_heldout": t.met(heldout),
             "weight": t.weight, "source": t.source})
     return pd.DataFrame(rows)
 

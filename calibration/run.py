@@ -79,12 +79,13 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
 
             def progress(n, best):
                 if not quiet and n % 10 == 0:
-                    _say(quiet, f"  MSM evaluation {n}: best distance {best:.3f}")
+                    _say(quiet, f"  MSM evaluation {n}: best objective {best:.3f}")
 
             state["msm"] = run_msm(config, out, executor, progress)
             checkpoint()
         point = state["msm"]["params"]
-        _say(quiet, f"MSM best distance {state['msm']['distance']:.3f}")
+        _say(quiet, f"MSM best: distance {state['msm']['distance']:.3f}, objective "
+             f"{state['msm'].get('objective', state['msm']['distance']):.3f}")
         # 2. ABC-SMC
         draws_file = out / "posterior_draws.csv"
         if config.abc_generations > 0 and config.abc_population > 0:

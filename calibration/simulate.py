@@ -16,7 +16,7 @@ from .config import is_observation, observation_values
 from .observation import observe
 from .targets import Target
 
-__all__ = ["distance", "scenario_for", "simulate_targets"]
+__all__ = ["distance", "msm_objective", "scenario_for", "simulate_targets"]
 
 
 def scenario_for(base: Scenario, params: dict) -> Scenario:
@@ -39,6 +39,21 @@ def distance(targets: tuple[Target, ...], simulated: np.ndarray) -> float:
     w = np.array([t.weight for t in targets])
     d = np.array([t.distance(float(v)) for t, v in zip(targets, simulated, strict=True)])
     return float((w * d).sum() / w.sum())
+
+
+def msm_objective(targets: tuple[Target, ...], simulated: np.ndarray, margin: float,
+                  penalty: float) -> float:
+    """What the method of simulated moments minimises: the distance plus ``penalty`` x the
+    weighted mean shortfall from the goal with a safety margin (``Target.shortfall``). The
+    distance alone is flat inside a band and trades a band miss against a closer point
+    target; the penalty puts meeting every target first, the margin keeps values off the
+    band edges. With ``penalty = 0`` it is the distance."""
+    if penalty == 0.0:
+        return distance(targets, simulated)
+    w = np.array([t.weight for t in targets])
+    s = np.array([t.shortfall(float(v), margin)
+                  for t, v in zip(targets, simulated, strict=True)])
+    return distance(targets, simulated) + penalty * float((w * s).sum() / w.sum())
 
 
 def seeds_for(root_seed: int, n: int) -> list[int]:

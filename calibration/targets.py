@@ -18,7 +18,7 @@ from scenarios.calendar import month_index
 from scenarios.errors import ScenarioError
 from scenarios.world import available_destinations, load_world
 
-__all__ = ["DEFAULT_TARGETS", "OBSERVABLES", "Target", "load_targets"]
+__all__ = ["DEFAULT_TARGETS", "OBSERVABLES", "POINT_TOLERANCE", "Target", "load_targets"]
 
 DEFAULT_TARGETS = Path(__file__).parent / "targets.csv"
 OBSERVABLES = {
@@ -35,6 +35,10 @@ OBSERVABLES = {
 }
 COLUMNS = ("target_id", "observable", "destination", "origin", "channel", "start", "end",
            "value", "low", "high", "weight", "source")
+
+
+POINT_TOLERANCE = 0.2
+"""A point target is met within this relative error (the calibration goal)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,26 @@ class Target:
             edge = self.low if simulated < self.low else self.high
             return abs(simulated - edge) / max(abs(self.centre), 1e-12)
         return abs(simulated - self.value) / max(abs(self.value), 1e-12)
+
+    def met(self, simulated: float) -> bool:
+        """The calibration goal: inside the band, or within ``POINT_TOLERANCE`` of a point."""
+        return self.distance(simulated) <= (0.0 if self.is_band else POINT_TOLERANCE)
+
+    def shortfall(self, simulated: float, margin: float) -> float:
+        """How far a value is from meeting the goal with a safety margin: the relative distance
+        to the band shrunk at each edge by ``margin`` x its half-width, or the relative error
+        beyond ``POINT_TOLERANCE`` x (1 - margin) for a point. A margin aims the fit away from
+        the edges, where the seeds' noise would carry a value in and out of the band."""
+        if math.isnan(simulated):
+            return 1.0
+        if self.is_band:
+            half = margin * (self.high - self.low) / 2
+            lo, hi = self.low + half, self.high - half
+            if lo <= simulated <= hi:
+                return 0.0
+            edge = lo if simulated < lo else hi
+            return abs(simulated - edge) / max(abs(self.centre), 1e-12)
+        return max(0.0, self.distance(simulated) - POINT_TOLERANCE * (1.0 - margin))
 
 
 def _origins(code: str, f: str, key: str) -> tuple[str, ...]:

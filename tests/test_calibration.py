@@ -15,7 +15,7 @@ import pytest
 from calibration.config import is_observation, load_config
 from calibration.observation import observe
 from calibration.run import calibrate
-from calibration.simulate import distance, seeds_for, simulate_targets
+from calibration.simulate import distance, msm_objective, seeds_for, simulate_targets
 from calibration.targets import COLUMNS, DEFAULT_TARGETS, load_targets
 from corridors.cli import main
 from scenarios.errors import ScenarioError
@@ -104,6 +104,50 @@ def test_census_coverage_of_an_unknown_destination_fails_clearly(tmp_path):
     with pytest.raises(ScenarioError) as err:
         load_config(config)
     assert "census_coverage.XYZ" in str(err.value) and "THA" in str(err.value)
+
+
+def _target(folder: Path, **change):
+    return load_targets(_write(folder / "t.csv", [{**GOOD, **change}]))[0]
+
+
+def test_shortfall_aims_inside_the_band_and_within_the_point_tolerance(tmp_path):
+    band = _target(tmp_path, value="", low="100", high="200")  # centre 150, half-width 50
+    assert band.met(101) and band.shortfall(101, 0.0) == 0.0
+    assert band.shortfall(101, 0.5) == pytest.approx(24 / 150)  # aims at 125-175
+    assert band.shortfall(150, 0.9) == 0.0
+    assert band.shortfall(210, 0.5) == pytest.approx(35 / 150)
+    assert band.distance(210) == pytest.approx(10 / 150)
+    point = _target(tmp_path, value="1000")
+    assert point.met(1190) and not point.met(1210)
+    assert point.shortfall(1190, 0.0) == 0.0
+    assert point.shortfall(1190, 0.5) == pytest.approx(0.09)  # aims within 10%
+    assert point.shortfall(float("nan"), 0.5) == 1.0
+
+
+def test_msm_objective_is_the_distance_plus_the_penalised_shortfall(tmp_path):
+    targets = (_target(tmp_path, value="", low="100", high="200"),
+               _target(tmp_path, value="1000", weight="3"))
+    sim = np.array([190.0, 1300.0])
+    d = distance(targets, sim)
+    assert d == pytest.approx((0 + 3 * 0.3) / 4)
+    assert msm_objective(targets, sim, 0.5, 0.0) == d
+    assert msm_objective(targets, sim, 0.5, 2.0) == pytest.approx(
+        d + 2 * (15 / 150 + 3 * 0.2) / 4)
+
+
+@pytest.mark.parametrize(("table", "bad", "key"), [
+    ("msm", "miss_penalt = 5", "msm.miss_penalt"),
+    ("msm", "band_margin = 1.5", "band_margin"),
+    ("msm", "miss_penalty = -1", "miss_penalty"),
+    ("abc", "generation = 3", "abc.generation"),
+])
+def test_bad_calibration_settings_fail_clearly(tmp_path, table, bad, key):
+    config = tmp_path / "c.toml"
+    config.write_text(f'targets = "{DEFAULT_TARGETS.as_posix()}"\n'
+                      f'[parameters]\ndecision_rate_per_month = [0.01, 0.05]\n[{table}]\n{bad}\n')
+    with pytest.raises(ScenarioError) as err:
+        load_config(config)
+    assert err.value.key == key and str(config) in str(err.value)
 
 
 # ---- synthetic truth --------------------------------------------------------------------
