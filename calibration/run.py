@@ -102,7 +102,8 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1,
                 write_atomic(out / "particles.csv",
                              lambda p: result["particles"].to_csv(p, index=False))
                 state["abc"] = {k: result[k] for k in ("generations", "model_runs",
-                                                       "epsilons")}
+                                                       "epsilons", "effective_sample_size",
+                                                       "distinct_draws")}
                 checkpoint()
             draws = pd.read_csv(draws_file)
         else:

@@ -209,6 +209,10 @@ posterior_draws = 60
     eps = [e for e in summary["abc"]["epsilons"] if np.isfinite(e)]
     assert len(eps) == 4 and eps[-1] < eps[0], eps
     assert all(b <= a for a, b in itertools.pairwise(eps)), eps
+    # the posterior rests on many particles, not on the one or two that importance weights
+    # degenerate onto with too narrow a proposal kernel
+    assert summary["abc"]["effective_sample_size"] >= 10, summary["abc"]
+    assert summary["abc"]["distinct_draws"] >= 15, summary["abc"]
 
 
 def _small_config(tmp_path: Path, evaluations: int, generations: int):
@@ -283,6 +287,8 @@ def test_shipped_calibration_reproduces_its_fit_report():
                                equal_nan=True)
     assert distance(config.targets, values) == pytest.approx(
         summary["averaged_relative_difference"], rel=1e-9)
+    met = [t.met(float(v)) for t, v in zip(config.targets, values, strict=True)]
+    assert sum(met) == summary["targets_met"] == int(fit["inside"].sum())
 
 
 @pytest.mark.skipif(not (SHIPPED / "fit.csv").exists(), reason="no calibration shipped")
