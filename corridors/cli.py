@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
 from pathlib import Path
 
@@ -205,13 +206,23 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if args.install:
         import shutil
 
+        from .atomic import write_atomic
+
         here = Path(__file__).resolve().parent.parent / "calibration"
+        # the report folder is copied beside the old one and swapped in, each file is written
+        # atomically: an interrupted install leaves the previous calibration whole
+        staged, old = here / "report.new", here / "report.old"
+        for folder in (staged, old):
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(args.out / "report", staged)
         for name in ("calibrated_parameters.toml", "posterior_draws.csv",
                      "observation_parameters.json"):
             if (args.out / name).exists():
-                shutil.copy2(args.out / name, here / name)
-        shutil.rmtree(here / "report", ignore_errors=True)
-        shutil.copytree(args.out / "report", here / "report")
+                write_atomic(here / name, lambda p, src=args.out / name: shutil.copy2(src, p))
+        if (here / "report").exists():
+            (here / "report").rename(old)
+        staged.rename(here / "report")
+        shutil.rmtree(old, ignore_errors=True)
         print(f"corridors: installed the calibration into {here}", file=sys.stderr)
     print(f"averaged relative difference {summary['averaged_relative_difference']:.3f}; "
           f"{summary['targets_met']} of {summary['targets']} targets met; report: "
@@ -263,11 +274,24 @@ def main(argv: list[str] | None = None) -> int:
         "calibrate": lambda: _cmd_calibrate(args), "check": lambda: _cmd_check(args),
         "levers": lambda: _cmd_levers(args), "presets": _cmd_presets,
     }
+    # a termination (kill, a cluster's time limit) takes the same path as Ctrl-C: the worker
+    # pools are shut down rather than left running as orphans, and checkpoints are kept
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return commands[args.command]()
     except ScenarioError as exc:
         print(f"corridors: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"corridors: {args.command} interrupted; what was checkpointed is kept (the same "
+              "command resumes a batch or a calibration)", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -269,10 +269,13 @@ def test_sigkill_then_rerun_gives_every_run_once(longer_clean, tmp_path):
     pd.testing.assert_frame_equal(canonical(out), clean)
 
 
-# ---- 3. Ctrl-C ------------------------------------------------------------------------------
-@pytest.mark.parametrize("target", ["process", "group"])
-def test_sigint_exits_130_keeps_finished_runs_and_rerun_completes(longer_clean, tmp_path,
-                                                                   target):
+# ---- 3. Ctrl-C and termination --------------------------------------------------------------
+@pytest.mark.parametrize("target", ["process", "group", "terminate"])
+def test_interrupt_exits_130_keeps_finished_runs_and_rerun_completes(longer_clean, tmp_path,
+                                                                      target):
+    """Ctrl-C (SIGINT to the process or its group) and a termination of the leader alone
+    (SIGTERM: ``kill PID``, a scheduler's time limit) stop the workers too, keep the finished
+    runs, and a rerun completes the batch."""
     batch, clean = longer_clean
     expected = {t.run_id for t in load_batch(batch).tasks()}
     out = tmp_path / "interrupted"
@@ -282,6 +285,8 @@ def test_sigint_exits_130_keeps_finished_runs_and_rerun_completes(longer_clean, 
         _wait_for_some_runs(proc, out, log)
         if target == "group":  # what Ctrl-C in a terminal does
             os.killpg(proc.pid, signal.SIGINT)
+        elif target == "terminate":
+            os.kill(proc.pid, signal.SIGTERM)
         else:
             os.kill(proc.pid, signal.SIGINT)
         rc = proc.wait(timeout=60)
