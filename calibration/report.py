@@ -107,7 +107,7 @@ def _write_report(config, out, point, point_values, heldout_values, draws, evalu
     write_text_atomic(folder / "summary.json", json.dumps(summary, indent=1, default=float))
     _series_figure(config, evaluations, folder)
     if len(draws) > 1:
-        _posterior_figures(draws, config, folder)
+        _posterior_figures(draws, config, folder, point)
     lines = [f"# Calibration fit report: {config.name}", "",
              f"Averaged relative difference over {len(table)} targets (weighted): "
              f"**{avg:.3f}** (goal < 0.15). Targets inside their band or within 20%: "
@@ -131,7 +131,17 @@ def _write_report(config, out, point, point_values, heldout_values, draws, evalu
              .to_markdown(index=False, floatfmt=",.3g"),
              "", "![series](series.png)", ""]
     if len(draws) > 1:
-        lines += ["## Posterior", "", "![marginals](posterior_marginals.png)", "",
+        abc = summary.get("abc", {})
+        lines += ["## Posterior", ""]
+        if "effective_sample_size" in abc:
+            eps = abc["epsilons"][-1]
+            lines += [f"ABC-SMC: {abc['generations']} generations, final epsilon {eps:.3f}; "
+                      f"the last generation's effective sample size is "
+                      f"{abc['effective_sample_size']:.1f} of its particles, and the "
+                      f"{len(draws)} draws hold {abc['distinct_draws']} different particles "
+                      "(the fewer, the less of the parameter uncertainty the draws carry).",
+                      ""]
+        lines += ["![marginals](posterior_marginals.png)", "",
                   "![pairs](posterior_pairs.png)", ""]
     write_text_atomic(folder / "report.md", "\n".join(lines))
     return summary
@@ -170,13 +180,25 @@ def _series_figure(config, evaluations, folder: Path) -> None:
     plt.close(fig)
 
 
-def _posterior_figures(draws: pd.DataFrame, config, folder: Path) -> None:
+def _posterior_figures(draws: pd.DataFrame, config, folder: Path,
+                       point: dict | None = None) -> None:
+    """Marginals over each parameter's whole calibration range (a grid, four to a row), with
+    the calibrated point as a red line, and the pair plot."""
     names = list(draws.columns)
-    fig, axes = plt.subplots(1, len(names), figsize=(2.4 * len(names), 2.4), squeeze=False)
-    for ax, name, lo, hi in zip(axes[0], names, config.low, config.high, strict=True):
+    cols = min(4, len(names))
+    rows = -(-len(names) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.2 * rows), squeeze=False)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    for ax, name, lo, hi in zip(axes.flat, names, config.low, config.high, strict=False):
         ax.hist(draws[name], bins=12, range=(lo, hi), color="#1f77b4")
-        ax.set_title(name, fontsize=6)
-        ax.tick_params(labelsize=6)
+        if point is not None and name in point:
+            ax.axvline(point[name], color="#d62728", lw=1.5)
+        ax.set_title(name, fontsize=8)
+        ax.set_xlim(lo, hi)
+        ax.tick_params(labelsize=7)
+    fig.suptitle("Posterior draws over the calibration ranges (red: the calibrated point)",
+                 fontsize=9)
     fig.tight_layout()
     write_atomic(folder / "posterior_marginals.png",
                  lambda p: fig.savefig(p, format="png", dpi=90))
