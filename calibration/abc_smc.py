@@ -34,18 +34,15 @@ __all__ = ["ABCModel", "run_abc"]
 class ABCModel:
     """Picklable pyabc model: parameters -> {"y": observed target values}."""
 
-    def __init__(self, config: CalibrationConfig, names: list[str], seed: int) -> None:
-        self.scenario = config.scenario
-        self.targets = config.targets
-        self.names = names
+    def __init__(self, config: CalibrationConfig, seed: int) -> None:
         self.config = config
         self.seed = seed
 
     def __call__(self, parameter) -> dict:
-        u = np.array([float(parameter[f"p{i}"]) for i in range(len(self.names))])
-        x = self.config.from_unit(u)
-        params = {name: float(v) for name, v in zip(self.names, x, strict=True)}
-        return {"y": simulate_targets(self.scenario, self.targets, params, self.seed)}
+        u = np.array([float(parameter[f"p{i}"]) for i in range(len(self.config.names))])
+        params = self.config.params_from_unit(u)
+        return {"y": simulate_targets(self.config.scenario, self.config.targets, params,
+                                      self.seed)}
 
 
 class TargetDistance:
@@ -73,7 +70,7 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
     observed = {"y": np.zeros(len(config.targets))}
 
     def smc():
-        return pyabc.ABCSMC(ABCModel(config, names, seed), prior,
+        return pyabc.ABCSMC(ABCModel(config, seed), prior,
                             TargetDistance(config.targets),
                             population_size=config.abc_population, sampler=sampler,
                             transitions=pyabc.MultivariateNormalTransition(scaling=2.0),
@@ -100,11 +97,11 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     frame = frame.rename(columns={f"p{i}": n for i, n in enumerate(names)})[names]
     frame = pd.DataFrame(config.from_unit(frame.to_numpy()), columns=names)
+    share = weights / weights.sum()
     rng = np.random.default_rng(config.root_seed)
-    pick = rng.choice(len(frame), size=config.posterior_draws, p=weights / weights.sum())
+    pick = rng.choice(len(frame), size=config.posterior_draws, p=share)
     draws = frame.iloc[pick].reset_index(drop=True)
     populations = history.get_all_populations()
-    share = weights / weights.sum()
     return {"draws": draws, "particles": frame.assign(weight=weights),
             "generations": int(history.max_t) + 1,
             "model_runs": int(populations["samples"].sum()),

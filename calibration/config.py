@@ -83,6 +83,10 @@ class CalibrationConfig:
         lo, hi = np.array(self.low), np.array(self.high)
         return lo + np.clip(u, 0.0, 1.0) * (hi - lo)
 
+    def params_from_unit(self, u: np.ndarray) -> dict[str, float]:
+        """One candidate, ``{name: value}``, from its unit-cube coordinates."""
+        return {n: float(v) for n, v in zip(self.names, self.from_unit(u), strict=True)}
+
     def start_point(self) -> dict:
         """The scenario's current values of the fitted names (clipped into the ranges)."""
         out = {}

@@ -57,12 +57,8 @@ def run_msm(config: CalibrationConfig, out: Path, executor,
     seeds = seeds_for(config.root_seed, config.seeds)
     count = {"n": 0, "best": np.inf}
 
-    def to_params(u: np.ndarray) -> dict:
-        x = config.from_unit(u)
-        return {n: float(v) for n, v in zip(config.names, x, strict=True)}
-
     def objective(u: np.ndarray) -> float:
-        params = to_params(u)
+        params = config.params_from_unit(u)
         key = _key(params)
         if key not in cache:
             simulated = evaluate_all(config, [params], executor, seeds)[0]

@@ -56,8 +56,6 @@ def evaluate_draw(config: CalibrationConfig, params: dict, seed: int) -> dict:
     return {"values": values, "series": series}
 
 
-
-
 def fit_table(config: CalibrationConfig, point_values: np.ndarray, heldout_values: np.ndarray,
               draw_values: np.ndarray) -> pd.DataFrame:
     rows = []

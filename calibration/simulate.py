@@ -34,11 +34,15 @@ def simulate_targets(base: Scenario, targets: tuple[Target, ...], params: dict,
     return np.array([observe(model, t, obs) for t in targets])
 
 
+def _weighted_mean(targets: tuple[Target, ...], per_target: np.ndarray) -> float:
+    w = np.array([t.weight for t in targets])
+    return float((w * per_target).sum() / w.sum())
+
+
 def distance(targets: tuple[Target, ...], simulated: np.ndarray) -> float:
     """Weighted mean of the targets' distances (0 = every target inside its band / exact)."""
-    w = np.array([t.weight for t in targets])
-    d = np.array([t.distance(float(v)) for t, v in zip(targets, simulated, strict=True)])
-    return float((w * d).sum() / w.sum())
+    return _weighted_mean(targets, np.array(
+        [t.distance(float(v)) for t, v in zip(targets, simulated, strict=True)]))
 
 
 def msm_objective(targets: tuple[Target, ...], simulated: np.ndarray, margin: float,
@@ -48,12 +52,9 @@ def msm_objective(targets: tuple[Target, ...], simulated: np.ndarray, margin: fl
     distance alone is flat inside a band and trades a band miss against a closer point
     target; the penalty puts meeting every target first, the margin keeps values off the
     band edges. With ``penalty = 0`` it is the distance."""
-    if penalty == 0.0:
-        return distance(targets, simulated)
-    w = np.array([t.weight for t in targets])
-    s = np.array([t.shortfall(float(v), margin)
-                  for t, v in zip(targets, simulated, strict=True)])
-    return distance(targets, simulated) + penalty * float((w * s).sum() / w.sum())
+    shortfall = _weighted_mean(targets, np.array(
+        [t.shortfall(float(v), margin) for t, v in zip(targets, simulated, strict=True)]))
+    return distance(targets, simulated) + penalty * shortfall
 
 
 def seeds_for(root_seed: int, n: int) -> list[int]:

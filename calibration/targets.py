@@ -65,16 +65,21 @@ class Target:
     def centre(self) -> float:
         return (self.low + self.high) / 2 if self.is_band else self.value
 
+    def _outside(self, simulated: float, low: float, high: float) -> float:
+        """0 inside ``low``-``high``, else the distance to the nearer edge relative to the
+        band's centre."""
+        if low <= simulated <= high:
+            return 0.0
+        edge = low if simulated < low else high
+        return abs(simulated - edge) / max(abs(self.centre), 1e-12)
+
     def distance(self, simulated: float) -> float:
         """0 inside the band; else relative distance to the nearest edge (band) or relative
         error (point)."""
         if math.isnan(simulated):
             return 1.0
         if self.is_band:
-            if self.low <= simulated <= self.high:
-                return 0.0
-            edge = self.low if simulated < self.low else self.high
-            return abs(simulated - edge) / max(abs(self.centre), 1e-12)
+            return self._outside(simulated, self.low, self.high)
         return abs(simulated - self.value) / max(abs(self.value), 1e-12)
 
     def met(self, simulated: float) -> bool:
@@ -90,11 +95,7 @@ class Target:
             return 1.0
         if self.is_band:
             half = margin * (self.high - self.low) / 2
-            lo, hi = self.low + half, self.high - half
-            if lo <= simulated <= hi:
-                return 0.0
-            edge = lo if simulated < lo else hi
-            return abs(simulated - edge) / max(abs(self.centre), 1e-12)
+            return self._outside(simulated, self.low + half, self.high - half)
         return max(0.0, self.distance(simulated) - POINT_TOLERANCE * (1.0 - margin))
 
 
