@@ -8,9 +8,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["CHANNEL_COLOURS", "flows_and_stocks_figure"]
+from dashboards.palette import CHANNEL_COLOURS
 
-CHANNEL_COLOURS = {"regular": "#1f77b4", "irregular": "#d62728"}
+__all__ = ["CHANNEL_COLOURS", "flows_and_stocks_figure"]
 
 
 def _series(table: pd.DataFrame, measure: str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ packages=(
   "font-awesome@4.5.0"
   "mermaid@10.8.0"
   "katex@0.16.9"
+  "echarts@5.4.0"   # solara.FigureEcharts loads this exact version
 )
 mkdir -p "$cache"
 work=$(mktemp -d)
