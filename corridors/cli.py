@@ -22,6 +22,7 @@ import signal
 import sys
 from pathlib import Path
 
+from corridors import dashboard_command
 from scenarios.errors import ScenarioError
 
 __all__ = ["main"]
@@ -55,9 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
     dash = sub.add_parser("dashboard", help="serve the Solara dashboard on this machine")
-    dash.add_argument("--host", default="127.0.0.1",
-                      help="address to bind (default 127.0.0.1: this machine only)")
-    dash.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    dashboard_command.add_arguments(dash)
     cal = sub.add_parser("calibrate", help="fit the behavioural parameters to observed data")
     cal.add_argument("config", type=Path, help="calibration TOML file "
                      "(calibration/default.toml)")
@@ -169,31 +168,6 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_dashboard(args: argparse.Namespace) -> int:
-    import os
-    import subprocess
-
-    import solara.server.settings as solara_settings
-
-    cache = Path(solara_settings.assets.proxy_cache_dir)
-    if not (cache / "@widgetti" / "solara-vuetify-app@10.1.1").is_dir():
-        raise ScenarioError(str(cache), "solara front-end assets", "missing",
-                            "run 'bash dashboards/install_assets.sh' once (it fetches them "
-                            "from the npm registry) so the page renders offline")
-    if not 1 <= args.port <= 65535:
-        raise ScenarioError("(command line)", "--port", args.port, "a port from 1 to 65535")
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-           "SOLARA_ASSETS_PROXY": "True", "MPLBACKEND": "Agg"}
-    command = [sys.executable, "-m", "solara", "run", "dashboards.app", "--host", args.host,
-               "--port", str(args.port), "--production", "--no-open"]
-    print(f"corridors: dashboard on http://{args.host}:{args.port} (Ctrl-C stops it)",
-          file=sys.stderr)
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
-
-
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from calibration.config import load_config
     from calibration.run import calibrate
@@ -270,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         "run": lambda: _cmd_run(args, ["corridors", *argv]),
         "batch": lambda: _cmd_batch(args), "compare": lambda: _cmd_compare(args),
         "sensitivity": lambda: _cmd_sensitivity(args),
-        "dashboard": lambda: _cmd_dashboard(args),
+        "dashboard": lambda: dashboard_command.run(args),
         "calibrate": lambda: _cmd_calibrate(args), "check": lambda: _cmd_check(args),
         "levers": lambda: _cmd_levers(args), "presets": _cmd_presets,
     }
