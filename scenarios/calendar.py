@@ -23,12 +23,13 @@ FIRST_MONTH = "2010-01"
 LAST_MONTH = "2035-12"
 INITIAL_LABEL = "2009-12"
 _FIRST_YEAR = 2010
-_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits; fullmatch: no "\n"
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """Return (year, month) from "YYYY-MM"; raise ValueError on anything else."""
-    match = _PATTERN.match(text) if isinstance(text, str) else None
+    """Return (year, month) from "YYYY-MM" in ASCII digits; raise ValueError on anything else
+    (``\\d`` would accept any Unicode digit and ``$`` a trailing newline)."""
+    match = _PATTERN.fullmatch(text) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"{text!r} is not a month written as YYYY-MM")
     year, month = int(match.group(1)), int(match.group(2))

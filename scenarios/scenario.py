@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -42,13 +41,23 @@ from typing import Any
 
 from .calendar import FIRST_MONTH, LAST_MONTH, month_index, month_label
 from .declarations import FROM_WORLD_DATA, Declaration
-from .errors import ScenarioError
+from .errors import HIDDEN, ScenarioError
+from .extends import (
+    FOLDER,
+    PRESET_DIR,
+    PRESETS,
+    expand,
+    is_preset_reference,
+    preset_names,
+    set_by_user,
+)
 from .registry import DECLARATIONS, SECTION_OF, SECTIONS
+from .tomlfile import check_depth, parse_toml, read_toml_text
 from .world import World, available_destinations, default_destinations, load_world
 
-__all__ = ["PRESET_DIR", "Scenario", "load_scenario", "scenario_from_dict"]
+__all__ = ["PRESET_DIR", "Scenario", "load_scenario", "preset_names", "scenario_from_dict",
+           "scenario_from_upload"]
 
-PRESET_DIR = Path(__file__).parent
 _TOP_KEYS = {"name", "description", "policy_source", "extends", "world", *SECTIONS}
 _CORRIDOR_FIELD = {
     "regular_processing_months": "regular_processing_months",
@@ -140,39 +149,67 @@ def _plain(decl: Declaration, value: Any) -> Any:
 
 # ---- loading ----------------------------------------------------------------------------
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file. A bare name (``"baseline"``) loads a shipped preset."""
-    p = Path(path)
-    if not p.exists() and p.suffix == "" and (PRESET_DIR / f"{p.name}.toml").exists():
-        p = PRESET_DIR / f"{p.name}.toml"
+    """Read and validate a scenario file. A bare name (``"baseline"``: no folder, no
+    ``.toml``) is a shipped preset; anything else is a path, so a file in the working folder
+    never shadows a preset (write ``./crackdown`` for a file named ``crackdown``)."""
+    text = str(path)
+    if isinstance(path, str) and is_preset_reference(path):
+        if path not in preset_names():
+            raise ScenarioError(text, "(file)", text,
+                                f"a shipped preset name ({', '.join(preset_names())}) or a "
+                                "scenario file path (ending in .toml or with a folder, as in "
+                                "./name)")
+        p = PRESET_DIR / f"{path}.toml"
+    else:
+        p = Path(path)
     if not p.is_file():
-        raise ScenarioError(str(path), "(file)", str(path),
+        raise ScenarioError(text, "(file)", text,
                             "an existing TOML scenario file or a preset name "
                             f"({', '.join(preset_names())})")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(str(p), "(file)", "not UTF-8", "a UTF-8 text file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(p), "(syntax)", str(exc), "valid TOML") from exc
-    return scenario_from_dict(data, source_file=str(p))
+    data = read_toml_text(p, str(p), "scenario")
+    return scenario_from_dict(data, source_file=str(p), extends=FOLDER)
 
 
-def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+def scenario_from_upload(raw: bytes, filename: str = "<uploaded>") -> Scenario:
+    """A scenario file uploaded through the dashboard: the bytes as received and the name the
+    browser gave. Size, encoding, syntax and nesting are checked like a file; ``extends`` may
+    name shipped presets only (an upload has no folder of its own on the server)."""
+    name = Path(str(filename)).name or "<uploaded>"
+    data = parse_toml(bytes(raw), name)
+    return scenario_from_dict(data, source_file=name, extends=PRESETS)
 
 
-def scenario_from_dict(data: dict, source_file: str = "<dict>") -> Scenario:
+def scenario_from_dict(data: dict, source_file: str = "<dict>",
+                       extends: str = PRESETS) -> Scenario:
     """Validate a scenario given as a dict (the parsed TOML).
 
-    ``extends = "baseline"`` (a preset name or a TOML path relative to the file) starts from
-    that scenario and overlays this one: tables merge key by key, other values replace."""
+    ``extends = "baseline"`` in the data starts from that scenario and overlays this one:
+    tables merge key by key, other values replace. What it may name depends on ``extends``:
+    ``"presets"`` (the default, for data without a folder: uploads, dicts) allows shipped
+    presets only; ``"folder"`` (for a file read from disk, ``source_file`` being its path)
+    also allows ``.toml`` files inside that file's folder tree (see :mod:`scenarios.extends`).
+    """
     f = source_file
+    if extends not in (PRESETS, FOLDER):
+        raise ValueError(f"extends must be {PRESETS!r} or {FOLDER!r}, not {extends!r}")
     if not isinstance(data, dict):
-        raise ScenarioError(f, "(top level)", data, "a table")
-    own_name = data.get("name")
-    data = _expand(data, f, ())
-    if own_name is None:  # a scenario that extends another is not named after it
+        raise ScenarioError(f, "(top level)", HIDDEN, "a table")
+    check_depth(data, f)
+    own = data
+    data, extended = expand(data, f, extends)
+    if own.get("name") is None:  # a scenario that extends another is not named after it
         data.pop("name", None)
+    try:
+        return _validated(data, f)
+    except ScenarioError as exc:
+        if extended and not set_by_user(own, exc.key):
+            # the value came from an extended file: name the key, never quote the value
+            raise ScenarioError(f"{f} (a value from the file it extends)", exc.key, HIDDEN,
+                                exc.allowed) from None
+        raise
+
+
+def _validated(data: dict, f: str) -> Scenario:
     for key in data:
         if key not in _TOP_KEYS:
             raise ScenarioError(f, key, data[key],
@@ -206,45 +243,6 @@ def scenario_from_dict(data: dict, source_file: str = "<dict>") -> Scenario:
                     values=MappingProxyType(values), source_file=f,
                     policy_source=policy_source,
                     raw=MappingProxyType(json.loads(json.dumps(data, default=str))))
-
-
-def _expand(data: dict, f: str, seen: tuple[str, ...]) -> dict:
-    """Resolve ``extends`` (recursively) into one merged dict without it."""
-    if "extends" not in data:
-        return data
-    base_name = data["extends"]
-    if not isinstance(base_name, str):
-        raise ScenarioError(f, "extends", base_name, "a preset name or a TOML file path")
-    here = Path(f).parent if f.endswith(".toml") else Path.cwd()
-    candidates = [here / base_name, PRESET_DIR / f"{base_name}.toml"]
-    path = next((p for p in candidates if p.is_file()), None)
-    if path is None:
-        raise ScenarioError(f, "extends", base_name,
-                            f"a preset name ({', '.join(preset_names())}) or a TOML file")
-    key = str(path.resolve())
-    if key in seen:
-        raise ScenarioError(f, "extends", base_name, "a scenario that does not extend itself")
-    try:
-        base = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(path), "(syntax)", str(exc), "valid TOML") from exc
-    base = _expand(base, str(path), (*seen, key))
-    over = {k: v for k, v in data.items() if k != "extends"}
-    return _merge(base, over)
-
-
-def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for key, value in over.items():
-        old = out.get(key)
-        if isinstance(old, dict) and isinstance(value, dict):
-            out[key] = _merge(old, value)
-        elif isinstance(value, dict) and old is not None and not isinstance(old, dict) \
-                and "all" not in value and key in DECLARATIONS:
-            out[key] = {"all": old, **value}  # a per-country table on top of one value
-        else:
-            out[key] = value
-    return out
 
 
 def _world_from(f: str, table: Any) -> World:
