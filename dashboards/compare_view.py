@@ -1,147 +1,282 @@
 """The policymaker's view: scenario A against scenario B, several replicates each.
 
-Runs go on in a background thread with a progress bar, so the page stays responsive. When the
-calibration's posterior draws are shipped, replicate r also takes draw r, so the bands hold
-parameter uncertainty as well as chance. Shown
-side by side: regular and irregular stocks and arrivals per corridor with 90% replicate
-bands, B minus A (paired by replicate: both scenarios use the same seeds), and headline
-numbers.
+It opens on the baseline's regular and irregular arrivals and stocks (computed once per
+server, :mod:`dashboards.baseline_glance`). A comparison runs in a background thread on the
+server's process pool with a progress bar and a Cancel button; replicates already computed
+(the baseline, a repeated question) come from the cache. The last comparison stays on screen
+when a lever or choice changes, marked out of date with what changed, and can be downloaded
+as a bundle (both scenario files, headline and series CSV). The page says which parameters
+were used (posterior draws or the point estimate) and why the two differ
+(:mod:`dashboards.uncertainty`).
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import solara
 import solara.lab
 
 from calibration.posterior import POSTERIOR_DRAWS
 from scenarios.errors import ScenarioError
 
-from .charts import compare_figure, difference_figure
-from .export import ChartWithExport
-from .replicates import difference, headline, run_replicates, summarise
+from .baseline_glance import BaselineGlance
+from .cancel import CancelToken, ComparisonCancelled
+from .compare_charts import ALL_CORRIDORS, corridor_names, difference_chart, scenario_chart
+from .comparison import Comparison, ComparisonInputs, compare_runs
+from .export import (
+    ChartWithExport,
+    bundle_name,
+    comparison_bundle,
+    file_stem,
+    labelled_headline,
+)
+from .headline_table import HeadlineTable, readable_headline
+from .numbers import SCALE_NOTE
+from .replicate_cache import shared_cache
+from .replicates import MAX_REPLICATES
+from .run_pool import shared_executor
 from .settings_state import PanelSettings, presets
+from .uncertainty import BANDS, CHANNELS, WHY_DIFFERENT, WHY_TITLE, setting_note
 
-__all__ = ["CURRENT", "CompareView", "compare_runs"]
+__all__ = ["CURRENT", "CompareView", "compare_runs", "readable_headline", "scenario_labels"]
 
 CURRENT = "current lever settings"
+DEFAULT_REPLICATES = 5
 
 
 def _scenario(choice: str, settings: PanelSettings):
     if choice == CURRENT:
         return settings.scenario()
-    return PanelSettings(preset=choice, end=settings.end,
-                         people_per_agent=settings.people_per_agent).scenario()
+    return PanelSettings(
+        preset=choice, end=settings.end, people_per_agent=settings.people_per_agent
+    ).scenario()
 
 
-def compare_runs(a, b, replicates: int, progress=None,
-                 parameter_uncertainty: bool = False) -> dict:
-    """Run A and B with the same replicate seeds (and posterior draws); everything the view
-    shows."""
-    def step(offset):
-        return None if progress is None else (
-            lambda done, total: progress((offset + done) / (2 * total)))
-
-    runs_a = run_replicates(a, replicates, progress=step(0),
-                            parameter_uncertainty=parameter_uncertainty)
-    runs_b = run_replicates(b, replicates, progress=step(replicates),
-                            parameter_uncertainty=parameter_uncertainty)
-    ha, hb = headline(runs_a), headline(runs_b)
-    table = pd.DataFrame({"indicator": ha["indicator"], "key": ha["key"],
-                          "A_mean": ha["mean"], "A_p05": ha["p05"], "A_p95": ha["p95"],
-                          "B_mean": hb["mean"], "B_p05": hb["p05"], "B_p95": hb["p95"],
-                          "B_minus_A": hb["mean"] - ha["mean"]})
-    return {
-        "headline": table,
-        "stock": (summarise(runs_a, "stock"), summarise(runs_b, "stock")),
-        "arrivals": (summarise(runs_a, "arrivals"), summarise(runs_b, "arrivals")),
-        "difference_stock": difference(runs_a, runs_b, "stock"),
-    }
+def _label(choice: str, settings: PanelSettings) -> str:
+    if choice != CURRENT:
+        return choice
+    name = settings.scenario().name
+    return f"{name}_custom" if settings.overrides else name
 
 
-def _fmt(key: str, x: float, difference: bool = False) -> str:
-    if key.endswith("share_final_year"):
-        return f"{100 * x:.1f} pp" if difference else f"{x:.1%}"
-    return f"{x:,.0f}"
+def scenario_labels(choice_a: str, choice_b: str, settings: PanelSettings) -> tuple[str, str]:
+    """Names of A and B as the charts, tables and files call them (told apart if equal)."""
+    a, b = _label(choice_a, settings), _label(choice_b, settings)
+    return (f"{a} (A)", f"{b} (B)") if a == b else (a, b)
 
 
-def readable_headline(table: pd.DataFrame) -> pd.DataFrame:
-    """Headline numbers as text: shares in percent, counts and USD with separators."""
-    rows = []
-    for _, r in table.iterrows():
-        k = r["key"]
-        rows.append({"indicator": r["indicator"],
-                     "A": f"{_fmt(k, r['A_mean'])} ({_fmt(k, r['A_p05'])} to "
-                          f"{_fmt(k, r['A_p95'])})",
-                     "B": f"{_fmt(k, r['B_mean'])} ({_fmt(k, r['B_p05'])} to "
-                          f"{_fmt(k, r['B_p95'])})",
-                     "B - A": ("+" if r["B_minus_A"] >= 0 else "")
-                     + _fmt(k, r["B_minus_A"], difference=True)})
-    return pd.DataFrame(rows)
+def _inputs(choice_a, choice_b, settings, replicates, uncertainty) -> ComparisonInputs | str:
+    """The request the controls now describe, or the reason it is not valid."""
+    try:
+        a, b = _scenario(choice_a, settings), _scenario(choice_b, settings)
+        labels = scenario_labels(choice_a, choice_b, settings)
+    except ScenarioError as exc:
+        return str(exc)
+    return ComparisonInputs.of(choice_a, choice_b, a, b, labels, replicates, uncertainty)
+
+
+def _period(settings: PanelSettings) -> str:
+    return f"2010-01 to {settings.end}"
 
 
 @solara.component
 def CompareView(settings: solara.Reactive):
     choice_a = solara.use_reactive("baseline")
     choice_b = solara.use_reactive(CURRENT)
-    replicates = solara.use_reactive(5)
+    replicates = solara.use_reactive(DEFAULT_REPLICATES)
     has_posterior = POSTERIOR_DRAWS.is_file()
     uncertainty = solara.use_reactive(has_posterior)
     progress = solara.use_reactive(0.0)
-    error = solara.use_reactive("")
+    status = solara.use_reactive("")  # "cancelled" or an error
+    shown = solara.use_reactive(None)  # the last finished Comparison
+    corridor = solara.use_reactive(ALL_CORRIDORS)
+    token = solara.use_ref(None)
+    s = settings.value
     options = [CURRENT, *presets()]
+    use_draws = uncertainty.value and has_posterior
 
-    def work():
-        error.set("")
+    now = solara.use_memo(
+        lambda: _inputs(choice_a.value, choice_b.value, s, replicates.value, use_draws),
+        dependencies=[choice_a.value, choice_b.value, s, replicates.value, use_draws],
+    )
+
+    def work(cancel: CancelToken):
+        status.set("")
         progress.set(0.0)
-        try:
-            a = _scenario(choice_a.value, settings.value)
-            b = _scenario(choice_b.value, settings.value)
-        except ScenarioError as exc:
-            error.set(str(exc))
+        request = now
+        if isinstance(request, str):
+            status.set(request)
             return None
-        names = (choice_a.value, choice_b.value)
-        return names, compare_runs(a, b, replicates.value, progress=progress.set,
-                                   parameter_uncertainty=uncertainty.value and has_posterior)
+        try:
+            result = compare_runs(
+                _scenario(request.choice_a, s),
+                _scenario(request.choice_b, s),
+                request.replicates,
+                progress=progress.set,
+                parameter_uncertainty=request.parameter_uncertainty,
+                executor=shared_executor(),
+                cache=shared_cache(),
+                cancel=cancel,
+                labels=(request.label_a, request.label_b),
+                choices=(request.choice_a, request.choice_b),
+            )
+        except ComparisonCancelled:
+            status.set("cancelled")
+            return None
+        shown.set(result)
+        corridor.set(ALL_CORRIDORS)
+        return result
 
     task = solara.lab.use_task(work, dependencies=None)
 
-    with solara.Column():
-        with solara.Row(gap="12px"):
-            solara.Select("Scenario A", values=options, value=choice_a)
-            solara.Select("Scenario B", values=options, value=choice_b)
-            solara.SliderInt("Replicates", value=replicates, min=1, max=10)
-            solara.Checkbox(label="Parameter uncertainty (posterior draws)", value=uncertainty,
-                            disabled=not has_posterior)
-        solara.Text(f"Both run from 2010-01 to {settings.value.end} at "
-                    f"{settings.value.people_per_agent:g} people per agent; '{CURRENT}' is "
-                    "what the levers panel shows.", style={"font-size": "0.8em"})
-        solara.Button("Run comparison", color="primary", on_click=lambda: task(),
-                      disabled=task.pending)
+    def start():
+        # the token exists before the thread starts, so Cancel works from the first moment
+        token.current = CancelToken()
+        task(token.current)
+
+    def cancel():
+        if token.current is not None:
+            token.current.cancel()
+
+    with solara.Column(style={"width": "100%", "min-width": "0"}):
+        solara.Markdown(f"### Compare two scenarios\n{CHANNELS} {BANDS}")
+        with solara.Row(gap="16px", style={"flex-wrap": "wrap", "align-items": "center"}):
+            with solara.Column(style={"min-width": "220px", "flex": "1 1 220px"}):
+                solara.Select("Scenario A", values=options, value=choice_a)
+            with solara.Column(style={"min-width": "220px", "flex": "1 1 220px"}):
+                solara.Select("Scenario B", values=options, value=choice_b)
+            with solara.Column(style={"min-width": "260px", "flex": "1 1 260px"}):
+                solara.SliderInt(
+                    "Replicates",
+                    value=replicates,
+                    min=1,
+                    max=MAX_REPLICATES,
+                    tick_labels="end_points",
+                )
+                solara.Text(
+                    f"{replicates.value} runs of each scenario (at most "
+                    f"{MAX_REPLICATES}: the server is shared)",
+                    style={"font-size": "0.8em"},
+                )
+        solara.Checkbox(
+            label="Parameter uncertainty (posterior draws)",
+            value=uncertainty,
+            disabled=not has_posterior,
+        )
+        solara.Markdown(setting_note(use_draws), style={"font-size": "0.9em"})
+        with solara.Details(summary=WHY_TITLE):
+            solara.Markdown(WHY_DIFFERENT)
+        solara.Text(
+            f"Both run from {_period(s)} at {s.people_per_agent:g} people per agent; "
+            f"'{CURRENT}' is what the levers panel shows.",
+            style={"font-size": "0.8em"},
+        )
+        with solara.Row(gap="8px"):
+            solara.Button("Run comparison", color="primary", on_click=start, disabled=task.pending)
+            solara.Button("Cancel", on_click=cancel, disabled=not task.pending, outlined=True)
         if task.pending:
             solara.ProgressLinear(max(progress.value * 100, 1.0))
-            solara.Text(f"running... {progress.value:.0%}")
-        if error.value:
-            solara.Error(error.value)
-        if task.finished and task.value is not None:
-            (name_a, name_b), result = task.value
-            solara.Markdown(f"**A** = {name_a}, **B** = {name_b} (mean over replicates, 90% "
-                            "interval in brackets)")
-            solara.DataFrame(readable_headline(result["headline"]), items_per_page=10)
-            solara.FileDownload(lambda: result["headline"].to_csv(index=False),
-                                filename="headline.csv", label="Headline numbers (CSV)")
-            sa, sb = result["stock"]
-            ChartWithExport(compare_figure(sa, sb, (name_a, name_b),
-                                           "Stock per corridor (thousand people)"),
-                            pd.concat([sa.assign(scenario="A"), sb.assign(scenario="B")]),
-                            "compare_stock")
-            ChartWithExport(difference_figure(result["difference_stock"],
-                                              "B minus A: stock, all corridors"),
-                            result["difference_stock"], "difference_stock")
-            fa, fb = result["arrivals"]
-            ChartWithExport(compare_figure(fa, fb, (name_a, name_b),
-                                           "Arrivals per month per corridor (thousand)"),
-                            pd.concat([fa.assign(scenario="A"), fb.assign(scenario="B")]),
-                            "compare_arrivals")
+            solara.Text(f"running... {progress.value:.0%} of the replicates done")
+        if status.value == "cancelled":
+            solara.Info(
+                "Comparison cancelled: its runs were stopped."
+                + (
+                    " The results below are from the previous comparison."
+                    if shown.value is not None
+                    else ""
+                )
+            )
+        elif status.value:
+            solara.Error(status.value)
         if task.error:
             solara.Error(f"the runs failed: {task.exception}")
+        result: Comparison | None = shown.value
+        if result is None:
+            BaselineGlance(
+                None if isinstance(now, str) else _scenario("baseline", s),
+                replicates.value,
+                use_draws,
+                _period(s),
+            )
+            return
+        changes = (
+            ["the current settings are not valid"]
+            if isinstance(now, str)
+            else result.inputs.changes_since(now)
+        )
+        ComparisonResult(result, changes, corridor)
+
+
+@solara.component
+def ComparisonResult(result: Comparison, changes: list[str], corridor: solara.Reactive):
+    """A finished comparison: out-of-date mark, headline table, downloads and charts."""
+    a, b = result.labels
+    inputs = result.inputs
+    readable = solara.use_memo(
+        lambda: readable_headline(result.headline, result.labels, inputs.replicates),
+        dependencies=[result],
+    )
+    series = solara.use_memo(result.series, dependencies=[result])
+    if changes:
+        solara.Warning(
+            "Out of date: the levers or choices changed since this comparison "
+            f"was run ({'; '.join(changes)}). Press Run comparison to update it."
+        )
+    solara.Markdown(
+        f"**A** = {a}, **B** = {b} (mean over {inputs.replicates} replicates, 90% interval "
+        f"in brackets; 'same direction in': replicates where B - A has the sign shown). "
+        + setting_note(inputs.parameter_uncertainty),
+        style={"font-size": "0.95em"},
+    )
+    HeadlineTable(readable, SCALE_NOTE)
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
+        solara.FileDownload(
+            lambda: comparison_bundle(result, readable),
+            filename=bundle_name(result),
+            label="Save this comparison (ZIP: both scenarios, CSV)",
+            mime_type="application/zip",
+        )
+        solara.FileDownload(
+            lambda: labelled_headline(result).to_csv(index=False),
+            filename="headline.csv",
+            label="Headline numbers (CSV)",
+            mime_type="text/csv",
+        )
+        solara.FileDownload(
+            result.toml_a, filename=f"A_{file_stem(a)}.toml", label=f"Scenario A: {a} (TOML)"
+        )
+        solara.FileDownload(
+            result.toml_b, filename=f"B_{file_stem(b)}.toml", label=f"Scenario B: {b} (TOML)"
+        )
+    names = [ALL_CORRIDORS, *corridor_names(result.stock[0])]
+    with solara.Column(style={"max-width": "320px"}):
+        solara.Select("Corridor", values=names, value=corridor)
+    where = corridor.value if corridor.value in names else ALL_CORRIDORS
+    for measure, title, unit in (
+        ("stock", "Migrants abroad (stock)", "thousand people"),
+        ("arrivals", "Arrivals per month", "thousand people"),
+    ):
+        if where == ALL_CORRIDORS:
+            pair = getattr(result, f"{measure}_total")
+        else:
+            pair = tuple(t[t["corridor"] == where] for t in getattr(result, measure))
+        data = series[
+            (series["measure"] == measure)
+            & (series["corridor"] == ("all" if where == ALL_CORRIDORS else where))
+        ]
+        label = f"{title}, {where.lower() if where == ALL_CORRIDORS else where}: {a} against {b}"
+        ChartWithExport(
+            scenario_chart(pair, (a, b), label, unit), data, f"{measure}_{file_stem(where)}", label
+        )
+    for measure, title in (
+        ("stock", "B minus A: migrants abroad (stock)"),
+        ("arrivals", "B minus A: arrivals per month"),
+    ):
+        diff = getattr(result, f"difference_{measure}")
+        label = f"{title}, all corridors ({b} minus {a})"
+        ChartWithExport(
+            difference_chart(diff, label),
+            diff.assign(scenario_a=a, scenario_b=b),
+            f"difference_{measure}",
+            label,
+            height_px=380,
+        )

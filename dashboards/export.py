@@ -1,24 +1,101 @@
-"""Download buttons: every chart as PNG and its data as CSV."""
+"""Downloads: every chart as PNG (the chart's own toolbox, drawn in the browser) and its data
+as CSV, and a whole comparison as one ZIP bundle a reader can keep, share and rerun.
+
+The bundle holds both scenarios as TOML files (``corridors run`` and ``corridors batch`` take
+them), the headline numbers and the series as CSV with scenarios named, and a JSON note of
+how the comparison was run (replicates, seeds, parameter setting, code version), so a reload
+or a colleague loses nothing.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import zipfile
+
 import pandas as pd
 import solara
-from matplotlib.figure import Figure
 
-from .charts import figure_png
+from .comparison import Comparison
+from .replicate_cache import code_version
+from .replicates import ROOT_SEED
+from .uncertainty import setting_note
 
-__all__ = ["ChartWithExport"]
+__all__ = ["ChartWithExport", "bundle_name", "comparison_bundle", "file_stem"]
+
+
+def file_stem(text: str) -> str:
+    """A name safe in a file name: ``"baseline vs crackdown"`` -> ``"baseline_vs_crackdown"``."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "scenario"
 
 
 @solara.component
-def ChartWithExport(figure: Figure, data: pd.DataFrame, name: str):
-    """Show a matplotlib figure with 'PNG' and 'CSV' download buttons under it."""
-    png = solara.use_memo(lambda: figure_png(figure), dependencies=[figure])
-    with solara.Column(gap="2px"):
-        solara.FigureMatplotlib(figure, format="png", dependencies=[figure])
-        with solara.Row(gap="8px"):
-            solara.FileDownload(png, filename=f"{name}.png", label="PNG",
-                                mime_type="image/png")
-            solara.FileDownload(lambda: data.to_csv(index=False), filename=f"{name}.csv",
-                                label="CSV", mime_type="text/csv")
+def ChartWithExport(option: dict, data: pd.DataFrame, name: str, label: str, height_px: int = 440):
+    """An ECharts chart (PNG from its toolbox) with a CSV download of its data under it.
+    ``label`` is the chart's accessible name (screen readers read it for the canvas)."""
+    with solara.Column(gap="2px", style={"width": "100%"}):
+        solara.FigureEcharts(
+            option=option,
+            responsive=True,
+            attributes={
+                "role": "img",
+                "aria-label": label,
+                "style": f"height: {height_px}px; width: 100%;",
+            },
+        )
+        solara.FileDownload(
+            lambda: data.to_csv(index=False),
+            filename=f"{name}.csv",
+            label=f"{label}: data (CSV)",
+            mime_type="text/csv",
+        )
+
+
+def bundle_name(comparison: Comparison) -> str:
+    a, b = comparison.labels
+    return f"compare_{file_stem(a)}_vs_{file_stem(b)}.zip"
+
+
+def comparison_bundle(comparison: Comparison, headline_text: pd.DataFrame | None = None) -> bytes:
+    """The ZIP bundle of a comparison (bytes)."""
+    a, b = comparison.labels
+    inputs = comparison.inputs
+    about = {
+        "scenario_a": a,
+        "scenario_b": b,
+        "replicates": inputs.replicates,
+        "root_seed": ROOT_SEED,
+        "parameters": "posterior draws" if inputs.parameter_uncertainty else "point estimate",
+        "parameters_note": setting_note(inputs.parameter_uncertainty),
+        "scenario_digests": {a: inputs.digest_a, b: inputs.digest_b},
+        "code_version": code_version(),
+        "files": {
+            f"A_{file_stem(a)}.toml": "scenario A",
+            f"B_{file_stem(b)}.toml": "scenario B",
+            "headline.csv": "headline indicators: mean, 5th and 95th percentile across "
+            "replicates, B minus A, share of replicates where B - A has the "
+            "sign of its mean",
+            "series.csv": "stock and arrivals per month, channel and corridor ('all': every "
+            "corridor), mean and 90% interval across replicates",
+        },
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"A_{file_stem(a)}.toml", comparison.toml_a)
+        z.writestr(f"B_{file_stem(b)}.toml", comparison.toml_b)
+        z.writestr("headline.csv", labelled_headline(comparison).to_csv(index=False))
+        if headline_text is not None:
+            z.writestr("headline_readable.csv", headline_text.to_csv(index=False))
+        z.writestr("series.csv", comparison.series().to_csv(index=False))
+        z.writestr("comparison.json", json.dumps(about, indent=2))
+    return buffer.getvalue()
+
+
+def labelled_headline(comparison: Comparison) -> pd.DataFrame:
+    """The headline table with the A/B columns named after the scenarios."""
+    a, b = comparison.labels
+    renames = {f"A_{s}": f"{a}_{s}" for s in ("mean", "p05", "p95")}
+    renames |= {f"B_{s}": f"{b}_{s}" for s in ("mean", "p05", "p95")}
+    renames["B_minus_A"] = f"{b}_minus_{a}"
+    return comparison.headline.rename(columns=renames)

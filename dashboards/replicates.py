@@ -2,12 +2,18 @@
 
 Replicate seeds come from ``numpy.random.SeedSequence(root).spawn(n)``, the same for every
 scenario compared (common random numbers), so the difference between A and B is the policy's
-effect rather than seed noise.
+effect rather than seed noise. Replicates run on the server's shared executor
+(:mod:`dashboards.run_pool`) and are remembered per process (:mod:`dashboards.replicate_cache`);
+a replicate's numbers depend only on its scenario (seed and posterior draw included), so the
+executor and the cache never change an answer. A running comparison stops when its cancel
+flag (:mod:`dashboards.cancel`) is set: between replicates and every ``CANCEL_CHECK_MONTHS``
+simulated months inside one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 
 import pandas as pd
 
@@ -16,11 +22,37 @@ from corridors.batchspec import replicate_seeds
 from scenarios.scenario import Scenario
 from simulation.model import MigrationModel
 
-__all__ = ["HEADLINE_LABELS", "headline", "run_replicates", "summarise"]
+from .cancel import CancelToken, ComparisonCancelled, is_cancelled
+from .replicate_cache import ReplicateCache
 
-SHOWN = ("stock", "arrivals", "departures", "deportations", "registrations",
-         "recruitment_fees_paid_usd", "debt_outstanding_usd", "remittances_received_usd",
-         "exploitation_cases")
+__all__ = [
+    "CANCEL_CHECK_MONTHS",
+    "HEADLINE_LABELS",
+    "MAX_REPLICATES",
+    "ROOT_SEED",
+    "ReplicateRuns",
+    "difference",
+    "headline",
+    "replicate_scenarios",
+    "run_replicate",
+    "run_replicates",
+    "summarise",
+]
+
+MAX_REPLICATES = 10  # per scenario and request: bounds what one session can ask of the server
+ROOT_SEED = 2010
+CANCEL_CHECK_MONTHS = 3
+SHOWN = (
+    "stock",
+    "arrivals",
+    "departures",
+    "deportations",
+    "registrations",
+    "recruitment_fees_paid_usd",
+    "debt_outstanding_usd",
+    "remittances_received_usd",
+    "exploitation_cases",
+)
 HEADLINE_LABELS = {
     "irregular_share_final_year": "Irregular share of the stock, final year",
     "deportations": "Deportations (people, whole run)",
@@ -31,25 +63,135 @@ HEADLINE_LABELS = {
 }
 
 
-def run_replicates(scenario: Scenario, replicates: int, root_seed: int = 2010,
-                   progress: Callable[[int, int], None] | None = None,
-                   parameter_uncertainty: bool = False) -> pd.DataFrame:
-    """Tidy table of every replicate (column ``replicate``), shown measures only. With
-    ``parameter_uncertainty`` replicate r also takes posterior draw r of the calibration."""
-    draws = load_draws() if parameter_uncertainty else None
-    frames = []
-    for r, seed in enumerate(replicate_seeds(root_seed, replicates)):
-        run = scenario if draws is None else apply_draw(scenario, draws, r)
-        model = MigrationModel(run.with_values(seed=seed))
-        model.run()
-        table = model.metrics.to_frame(measures=SHOWN, include_status=False)
-        frames.append(table.assign(replicate=r))
-        if progress is not None:
-            progress(r + 1, replicates)
-    out = pd.concat(frames, ignore_index=True)
+def run_replicate(scenario: Scenario, cancel_path: str | None = None) -> pd.DataFrame:
+    """One run (seed and draw already in ``scenario``) as the shown measures' tidy table.
+
+    Runs in a worker process: ``cancel_path`` is the comparison's cancel flag."""
+    model = MigrationModel(scenario)
+    while model.running:
+        if model.month % CANCEL_CHECK_MONTHS == 0 and is_cancelled(cancel_path):
+            raise ComparisonCancelled(f"cancelled at month {model.month}")
+        model.step()
+    table = model.metrics.to_frame(measures=SHOWN, include_status=False)
     for col in ("month", "origin", "destination", "channel", "measure"):
-        out[col] = out[col].astype(str)
+        table[col] = table[col].astype(str)
+    return table.drop(columns="unit")
+
+
+def check_replicates(replicates: int) -> int:
+    if not 1 <= int(replicates) <= MAX_REPLICATES:
+        raise ValueError(f"replicates must be 1 to {MAX_REPLICATES}, not {replicates}")
+    return int(replicates)
+
+
+def replicate_scenarios(
+    scenario: Scenario,
+    replicates: int,
+    root_seed: int = ROOT_SEED,
+    parameter_uncertainty: bool = False,
+) -> list[Scenario]:
+    """The scenario of each replicate: its seed, and with ``parameter_uncertainty`` posterior
+    draw r of the calibration for replicate r."""
+    draws = load_draws() if parameter_uncertainty else None
+    out = []
+    for r, seed in enumerate(replicate_seeds(root_seed, check_replicates(replicates))):
+        run = scenario if draws is None else apply_draw(scenario, draws, r)
+        out.append(run.with_values(seed=seed))
     return out
+
+
+class ReplicateRuns:
+    """Replicates of one or more scenarios submitted together, gathered with progress and a
+    cancel flag. A replicate already cached (or running for someone else) is not run again."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        cache: ReplicateCache | None = None,
+        cancel: CancelToken | None = None,
+    ) -> None:
+        self.executor, self.cache, self.cancel = executor, cache, cancel
+        self.scenarios: list[Scenario] = []
+        self.futures: list[Future] = []
+
+    def add(self, runs: list[Scenario]) -> slice:
+        """Submit replicate scenarios; the slice of :meth:`gather`'s list they fill."""
+        start = len(self.scenarios)
+        for s in runs:
+            self.scenarios.append(s)
+            self.futures.append(self._submit(s))
+        return slice(start, len(self.scenarios))
+
+    def cached_count(self) -> int:
+        return sum(f.done() and f.exception() is None for f in self.futures if not f.cancelled())
+
+    def _submit(self, scenario: Scenario) -> Future:
+        path = None if self.cancel is None else self.cancel.path
+
+        def submit() -> Future:
+            return self.executor.submit(run_replicate, scenario, path)
+
+        if self.cache is None:
+            return submit()
+        return self.cache.get_or_submit(scenario.digest(), submit)
+
+    def gather(self, progress: Callable[[int, int], None] | None = None) -> list[pd.DataFrame]:
+        """Every replicate's table, in submission order. Raises :class:`ComparisonCancelled`
+        once the cancel flag is set (this request's runs not yet started are dropped)."""
+        total = len(self.futures)
+        pending = set(range(total))
+        while pending:
+            if self.cancel is not None and self.cancel.cancelled:
+                for i in pending:
+                    self.futures[i].cancel()
+                raise ComparisonCancelled("cancelled by the user")
+            done, _ = wait(
+                [self.futures[i] for i in pending], timeout=0.1, return_when=FIRST_COMPLETED
+            )
+            for i in [i for i in pending if self.futures[i] in done]:
+                if self._stopped_by_someone_else(self.futures[i]):
+                    self.futures[i] = self._submit(self.scenarios[i])  # run it ourselves
+                    continue
+                pending.discard(i)
+                if progress is not None:
+                    progress(total - len(pending), total)
+        return [f.result() for f in self.futures]
+
+    def _stopped_by_someone_else(self, future: Future) -> bool:
+        """A shared run another session cancelled: not our answer, so run it again."""
+        if self.cancel is not None and self.cancel.cancelled:
+            return False
+        return future.cancelled() or isinstance(future.exception(), ComparisonCancelled)
+
+
+def run_replicates(
+    scenario: Scenario,
+    replicates: int,
+    root_seed: int = ROOT_SEED,
+    progress: Callable[[int, int], None] | None = None,
+    parameter_uncertainty: bool = False,
+    executor: Executor | None = None,
+    cache: ReplicateCache | None = None,
+    cancel: CancelToken | None = None,
+) -> pd.DataFrame:
+    """Tidy table of every replicate (column ``replicate``), shown measures only. With
+    ``parameter_uncertainty`` replicate r also takes posterior draw r of the calibration.
+    Without an executor the replicates run here, one after another."""
+    from .run_pool import InlineExecutor
+
+    own = InlineExecutor() if executor is None else None
+    try:
+        job = ReplicateRuns(executor or own, cache, cancel)
+        job.add(replicate_scenarios(scenario, replicates, root_seed, parameter_uncertainty))
+        return stack(job.gather(progress))
+    finally:
+        if own is not None:
+            own.shutdown(wait=True, cancel_futures=True)
+
+
+def stack(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Replicate tables as one, numbered in order (the tables are not modified)."""
+    return pd.concat([t.assign(replicate=r) for r, t in enumerate(tables)], ignore_index=True)
 
 
 def summarise(runs: pd.DataFrame, measure: str, by_corridor: bool = True) -> pd.DataFrame:
@@ -61,31 +203,47 @@ def summarise(runs: pd.DataFrame, measure: str, by_corridor: bool = True) -> pd.
         keys = ["corridor", *keys]
     per_rep = t.groupby([*keys, "replicate"])["value"].sum().reset_index()
     g = per_rep.groupby(keys)["value"]
-    return pd.DataFrame({"mean": g.mean(), "p05": g.quantile(0.05),
-                         "p95": g.quantile(0.95)}).reset_index()
+    return pd.DataFrame(
+        {"mean": g.mean(), "p05": g.quantile(0.05), "p95": g.quantile(0.95)}
+    ).reset_index()
 
 
-def headline(runs: pd.DataFrame) -> pd.DataFrame:
-    """Headline numbers per replicate -> mean and 90% band."""
+def headline_per_replicate(runs: pd.DataFrame) -> pd.DataFrame:
+    """The headline numbers of each replicate (one row per replicate, one column per key)."""
     last = runs["month"].max()
     rows = []
     for _, t in runs.groupby("replicate"):
         stock = t[(t["measure"] == "stock") & (t["month"] == last)]
-        row = {"irregular_share_final_year": stock.loc[stock["channel"] == "irregular",
-                                                       "value"].sum()
-               / max(stock["value"].sum(), 1e-9)}
-        for m in ("deportations", "recruitment_fees_paid_usd", "remittances_received_usd",
-                  "exploitation_cases"):
+        row = {
+            "irregular_share_final_year": stock.loc[stock["channel"] == "irregular", "value"].sum()
+            / max(stock["value"].sum(), 1e-9)
+        }
+        for m in (
+            "deportations",
+            "recruitment_fees_paid_usd",
+            "remittances_received_usd",
+            "exploitation_cases",
+        ):
             row[m] = t.loc[(t["measure"] == m) & (t["month"] != "2009-12"), "value"].sum()
-        row["debt_outstanding_usd"] = t.loc[(t["measure"] == "debt_outstanding_usd")
-                                            & (t["month"] == last), "value"].sum()
+        row["debt_outstanding_usd"] = t.loc[
+            (t["measure"] == "debt_outstanding_usd") & (t["month"] == last), "value"
+        ].sum()
         rows.append(row)
-    per_rep = pd.DataFrame(rows)[list(HEADLINE_LABELS)]
-    return pd.DataFrame({"indicator": [HEADLINE_LABELS[c] for c in per_rep.columns],
-                         "key": per_rep.columns,
-                         "mean": per_rep.mean().to_numpy(),
-                         "p05": per_rep.quantile(0.05).to_numpy(),
-                         "p95": per_rep.quantile(0.95).to_numpy()})
+    return pd.DataFrame(rows)[list(HEADLINE_LABELS)]
+
+
+def headline(runs: pd.DataFrame) -> pd.DataFrame:
+    """Headline numbers per replicate -> mean and 90% band."""
+    per_rep = headline_per_replicate(runs)
+    return pd.DataFrame(
+        {
+            "indicator": [HEADLINE_LABELS[c] for c in per_rep.columns],
+            "key": per_rep.columns,
+            "mean": per_rep.mean().to_numpy(),
+            "p05": per_rep.quantile(0.05).to_numpy(),
+            "p95": per_rep.quantile(0.95).to_numpy(),
+        }
+    )
 
 
 def difference(a: pd.DataFrame, b: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -95,7 +253,6 @@ def difference(a: pd.DataFrame, b: pd.DataFrame, measure: str) -> pd.DataFrame:
     sb = b[b["measure"] == measure].groupby(keys)["value"].sum()
     d = (sb - sa).dropna().reset_index()
     g = d.groupby(["month", "channel"])["value"]
-    return pd.DataFrame({"mean": g.mean(), "p05": g.quantile(0.05),
-                         "p95": g.quantile(0.95)}).reset_index()
-
-
+    return pd.DataFrame(
+        {"mean": g.mean(), "p05": g.quantile(0.05), "p95": g.quantile(0.95)}
+    ).reset_index()
