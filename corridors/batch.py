@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -28,7 +30,10 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass
 from pathlib import Path
 
+from scenarios.errors import ScenarioError
+
 from .batchspec import BatchSpec, Task
+from .lock import folder_lock
 from .store import ResultsStore
 
 __all__ = ["BatchOutcome", "SerialExecutor", "execute_task", "run_batch"]
@@ -77,38 +82,85 @@ class BatchOutcome:
     wall_s: float
 
 
+DASK_CONNECT_TIMEOUT_S = 10
+"""How long to try a Dask scheduler's address before calling it unreachable."""
+
+
 def make_executor(workers: int, dask_address: str | None, serial: bool):
-    """The executor and a function that closes it."""
+    """The executor and a function that closes it. A Dask address that cannot be reached is
+    a ScenarioError (exit 2), raised before any output folder is created."""
     if dask_address:
         from distributed import Client
 
-        client = Client(dask_address)
+        try:
+            client = Client(dask_address, timeout=DASK_CONNECT_TIMEOUT_S)
+        except (OSError, ValueError, TypeError) as exc:  # TimeoutError is an OSError
+            raise ScenarioError("(command line)", "--dask", dask_address,
+                                "the address of a running Dask scheduler, as "
+                                f"tcp://host:port ({type(exc).__name__}: "
+                                f"{str(exc)[:200]})") from None
         return client.get_executor(), client.close
     if serial or workers <= 1:
         return SerialExecutor(), lambda: None
     context = multiprocessing.get_context("forkserver")
     # import the model once in the fork server; each worker then starts warm
     context.set_forkserver_preload(["simulation.run", "corridors.batch"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=exit_with_parent, initargs=(os.getpid(),))
     return pool, lambda: pool.shutdown(wait=False, cancel_futures=True)
+
+
+def exit_with_parent(parent_pid: int, interval_s: float = 1.0) -> None:
+    """Pool worker initializer: end this worker once the process that started the batch is
+    gone. A SIGKILL of the main process alone (what an out-of-memory kill does) otherwise
+    leaves the workers computing runs nobody will write, holding their memory."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval_s)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def run_batch(spec: BatchSpec, out: Path, *, workers: int = 1, dask_address: str | None = None,
               serial: bool = False, executor: Executor | None = None, progress: bool = True,
               on_done: Callable[[Task, dict], None] | None = None) -> BatchOutcome:
-    """Run every task of the batch not already done in ``out``."""
+    """Run every task of the batch not already done in ``out``, holding the folder's lock
+    (a second writer is refused)."""
     t0 = time.perf_counter()
     tasks = spec.tasks()
-    store = ResultsStore.open(out, spec, tasks)
-    done_before = store.done()
-    pending = [t for t in tasks if t.run_id not in done_before]
     close = lambda: None  # noqa: E731
     if executor is None:
         executor, close = make_executor(workers, dask_address, serial)
-    bar = _progress_bar(len(tasks), len(done_before), progress)
+    try:
+        with folder_lock(out):
+            store = ResultsStore.open(out, spec, tasks)
+            done_before = store.done()
+            pending = [t for t in tasks if t.run_id not in done_before]
+            done, failed, interrupted = _run_tasks(spec, store, executor, pending, len(tasks),
+                                                   len(done_before), workers, progress,
+                                                   on_done)
+    finally:
+        close()
+    return BatchOutcome(total=len(tasks), done=done, failed=failed,
+                        skipped=len(done_before), interrupted=interrupted,
+                        wall_s=time.perf_counter() - t0)
+
+
+def _run_tasks(spec, store, executor, pending, total, initial, workers, progress, on_done):
+    """Submit the pending tasks and store each result as it arrives."""
+    bar = _progress_bar(total, initial, progress)
     done = failed = 0
     interrupted = False
-    window = max(2, 2 * max(workers, 1))
+    # a serial executor runs a task when it is submitted: one at a time, so each run is
+    # written as soon as it finishes and a kill loses at most the run under way
+    window = 1 if isinstance(executor, SerialExecutor) else max(2, 2 * max(workers, 1))
     in_flight: dict[Future, Task] = {}
     queue = list(pending)
     try:
@@ -142,10 +194,7 @@ def run_batch(spec: BatchSpec, out: Path, *, workers: int = 1, dask_address: str
               "Run the same command again to finish the batch.", file=sys.stderr)
     finally:
         bar.close()
-        close()
-    return BatchOutcome(total=len(tasks), done=done, failed=failed,
-                        skipped=len(done_before), interrupted=interrupted,
-                        wall_s=time.perf_counter() - t0)
+    return done, failed, interrupted
 
 
 def _progress_bar(total: int, initial: int, enabled: bool):
@@ -156,7 +205,5 @@ def _progress_bar(total: int, initial: int, enabled: bool):
 
 
 def default_workers() -> int:
-    import os
-
     return max(1, len(os.sched_getaffinity(0)))
 

@@ -25,6 +25,9 @@ from pathlib import Path
 from corridors import dashboard_command
 from scenarios.errors import ScenarioError
 
+DEFAULT_MAX_RUNS = 10_000  # the same as corridors.batchspec.DEFAULT_MAX_RUNS (not imported:
+# the parser must stay light for 'corridors levers' and 'presets')
+
 __all__ = ["main"]
 
 
@@ -46,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
     how.add_argument("--serial", action="store_true", help="run in this process")
     how.add_argument("--dask", metavar="ADDRESS", help="existing Dask scheduler address")
+    bat.add_argument("--max-runs", type=int, default=DEFAULT_MAX_RUNS,
+                     help=f"refuse a batch of more runs than this (default {DEFAULT_MAX_RUNS:,})")
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
     cmp_ = sub.add_parser("compare", help="comparison report of a batch results folder")
     cmp_.add_argument("folder", type=Path, help="batch results folder")
@@ -54,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("config", type=Path, help="sensitivity TOML file")
     sen.add_argument("--out", required=True, type=Path, help="results folder")
     sen.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    sen.add_argument("--max-runs", type=int, default=DEFAULT_MAX_RUNS,
+                     help=f"refuse more runs than this (default {DEFAULT_MAX_RUNS:,})")
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
     dash = sub.add_parser("dashboard", help="serve the Solara dashboard on this machine")
     dashboard_command.add_arguments(dash)
@@ -95,6 +102,15 @@ def _cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise ScenarioError("(command line)", "--out", str(args.out),
                             "a folder path (a file of that name exists)")
+    from .lock import folder_lock
+    from .runfolder import check_run_folder
+
+    with folder_lock(args.out):
+        check_run_folder(args.out, scenario)
+        return _simulate_and_write(args, argv, scenario, started)
+
+
+def _simulate_and_write(args, argv, scenario, started) -> int:
     # validation is done: only now import the heavy parts and write anything
     from simulation.run import run_scenario
 
@@ -121,10 +137,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import default_workers, run_batch
     from .batchspec import load_batch
 
-    spec = load_batch(args.batch)
-    if args.workers is not None and args.workers < 1:
-        raise ScenarioError("(command line)", "--workers", args.workers, "at least 1")
-    workers = args.workers or default_workers()
+    max_runs = _max_runs(args)
+    spec = load_batch(args.batch, max_runs=max_runs)
+    workers = _workers(args.workers, default_workers())
     n = len(spec.tasks())
     if not args.quiet:
         where = (f"Dask cluster {args.dask}" if args.dask else "this process" if args.serial
@@ -148,10 +163,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare_batch
 
-    if not (args.folder / "batch.json").is_file():
-        raise ScenarioError(str(args.folder), "folder", str(args.folder),
-                            "a batch results folder written by 'corridors batch'")
-    out = compare_batch(args.folder, args.reference)
+    out = compare_batch(args.folder, args.reference,
+                        warn=lambda note: print(f"corridors: warning: {note}", file=sys.stderr))
     print(f"corridors: wrote {out}/report.html", file=sys.stderr)
     return 0
 
@@ -160,8 +173,9 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from .batch import default_workers
     from .sensitivity import load_sensitivity, run_sensitivity
 
-    spec, config = load_sensitivity(args.config)
-    table = run_sensitivity(spec, config, args.out, workers=args.workers or default_workers(),
+    spec, config = load_sensitivity(args.config, max_runs=_max_runs(args))
+    table = run_sensitivity(spec, config, args.out,
+                            workers=_workers(args.workers, default_workers()),
                             progress=not args.quiet)
     print(table.to_string(index=False))
     print(f"corridors: wrote {args.out}/sensitivity/indices.csv", file=sys.stderr)
@@ -173,10 +187,12 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from calibration.run import calibrate
 
     from .batch import default_workers
+    from .lock import folder_lock
 
     config = load_config(args.config)
-    summary = calibrate(config, args.out, workers=args.workers or default_workers(),
-                        quiet=args.quiet)
+    workers = _workers(args.workers, default_workers())
+    with folder_lock(args.out):
+        summary = calibrate(config, args.out, workers=workers, quiet=args.quiet)
     if args.install:
         import shutil
 
@@ -208,6 +224,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from calibration.check import check_scenario
     from scenarios.scenario import load_scenario
 
+    if not 1 <= args.replicates <= 1000:
+        raise ScenarioError("(command line)", "--replicates", args.replicates,
+                            "a whole number from 1 to 1000")
+    if args.out is not None and args.out.is_dir():
+        raise ScenarioError("(command line)", "--out", str(args.out),
+                            "a CSV file path (a folder of that name exists)")
     scenario = load_scenario(args.scenario)
     table, avg = check_scenario(scenario, args.observations, replicates=args.replicates)
     shown = table[["target_id", "period", "observed", "simulated_mean", "simulated_p05",
@@ -219,6 +241,26 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         write_atomic(args.out, lambda p: table.to_csv(p, index=False))
     return 0
+
+
+def _workers(requested: int | None, cores: int) -> int:
+    """Worker processes: all cores by default; more than the cores is capped with a warning
+    (each worker holds a model in memory, and extra ones only compete for the cores)."""
+    if requested is None:
+        return cores
+    if requested < 1:
+        raise ScenarioError("(command line)", "--workers", requested, "at least 1")
+    if requested > cores:
+        print(f"corridors: warning: --workers {requested} is more than the {cores} cores "
+              f"available; using {cores}", file=sys.stderr)
+        return cores
+    return requested
+
+
+def _max_runs(args: argparse.Namespace) -> int:
+    if args.max_runs < 1:
+        raise ScenarioError("(command line)", "--max-runs", args.max_runs, "at least 1")
+    return args.max_runs
 
 
 def _cmd_levers(args: argparse.Namespace) -> int:
@@ -256,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         print(f"corridors: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, a folder made read-only mid-run: one line, exit 1
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"corridors: error: {args.command} could not write or read a file{where}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"corridors: {args.command} interrupted; what was checkpointed is kept (the same "
               "command resumes a batch or a calibration)", file=sys.stderr)

@@ -21,6 +21,9 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from html import escape as html_escape
 from pathlib import Path
 
 import matplotlib
@@ -34,7 +37,8 @@ from matplotlib.ticker import MaxNLocator
 from scenarios.errors import ScenarioError
 
 from .atomic import write_atomic, write_text_atomic
-from .store import read_results
+from .listed import ListedRuns, listed_runs, read_listed
+from .lock import folder_lock
 
 __all__ = ["annual_table", "compare_batch"]
 
@@ -51,11 +55,13 @@ HEADLINE = {
 }
 
 
-def annual_table(root: Path) -> pd.DataFrame:
-    """Per run, corridor, channel, measure and year: yearly flow sums and December stocks."""
+def annual_table(root: Path, listed: ListedRuns | None = None) -> pd.DataFrame:
+    """Per run, corridor, channel, measure and year: yearly flow sums and December stocks,
+    from the finished runs ``batch.json`` lists (nothing else under ``results/``)."""
+    listed = listed or listed_runs(root)
     frames = []
     for measure in STOCKS + FLOWS:
-        t = read_results(root, measure=measure)
+        t = read_listed(listed, measure=measure)
         if t.empty:
             continue
         t["month"] = t["month"].astype(str)
@@ -82,15 +88,37 @@ def _interval(frame: pd.DataFrame, keys: list[str], column: str = "value") -> pd
                          "replicates": g.count()}).reset_index()
 
 
-def compare_batch(root: Path, reference: str | None = None) -> Path:
+def compare_batch(root: Path, reference: str | None = None,
+                  warn: Callable[[str], None] | None = None) -> Path:
+    """Write ``root/compare``: built in a new folder and swapped in whole, while holding the
+    batch folder's lock, so a kill leaves the previous report or the new one, never a mix.
+    ``warn`` is told when the batch is incomplete (the report says so too)."""
     root = Path(root)
-    annual = annual_table(root)
+    listed = listed_runs(root)
+    annual = annual_table(root, listed)
     scenarios = sorted(annual["scenario"].unique())
-    reference = reference or ("baseline" if "baseline" in scenarios else scenarios[0])
-    if reference not in scenarios:
+    if reference is not None and (not isinstance(reference, str) or reference not in scenarios):
         raise ScenarioError(str(root), "--reference", reference, f"one of {scenarios}")
+    reference = reference or ("baseline" if "baseline" in scenarios else scenarios[0])
+    note = listed.incomplete_note()
+    if note and warn is not None:
+        warn(note)
+    with folder_lock(root, "folder"):
+        staged, old = root / ".compare.new", root / ".compare.old"
+        for folder in (staged, old):  # left by a comparison that was killed
+            shutil.rmtree(folder, ignore_errors=True)
+        _write_comparison(root, staged, annual, reference, note)
+        final = root / "compare"
+        if final.exists():
+            final.rename(old)
+        staged.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def _write_comparison(root: Path, out: Path, annual: pd.DataFrame, reference: str,
+                      note: str) -> None:
     labels = sorted(annual["label"].unique(), key=lambda x: (not x.startswith(reference), x))
-    out = root / "compare"
     keys = ["label", "origin", "destination", "channel", "measure", "year"]
     summary = _interval(annual, keys)
     # pair each run with the reference run of the same replicate (and the same sweep point
@@ -123,10 +151,9 @@ def compare_batch(root: Path, reference: str | None = None) -> Path:
                          lambda p, e=ext, fg=fig: fg.savefig(p, format=e, dpi=100))
         plt.close(fig)
         figures[stem] = title
-    md, html = _report(root, labels, reference, headline, stock_change, figures)
+    md, html = _report(root, labels, reference, headline, stock_change, figures, note)
     write_text_atomic(out / "report.md", md)
     write_text_atomic(out / "report.html", html)
-    return out
 
 
 def _headline(annual: pd.DataFrame) -> pd.DataFrame:
@@ -181,9 +208,9 @@ def _side_by_side(summary: pd.DataFrame, measure: str, labels: list[str], title:
     return fig
 
 
-def _report(root: Path, labels, reference, headline, stock_diff, figures):
+def _report(root: Path, labels, reference, headline, stock_diff, figures, note=""):
     wide = headline.pivot(index="label", columns="indicator", values="mean").reindex(labels)
-    lines = [f"# Comparison of batch `{root.name}`", "",
+    lines = [f"# Comparison of batch `{root.name}`", "", *([f"**{note}**", ""] if note else []),
              f"Scenarios: {', '.join(labels)}. Reference: `{reference}`. Means and 90% "
              "intervals (5th-95th percentile) across replicates; differences are paired by "
              "replicate (common random numbers).", "",
@@ -198,7 +225,8 @@ def _report(root: Path, labels, reference, headline, stock_diff, figures):
     lines += ["Data: `summary.csv`, `differences.csv`, `headline.csv`, "
               "`final_stock_change.csv` in this folder.", ""]
     md = "\n".join(lines)
-    body = [f"<h1>Comparison of batch <code>{root.name}</code></h1>",
+    body = [f"<h1>Comparison of batch <code>{html_escape(root.name)}</code></h1>",
+            *([f"<p><strong>{html_escape(note)}</strong></p>"] if note else []),
             f"<p>Scenarios: {', '.join(labels)}. Reference: <code>{reference}</code>. Means "
             "and 90% intervals across replicates; differences paired by replicate.</p>",
             "<h2>Headline indicators (means over replicates)</h2>",

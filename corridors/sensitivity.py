@@ -37,13 +37,24 @@ import numpy as np
 import pandas as pd
 
 from scenarios.errors import ScenarioError
-from scenarios.scenario import load_scenario
+from scenarios.registry import SECTION_OF
 from scenarios.tomlfile import read_toml
+from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 
 from .atomic import write_atomic
 from .batch import run_batch
-from .batchspec import BatchSpec, _swept_decl, apply_point, checked_range
-from .store import read_results
+from .batchspec import (
+    DEFAULT_MAX_RUNS,
+    BatchSpec,
+    _swept_decl,
+    apply_point,
+    check_axes,
+    check_name,
+    check_run_count,
+    checked_range,
+    load_named_scenario,
+)
+from .listed import listed_runs, read_listed
 
 __all__ = ["load_sensitivity", "run_sensitivity"]
 
@@ -51,42 +62,60 @@ _TOP = {"name", "scenario", "method", "samples", "replicates", "root_seed", "set
         "ranges", "output"}
 
 
-def load_sensitivity(path: Path) -> tuple[BatchSpec, dict]:
+_OUTPUT = {"indicator", "year", "destination", "channel"}
+INDICATORS = ("irregular_share", *FLOW_MEASURES, *STOCK_MEASURES)
+
+
+def _whole(f: str, data: dict, key: str, default: int, lo: int, hi: int) -> int:
+    v = data.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise ScenarioError(f, key, v, f"a whole number from {lo} to {hi}")
+    return v
+
+
+def load_sensitivity(path: Path,
+                     max_runs: int = DEFAULT_MAX_RUNS) -> tuple[BatchSpec, dict]:
+    """Read and validate everything (ranges, output, run count) before the first run."""
     data, f = read_toml(path, "sensitivity", _TOP)
+    name = check_name(f, data, Path(path).stem)
     method = data.get("method", "morris")
     if method not in ("morris", "sobol"):
         raise ScenarioError(f, "method", method, "morris or sobol")
-    samples = data.get("samples", 8)
-    if isinstance(samples, bool) or not isinstance(samples, int) or not 2 <= samples <= 10_000:
-        raise ScenarioError(f, "samples", samples, "a whole number from 2 to 10000")
+    samples = _whole(f, data, "samples", 8, 2, 10_000)
     if method == "sobol" and samples & (samples - 1):
         raise ScenarioError(f, "samples", samples, "a power of two for Sobol")
-    replicates = data.get("replicates", 1)
-    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
-        raise ScenarioError(f, "replicates", replicates, "a whole number >= 1")
-    scenario = load_scenario(data.get("scenario", "baseline"))
-    settings = data.get("settings", {})
-    if settings:
-        scenario = scenario.with_values(**settings)
+    replicates = _whole(f, data, "replicates", 1, 1, 10_000)
+    seed = _whole(f, data, "root_seed", 0, 0, 2**32 - 1)
     ranges = data.get("ranges")
     if not isinstance(ranges, dict) or len(ranges) < 2:
         raise ScenarioError(f, "ranges", ranges, "a table of at least two names with [min, max]")
+    check_axes(f, "ranges", list(ranges))
+    # Morris: a trajectory of one point per name plus one; Sobol: N x (names + 2)
+    per_sample = len(ranges) + (1 if method == "morris" else 2)
+    check_run_count(f, samples * per_sample * replicates, max_runs,
+                    "sample points x replicates")
+    scenario = load_named_scenario(f, "scenario", data.get("scenario", "baseline"),
+                                   Path(path).parent)
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise ScenarioError(f, "settings", settings, "a table of run settings")
+    for key in settings:
+        if key == "seed" or SECTION_OF.get(key) != "settings":
+            raise ScenarioError(f, f"settings.{key}", settings[key],
+                                "end or people_per_agent (seeds come from root_seed)")
+    if settings:
+        try:
+            scenario = scenario.with_values(**settings)
+        except ScenarioError as exc:
+            raise ScenarioError(f, f"settings.{exc.key.split('.')[-1]}", exc.value,
+                                exc.allowed) from None
     bounds = []
     for key, rng in ranges.items():
         decl = _swept_decl(f, key, scenario)
         bounds.append(list(checked_range(f, f"ranges.{key}", rng, decl.minimum,
                                          decl.maximum, decl.allowed())))
-    output = data.get("output", {"indicator": "irregular_share"})
-    if not isinstance(output, dict) or "indicator" not in output:
-        raise ScenarioError(f, "output", output, "a table with at least 'indicator'")
-    last_full_year = 2010 + (scenario.end + 1) // 12 - 1  # whose December is simulated
-    year = output.get("year", last_full_year)
-    if isinstance(year, bool) or not isinstance(year, int) or not 2010 <= year <= last_full_year:
-        raise ScenarioError(f, "output.year", year,
-                            f"a year from 2010 to {last_full_year} (its December must be "
-                            "simulated)")
+    output, year = _output(f, data.get("output", {"indicator": "irregular_share"}), scenario)
     problem = {"num_vars": len(bounds), "names": list(ranges), "bounds": bounds}
-    seed = int(data.get("root_seed", 0))
     if method == "morris":
         from SALib.sample import morris
 
@@ -103,7 +132,7 @@ def load_sensitivity(path: Path) -> tuple[BatchSpec, dict]:
             point[key] = round(float(v)) if kind == "int" else float(v)
         points.append(point)
     apply_point(scenario, points[0])  # validates names and keys early
-    spec = BatchSpec(name=str(data.get("name", Path(path).stem)), description="sensitivity",
+    spec = BatchSpec(name=name, description="sensitivity",
                      source_file=f, scenarios=(scenario,),
                      scenario_labels=(scenario.name,), replicates=replicates, root_seed=seed,
                      points=tuple(points), sweep_method=method, raw=data)
@@ -111,11 +140,40 @@ def load_sensitivity(path: Path) -> tuple[BatchSpec, dict]:
     return spec, config
 
 
+def _output(f: str, output: object, scenario) -> tuple[dict, int]:
+    """The ``[output]`` table checked in full (an unknown key, indicator, channel or
+    destination is an error now, not after every run was computed)."""
+    if not isinstance(output, dict) or "indicator" not in output:
+        raise ScenarioError(f, "output", output, "a table with at least 'indicator'")
+    for key, value in output.items():
+        if key not in _OUTPUT:
+            raise ScenarioError(f, f"output.{key}", value, f"one of the keys {sorted(_OUTPUT)}")
+    if output["indicator"] not in INDICATORS:
+        raise ScenarioError(f, "output.indicator", output["indicator"],
+                            f"irregular_share or a measure of the results table "
+                            f"({', '.join(INDICATORS[1:])})")
+    destinations = list(scenario.world.destinations)
+    if "destination" in output and output["destination"] not in destinations:
+        raise ScenarioError(f, "output.destination", output["destination"],
+                            f"one of the scenario's destinations {destinations}")
+    if "channel" in output and (output["channel"] not in ("regular", "irregular")
+                                or output["indicator"] == "irregular_share"):
+        raise ScenarioError(f, "output.channel", output["channel"],
+                            "regular or irregular, for an indicator other than irregular_share")
+    last_full_year = 2010 + (scenario.end + 1) // 12 - 1  # whose December is simulated
+    year = output.get("year", last_full_year)
+    if isinstance(year, bool) or not isinstance(year, int) or not 2010 <= year <= last_full_year:
+        raise ScenarioError(f, "output.year", year,
+                            f"a year from 2010 to {last_full_year} (its December must be "
+                            "simulated)")
+    return output, year
+
+
 def indicator_values(root: Path, output: dict, year: int, n_points: int) -> np.ndarray:
     """The chosen output per sample point (mean over replicates)."""
     indicator = output["indicator"]
     measure = "stock" if indicator == "irregular_share" else indicator
-    t = read_results(root, measure=measure)
+    t = read_listed(listed_runs(root), measure=measure)
     t["month"] = t["month"].astype(str)
     stock_like = measure in ("stock", "stock_female", "stock_male", "employed", "unemployed",
                              "detained", "waiting", "in_transit", "exploited_now",

@@ -1,4 +1,5 @@
 """The results store of a batch: one tidy Parquet dataset plus manifests, safe to kill.
+Open it only while holding the folder's lock (:func:`corridors.lock.folder_lock`).
 
 Layout of a batch folder::
 
@@ -25,6 +26,7 @@ from scenarios.errors import ScenarioError
 
 from .atomic import write_atomic, write_text_atomic
 from .batchspec import BatchSpec, Task
+from .lock import is_lock_file
 from .manifest import code_version, package_versions, platform_info
 
 __all__ = ["ResultsStore", "read_results"]
@@ -46,13 +48,20 @@ class ResultsStore:
         fingerprint = [t.run_id for t in tasks]
         manifest = store.root / "batch.json"
         if manifest.exists():
-            old = json.loads(manifest.read_text())
+            try:
+                old = json.loads(manifest.read_text(encoding="utf-8"))
+                if not isinstance(old, dict):
+                    raise ValueError("not a table")
+            except (ValueError, OSError):
+                raise ScenarioError(str(root), "--out", str(root),
+                                    "a batch folder whose batch.json is readable JSON (this "
+                                    "one is not: choose a new folder)") from None
             if old.get("run_ids") != fingerprint:
                 raise ScenarioError(str(root), "--out", str(root),
                                     "an empty folder or one holding this same batch (it holds "
                                     f"batch {old.get('name')!r} with other runs)")
         else:
-            if store.root.exists() and any(store.root.iterdir()):
+            if store.root.exists() and any(not is_lock_file(p) for p in store.root.iterdir()):
                 raise ScenarioError(str(root), "--out", str(root),
                                     "an empty or new folder (this one holds other files)")
             store.root.mkdir(parents=True, exist_ok=True)
@@ -76,6 +85,8 @@ class ResultsStore:
         return store
 
     def remove_temporaries(self) -> None:
+        """Temporary files of a writer that died (safe: the caller holds the folder's
+        lock, so no live process is writing them)."""
         for tmp in self.root.rglob(".*.tmp"):
             tmp.unlink(missing_ok=True)
 
