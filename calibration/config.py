@@ -28,9 +28,15 @@ from pathlib import Path
 
 import numpy as np
 
-from corridors.batchspec import _swept_decl, checked_range
+from corridors.batchspec import (
+    _swept_decl,
+    check_axes,
+    check_name,
+    checked_range,
+    load_named_scenario,
+)
 from scenarios.errors import ScenarioError
-from scenarios.scenario import Scenario, load_scenario
+from scenarios.scenario import Scenario
 from scenarios.tomlfile import read_toml
 
 from .posterior import observation_parameters
@@ -130,10 +136,13 @@ def _float(f, data, key, default, lo, hi):
 def load_config(path: str | Path) -> CalibrationConfig:
     p = Path(path)
     data, f = read_toml(p, "calibration", _TOP)
+    config_name = check_name(f, data, p.stem)
     targets_file = data.get("targets", "targets.csv")
+    if not isinstance(targets_file, str) or not targets_file or "\0" in targets_file:
+        raise ScenarioError(f, "targets", targets_file, "a path to a targets CSV file")
     tpath = Path(targets_file) if Path(targets_file).is_absolute() else p.parent / targets_file
     targets = load_targets(tpath)
-    scenario = load_scenario(data.get("scenario", "baseline"))
+    scenario = load_named_scenario(f, "scenario", data.get("scenario", "baseline"), p.parent)
     settings = {k: data[k] for k in ("end", "people_per_agent") if k in data}
     try:
         scenario = scenario.with_values(**settings)
@@ -145,6 +154,7 @@ def load_config(path: str | Path) -> CalibrationConfig:
     params = data.get("parameters")
     if not isinstance(params, dict) or not params:
         raise ScenarioError(f, "parameters", params, "a table of name = [low, high]")
+    check_axes(f, "parameters", list(params))
     names, lows, highs = [], [], []
     for name, rng in params.items():
         if is_observation(name):
@@ -164,7 +174,7 @@ def load_config(path: str | Path) -> CalibrationConfig:
     msm = _table(f, data, "msm", {"max_evaluations", "miss_penalty", "band_margin"})
     abc = _table(f, data, "abc", {"population_size", "generations", "posterior_draws"})
     return CalibrationConfig(
-        name=str(data.get("name", p.stem)), source_file=f, targets=tuple(targets),
+        name=config_name, source_file=f, targets=tuple(targets),
         targets_file=str(tpath), scenario=scenario, names=tuple(names), low=tuple(lows),
         high=tuple(highs), seeds=_int(f, data, "seeds", 2, 1, 100),
         root_seed=_int(f, data, "root_seed", 0, 0, 2**31),

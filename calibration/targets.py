@@ -10,6 +10,7 @@ group of codes run together ("CLM" = KHM, LAO, MMR) or ALL. Every row needs a so
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,9 @@ OBSERVABLES = {
 COLUMNS = ("target_id", "observable", "destination", "origin", "channel", "start", "end",
            "value", "low", "high", "weight", "source")
 
+
+MAX_TARGETS_BYTES = 10_000_000
+"""Largest targets CSV read (the shipped one is a few kilobytes)."""
 
 POINT_TOLERANCE = 0.2
 """A point target is met within this relative error (the calibration goal)."""
@@ -121,7 +125,7 @@ def _number(f, key, text, allow_empty):
         x = float(text)
     except ValueError:
         raise ScenarioError(f, key, text, "a number") from None
-    if math.isnan(x) or x < 0:
+    if not math.isfinite(x) or x < 0:
         raise ScenarioError(f, key, text, "a number >= 0")
     return x
 
@@ -131,14 +135,27 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(f, "(file)", f, "an existing targets CSV file")
-    with p.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
+    with p.open("rb") as fh:
+        raw = fh.read(MAX_TARGETS_BYTES + 1)
+    if len(raw) > MAX_TARGETS_BYTES:
+        raise ScenarioError(f, "(size)", f"over {MAX_TARGETS_BYTES:,} bytes",
+                            f"a targets CSV of at most {MAX_TARGETS_BYTES:,} bytes")
+    try:
+        reader = csv.DictReader(io.StringIO(raw.decode("utf-8"), newline=""))
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise ScenarioError(f, "(header)", reader.fieldnames, f"the columns {list(COLUMNS)}")
         rows = list(reader)
+    except UnicodeDecodeError:
+        raise ScenarioError(f, "(file)", "not UTF-8", "a UTF-8 CSV file") from None
+    except csv.Error as exc:
+        raise ScenarioError(f, "(syntax)", str(exc), "a valid CSV file") from None
     if not rows:
         raise ScenarioError(f, "(rows)", 0, "at least one target")
+    for i, r in enumerate(rows, start=2):
+        if None in r or any(v is None for v in r.values()):
+            raise ScenarioError(f, f"row {i}", len(r) - (None in r),
+                                f"{len(COLUMNS)} fields, one per column of the header")
     destinations = available_destinations()
     out, seen = [], set()
     for i, r in enumerate(rows, start=2):

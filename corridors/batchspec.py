@@ -41,16 +41,24 @@ from typing import Any
 import numpy as np
 
 from scenarios.errors import ScenarioError
+from scenarios.extends import is_preset_reference
 from scenarios.registry import DECLARATIONS, SECTION_OF
 from scenarios.scenario import Scenario, load_scenario
 from scenarios.tomlfile import read_toml
 
-__all__ = ["BatchSpec", "Task", "load_batch", "replicate_seeds"]
+__all__ = ["DEFAULT_MAX_RUNS", "BatchSpec", "Task", "check_axes", "check_run_count",
+           "load_batch", "load_named_scenario", "replicate_seeds"]
 
 _TOP = {"name", "description", "scenarios", "replicates", "root_seed", "settings", "sweep",
         "parameter_uncertainty"}
 _SWEEP = {"method", "samples", "seed", "values", "ranges"}
+_SWEEP_KEYS = {"grid": {"method", "values"},
+               "latin_hypercube": {"method", "samples", "seed", "ranges"},
+               "sobol": {"method", "samples", "seed", "ranges"}}
 _METHODS = ("grid", "latin_hypercube", "sobol")
+DEFAULT_MAX_RUNS = 10_000
+"""Most runs a batch or sensitivity analysis starts unless ``--max-runs`` says more: a typo
+in a grid (one more axis, a zero too many) asks for millions of runs."""
 
 
 @dataclass(frozen=True)
@@ -122,9 +130,52 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
     return scenario.with_values(**overrides)
 
 
-def load_batch(path: str | Path) -> BatchSpec:
+def check_run_count(f: str, runs: int, max_runs: int, what: str) -> None:
+    """Refuse more than ``max_runs`` runs, counted before anything is expanded."""
+    if runs > max_runs:
+        raise ScenarioError(f, "(runs)", runs,
+                            f"at most {max_runs:,} runs ({what}); raise the limit with "
+                            "--max-runs if this many are meant")
+
+
+def check_axes(f: str, section: str, keys: list[str]) -> None:
+    """Swept (or fitted) names must not overlap: ``name`` with ``name.KEY`` would set the
+    same value twice, and which one wins depends on the order of the file."""
+    whole = {k for k in keys if "." not in k}
+    for key in keys:
+        name = key.partition(".")[0]
+        if "." in key and name in whole:
+            raise ScenarioError(f, f"{section}.{key}", key,
+                                f"not together with {section}.{name}, which sets every "
+                                f"country of {name} already: keep one of the two")
+
+
+def check_name(f: str, data: dict, default: str) -> str:
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise ScenarioError(f, key, data[key], "a string")
+    return data.get("name", default)
+
+
+def load_named_scenario(f: str, key: str, ref: object, folder: Path) -> Scenario:
+    """A scenario named in an input file: a preset name, or a path relative to the folder of
+    that file (``f``)."""
+    if not isinstance(ref, str) or not ref or "\0" in ref:
+        raise ScenarioError(f, key, ref, "a shipped preset name or a scenario .toml path")
+    try:
+        return load_scenario(ref if is_preset_reference(ref) else folder / ref)
+    except ScenarioError as exc:
+        if exc.key == "(file)":
+            raise ScenarioError(f, key, ref, "a shipped preset name or an existing scenario "
+                                "TOML file (a path ends in .toml or names a folder, relative "
+                                "to this file)") from None
+        raise
+
+
+def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
     p = Path(path)
     data, f = read_toml(p, "batch", _TOP)
+    name = check_name(f, data, p.stem)
     names = data.get("scenarios", ["baseline"])
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise ScenarioError(f, "scenarios", names,
@@ -145,17 +196,14 @@ def load_batch(path: str | Path) -> BatchSpec:
         if key == "seed" or SECTION_OF.get(key) != "settings":
             raise ScenarioError(f, f"settings.{key}", settings[key],
                                 "end or people_per_agent (seeds come from root_seed)")
+    uncertainty = data.get("parameter_uncertainty", False)
+    if not isinstance(uncertainty, bool):
+        raise ScenarioError(f, "parameter_uncertainty", uncertainty, "true or false")
+    check_run_count(f, len(names) * _count_points(f, data.get("sweep")) * replicates, max_runs,
+                    "scenarios x sweep points x replicates")
     scenarios, labels = [], []
     for i, n in enumerate(names):
-        candidate = p.parent / n
-        try:
-            s = load_scenario(candidate if candidate.suffix == ".toml" else n)
-        except ScenarioError as exc:
-            if exc.key == "(file)":
-                raise ScenarioError(f, f"scenarios[{i}]", n,
-                                    "a shipped preset name or an existing scenario TOML "
-                                    "file") from None
-            raise
+        s = load_named_scenario(f, f"scenarios[{i}]", n, p.parent)
         try:
             s = s.with_values(**settings) if settings else s
         except ScenarioError as exc:
@@ -168,9 +216,6 @@ def load_batch(path: str | Path) -> BatchSpec:
             label = f"{Path(n).stem}-{k}"
             k += 1
         labels.append(label)
-    uncertainty = data.get("parameter_uncertainty", False)
-    if not isinstance(uncertainty, bool):
-        raise ScenarioError(f, "parameter_uncertainty", uncertainty, "true or false")
     if uncertainty:
         from calibration.posterior import POSTERIOR_DRAWS
 
@@ -185,7 +230,7 @@ def load_batch(path: str | Path) -> BatchSpec:
             except ScenarioError as exc:
                 raise ScenarioError(f, "sweep", point, exc.allowed) from None
     return BatchSpec(
-        name=str(data.get("name", p.stem)), description=str(data.get("description", "")),
+        name=name, description=data.get("description", ""),
         source_file=f, scenarios=tuple(scenarios), scenario_labels=tuple(labels),
         replicates=replicates, root_seed=root_seed, points=tuple(points), sweep_method=method,
         raw=data, parameter_uncertainty=uncertainty)
@@ -215,9 +260,11 @@ def checked_range(f: str, key: str, rng: Any, lo: float, hi: float,
     return float(rng[0]), float(rng[1])
 
 
-def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dict]]:
+def _count_points(f: str, sweep: Any) -> int:
+    """The number of sweep points, checked for shape but not expanded (a grid's points are
+    the product of its axes' lengths)."""
     if sweep is None:
-        return "none", [{}]
+        return 1
     if not isinstance(sweep, dict):
         raise ScenarioError(f, "sweep", sweep, "a table")
     for key in sweep:
@@ -226,11 +273,44 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
     method = sweep.get("method", "grid")
     if method not in _METHODS:
         raise ScenarioError(f, "sweep.method", method, f"one of {list(_METHODS)}")
+    for key in sweep:
+        if key not in _SWEEP_KEYS[method]:
+            raise ScenarioError(f, f"sweep.{key}", sweep[key],
+                                f"not used by method {method!r}, which takes "
+                                f"{sorted(_SWEEP_KEYS[method])}")
     if method == "grid":
         values = sweep.get("values")
         if not isinstance(values, dict) or not values:
             raise ScenarioError(f, "sweep.values", values,
                                 "a table of swept names, each with a non-empty list of values")
+        count = 1
+        for key, vals in values.items():
+            if not isinstance(vals, list) or not vals:
+                raise ScenarioError(f, f"sweep.values.{key}", vals, "a non-empty list of values")
+            count *= len(vals)
+        return count
+    samples = sweep.get("samples", 16)
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 100_000:
+        raise ScenarioError(f, "sweep.samples", samples, "a whole number from 1 to 100000")
+    if method == "sobol" and samples & (samples - 1):
+        raise ScenarioError(f, "sweep.samples", samples, "a power of two for a Sobol sample")
+    seed = sweep.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise ScenarioError(f, "sweep.seed", seed, "a whole number from 0 to 2**63 - 1")
+    return samples
+
+
+def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dict]]:
+    """The sweep's points (its shape and size were checked by :func:`_count_points`)."""
+    if sweep is None:
+        return "none", [{}]
+    method = sweep.get("method", "grid")
+    if method == "grid":
+        values = sweep.get("values")
+        if not isinstance(values, dict) or not values:
+            raise ScenarioError(f, "sweep.values", values,
+                                "a table of swept names, each with a non-empty list of values")
+        check_axes(f, "sweep.values", list(values))
         axes = []
         for key, vals in values.items():
             decl = _swept_decl(f, key, scenario)
@@ -247,6 +327,7 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
     if not isinstance(ranges, dict) or not ranges:
         raise ScenarioError(f, "sweep.ranges", ranges,
                             "a table of swept names, each with [min, max]")
+    check_axes(f, "sweep.ranges", list(ranges))
     bounds = []
     for key, rng in ranges.items():
         decl = _swept_decl(f, key, scenario)
@@ -254,10 +335,6 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
                                decl.allowed())
         bounds.append((key, lo, hi, decl.kind))
     samples = sweep.get("samples", 16)
-    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= 100_000:
-        raise ScenarioError(f, "sweep.samples", samples, "a whole number from 1 to 100000")
-    if method == "sobol" and samples & (samples - 1):
-        raise ScenarioError(f, "sweep.samples", samples, "a power of two for a Sobol sample")
     seed = sweep.get("seed", 0)
     from scipy.stats import qmc
 
