@@ -75,18 +75,27 @@ def BaselineGlance(
         elif task.error:
             solara.Error(f"the baseline could not be computed: {task.exception}")
         elif task.finished and task.value is not None:
-            result: BaselineSummary = task.value
-            ChartWithExport(
+            BaselineCharts(task.value)
+
+
+@solara.component
+def BaselineCharts(result: BaselineSummary):
+    charts = solara.use_memo(
+        lambda: [
+            (
                 channel_chart(result.arrivals, "Baseline: arrivals per month"),
                 result.arrivals,
                 "baseline_arrivals",
-                "Baseline arrivals per month, regular and irregular, thousand people",
-                height_px=300,
-            )
-            ChartWithExport(
+                "Baseline arrivals per month, regular and irregular",
+            ),
+            (
                 channel_chart(result.stock, "Baseline: migrants abroad (stock)"),
                 result.stock,
                 "baseline_stock",
-                "Baseline stock of migrants abroad, regular and irregular, thousand people",
-                height_px=300,
-            )
+                "Baseline stock of migrants abroad, regular and irregular",
+            ),
+        ],
+        dependencies=[result],
+    )
+    for option, data, name, label in charts:
+        ChartWithExport(option, data, name, label, height_px=300)

@@ -101,7 +101,8 @@ def panels_chart(
     scale: float = 1e3,
     zero_line: bool = False,
 ) -> dict:
-    """Panels stacked vertically, sharing the month axis; values divided by ``scale``."""
+    """Panels stacked vertically, sharing the month axis; values divided by ``scale``. Each
+    panel's title names its unit; value axes start at zero (levels are not exaggerated)."""
     n = len(panels)
     top0, bottom = 17.0, 8.0  # percent of the chart's height: title and legend, axis labels
     gap = 9.0
@@ -129,15 +130,12 @@ def panels_chart(
             {
                 "type": "value",
                 "gridIndex": i,
-                "name": unit,
-                "scale": not zero_line,
-                "nameTextStyle": {"align": "left"},
                 "splitNumber": 3,
             }
         )
         titles.append(
             {
-                "text": panel.title,
+                "text": f"{panel.title} ({unit})" if panel.title else unit,
                 "left": 64,
                 "top": f"{top - 4.5:.1f}%",
                 "textStyle": {"fontSize": 13, "color": panel.title_colour},

@@ -215,7 +215,6 @@ def ComparisonResult(result: Comparison, changes: list[str], corridor: solara.Re
         lambda: readable_headline(result.headline, result.labels, inputs.replicates),
         dependencies=[result],
     )
-    series = solara.use_memo(result.series, dependencies=[result])
     if changes:
         solara.Warning(
             "Out of date: the levers or choices changed since this comparison "
@@ -251,32 +250,37 @@ def ComparisonResult(result: Comparison, changes: list[str], corridor: solara.Re
     with solara.Column(style={"max-width": "320px"}):
         solara.Select("Corridor", values=names, value=corridor)
     where = corridor.value if corridor.value in names else ALL_CORRIDORS
-    for measure, title, unit in (
-        ("stock", "Migrants abroad (stock)", "thousand people"),
-        ("arrivals", "Arrivals per month", "thousand people"),
+    charts = solara.use_memo(lambda: comparison_charts(result, where), dependencies=[result, where])
+    for option, data, name, label, height_px in charts:
+        ChartWithExport(option, data, name, label, height_px=height_px)
+
+
+def comparison_charts(result: Comparison, where: str) -> list[tuple]:
+    """(ECharts option, CSV data, file name, accessible label, height) of each chart: A and B
+    for one corridor or all, then B minus A for all corridors. Built once per result and
+    corridor, not on every render (a progress update re-renders the page)."""
+    a, b = result.labels
+    series = result.series()
+    place = "all" if where == ALL_CORRIDORS else where
+    out = []
+    for measure, title in (
+        ("stock", "Migrants abroad (stock)"),
+        ("arrivals", "Arrivals per month"),
     ):
         if where == ALL_CORRIDORS:
             pair = getattr(result, f"{measure}_total")
         else:
             pair = tuple(t[t["corridor"] == where] for t in getattr(result, measure))
-        data = series[
-            (series["measure"] == measure)
-            & (series["corridor"] == ("all" if where == ALL_CORRIDORS else where))
-        ]
-        label = f"{title}, {where.lower() if where == ALL_CORRIDORS else where}: {a} against {b}"
-        ChartWithExport(
-            scenario_chart(pair, (a, b), label, unit), data, f"{measure}_{file_stem(where)}", label
-        )
+        data = series[(series["measure"] == measure) & (series["corridor"] == place)]
+        label = f"{title}, {where.lower() if place == 'all' else where}: {a} against {b}"
+        option = scenario_chart(pair, (a, b), label, "thousand people")
+        out.append((option, data, f"{measure}_{file_stem(where)}", label, 440))
     for measure, title in (
         ("stock", "B minus A: migrants abroad (stock)"),
         ("arrivals", "B minus A: arrivals per month"),
     ):
         diff = getattr(result, f"difference_{measure}")
         label = f"{title}, all corridors ({b} minus {a})"
-        ChartWithExport(
-            difference_chart(diff, label),
-            diff.assign(scenario_a=a, scenario_b=b),
-            f"difference_{measure}",
-            label,
-            height_px=380,
-        )
+        data = diff.assign(scenario_a=a, scenario_b=b)
+        out.append((difference_chart(diff, label), data, f"difference_{measure}", label, 380))
+    return out

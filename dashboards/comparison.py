@@ -23,8 +23,8 @@ from .replicates import (
     ROOT_SEED,
     ReplicateRuns,
     difference,
-    headline,
     headline_per_replicate,
+    headline_summary,
     replicate_scenarios,
     stack,
     summarise,
@@ -157,8 +157,8 @@ class Comparison:
 
 
 def _paired_headline(runs_a: pd.DataFrame, runs_b: pd.DataFrame) -> pd.DataFrame:
-    ha, hb = headline(runs_a), headline(runs_b)
     per_a, per_b = headline_per_replicate(runs_a), headline_per_replicate(runs_b)
+    ha, hb = headline_summary(per_a), headline_summary(per_b)
     diff = per_b - per_a
     mean = diff.mean()
     same_sign = [

@@ -47,7 +47,7 @@ def ChartWithExport(option: dict, data: pd.DataFrame, name: str, label: str, hei
         solara.FileDownload(
             lambda: data.to_csv(index=False),
             filename=f"{name}.csv",
-            label=f"{label}: data (CSV)",
+            label="Chart data (CSV)",
             mime_type="text/csv",
         )
 

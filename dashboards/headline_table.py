@@ -18,18 +18,14 @@ from .numbers import SCALE_NOTE, human, share, share_points
 __all__ = ["HeadlineTable", "headline_html", "readable_headline"]
 
 
-def _unit(key: str) -> str:
-    return "USD" if key.endswith("_usd") else ""
-
-
 def _value(key: str, x: float) -> str:
-    return share(x) if key.endswith("share_final_year") else human(x, _unit(key))
+    return share(x) if key.endswith("share_final_year") else human(x)
 
 
 def _difference(key: str, x: float) -> str:
     if key.endswith("share_final_year"):
         return share_points(x)
-    return human(x, _unit(key), signed=True)
+    return human(x, signed=True)
 
 
 def _same_sign(share_of_runs: float, replicates: int) -> str:
@@ -43,7 +39,7 @@ def readable_headline(
     table: pd.DataFrame, labels: tuple[str, str] = ("A", "B"), replicates: int | None = None
 ) -> pd.DataFrame:
     """Headline numbers as text: mean with the 90% interval, B - A, and in how many paired
-    replicates B - A has the sign of its mean."""
+    replicates B - A has the sign of its mean. Units are in the indicator's name."""
     rows = []
     for _, r in table.iterrows():
         k = r["key"]

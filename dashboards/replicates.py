@@ -19,6 +19,7 @@ import pandas as pd
 
 from calibration.posterior import apply_draw, load_draws
 from corridors.batchspec import replicate_seeds
+from scenarios.calendar import INITIAL_LABEL
 from scenarios.scenario import Scenario
 from simulation.model import MigrationModel
 
@@ -211,30 +212,35 @@ def summarise(runs: pd.DataFrame, measure: str, by_corridor: bool = True) -> pd.
 def headline_per_replicate(runs: pd.DataFrame) -> pd.DataFrame:
     """The headline numbers of each replicate (one row per replicate, one column per key)."""
     last = runs["month"].max()
-    rows = []
-    for _, t in runs.groupby("replicate"):
-        stock = t[(t["measure"] == "stock") & (t["month"] == last)]
-        row = {
-            "irregular_share_final_year": stock.loc[stock["channel"] == "irregular", "value"].sum()
-            / max(stock["value"].sum(), 1e-9)
-        }
-        for m in (
-            "deportations",
-            "recruitment_fees_paid_usd",
-            "remittances_received_usd",
-            "exploitation_cases",
-        ):
-            row[m] = t.loc[(t["measure"] == m) & (t["month"] != "2009-12"), "value"].sum()
-        row["debt_outstanding_usd"] = t.loc[
-            (t["measure"] == "debt_outstanding_usd") & (t["month"] == last), "value"
-        ].sum()
-        rows.append(row)
-    return pd.DataFrame(rows)[list(HEADLINE_LABELS)]
+    reps = pd.Index(sorted(runs["replicate"].unique()), name="replicate")
+
+    def total(rows: pd.Series) -> pd.Series:
+        return runs[rows].groupby("replicate")["value"].sum().reindex(reps, fill_value=0.0)
+
+    measure, month = runs["measure"], runs["month"]
+    final_stock = (measure == "stock") & (month == last)
+    out = pd.DataFrame(index=reps)
+    out["irregular_share_final_year"] = total(
+        final_stock & (runs["channel"] == "irregular")
+    ) / total(final_stock).clip(lower=1e-9)
+    for m in (
+        "deportations",
+        "recruitment_fees_paid_usd",
+        "remittances_received_usd",
+        "exploitation_cases",
+    ):
+        out[m] = total((measure == m) & (month != INITIAL_LABEL))
+    out["debt_outstanding_usd"] = total((measure == "debt_outstanding_usd") & (month == last))
+    return out[list(HEADLINE_LABELS)].reset_index(drop=True)
 
 
 def headline(runs: pd.DataFrame) -> pd.DataFrame:
     """Headline numbers per replicate -> mean and 90% band."""
-    per_rep = headline_per_replicate(runs)
+    return headline_summary(headline_per_replicate(runs))
+
+
+def headline_summary(per_rep: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 90% band of per-replicate headline numbers."""
     return pd.DataFrame(
         {
             "indicator": [HEADLINE_LABELS[c] for c in per_rep.columns],

@@ -133,7 +133,7 @@ def test_series_and_headline_name_the_scenarios(small_comparison):
     for text in readable[["baseline", "crackdown", "B - A"]].to_numpy().ravel():
         assert not re.search(r"\d{5}", text.replace(",", "")), text  # no long raw numbers
     fees = readable.set_index("indicator").filter(like="fees", axis=0).iloc[0]["baseline"]
-    assert re.match(r"^\d[\d.]* (k|M|bn) USD \(", fees), fees
+    assert re.match(r"^\d[\d.]* (k|M|bn) \(", fees), fees
     html = headline_html(readable, "note")
     assert '<th scope="col">crackdown</th>' in html and "overflow-x:auto" in html
 
