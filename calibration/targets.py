@@ -153,9 +153,11 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
     if not rows:
         raise ScenarioError(f, "(rows)", 0, "at least one target")
     for i, r in enumerate(rows, start=2):
-        if None in r or any(v is None for v in r.values()):
-            raise ScenarioError(f, f"row {i}", len(r) - (None in r),
-                                f"{len(COLUMNS)} fields, one per column of the header")
+        if None in r or any(v is None for v in r.values()):  # a short or a long row
+            fields = sum(v is not None for k, v in r.items() if k is not None)
+            raise ScenarioError(f, f"row {i} (fields)", fields + len(r.get(None) or []),
+                                f"{len(reader.fieldnames)} fields, one per column of the "
+                                "header")
     destinations = available_destinations()
     out, seen = [], set()
     for i, r in enumerate(rows, start=2):

@@ -22,6 +22,14 @@ HIDDEN = _Hidden()
 """Stands for a value an error must not quote."""
 
 
+def _one_line(text: str, limit: int) -> str:
+    """``text`` on one line (control characters escaped) and at most ``limit`` characters:
+    a key or file name from a hostile file must not break or flood the message."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 class ScenarioError(ValueError):
     """Invalid input: carries where (file, key), what (value) and what is allowed."""
 
@@ -30,10 +38,18 @@ class ScenarioError(ValueError):
         self.key = key
         self.value = value
         self.allowed = allowed
+        where = f"{_one_line(self.file, 300)}: {_one_line(str(key), 120)}"
+        what = _one_line(str(allowed), 2000)
         if value is HIDDEN:
-            super().__init__(f"{self.file}: {key}: {allowed}")
+            super().__init__(f"{where}: {what}")
             return
-        shown = repr(value)
-        if len(shown) > 120:
-            shown = shown[:117] + "..."
-        super().__init__(f"{self.file}: {key} = {shown}: {allowed}")
+        super().__init__(f"{where} = {_one_line(_short_repr(value), 120)}: {what}")
+
+
+def _short_repr(value: object) -> str:
+    if isinstance(value, str) and len(value) > 200:
+        value = value[:200]  # repr of a megabyte string only to cut it is wasteful
+    try:
+        return repr(value)
+    except RecursionError:
+        return "(nested too deeply to show)"
