@@ -41,6 +41,14 @@ class Declaration:
     description: str
     source_policy: str = ""
     side: str = ""
+    label: str = ""
+    """A short plain-language name for people (the dashboard's control label); ``name`` is the
+    identifier scenario files use."""
+
+    @property
+    def title(self) -> str:
+        """``label``, or the identifier in words when no label is declared."""
+        return self.label or self.name.replace("_", " ").capitalize()
 
     def allowed(self) -> str:
         """Plain text of what values are allowed, for error messages and docs."""

@@ -32,157 +32,185 @@ LEVERS: tuple[Declaration, ...] = (
       "people per year", "recruitment",
       "New regular (work-permit) placements the destination admits from the modelled "
       "origins in a calendar year; once used up, the regular channel closes until January.",
-      "guest-worker programmes and quotas of labour-importing states", "receiving"),
+      "guest-worker programmes and quotas of labour-importing states", "receiving",
+      label="Regular work-permit quota"),
     D("employer_levy_usd_per_month", "float", "destination", 0.0, 0.0, 1000.0,
       "USD per worker per month", "recruitment",
       "Levy an employer pays for each regular migrant worker. It makes regular hiring dearer, "
       "so employers post fewer regular job orders and lean on irregular workers.",
-      "receiving states' levies on guest workers", "receiving"),
+      "receiving states' levies on guest workers", "receiving",
+      label="Employer levy on regular migrant workers"),
     D("enforcement_monthly_arrest_probability", "float", "destination", 0.004, 0.0, 0.2,
       "probability per irregular worker per month", "enforcement and regularisation",
       "Chance that an irregular migrant is arrested in a given month (raids, checkpoints, "
       "workplace inspections). Arrested workers are detained and then deported.",
-      "immigration enforcement against undocumented migrant workers", "receiving"),
+      "immigration enforcement against undocumented migrant workers", "receiving",
+      label="Arrest risk for irregular workers"),
     D("employer_sanction_usd_per_irregular_worker", "float", "destination", 0.0, 0.0, 20000.0,
       "USD per irregular worker found", "enforcement and regularisation",
       "Fine on an employer caught with an irregular worker. The expected yearly fine (fine x "
       "yearly chance of being caught) makes employers hire fewer irregular workers and let "
       "some go.",
-      "employer sanctions in labour-importing states", "receiving"),
+      "employer sanctions in labour-importing states", "receiving",
+      label="Fine on employers of irregular workers"),
     D("amnesty_start", "months", "destination", (), None, None,
       "months (YYYY-MM)", "enforcement and regularisation",
       "Months in which an amnesty or registration window opens for irregular workers "
       "already in the country (Thailand's registration drives are the model case).",
       "cooperation to resolve the cases of undocumented migrant workers (2007 Declaration)",
-      "receiving"),
+      "receiving",
+      label="Amnesty or registration windows open"),
     D("amnesty_length_months", "int", "destination", 3, 1, 24, "months",
       "enforcement and regularisation",
       "How long each amnesty or registration window stays open.",
-      "registration windows for undocumented migrant workers", "receiving"),
+      "registration windows for undocumented migrant workers", "receiving",
+      label="Length of an amnesty window"),
     D("amnesty_fee_usd", "float", "destination", 100.0, 0.0, 2000.0, "USD per person",
       "enforcement and regularisation",
       "Fee an irregular worker pays to register (permits, health check, nationality "
       "verification). Workers who cannot pay it from savings do not register.",
-      "registration of undocumented migrant workers", "receiving"),
+      "registration of undocumented migrant workers", "receiving",
+      label="Registration fee in an amnesty"),
     D("amnesty_eligible_share", "float", "destination", 1.0, 0.0, 1.0,
       "share of irregular workers", "enforcement and regularisation",
       "Share of irregular workers a registration window is open to: conditions such as "
       "employer sponsorship, sector or nationality exclude the rest (Thailand's drives took "
       "nearly everyone; Malaysia's programmes went through employers and agents). It scales "
       "the monthly chance of registering.",
-      "registration of undocumented migrant workers", "receiving"),
+      "registration of undocumented migrant workers", "receiving",
+      label="Share of irregular workers eligible to register"),
     D("migrant_minimum_wage_usd_per_month", "float", "destination", 0.0, 0.0, 3000.0,
       "USD per month", "protection in the destination",
       "Minimum monthly wage that applies to regular migrant workers (0 = none beyond the "
       "market wage). A binding minimum raises regular pay but employers then post fewer "
       "regular job orders.",
       "decent, remunerative employment for migrant workers (2007 Declaration, item a)",
-      "receiving"),
+      "receiving",
+      label="Minimum wage for migrant workers"),
     D("protection_coverage", "float", "destination", 0.1, 0.0, 1.0,
       "share of migrant workers reached", "protection in the destination",
       "Monitoring, consultation and complaint mechanisms with access to justice. Lowers the "
       "monthly chance of exploitation, ends exploitation sooner and turns complaints into "
       "inspections of the recruiter involved.",
       "Table 1: protection in the destination country (monitoring, consultation, human "
-      "rights and justice)", "receiving"),
+      "rights and justice)", "receiving",
+      label="Protection and complaint mechanisms"),
     D("social_security_portability", "float", "destination", 0.0, 0.0, 1.0,
       "share of contributions paid out on return", "protection in the destination",
       "Share of social-security contributions a regular worker takes home. Makes the regular "
       "channel worth more and overstaying (which forfeits it) worth less.",
       "portability of social security benefits (ASEAN-Japan Plan of Action 2011-2015)",
-      "receiving"),
+      "receiving",
+      label="Portable social security"),
     # ---- sending states ---------------------------------------------------------------
     D("recruitment_fee_cap_usd", "float", "origin", 5000.0, 0.0, 10000.0, "USD per worker",
       "recruitment",
       "Cap on what a licensed agency may charge a worker. Compliant agencies respect it; "
       "agencies that practise malpractice overcharge until inspected and blacklisted.",
-      "caps on recruitment fees; regulation of recruitment (ASCC Blueprint)", "sending"),
+      "caps on recruitment fees; regulation of recruitment (ASCC Blueprint)", "sending",
+      label="Cap on recruitment fees"),
     D("agency_inspection_rate", "float", "origin", 0.02, 0.0, 1.0,
       "probability per agency per month", "recruitment",
       "Chance that the labour ministry inspects a licensed agency in a month. Agencies "
       "caught in malpractice are blacklisted and replaced by new entrants.",
       "accreditation of agencies and blacklisting of negligent or unlawful agencies (ASCC "
-      "Blueprint)", "sending"),
+      "Blueprint)", "sending",
+      label="Inspections of recruitment agencies"),
     D("deployment_ban_start", "months", "corridor", (), None, None, "months (YYYY-MM)",
       "pre-deployment",
       "Months in which the origin bans regular deployment to the destination (for example "
       "Cambodia to Malaysia, 2011-2017). During a ban only the irregular channel is open.",
-      "sending states' deployment bans to protect their workers", "sending"),
+      "sending states' deployment bans to protect their workers", "sending",
+      label="Deployment bans start"),
     D("deployment_ban_length_months", "int", "corridor", 12, 1, 312, "months",
       "pre-deployment", "How long each deployment ban lasts.",
-      "sending states' deployment bans", "sending"),
+      "sending states' deployment bans", "sending",
+      label="Length of a deployment ban"),
     D("predeparture_training_coverage", "float", "origin", 0.1, 0.0, 1.0,
       "share of regular migrants trained", "human resource development",
       "Vocational, language and rights training before departure for regular migrants. "
       "Trained workers earn more abroad and are less often exploited.",
       "Table 1: human resource development (vocational training, skills, languages)",
-      "sending"),
+      "sending",
+      label="Pre-departure training"),
     D("information_campaign_coverage", "float", "origin", 0.1, 0.0, 1.0,
       "share of potential migrants reached", "pre-deployment",
       "Information sharing and introduction to support networks before departure. Reached "
       "workers see the true risks of arrest and exploitation and find the regular procedure "
       "less daunting.",
       "Table 1: recruitment (information sharing) and pre-deployment (support networks); "
-      "data sharing (ASCC Blueprint)", "sending"),
+      "data sharing (ASCC Blueprint)", "sending",
+      label="Information and support networks before departure"),
     D("reintegration_programme_coverage", "float", "origin", 0.05, 0.0, 1.0,
       "share of returnees reached", "return",
       "Reintegration, training and entrepreneurship support for returnees. Raises their "
       "income at home for two years and so lowers re-migration.",
       "Table 1: return to original country (re-integration, training, entrepreneurship)",
-      "sending"),
+      "sending",
+      label="Reintegration programmes for returnees"),
     # ---- bilateral and regional -------------------------------------------------------
     D("regular_processing_months", "float", "corridor", FROM_WORLD_DATA, 0.0, 24.0,
       "months", "bilateral and regional",
       "Mean time from signing with a licensed agency to departure through the regular "
       "(MOU) channel.",
-      "bilateral MOUs; high cost and complexity of regular migration", "bilateral"),
+      "bilateral MOUs; high cost and complexity of regular migration", "bilateral",
+      label="Time to depart through the regular channel"),
     D("regular_official_fee_usd", "float", "corridor", FROM_WORLD_DATA, 0.0, 10000.0,
       "USD per worker", "bilateral and regional",
       "Official fees of the regular channel paid by the worker (passport, visa, work permit, "
       "health check), on top of the agency's service fee.",
-      "bilateral MOUs; regional harmonisation of procedures", "bilateral"),
+      "bilateral MOUs; regional harmonisation of procedures", "bilateral",
+      label="Official fees of the regular channel"),
     D("remittance_cost_pct", "float", "corridor", FROM_WORLD_DATA, 0.0, 30.0,
       "percent of the amount sent", "remittances",
       "Total cost of sending money home (fees and exchange-rate margin). The SDG target is "
       "below 3%.",
       "Table 1: remittances (harmonisation to reduce cost and time); harmonisation of "
-      "remittance charges (ASEAN-Japan Plan of Action)", "bilateral"),
+      "remittance charges (ASEAN-Japan Plan of Action)", "bilateral",
+      label="Cost of sending money home"),
     D("anti_trafficking_enforcement", "float", "destination", 0.1, 0.0, 1.0,
       "intensity (0-1)", "enforcement and regularisation",
       "Police and cross-border action against smugglers and traffickers: each month a broker "
       "is caught with probability intensity x (0.5 + malpractice / 2) and removed; the rest "
       "charge a risk premium; trafficking during irregular moves falls.",
       "stiffer penalties and enforcement against trafficking (2004 Declaration, COMMIT, "
-      "Bali Process)", "bilateral"),
+      "Bali Process)", "bilateral",
+      label="Anti-trafficking enforcement"),
     D("border_control", "float", "destination", 0.1, 0.0, 1.0, "intensity (0-1)",
       "enforcement and regularisation",
       "Border surveillance. A share of irregular crossings (up to the "
       "``border_interception_max`` parameter) is intercepted and sent back; smugglers "
       "charge more.",
-      "border and visa regimes", "bilateral"),
+      "border and visa regimes", "bilateral",
+      label="Border control"),
     D("asean_japan_training_cooperation", "float", "global", 0.0, 0.0, 1.0,
       "intensity (0-1)", "human resource development",
       "ASEAN-Japan human-resource development: training of workers bound for Japan (coverage "
       "at least this share) and subsidy of up to half of the Japan channel's official fees.",
       "ASEAN-Japan Plan of Action 2011-2015; ASEAN-Japan CLMV human resources programme",
-      "bilateral"),
+      "bilateral",
+      label="ASEAN-Japan training cooperation"),
     # ---- adaptive receiving states ----------------------------------------------------
     D("adaptive_policy", "bool", "destination", False, None, None, "on/off",
       "enforcement and regularisation",
       "When on, the receiving state adapts by rule: it doubles enforcement (by "
       "``crackdown_enforcement_multiplier``) while the irregular stock exceeds the threshold "
       "and raises next year's quota when employers report a shortage.",
-      "receiving states' flexibility in applying domestic policy", "receiving"),
+      "receiving states' flexibility in applying domestic policy", "receiving",
+      label="Crackdown by rule when the irregular stock is high"),
     D("crackdown_threshold_irregular_people", "float", "destination", 1_500_000.0, 0.0,
       10_000_000.0, "people", "enforcement and regularisation",
       "Irregular stock (from all modelled origins) above which an adaptive state cracks down.",
-      "crackdowns on undocumented migrants", "receiving"),
+      "crackdowns on undocumented migrants", "receiving",
+      label="Irregular stock that triggers a crackdown"),
     D("crackdown_enforcement_multiplier", "float", "destination", 2.0, 1.0, 10.0, "times",
       "enforcement and regularisation",
       "Factor on the arrest probability during an adaptive crackdown.",
-      "crackdowns on undocumented migrants", "receiving"),
+      "crackdowns on undocumented migrants", "receiving",
+      label="Arrest risk multiplier in a crackdown"),
     D("quota_increase_on_shortage_pct", "float", "destination", 20.0, 0.0, 200.0,
       "percent per year", "recruitment",
       "How much an adaptive state raises next year's regular quota when vacancies go "
-      "unfilled.", "guest-worker programmes responding to labour shortage", "receiving"),
+      "unfilled.", "guest-worker programmes responding to labour shortage", "receiving",
+      label="Quota increase when workers are short"),
 )
