@@ -66,38 +66,89 @@ def wait_until(condition: Callable[[], object], timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-CONTROL_TYPES = (v.Slider, v.Checkbox, v.TextField)
+def _classes(widget) -> list[str]:
+    return str(getattr(widget, "class_", "") or "").split()
 
 
-def lever_controls(root) -> dict[str, tuple[ipywidgets.Widget, dict[str, ipywidgets.Widget]]]:
-    """name -> (control for all keys, {key: per-key control}) from the rendered panel.
+def _first(root, kind):
+    return next((w for w in walk(root) if isinstance(w, kind)), None)
 
-    A lever's own control is labelled "name [unit]"; its per-country (or per-corridor)
-    controls follow it in the document, labelled with the key."""
-    out: dict = {}
-    current = None
-    for widget in walk(root):
-        if not isinstance(widget, CONTROL_TYPES):
-            continue
-        label = widget.label or ""
-        m = re.match(r"^(\w+) \[", label)
-        if m:
-            current = m.group(1)
-            if current in out:
-                raise AssertionError(f"two controls for {current}")
-            out[current] = (widget, {})
-        elif current is not None and re.fullmatch(r"[A-Z]{3}(-[A-Z]{3})?( \(YYYY-MM.*\))?", label):
-            out[current][1][label.split(" ")[0]] = widget
+
+class LeverControl:
+    """One rendered control of a lever (for every key, or for one key), read and driven the
+    way a user does: typing into the number field, dragging the slider and letting go,
+    ticking the box, writing months."""
+
+    def __init__(self, decl, box) -> None:
+        self.decl, self.box = decl, box
+        self.slider = _first(box, v.Slider)
+        self.field = _first(box, v.TextField)
+        self.checkbox = _first(box, v.Checkbox)
+
+    def shown(self):
+        """The value the control shows, in the scenario's internal form (exact: the number
+        field's text)."""
+        if self.decl.kind == "bool":
+            return self.checkbox.v_model
+        text = self.field.v_model
+        if self.decl.kind == "months":
+            return tuple(month_index(p.strip()) for p in text.split(",") if p.strip())
+        return int(text) if self.decl.kind == "int" else float(text)
+
+    def type(self, value) -> None:
+        """Type a value and commit it (Enter)."""
+        if self.decl.kind == "bool":
+            self.checkbox.v_model = bool(value)
+            return
+        text = value if isinstance(value, str) else str(value)
+        self.field.v_model = text
+        if self.decl.kind == "months":
+            self.field.fire_event("keyup.enter", None)
         else:
-            current = None
+            self.field.fire_event("change", text)
+
+    def drag(self, value) -> None:
+        """Move the slider to ``value`` and let go (Vuetify's ``change`` event)."""
+        self.slider.v_model = value
+        self.slider.fire_event("change", value)
+
+    def draw_snapped(self, value) -> None:
+        """What Vuetify does when it draws a slider whose value is off its step grid: it
+        reports the snapped value as ``v_model``, with no ``change`` event."""
+        self.slider.v_model = value
+
+
+def lever_controls(root) -> dict[str, tuple[LeverControl, dict[str, LeverControl]]]:
+    """name -> (control for all keys, {key: per-key control}) from the rendered panel, found
+    by the CSS classes the panel gives each lever row (``lever-<name>``, ``lever-all``,
+    ``lever-key-<KEY>``)."""
+    from scenarios.registry import DECLARATIONS
+
+    out: dict = {}
+    for widget in walk(root):
+        classes = _classes(widget)
+        if "lever-row" not in classes:
+            continue
+        name = next(c.removeprefix("lever-") for c in classes
+                    if c.startswith("lever-") and c != "lever-row")
+        if name in out:
+            raise AssertionError(f"two rows for {name}")
+        decl = DECLARATIONS[name]
+        top, per_key = None, {}
+        for inner in walk(widget):
+            inner_classes = _classes(inner)
+            if "lever-all" in inner_classes:
+                top = LeverControl(decl, inner)
+            for c in inner_classes:
+                if c.startswith("lever-key-"):
+                    per_key[c.removeprefix("lever-key-")] = LeverControl(decl, inner)
+        out[name] = (top, per_key)
     return out
 
 
-def shown_value(decl, widget):
+def shown_value(decl, control: LeverControl):
     """What a control shows, in the scenario's internal form."""
-    if decl.kind == "months":
-        return tuple(month_index(p.strip()) for p in widget.v_model.split(",") if p.strip())
-    return widget.v_model
+    return control.shown()
 
 
 class Holder:
