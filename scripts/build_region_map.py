@@ -7,10 +7,12 @@ Why a script and a committed file: the dashboard must draw real country shapes w
 internet at run time. The shapes are Natural Earth's 1:50m admin-0 countries (public
 domain) as redistributed in the npm package ``world-atlas@2.0.2`` (TopoJSON, ISC licence).
 This script runs ``npm pack`` once, decodes the TopoJSON of the countries the model uses
-and a few neighbours for context, clips them to the region, rounds coordinates to 0.01
-degree (about 1 km, far finer than a dashboard pixel) and writes a small GeoJSON whose
-features are named by ISO 3166-1 alpha-3 code (the codes the model uses), so a click on a
-country tells the dashboard which country it was.
+and a few neighbours for context, clips them to the region, simplifies each ring
+(Douglas-Peucker, ``TOLERANCE_DEG``: 3 km, under half a pixel of the dashboard's map, where
+a pixel is about 0.08 degree) and rounds coordinates to 0.01 degree, and writes a small
+GeoJSON whose features are named by ISO 3166-1 alpha-3 code (the codes the model uses), so a
+click on a country tells the dashboard which country it was. Fewer points also make every
+frame of the map cheaper to draw in the browser.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ COUNTRIES = {
 # west, south, east, north (degrees): the region from the Bay of Bengal to Japan
 CLIP_BOX = (86.0, -12.0, 147.0, 46.0)
 DECIMALS = 2
+TOLERANCE_DEG = 0.03
 
 
 def fetch_package(workdir: Path) -> Path:
@@ -134,8 +137,43 @@ def _at_y(a, b, y):
     return (a[0] + t * (b[0] - a[0]), y)
 
 
+def simplify(points: list, tolerance: float) -> list:
+    """Douglas-Peucker: drop points closer than ``tolerance`` to the line through their
+    kept neighbours (iterative, so long coastlines do not exhaust the recursion limit)."""
+    if len(points) < 3:
+        return list(points)
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x0, y0), (x1, y1) = points[first], points[last]
+        dx, dy = x1 - x0, y1 - y0
+        norm = (dx * dx + dy * dy) ** 0.5
+        far, far_at = 0.0, -1
+        for i in range(first + 1, last):
+            px, py = points[i]
+            if norm == 0.0:
+                d = ((px - x0) ** 2 + (py - y0) ** 2) ** 0.5
+            else:
+                d = abs(dy * px - dx * py + x1 * y0 - y1 * x0) / norm
+            if d > far:
+                far, far_at = d, i
+        if far > tolerance:
+            keep[far_at] = True
+            stack.extend(((first, far_at), (far_at, last)))
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
 def tidy_ring(points: list) -> list[list[float]] | None:
-    """Rounded, without repeated points, closed; ``None`` if nothing of it is left."""
+    """Simplified, rounded, without repeated points, closed; ``None`` if nothing of it is
+    left (an islet smaller than the tolerance)."""
+    if len(points) > 3:
+        # split a closed ring in two halves so its end points are not the only anchors
+        half = len(points) // 2
+        points = simplify(points[: half + 1], TOLERANCE_DEG)[:-1] + simplify(
+            points[half:], TOLERANCE_DEG
+        )
     rounded: list[list[float]] = []
     for x, y in points:
         p = [round(x, DECIMALS), round(y, DECIMALS)]

@@ -700,6 +700,8 @@ def test_build_script_decodes_topojson_arcs_and_clips_to_the_region():
         [(80.0, 0.0), (90.0, 0.0), (90.0, 2.0), (80.0, 2.0)], script.CLIP_BOX
     )
     assert min(p[0] for p in clipped) == script.CLIP_BOX[0]
+    wiggle = [(0.0, 0.0), (1.0, 0.001), (2.0, 0.0), (3.0, 1.0)]
+    assert script.simplify(wiggle, 0.03) == [(0.0, 0.0), (2.0, 0.0), (3.0, 1.0)]
 
 
 # ---- speed --------------------------------------------------------------------------------
