@@ -1,0 +1,63 @@
+"""A batch comparison's tables as a reader takes them in (issue 11, defect 9): one row per
+indicator in plain words, one column per scenario, each cell the mean with its 90% interval,
+shares in percent and the rest in thousands, millions and billions. The exact numbers stay
+in the CSV downloads beside the tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .numbers import human, share, share_points
+
+__all__ = ["INDICATOR_NAMES", "readable_headline", "readable_stock_change"]
+
+# the indicators ``corridors compare`` writes to headline.csv
+INDICATOR_NAMES = {
+    "irregular_share_final_year": "Irregular share of the stock, final year",
+    "deportations": "Deportations (people, whole run)",
+    "recruitment_fees_paid_usd": "Recruitment fees paid (USD, whole run)",
+    "remittances_received_usd": "Remittances received at home (USD, whole run)",
+    "exploitation_cases": "Exploitation cases (whole run)",
+    "debt_outstanding_usd_final": "Migration debt outstanding at the end (USD)",
+}
+
+
+def _value(key: str, x: float, signed: bool = False) -> str:
+    if "share" in key:
+        return share_points(x) if signed else share(x)
+    return human(x, "USD" if "_usd" in key else "", signed=signed)
+
+
+def _cell(key: str, mean: float, low: float, high: float, signed: bool = False) -> str:
+    if low == high == mean:  # one replicate: no interval to show
+        return _value(key, mean, signed)
+    return (
+        f"{_value(key, mean, signed)} ({_value(key, low, signed)} to {_value(key, high, signed)})"
+    )
+
+
+def readable_headline(headline: pd.DataFrame) -> pd.DataFrame:
+    """``headline.csv`` (label, indicator, mean, p05, p95, ...) as text: indicators down,
+    scenarios across."""
+    rows: dict[str, dict[str, str]] = {}
+    for r in headline.itertuples(index=False):
+        name = INDICATOR_NAMES.get(r.indicator, r.indicator.replace("_", " "))
+        rows.setdefault(name, {"indicator": name})[str(r.label)] = _cell(
+            r.indicator, r.mean, r.p05, r.p95
+        )
+    return pd.DataFrame(list(rows.values())).fillna("")
+
+
+def readable_stock_change(change: pd.DataFrame) -> pd.DataFrame:
+    """``final_stock_change.csv`` (label, channel, mean, p05, p95, ...) as text: the change
+    in the final-year stock against the reference scenario, signed."""
+    return pd.DataFrame(
+        {
+            "scenario": change["label"].astype(str),
+            "channel": change["channel"].astype(str),
+            "change in the final-year stock (people)": [
+                _cell("people", r.mean, r.p05, r.p95, signed=True)
+                for r in change.itertuples(index=False)
+            ],
+        }
+    )
