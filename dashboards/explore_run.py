@@ -170,6 +170,7 @@ class ExploreRun:
         self.session: ExploreSession | None = None
         self.builds = 0  # models built so far (tested: none before the student asks)
         self._loop_token = 0
+        self.closed = False
 
     # ---- the play loop: at most one steps the run at a time -------------------------------
     def start_loop(self) -> int:
@@ -184,6 +185,13 @@ class ExploreRun:
 
     def loop_active(self, token: int) -> bool:
         return token == self._loop_token
+
+    def close(self) -> None:
+        """The page is gone: stop any play loop and free the run's memory."""
+        with self._lock:
+            self._loop_token += 1
+            self.closed = True
+            self.session = None
 
     def want(self, scenario: Scenario) -> None:
         """The page's settings now describe ``scenario``: a run of anything else is dropped

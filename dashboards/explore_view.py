@@ -180,6 +180,7 @@ def ExploreView(settings: solara.Reactive):
         return scenario, problem
 
     scenario, problem = solara.use_memo(wanted, dependencies=[settings.value, seed.value])
+    solara.use_effect(lambda: run.close, dependencies=[])  # a closed page stops playing
 
     def draw() -> int:
         """Show the run as it is now (re-renders ``LiveArea`` only)."""
@@ -222,8 +223,9 @@ def ExploreView(settings: solara.Reactive):
                 if wait_s > 0:
                     time.sleep(wait_s)
         finally:
-            draw()  # the last month simulated, before the controls say it stopped
-            if run.loop_active(token):
+            if not run.closed:
+                draw()  # the last month simulated, before the controls say it stopped
+            if run.loop_active(token) and not run.closed:
                 playing.set(False)
                 to_end.set(False)
 

@@ -5,8 +5,10 @@ and they are easy to get wrong (a backlog of frames, a run that bursts to catch 
 pause, a "Run to end" that spends its time drawing); as plain functions they are tested
 without a browser.
 
-* ``Pacer`` keeps the chosen speed (months per second of wall time). If the machine falls
-  behind, it does not try to catch up in a burst: the schedule restarts from now.
+* ``Pacer`` keeps the chosen speed (months per second of wall time) on average: a month
+  that took long (a frame drawn, another process busy) is made up by not waiting after the
+  next ones; but when it is more than ``BEHIND_S`` behind (a stall), it does not try to catch
+  up in a burst: the schedule restarts from now.
 * ``frame_due`` draws a frame once the chosen number of months has passed and the browser
   has shown the previous frame (or has not answered for ``MAX_WAIT_S``); "Run to end" draws
   only a progress frame every ``TO_END_FRAME_S``.
@@ -21,7 +23,7 @@ __all__ = ["MAX_WAIT_S", "TO_END_FRAME_S", "Pacer", "frame_due"]
 
 MAX_WAIT_S = 2.0  # draw anyway if the browser has not confirmed the last frame by then
 TO_END_FRAME_S = 0.5  # progress frames while running to the end
-BEHIND_S = 0.25  # further behind schedule than this: restart the schedule from now
+BEHIND_S = 1.0  # further behind schedule than this: restart the schedule from now
 
 
 @dataclass
