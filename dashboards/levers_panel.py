@@ -28,6 +28,7 @@ from .settings_state import (
     load_upload,
     presets,
 )
+from .text_download import TextDownload
 
 __all__ = ["END_CHOICES", "SCALE_CHOICES", "LeversPanel"]
 
@@ -135,9 +136,8 @@ def LeversPanel(settings: solara.Reactive):
             if problem:
                 solara.Error(problem, dense=True)
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            solara.FileDownload(settings.value.to_toml() if not problem else "",
-                                filename="scenario.toml", label="Download settings (TOML)",
-                                mime_type="text/plain")
+            TextDownload(settings.value.to_toml() if not problem else "",
+                         filename="scenario.toml", label="Download settings (TOML)")
             solara.Button("Reset to preset", text=True,
                           on_click=lambda: settings.set(settings.value.reset()))
         UploadControls(settings)

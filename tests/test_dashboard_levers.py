@@ -18,12 +18,10 @@ from dashboard_widgets import (
     page_text,
     render_with_settings,
     shown_value,
-    wait_until,
     walk,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from solara.components.file_download import FileDownloadWidget
 
 from dashboards.app import Page, initial_settings
 from dashboards.file_picker import MAX_BYTES, FilePickerWidget, decode_picked
@@ -35,6 +33,7 @@ from dashboards.settings_state import (
     settings_from_query,
     settings_from_toml,
 )
+from dashboards.text_download import TextDownloadWidget
 from scenarios.calendar import month_index, month_label
 from scenarios.drivers import DRIVERS
 from scenarios.errors import ScenarioError
@@ -281,13 +280,10 @@ def test_downloaded_toml_reloads_to_the_same_scenario(panel):
     s = holder.settings.value
     assert set(s.overrides) == {ENFORCEMENT, "border_control", "push_shock_start"}
 
-    # the download button hands out the current settings
-    def download_button():
-        return next(w for w in walk(box) if isinstance(w, FileDownloadWidget)
-                    and w.filename == "scenario.toml")
-
-    download_button().request_download = True
-    data = wait_until(lambda: download_button().bytes, 20, "the TOML download")
+    # the download button holds the current settings (the browser saves them on a click)
+    button = next(w for w in walk(box) if isinstance(w, TextDownloadWidget)
+                  and w.filename == "scenario.toml")
+    data = button.content.encode("utf-8")
     assert data.decode("utf-8") == s.to_toml()
 
     reloaded = scenario_from_dict(tomllib.loads(data.decode("utf-8")))
