@@ -171,7 +171,7 @@ def test_a_phone_gets_folded_levers_and_no_sideways_scroll(phone, dashboard_url)
     toggle = page.get_by_role("button", name="Show policy levers")
     expect(toggle).to_be_visible()
     expect(page.get_by_role("button", name="Download settings (TOML)")).to_be_hidden()
-    expect(page.get_by_role("button", name="Run comparison")).to_be_in_viewport()
+    expect(page.get_by_role("tab", name="Compare")).to_be_in_viewport()  # views come first
     assert page_width() <= PHONE["width"]
     toggle.tap()
     expect(page.get_by_role("button", name="Hide policy levers")).to_be_visible()
