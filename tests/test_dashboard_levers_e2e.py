@@ -191,6 +191,7 @@ def test_a_phone_gets_folded_levers_and_no_sideways_scroll(phone, dashboard_url)
     field = number_field(page, "annual_regular_quota")
     field.fill("150000")
     field.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]s="), timeout=20_000)  # the server has it
     data = tomllib.loads(download_settings(page).decode())
     assert set(data["levers"]["annual_regular_quota"].values()) == {150000}
     page.get_by_role("button", name="Hide policy levers").tap()
