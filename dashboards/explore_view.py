@@ -36,7 +36,7 @@ import solara.lab
 from scenarios.calendar import INITIAL_LABEL, month_label
 from scenarios.errors import ScenarioError
 
-from .echart_panel import ChartPanel
+from .echart_panel import ChartOption, ChartPanel
 from .explore_charts import (
     aria_label,
     probability_height_px,
@@ -438,7 +438,7 @@ def MapPanel(session: ExploreSession | None, scenario, frame: int, on_click):
         f"{total[1]:,.0f} irregular arrivals in all."
     )
     ChartPanel(
-        option,
+        ChartOption(option),
         name="explore_map",
         aria_label=label,
         height_px=MAP_HEIGHT_PX,
@@ -469,7 +469,7 @@ def SeriesPanel(session: ExploreSession | None, scenario, chart: SeriesChart, fr
         digits=chart.digits,
     )
     ChartPanel(
-        option,
+        ChartOption(option),
         name=f"explore_{chart.name}",
         height_px=SERIES_HEIGHT_PX,
         aria_label=aria_label(chart.title, months, columns, chart.unit),
@@ -570,7 +570,7 @@ def ProbabilityChart(agent_id: int, choice: dict):
         dependencies=[agent_id, choice["month"], choice["chosen"]],
     )
     ChartPanel(
-        option,
+        ChartOption(option),
         name=f"worker_{agent_id}_choice",
         csv=csv_text,
         aria_label=f"Bar chart: choice probabilities of worker {agent_id} in "
