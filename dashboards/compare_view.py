@@ -28,6 +28,7 @@ from .export import (
     comparison_bundle,
     file_stem,
     labelled_headline,
+    stable_callable,
 )
 from .headline_table import HeadlineTable, readable_headline
 from .numbers import SCALE_NOTE
@@ -173,22 +174,26 @@ def CompareView(settings: solara.Reactive):
         with solara.Row(gap="8px"):
             solara.Button("Run comparison", color="primary", on_click=start, disabled=task.pending)
             solara.Button("Cancel", on_click=cancel, disabled=not task.pending, outlined=True)
-        if task.pending:
-            solara.ProgressLinear(max(progress.value * 100, 1.0))
-            solara.Text(f"running... {progress.value:.0%} of the replicates done")
-        if status.value == "cancelled":
-            solara.Info(
-                "Comparison cancelled: its runs were stopped."
-                + (
-                    " The results below are from the previous comparison."
-                    if shown.value is not None
-                    else ""
+        # the status area is always there, so the results below keep their place (and their
+        # widgets) when the progress bar goes: a moved component is mounted anew, which
+        # would drop a download the user had just asked for
+        with solara.Column(gap="4px"):
+            if task.pending:
+                solara.ProgressLinear(max(progress.value * 100, 1.0))
+                solara.Text(f"running... {progress.value:.0%} of the replicates done")
+            if status.value == "cancelled":
+                solara.Info(
+                    "Comparison cancelled: its runs were stopped."
+                    + (
+                        " The results below are from the previous comparison."
+                        if shown.value is not None
+                        else ""
+                    )
                 )
-            )
-        elif status.value:
-            solara.Error(status.value)
-        if task.error:
-            solara.Error(f"the runs failed: {task.exception}")
+            elif status.value:
+                solara.Error(status.value)
+            if task.error:
+                solara.Error(f"the runs failed: {task.exception}")
         result: Comparison | None = shown.value
         if result is None:
             BaselineGlance(
@@ -229,13 +234,13 @@ def ComparisonResult(result: Comparison, changes: list[str], corridor: solara.Re
     HeadlineTable(readable, SCALE_NOTE)
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         solara.FileDownload(
-            lambda: comparison_bundle(result, readable),
+            stable_callable(lambda: comparison_bundle(result, readable), id(result)),
             filename=bundle_name(result),
             label="Save this comparison (ZIP: both scenarios, CSV)",
             mime_type="application/zip",
         )
         solara.FileDownload(
-            lambda: labelled_headline(result).to_csv(index=False),
+            stable_callable(lambda: labelled_headline(result).to_csv(index=False), id(result)),
             filename="headline.csv",
             label="Headline numbers (CSV)",
             mime_type="text/csv",

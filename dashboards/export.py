@@ -13,6 +13,8 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import solara
@@ -22,7 +24,13 @@ from .replicate_cache import code_version
 from .replicates import ROOT_SEED
 from .uncertainty import setting_note
 
-__all__ = ["ChartWithExport", "bundle_name", "comparison_bundle", "file_stem"]
+__all__ = [
+    "ChartWithExport",
+    "bundle_name",
+    "comparison_bundle",
+    "file_stem",
+    "stable_callable",
+]
 
 
 def file_stem(text: str) -> str:
@@ -45,11 +53,20 @@ def ChartWithExport(option: dict, data: pd.DataFrame, name: str, label: str, hei
             },
         )
         solara.FileDownload(
-            lambda: data.to_csv(index=False),
+            stable_callable(lambda: data.to_csv(index=False), id(data)),
             filename=f"{name}.csv",
             label="Chart data (CSV)",
             mime_type="text/csv",
         )
+
+
+def stable_callable(make: Callable[[], Any], key: object) -> Callable[[], Any]:
+    """The same function object on every render while ``key`` is unchanged.
+
+    ``solara.FileDownload`` forgets a click when its data argument changes, and a lambda
+    written in a component is a new object on each render: the click's own re-render would
+    cancel the download. Hook: call it in the same order on every render."""
+    return solara.use_memo(lambda: make, dependencies=[key])
 
 
 def bundle_name(comparison: Comparison) -> str:

@@ -350,7 +350,14 @@ def test_run_cancel_and_out_of_date_in_the_view():
         assert "Out of date" not in page_text(box)
         downloads = _downloads(box)
         assert {"A_baseline_A.toml", "B_baseline_B.toml", "headline.csv"} <= set(downloads)
-        assert any(name.endswith(".zip") for name in downloads)
+        bundle = next(w for name, w in downloads.items() if name.endswith(".zip"))
+        bundle.request_download = True  # what a click does; the bytes must arrive
+        data = wait_until(lambda: bundle.bytes, 30, "the bundle's bytes")
+        assert "B_baseline_B.toml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        chart_csv = downloads["stock_All_corridors.csv"]
+        chart_csv.request_download = True
+        csv = wait_until(lambda: chart_csv.bytes, 30, "a chart's CSV").decode()
+        assert csv.startswith("scenario,measure,corridor,month,channel,mean,p05,p95")
         # a lever change keeps the results, marked out of date with what changed
         holder.settings.set(holder.settings.value.with_override(ENFORCEMENT, 0.05))
         text = wait_until(
