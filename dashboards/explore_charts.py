@@ -100,7 +100,9 @@ def series_option(
             "textStyle": {"fontSize": FONT_PX + 1, "fontWeight": "bold"},
         },
         "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0, "textStyle": {"fontSize": FONT_PX}},
+        # not clickable: each frame replaces the whole option, so a hidden series would
+        # come back at the next frame
+        "legend": {"bottom": 0, "selectedMode": False, "textStyle": {"fontSize": FONT_PX}},
         "toolbox": _toolbox(file_name),
         "grid": {"left": 8, "right": 18, "top": 34, "bottom": 30, "containLabel": True},
         "xAxis": {

@@ -297,7 +297,13 @@ def map_option(
             "textStyle": {"fontSize": 13, "fontWeight": "bold"},
         },
         "tooltip": {"trigger": "item"},
-        "legend": {"top": 24, "left": 4, "data": list(CHANNELS), "textStyle": {"fontSize": 12}},
+        "legend": {  # not clickable: each frame replaces the whole option
+            "top": 24,
+            "left": 4,
+            "data": list(CHANNELS),
+            "selectedMode": False,
+            "textStyle": {"fontSize": 12},
+        },
         "toolbox": {
             "right": 4,
             "top": 0,

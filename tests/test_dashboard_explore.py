@@ -492,6 +492,7 @@ def test_series_option_hides_overlapping_labels_and_keeps_a_fixed_axis():
         file_name="s",
     )
     assert option["xAxis"]["axisLabel"]["hideOverlap"] is True
+    assert option["legend"]["selectedMode"] is False  # a frame would undo a hidden series
     assert option["yAxis"]["axisLabel"]["hideOverlap"] is True
     assert (option["xAxis"]["min"], option["xAxis"]["max"]) == ("2009-12", "2030-12")
     assert option["series"][1]["data"] == [["2009-12", None], ["2010-01", 1.5], ["2010-02", 2.25]]
