@@ -132,6 +132,8 @@ def CompareView(settings: solara.Reactive):
     def start():
         # the token exists before the thread starts, so Cancel works from the first moment
         token.current = CancelToken()
+        progress.set(0.0)  # not the last run's 100% while the thread starts
+        status.set("")
         task(token.current)
 
     def cancel():
@@ -180,7 +182,10 @@ def CompareView(settings: solara.Reactive):
         with solara.Column(gap="4px"):
             if task.pending:
                 solara.ProgressLinear(max(progress.value * 100, 1.0))
-                solara.Text(f"running... {progress.value:.0%} of the replicates done")
+                solara.Text(
+                    f"running... {progress.value:.0%} of the replicates done"
+                    + ("; summarising and drawing" if progress.value >= 1 else "")
+                )
             if status.value == "cancelled":
                 solara.Info(
                     "Comparison cancelled: its runs were stopped."
