@@ -2,9 +2,9 @@
 
 Its own module so the dashboard's serving options (host, port, the names the server answers
 to, the results folder it may open, how long a vanished session is kept) and the checks
-around them live apart from the batch and calibration commands. The server itself runs in a
-child process (``python -m dashboards.serve``) whose environment is set before Python
-starts: the C library reads ``MALLOC_ARENA_MAX`` only then."""
+around them live apart from the batch and calibration commands. The server itself is a new
+Python (``python -m dashboards.serve``) that replaces this process, with its environment set
+before it starts: the C library reads ``MALLOC_ARENA_MAX`` only then."""
 
 from __future__ import annotations
 
@@ -99,15 +99,17 @@ def server_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]
 
 
 def run(args: argparse.Namespace) -> int:
-    import subprocess
+    """Replace this process by the server (one process, not a waiting parent of 60 MB);
+    Ctrl-C and SIGTERM then reach uvicorn, which closes the sessions and exits."""
+    import os
 
     command, env = server_command(args)
     print(
         f"corridors: dashboard on http://{args.host}:{args.port} (Ctrl-C stops it); "
         f"batch results from {env['CORRIDORS_RESULTS_ROOT']}",
         file=sys.stderr,
+        flush=True,
     )
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+    sys.stdout.flush()
+    os.execve(command[0], command, env)
+    return 0  # not reached: execve does not return

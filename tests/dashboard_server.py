@@ -50,6 +50,23 @@ class OwnServer:
                 continue
         return total / 2**20
 
+    def cpu_percent(self, seconds: float) -> float:
+        """Processor use of the server's process tree over ``seconds`` (100 = one core)."""
+        import psutil
+
+        root = psutil.Process(self.pid)
+        procs = [root, *root.children(recursive=True)]
+        for proc in procs:
+            proc.cpu_percent()
+        time.sleep(seconds)
+        total = 0.0
+        for proc in procs:
+            try:
+                total += proc.cpu_percent()
+            except psutil.NoSuchProcess:
+                continue
+        return total
+
     def status(self) -> dict:
         with urllib.request.urlopen(self.url + "resourcez", timeout=10) as response:
             return json.load(response)

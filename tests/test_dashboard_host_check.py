@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,9 @@ def _call(guard: HostGuard, kind: str, headers: dict[str, str]) -> tuple[list[di
         return {"type": f"{kind}.disconnect"}
 
     scope = {"type": kind, "headers": [(k.encode(), v.encode()) for k, v in headers.items()]}
-    asyncio.run(guard(scope, receive, send))
+    # a thread of its own: the browser tests' Playwright may keep a loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, guard(scope, receive, send)).result()
     return sent, bool(reached)
 
 
