@@ -107,6 +107,7 @@ def dashboard(tmp_path_factory) -> Server:
     port = _free_port()
     log = tmp_path_factory.mktemp("dashboard") / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "MPLBACKEND": "Agg"}
+    env.pop("CORRIDORS_DASHBOARD_WORKERS", None)  # served as users get it (see conftest)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [*_corridors(), "dashboard", "--port", str(port)],
