@@ -26,7 +26,14 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +43,12 @@ from .batchspec import BatchSpec, Task
 from .lock import folder_lock
 from .store import ResultsStore
 
-__all__ = ["BatchOutcome", "SerialExecutor", "execute_task", "run_batch"]
+__all__ = ["BatchOutcome", "ExecutorLost", "SerialExecutor", "execute_task", "run_batch"]
+
+
+class ExecutorLost(RuntimeError):
+    """The executor cancelled runs it had accepted (a lost Dask scheduler): the batch stops
+    with a clear message; the cancelled runs are not failures and run again on a rerun."""
 
 
 def execute_task(scenario, task: Task) -> dict:
@@ -156,7 +168,7 @@ def run_batch(spec: BatchSpec, out: Path, *, workers: int = 1, dask_address: str
 def _run_tasks(spec, store, executor, pending, total, initial, workers, progress, on_done):
     """Submit the pending tasks and store each result as it arrives."""
     bar = _progress_bar(total, initial, progress)
-    done = failed = 0
+    done = failed = lost = 0
     interrupted = False
     # a serial executor runs a task when it is submitted: one at a time, so each run is
     # written as soon as it finishes and a kill loses at most the run under way
@@ -173,6 +185,12 @@ def _run_tasks(spec, store, executor, pending, total, initial, workers, progress
                 task = in_flight.pop(future)
                 try:
                     outcome = future.result()
+                except CancelledError:
+                    # cancelled by the executor, not by us: a Dask cluster that went away.
+                    # Not a failure of the run; stop submitting and say so below.
+                    lost += 1
+                    queue.clear()
+                    continue
                 except Exception as exc:  # the worker itself died
                     outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}",
                                "traceback": traceback.format_exc()}
@@ -194,6 +212,11 @@ def _run_tasks(spec, store, executor, pending, total, initial, workers, progress
               "Run the same command again to finish the batch.", file=sys.stderr)
     finally:
         bar.close()
+    if lost:
+        raise ExecutorLost(f"the executor cancelled {lost} runs in flight (a Dask cluster "
+                           f"lost or shut down?); {done} runs finished in this session are "
+                           "kept, none was recorded as failed. Run the same command again "
+                           "to finish the batch.")
     return done, failed, interrupted
 
 

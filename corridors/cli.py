@@ -298,6 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         print(f"corridors: error: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:
+        from .batch import ExecutorLost
+
+        if not isinstance(exc, ExecutorLost):
+            raise
+        print(f"corridors: error: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # a full disk, a folder made read-only mid-run: one line, exit 1
         where = f": {exc.filename}" if exc.filename else ""
         print(f"corridors: error: {args.command} could not write or read a file{where}: "

@@ -229,3 +229,32 @@ def _write(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "again.toml"
     path.write_text(tomli_w.dumps(data))
     return path
+
+
+# ---- item 14: a lost cluster is a clear error, not a pile of failures ----------------------
+class _LostCluster:
+    """An executor whose every future is cancelled, as Dask's are when the scheduler goes."""
+
+    def submit(self, fn, *args, **kwargs):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        future.cancel()
+        future.set_running_or_notify_cancel()  # what an executor does when it cancels
+        return future
+
+
+def test_runs_cancelled_by_the_executor_are_not_failures(tmp_path, monkeypatch, capsys):
+    from corridors.batch import ExecutorLost
+
+    batch = _write(tmp_path, {**BATCH, "settings": {"end": "2010-03",
+                                                    "people_per_agent": 20000}})
+    with pytest.raises(ExecutorLost, match="none was recorded as failed"):
+        run_batch(load_batch(batch), tmp_path / "out", executor=_LostCluster(),
+                  progress=False)
+    assert not list((tmp_path / "out" / "failures").iterdir())
+    monkeypatch.setattr(batch_module, "make_executor",
+                        lambda *a: (_LostCluster(), lambda: None))
+    assert main(["batch", str(batch), "--out", str(tmp_path / "out2"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Dask cluster lost" in err
