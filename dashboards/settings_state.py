@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import tomllib
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,14 @@ import tomli_w
 from scenarios.errors import ScenarioError
 from scenarios.levers import LEVERS, POLICY_GROUPS
 from scenarios.registry import DECLARATIONS, SECTION_OF
-from scenarios.scenario import Scenario, load_scenario, preset_names, scenario_from_dict
+from scenarios.scenario import (
+    Scenario,
+    load_scenario,
+    preset_names,
+    scenario_from_dict,
+    scenario_from_upload,
+)
+from scenarios.tomlfile import parse_toml
 
 __all__ = ["END_CHOICES", "SCALE_CHOICES", "PanelSettings", "grouped_levers", "load_upload",
            "settings_from_query", "settings_from_toml"]
@@ -152,16 +158,9 @@ def _bounded(settings: PanelSettings) -> tuple[PanelSettings, list[str]]:
 def load_upload(data: bytes, filename: str = "<uploaded>") -> tuple[PanelSettings, list[str]]:
     """Panel settings from an uploaded scenario file (validated like any scenario file, may
     extend presets only), and notes on what had to change to fit the dashboard's bounds."""
-    try:
-        parsed = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError(filename, "(syntax)", str(exc), "a UTF-8 TOML scenario file") \
-            from exc
-    except RecursionError as exc:
-        raise ScenarioError(filename, "(syntax)", "nested too deeply",
-                            "a TOML scenario file") from exc
+    parsed = parse_toml(bytes(data), filename)  # size, encoding, syntax and nesting
     _check_upload(parsed, filename)
-    scenario = scenario_from_dict(parsed, source_file=filename)
+    scenario = scenario_from_upload(data, filename)  # extends shipped presets only
     end = scenario.to_dict()["settings"]["end"]
     return _bounded(PanelSettings(preset=scenario.name, overrides={}, end=end,
                                   people_per_agent=scenario.people_per_agent, uploaded=parsed))
