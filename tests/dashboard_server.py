@@ -98,6 +98,7 @@ def own_dashboard(log: Path, *options: str, env: dict[str, str] | None = None):
     script = Path(sys.executable).with_name("corridors")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "corridors.cli"]
     environment = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **(env or {})}
+    environment.pop("CORRIDORS_DASHBOARD_WORKERS", None)  # its worker pool, as users get it
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [*command, "dashboard", "--port", str(port), *options],
