@@ -4,7 +4,8 @@
     corridors batch BATCH.toml --out DIR    scenarios x sweeps x replicates, resumable
     corridors compare DIR                   comparison report of a batch folder
     corridors sensitivity CONFIG.toml --out DIR   Morris / Sobol indices (SALib)
-    corridors dashboard [--port N]          serve the dashboard on 127.0.0.1
+    corridors dashboard [--port N] [--host H] [--results DIR] [--allowed-host NAME]
+                        [--session-timeout S]   serve the dashboard on 127.0.0.1
     corridors calibrate CONFIG.toml --out DIR     MSM + ABC-SMC fit to observed data
     corridors check SCENARIO --observations CSV   a scenario against observations
     corridors levers [--section NAME]       the lever table generated from the declarations

@@ -105,12 +105,14 @@ class Server:
 @pytest.fixture(scope="session")
 def dashboard(tmp_path_factory) -> Server:
     port = _free_port()
-    log = tmp_path_factory.mktemp("dashboard") / "server.log"
+    folder = tmp_path_factory.mktemp("dashboard")
+    log, results = folder / "server.log", folder / "results"  # never the checkout's results/
+    results.mkdir()
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "MPLBACKEND": "Agg"}
     env.pop("CORRIDORS_DASHBOARD_WORKERS", None)  # served as users get it (see conftest)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [*_corridors(), "dashboard", "--port", str(port)],
+            [*_corridors(), "dashboard", "--port", str(port), "--results", str(results)],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
