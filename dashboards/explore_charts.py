@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .chart_toolbox import png_toolbox
 from .palette import CHANNEL_COLOURS
 
 __all__ = [
@@ -38,22 +39,6 @@ FONT_PX = 12
 def _clean(values: np.ndarray, digits: int) -> list[float | None]:
     """JSON-ready numbers: rounded (a smaller message), NaN as a gap."""
     return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
-
-
-def _toolbox(file_name: str) -> dict:
-    return {
-        "right": 4,
-        "top": 0,
-        "itemSize": 14,
-        "feature": {
-            "saveAsImage": {
-                "title": "PNG",
-                "name": file_name,
-                "pixelRatio": 2,
-                "backgroundColor": "#ffffff",
-            }
-        },
-    }
 
 
 def series_option(
@@ -103,7 +88,7 @@ def series_option(
         # not clickable: each frame replaces the whole option, so a hidden series would
         # come back at the next frame
         "legend": {"bottom": 0, "selectedMode": False, "textStyle": {"fontSize": FONT_PX}},
-        "toolbox": _toolbox(file_name),
+        "toolbox": png_toolbox(file_name),
         "grid": {"left": 8, "right": 18, "top": 34, "bottom": 30, "containLabel": True},
         "xAxis": {
             "type": "time",
@@ -168,7 +153,7 @@ def probability_option(
             "top": 0,
             "textStyle": {"fontSize": FONT_PX + 1, "fontWeight": "bold"},
         },
-        "toolbox": _toolbox(file_name),
+        "toolbox": png_toolbox(file_name),
         "grid": {"left": 8, "right": 48, "top": 36, "bottom": 24, "containLabel": True},
         "xAxis": {
             "type": "value",

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .chart_toolbox import png_toolbox
 from .palette import CHANNEL_COLOURS
 
 __all__ = [
@@ -304,19 +305,7 @@ def map_option(
             "selectedMode": False,
             "textStyle": {"fontSize": 12},
         },
-        "toolbox": {
-            "right": 4,
-            "top": 0,
-            "itemSize": 14,
-            "feature": {
-                "saveAsImage": {
-                    "title": "PNG",
-                    "name": file_name,
-                    "pixelRatio": 2,
-                    "backgroundColor": "#ffffff",
-                }
-            },
-        },
+        "toolbox": png_toolbox(file_name),
         "geo": {
             "map": MAP_NAME,
             "roam": False,
