@@ -46,8 +46,17 @@ from scenarios.registry import DECLARATIONS, SECTION_OF
 from scenarios.scenario import Scenario, load_scenario
 from scenarios.tomlfile import read_toml
 
-__all__ = ["DEFAULT_MAX_RUNS", "BatchSpec", "Task", "check_axes", "check_run_count",
-           "load_batch", "load_named_scenario", "replicate_seeds"]
+__all__ = [
+    "DEFAULT_MAX_RUNS",
+    "BatchSpec",
+    "Task",
+    "check_axes",
+    "check_run_count",
+    "load_batch",
+    "load_named_scenario",
+    "replicate_seeds",
+    "run_settings",
+]
 
 _TOP = {"name", "description", "scenarios", "replicates", "root_seed", "settings", "sweep",
         "parameter_uncertainty"}
@@ -130,6 +139,19 @@ def apply_point(scenario: Scenario, point: dict) -> Scenario:
     return scenario.with_values(**overrides)
 
 
+def run_settings(f: str, data: dict) -> dict:
+    """The ``[settings]`` table of a batch or sensitivity file: run length and scale only
+    (every run's seed comes from ``root_seed``)."""
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise ScenarioError(f, "settings", settings, "a table of run settings")
+    for key in settings:
+        if key == "seed" or SECTION_OF.get(key) != "settings":
+            raise ScenarioError(f, f"settings.{key}", settings[key],
+                                "end or people_per_agent (seeds come from root_seed)")
+    return settings
+
+
 def check_run_count(f: str, runs: int, max_runs: int, what: str) -> None:
     """Refuse more than ``max_runs`` runs, counted before anything is expanded."""
     if runs > max_runs:
@@ -189,13 +211,7 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
     root_seed = data.get("root_seed", 0)
     if isinstance(root_seed, bool) or not isinstance(root_seed, int) or root_seed < 0:
         raise ScenarioError(f, "root_seed", root_seed, "a whole number >= 0")
-    settings = data.get("settings", {})
-    if not isinstance(settings, dict):
-        raise ScenarioError(f, "settings", settings, "a table of run settings")
-    for key in settings:
-        if key == "seed" or SECTION_OF.get(key) != "settings":
-            raise ScenarioError(f, f"settings.{key}", settings[key],
-                                "end or people_per_agent (seeds come from root_seed)")
+    settings = run_settings(f, data)
     uncertainty = data.get("parameter_uncertainty", False)
     if not isinstance(uncertainty, bool):
         raise ScenarioError(f, "parameter_uncertainty", uncertainty, "true or false")

@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 
 from scenarios.errors import ScenarioError
-from scenarios.registry import SECTION_OF
 from scenarios.tomlfile import read_toml
 from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 
@@ -53,6 +52,7 @@ from .batchspec import (
     check_run_count,
     checked_range,
     load_named_scenario,
+    run_settings,
 )
 from .listed import listed_runs, read_listed
 
@@ -96,13 +96,7 @@ def load_sensitivity(path: Path,
                     "sample points x replicates")
     scenario = load_named_scenario(f, "scenario", data.get("scenario", "baseline"),
                                    Path(path).parent)
-    settings = data.get("settings", {})
-    if not isinstance(settings, dict):
-        raise ScenarioError(f, "settings", settings, "a table of run settings")
-    for key in settings:
-        if key == "seed" or SECTION_OF.get(key) != "settings":
-            raise ScenarioError(f, f"settings.{key}", settings[key],
-                                "end or people_per_agent (seeds come from root_seed)")
+    settings = run_settings(f, data)
     if settings:
         try:
             scenario = scenario.with_values(**settings)
