@@ -19,8 +19,9 @@ import numpy as np
 __all__ = ["choose", "nested_logit_probabilities"]
 
 
-def nested_logit_probabilities(utility: np.ndarray, stay_utility: np.ndarray | float,
-                               nest_scale: float) -> np.ndarray:
+def nested_logit_probabilities(
+    utility: np.ndarray, stay_utility: np.ndarray | float, nest_scale: float
+) -> np.ndarray:
     """Return (deciders x (1 + alternatives)) probabilities; column 0 is staying."""
     lam = float(nest_scale)
     scaled = utility / lam
@@ -33,10 +34,10 @@ def nested_logit_probabilities(utility: np.ndarray, stay_utility: np.ndarray | f
         inclusive = lam * (np.log(total) + top[:, 0])  # -inf where nothing is feasible
     stay = np.broadcast_to(np.asarray(stay_utility, dtype=float), inclusive.shape)
     hi = np.maximum(stay, np.where(feasible, inclusive, stay))
-    p_go = np.where(feasible, np.exp(inclusive - hi) / (np.exp(stay - hi)
-                                                        + np.exp(inclusive - hi)), 0.0)
-    within = np.divide(expo, total[:, None], out=np.zeros_like(expo),
-                       where=total[:, None] > 0)
+    p_go = np.where(
+        feasible, np.exp(inclusive - hi) / (np.exp(stay - hi) + np.exp(inclusive - hi)), 0.0
+    )
+    within = np.divide(expo, total[:, None], out=np.zeros_like(expo), where=total[:, None] > 0)
     out = np.empty((utility.shape[0], utility.shape[1] + 1))
     out[:, 0] = 1.0 - p_go
     out[:, 1:] = within * p_go[:, None]

@@ -54,12 +54,21 @@ class RecruiterTable:
         rows = []
         for ci, corridor in enumerate(corridors):
             for channel, n, fee, share, mean_mal in (
-                    (0, params["agencies_per_corridor"], fees_regular[ci],
-                     params["regular_capacity_share_per_month"],
-                     params["agency_malpractice_mean"]),
-                    (1, params["brokers_per_corridor"], fees_irregular[ci],
-                     params["irregular_capacity_share_per_month"],
-                     params["broker_malpractice_mean"])):
+                (
+                    0,
+                    params["agencies_per_corridor"],
+                    fees_regular[ci],
+                    params["regular_capacity_share_per_month"],
+                    params["agency_malpractice_mean"],
+                ),
+                (
+                    1,
+                    params["brokers_per_corridor"],
+                    fees_irregular[ci],
+                    params["irregular_capacity_share_per_month"],
+                    params["broker_malpractice_mean"],
+                ),
+            ):
                 if np.isnan(fee):
                     continue
                 capacity = max(corridor.initial_stock * share / n, 1.0)
@@ -68,12 +77,19 @@ class RecruiterTable:
         ci, ch, fee, cap, mal = (np.array(x) for x in zip(*rows, strict=True))
         n = len(rows)
         return cls(
-            corridor=ci.astype(np.int16), channel=ch.astype(np.int8),
-            base_fee=fee.astype(float), fee=fee.astype(float).copy(),
-            capacity=cap.astype(float), malpractice=_draw_malpractice(rng, mal),
-            active=np.ones(n, bool), reentry_timer=np.zeros(n, np.int16),
-            applications=np.zeros(n), placed=np.zeros(n), complaints=np.zeros(n),
-            excluded_total=np.zeros(n, np.int32))
+            corridor=ci.astype(np.int16),
+            channel=ch.astype(np.int8),
+            base_fee=fee.astype(float),
+            fee=fee.astype(float).copy(),
+            capacity=cap.astype(float),
+            malpractice=_draw_malpractice(rng, mal),
+            active=np.ones(n, bool),
+            reentry_timer=np.zeros(n, np.int16),
+            applications=np.zeros(n),
+            placed=np.zeros(n),
+            complaints=np.zeros(n),
+            excluded_total=np.zeros(n, np.int32),
+        )
 
     def __len__(self) -> int:
         return len(self.fee)
@@ -92,8 +108,9 @@ class RecruiterTable:
         complaint_rate = 1.0 - np.exp(-self.complaints / np.maximum(self.capacity, 1.0))
         inspected = u[0] < 1.0 - (1.0 - inspection_rate) * (1.0 - complaint_rate)
         caught_agency = agency & self.active & inspected & (u[1] < self.malpractice)
-        caught_broker = (~agency & self.active
-                         & (u[0] < anti_trafficking * (0.5 + 0.5 * self.malpractice)))
+        caught_broker = (
+            ~agency & self.active & (u[0] < anti_trafficking * (0.5 + 0.5 * self.malpractice))
+        )
         caught = caught_agency | caught_broker
         self.active[caught] = False
         self.excluded_total[caught] += 1
@@ -102,8 +119,11 @@ class RecruiterTable:
         self.reentry_timer[waiting] -= 1
         reenter = waiting & (self.reentry_timer <= 0)
         if reenter.any():
-            mean = np.where(self.channel[reenter] == 0, params["agency_malpractice_mean"],
-                            params["broker_malpractice_mean"])
+            mean = np.where(
+                self.channel[reenter] == 0,
+                params["agency_malpractice_mean"],
+                params["broker_malpractice_mean"],
+            )
             self.malpractice[reenter] = _draw_malpractice(rng, mean)
             self.fee[reenter] = self.base_fee[reenter]
             self.active[reenter] = True
@@ -115,7 +135,8 @@ class RecruiterTable:
     def charged_fee(self, fee_cap: np.ndarray, risk_premium: np.ndarray) -> np.ndarray:
         """What each recruiter charges a worker now (USD)."""
         capped = np.minimum(self.fee, fee_cap) + self.malpractice * np.maximum(
-            0.0, self.fee - fee_cap)
+            0.0, self.fee - fee_cap
+        )
         return np.where(self.channel == 0, capped, self.fee * (1.0 + risk_premium))
 
 

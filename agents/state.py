@@ -43,23 +43,28 @@ class State(mesa.Agent):
         p = m.policy
         if month % 12 == 0:  # January: a new quota year
             quota = float(v["annual_regular_quota"][code])
-            shortage = (self.unfilled_vacancies_this_year
-                        > v["labour_shortage_vacancy_rate"] * self.demand_this_year)
+            shortage = (
+                self.unfilled_vacancies_this_year
+                > v["labour_shortage_vacancy_rate"] * self.demand_this_year
+            )
             if adaptive and month > 0 and shortage:
                 self.quota_this_year = max(self.quota_this_year, quota) * (
-                    1.0 + v["quota_increase_on_shortage_pct"][code] / 100.0)
+                    1.0 + v["quota_increase_on_shortage_pct"][code] / 100.0
+                )
             else:
                 self.quota_this_year = quota
             p.quota_remaining[d] = self.quota_this_year
             self.unfilled_vacancies_this_year = 0.0
             self.demand_this_year = 0.0
         irregular_stock = m.irregular_stock_by_destination()[d]
-        self.crackdown = bool(adaptive and irregular_stock
-                              > v["crackdown_threshold_irregular_people"][code])
+        self.crackdown = bool(
+            adaptive and irregular_stock > v["crackdown_threshold_irregular_people"][code]
+        )
         self.crackdown_months += int(self.crackdown)
         factor = v["crackdown_enforcement_multiplier"][code] if self.crackdown else 1.0
         p.arrest_probability[d] = min(
-            1.0, v["enforcement_monthly_arrest_probability"][code] * factor)
+            1.0, v["enforcement_monthly_arrest_probability"][code] * factor
+        )
         p.border_closed[d] = m.schedules.closure[d, month]
         p.amnesty_open[d] = m.schedules.amnesty_open[d, month]
         demand = m.schedules.demand[d, month]

@@ -35,6 +35,10 @@ class Channel(IntEnum):
     IRREGULAR = 1
 
 
-ABROAD = (Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD,
-          Status.DETAINED)
+ABROAD = (
+    Status.EMPLOYED_REGULAR,
+    Status.EMPLOYED_IRREGULAR,
+    Status.UNEMPLOYED_ABROAD,
+    Status.DETAINED,
+)
 HOME = (Status.AT_HOME, Status.RETURNED)

@@ -100,12 +100,20 @@ class Worker(mesa.Agent):
     def describe(self) -> dict:
         """Everything the inspector shows about this worker now."""
         return {
-            "agent": self.unique_id, "origin": self.origin, "status": self.status.name,
-            "legal": self.legal.name, "corridor": self.corridor, "skilled": self.skilled,
-            "female": self.female, "age_years": round(self.age_years, 1),
-            "savings_usd": round(self.savings_usd, 2), "debt_usd": round(self.debt_usd, 2),
-            "network_ties": self.network_ties, "exploited": self.exploited,
-            "exploitation_count": self.exploitation_count, "trafficked": self.trafficked,
+            "agent": self.unique_id,
+            "origin": self.origin,
+            "status": self.status.name,
+            "legal": self.legal.name,
+            "corridor": self.corridor,
+            "skilled": self.skilled,
+            "female": self.female,
+            "age_years": round(self.age_years, 1),
+            "savings_usd": round(self.savings_usd, 2),
+            "debt_usd": round(self.debt_usd, 2),
+            "network_ties": self.network_ties,
+            "exploited": self.exploited,
+            "exploitation_count": self.exploitation_count,
+            "trafficked": self.trafficked,
         }
 
     def history(self) -> list[dict]:

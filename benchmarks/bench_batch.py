@@ -22,8 +22,10 @@ from corridors.batchspec import load_batch
 
 def _batch_file(folder: Path, runs: int) -> Path:
     path = folder / "bench.toml"
-    path.write_text(f'name = "bench"\nscenarios = ["baseline"]\nreplicates = {runs}\n'
-                    "root_seed = 1\n", encoding="utf-8")
+    path.write_text(
+        f'name = "bench"\nscenarios = ["baseline"]\nreplicates = {runs}\nroot_seed = 1\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -50,19 +52,23 @@ def main() -> None:
         from distributed import LocalCluster
 
         t0 = time.perf_counter()
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster:
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
             start = time.perf_counter() - t0
             results["Dask LocalCluster, 2 workers"] = timed(
-                spec, folder / "dask2", dask_address=cluster.scheduler_address)
+                spec, folder / "dask2", dask_address=cluster.scheduler_address
+            )
         for name, wall in results.items():
             print(f"{name:30s} {n} runs in {wall:6.1f} s = {60 * n / wall:6.1f} runs/min")
         one = results["serial (1 worker)"]
         two = results["local pool, 2 workers"]
         dask = results["Dask LocalCluster, 2 workers"]
         print(f"speed-up with 2 workers: {one / two:.2f}x (target >= 1.8x)")
-        print(f"Dask overhead against the local pool: {dask - two:+.1f} s over {n} runs "
-              f"({100 * (dask / two - 1):+.0f}%), plus {start:.1f} s to start the cluster")
+        print(
+            f"Dask overhead against the local pool: {dask - two:+.1f} s over {n} runs "
+            f"({100 * (dask / two - 1):+.0f}%), plus {start:.1f} s to start the cluster"
+        )
 
 
 if __name__ == "__main__":

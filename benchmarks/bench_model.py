@@ -52,8 +52,13 @@ def bench_ours(n_agents: int) -> dict:
     assert model.month == MONTHS
     del model
     gc.collect()
-    return {"agents": n, "build_s": t1 - t0, "run_s": t2 - t1, "wall_s": t2 - t0,
-            "agent_steps_per_s": n * MONTHS / (t2 - t1)}
+    return {
+        "agents": n,
+        "build_s": t1 - t0,
+        "run_s": t2 - t1,
+        "wall_s": t2 - t0,
+        "agent_steps_per_s": n * MONTHS / (t2 - t1),
+    }
 
 
 def bench_boltzmann(n_agents: int = 100_000, steps: int = 100) -> dict:
@@ -70,17 +75,25 @@ def bench_boltzmann(n_agents: int = 100_000, steps: int = 100) -> dict:
     t2 = time.perf_counter()
     del model
     gc.collect()
-    return {"agents": n_agents, "build_s": t1 - t0, "run_s": t2 - t1, "wall_s": t2 - t0,
-            "agent_steps_per_s": n_agents * steps / (t2 - t1)}
+    return {
+        "agents": n_agents,
+        "build_s": t1 - t0,
+        "run_s": t2 - t1,
+        "wall_s": t2 - t0,
+        "agent_steps_per_s": n_agents * steps / (t2 - t1),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--boltzmann-steps", type=int, default=40)
-    ap.add_argument("--repeats", type=int, default=3,
-                    help="runs of each size up to 100,000 agents and of BoltzmannWealth; "
-                    "the fastest counts")
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="runs of each size up to 100,000 agents and of BoltzmannWealth; the fastest counts",
+    )
     args = ap.parse_args()
     rows = []
     for n in args.sizes:
@@ -89,22 +102,33 @@ def main() -> None:
         r["name"] = f"corridors baseline, {MONTHS} months"
         r["peak_rss_mb"] = peak_rss_mb()
         rows.append(r)
-        print(f"corridors {r['agents']:>9,} agents: build {r['build_s']:6.1f} s, run "
-              f"{r['run_s']:6.1f} s, wall {r['wall_s']:6.1f} s, "
-              f"{r['agent_steps_per_s']:>12,.0f} agent-steps/s, process peak RSS so far "
-              f"{peak_rss_mb():,.0f} MB",
-              flush=True)
-    b = min((bench_boltzmann(steps=args.boltzmann_steps) for _ in range(args.repeats)),
-            key=lambda x: x["run_s"])
-    print(f"mesa BoltzmannWealth {b['agents']:,} agents x {args.boltzmann_steps} steps: "
-          f"run {b['run_s']:.1f} s, {b['agent_steps_per_s']:,.0f} agent-steps/s", flush=True)
+        print(
+            f"corridors {r['agents']:>9,} agents: build {r['build_s']:6.1f} s, run "
+            f"{r['run_s']:6.1f} s, wall {r['wall_s']:6.1f} s, "
+            f"{r['agent_steps_per_s']:>12,.0f} agent-steps/s, process peak RSS so far "
+            f"{peak_rss_mb():,.0f} MB",
+            flush=True,
+        )
+    b = min(
+        (bench_boltzmann(steps=args.boltzmann_steps) for _ in range(args.repeats)),
+        key=lambda x: x["run_s"],
+    )
+    print(
+        f"mesa BoltzmannWealth {b['agents']:,} agents x {args.boltzmann_steps} steps: "
+        f"run {b['run_s']:.1f} s, {b['agent_steps_per_s']:,.0f} agent-steps/s",
+        flush=True,
+    )
     near = min(rows, key=lambda r: abs(r["agents"] - 100_000))
-    print(f"ratio ours ({near['agents']:,} agents) / BoltzmannWealth: "
-          f"{near['agent_steps_per_s'] / b['agent_steps_per_s']:.1f}x (target >= 40x)")
+    print(
+        f"ratio ours ({near['agents']:,} agents) / BoltzmannWealth: "
+        f"{near['agent_steps_per_s'] / b['agent_steps_per_s']:.1f}x (target >= 40x)"
+    )
     big = [r for r in rows if r["agents"] >= 900_000]
     if big:
-        print(f"1M agents x {MONTHS} months: wall {big[0]['wall_s']:.1f} s (target < 60 s); "
-              f"process peak RSS after it {big[0]['peak_rss_mb']:,.0f} MB (target < 4096 MB)")
+        print(
+            f"1M agents x {MONTHS} months: wall {big[0]['wall_s']:.1f} s (target < 60 s); "
+            f"process peak RSS after it {big[0]['peak_rss_mb']:,.0f} MB (target < 4096 MB)"
+        )
 
 
 if __name__ == "__main__":

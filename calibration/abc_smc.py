@@ -41,8 +41,7 @@ class ABCModel:
     def __call__(self, parameter) -> dict:
         u = np.array([float(parameter[f"p{i}"]) for i in range(len(self.config.names))])
         params = self.config.params_from_unit(u)
-        return {"y": simulate_targets(self.config.scenario, self.config.targets, params,
-                                      self.seed)}
+        return {"y": simulate_targets(self.config.scenario, self.config.targets, params, self.seed)}
 
 
 class TargetDistance:
@@ -53,28 +52,33 @@ class TargetDistance:
         return distance(self.targets, np.asarray(x["y"]))
 
 
-def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
-            progress=None) -> dict:
+def run_abc(config: CalibrationConfig, out: Path, executor, workers: int, progress=None) -> dict:
     import pyabc
     from pyabc.sampler import ConcurrentFutureSampler
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.WARNING)
     names = list(config.names)
-    prior = pyabc.Distribution(**{f"p{i}": pyabc.RV("uniform", 0.0, 1.0)
-                                  for i in range(len(names))})
+    prior = pyabc.Distribution(
+        **{f"p{i}": pyabc.RV("uniform", 0.0, 1.0) for i in range(len(names))}
+    )
     seed = seeds_for(config.root_seed, 1)[0]
-    sampler = ConcurrentFutureSampler(cfuture_executor=executor,
-                                      client_max_jobs=max(2, 2 * workers))
+    sampler = ConcurrentFutureSampler(
+        cfuture_executor=executor, client_max_jobs=max(2, 2 * workers)
+    )
     db = f"sqlite:///{Path(out).resolve() / 'abc.db'}"
     observed = {"y": np.zeros(len(config.targets))}
 
     def smc():
-        return pyabc.ABCSMC(ABCModel(config, seed), prior,
-                            TargetDistance(config.targets),
-                            population_size=config.abc_population, sampler=sampler,
-                            transitions=pyabc.MultivariateNormalTransition(scaling=2.0),
-                            eps=pyabc.QuantileEpsilon(alpha=0.5, weighted=False))
+        return pyabc.ABCSMC(
+            ABCModel(config, seed),
+            prior,
+            TargetDistance(config.targets),
+            population_size=config.abc_population,
+            sampler=sampler,
+            transitions=pyabc.MultivariateNormalTransition(scaling=2.0),
+            eps=pyabc.QuantileEpsilon(alpha=0.5, weighted=False),
+        )
 
     if not (Path(out) / "abc.db").exists():
         smc().new(db, observed)
@@ -92,8 +96,7 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
         history = abc.run(max_nr_populations=1)
         if progress is not None:
             pops = history.get_all_populations()
-            progress(generation + 1, float(pops["epsilon"].iloc[-1]),
-                     int(pops["samples"].sum()))
+            progress(generation + 1, float(pops["epsilon"].iloc[-1]), int(pops["samples"].sum()))
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     frame = frame.rename(columns={f"p{i}": n for i, n in enumerate(names)})[names]
     frame = pd.DataFrame(config.from_unit(frame.to_numpy()), columns=names)
@@ -102,14 +105,15 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int,
     pick = rng.choice(len(frame), size=config.posterior_draws, p=share)
     draws = frame.iloc[pick].reset_index(drop=True)
     populations = history.get_all_populations()
-    return {"draws": draws, "particles": frame.assign(weight=weights),
-            "generations": int(history.max_t) + 1,
-            "model_runs": int(populations["samples"].sum()),
-            "epsilons": populations["epsilon"].tolist(),
-            # Kish's effective sample size of the weighted last generation: how many
-            # particles the posterior rests on (importance weights degenerate in many
-            # dimensions), and how many different particles the draws hold
-            "effective_sample_size": float(1.0 / (share ** 2).sum()),
-            "distinct_draws": len(np.unique(pick))}
-
-
+    return {
+        "draws": draws,
+        "particles": frame.assign(weight=weights),
+        "generations": int(history.max_t) + 1,
+        "model_runs": int(populations["samples"].sum()),
+        "epsilons": populations["epsilon"].tolist(),
+        # Kish's effective sample size of the weighted last generation: how many
+        # particles the posterior rests on (importance weights degenerate in many
+        # dimensions), and how many different particles the draws hold
+        "effective_sample_size": float(1.0 / (share**2).sum()),
+        "distinct_draws": len(np.unique(pick)),
+    }

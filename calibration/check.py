@@ -21,8 +21,9 @@ from .targets import load_targets
 __all__ = ["check_scenario"]
 
 
-def check_scenario(scenario: Scenario, observations: Path,
-                   replicates: int = 3) -> tuple[pd.DataFrame, float]:
+def check_scenario(
+    scenario: Scenario, observations: Path, replicates: int = 3
+) -> tuple[pd.DataFrame, float]:
     targets = load_targets(observations)
     last = max(t.end for t in targets)
     if last > 311:
@@ -38,14 +39,19 @@ def check_scenario(scenario: Scenario, observations: Path,
     rows = []
     for i, t in enumerate(targets):
         mean = float(np.nanmean(values[:, i]))
-        rows.append({"target_id": t.target_id,
-                     "period": f"{month_label(t.start)}..{month_label(t.end)}",
-                     "observed": (f"{t.low:,.4g}-{t.high:,.4g}" if t.is_band
-                                  else f"{t.value:,.4g}"),
-                     "simulated_mean": mean,
-                     "simulated_p05": float(np.nanquantile(values[:, i], 0.05)),
-                     "simulated_p95": float(np.nanquantile(values[:, i], 0.95)),
-                     "distance": t.distance(mean), "weight": t.weight, "source": t.source})
+        rows.append(
+            {
+                "target_id": t.target_id,
+                "period": f"{month_label(t.start)}..{month_label(t.end)}",
+                "observed": (f"{t.low:,.4g}-{t.high:,.4g}" if t.is_band else f"{t.value:,.4g}"),
+                "simulated_mean": mean,
+                "simulated_p05": float(np.nanquantile(values[:, i], 0.05)),
+                "simulated_p95": float(np.nanquantile(values[:, i], 0.95)),
+                "distance": t.distance(mean),
+                "weight": t.weight,
+                "source": t.source,
+            }
+        )
     table = pd.DataFrame(rows)
     avg = float((table["distance"] * table["weight"]).sum() / table["weight"].sum())
     return table, avg

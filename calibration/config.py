@@ -1,24 +1,24 @@
 """Calibration configuration (TOML), validated like scenario files.
 
-    name = "default"
-    targets = "targets.csv"        # relative to this file, or a path
-    scenario = "baseline"          # whose parameters are fitted
-    end = "2024-12"                # simulate to here (must cover every target)
-    people_per_agent = 2000
-    seeds = 2                      # common random numbers: the same seeds for every candidate
-    root_seed = 11
-    [parameters]                   # what is fitted: name or name.KEY = [low, high]
-    decision_rate_per_month = [0.005, 0.08]
-    "enforcement_monthly_arrest_probability.MYS" = [0.001, 0.03]
-    census_coverage = [0.8, 1.6]   # the observation model's parameter (or census_coverage.THA)
-    [msm]
-    max_evaluations = 150
-    miss_penalty = 5               # weight of missing the goal (0: minimise the distance only)
-    band_margin = 0.25             # aim inside the band, this share of its half-width off edges
-    [abc]
-    population_size = 100
-    generations = 5
-    posterior_draws = 40
+name = "default"
+targets = "targets.csv"        # relative to this file, or a path
+scenario = "baseline"          # whose parameters are fitted
+end = "2024-12"                # simulate to here (must cover every target)
+people_per_agent = 2000
+seeds = 2                      # common random numbers: the same seeds for every candidate
+root_seed = 11
+[parameters]                   # what is fitted: name or name.KEY = [low, high]
+decision_rate_per_month = [0.005, 0.08]
+"enforcement_monthly_arrest_probability.MYS" = [0.001, 0.03]
+census_coverage = [0.8, 1.6]   # the observation model's parameter (or census_coverage.THA)
+[msm]
+max_evaluations = 150
+miss_penalty = 5               # weight of missing the goal (0: minimise the distance only)
+band_margin = 0.25             # aim inside the band, this share of its half-width off edges
+[abc]
+population_size = 100
+generations = 5
+posterior_draws = 40
 """
 
 from __future__ import annotations
@@ -42,8 +42,13 @@ from scenarios.tomlfile import read_toml
 from .posterior import observation_parameters
 from .targets import Target, load_targets
 
-__all__ = ["OBSERVATION_PARAMETERS", "CalibrationConfig", "is_observation", "load_config",
-           "observation_values"]
+__all__ = [
+    "OBSERVATION_PARAMETERS",
+    "CalibrationConfig",
+    "is_observation",
+    "load_config",
+    "observation_values",
+]
 
 # the observation model's own parameters (calibration/observation.py), allowed range; each may
 # also be fitted per destination as ``name.DEST``
@@ -59,8 +64,20 @@ def is_observation(name: str) -> bool:
 def observation_values(params: dict) -> dict:
     """The observation parameters among a candidate's fitted values."""
     return {k: v for k, v in params.items() if is_observation(k)}
-_TOP = {"name", "targets", "scenario", "end", "people_per_agent", "seeds", "root_seed",
-        "parameters", "msm", "abc"}
+
+
+_TOP = {
+    "name",
+    "targets",
+    "scenario",
+    "end",
+    "people_per_agent",
+    "seeds",
+    "root_seed",
+    "parameters",
+    "msm",
+    "abc",
+}
 
 
 @dataclass(frozen=True)
@@ -160,27 +177,35 @@ def load_config(path: str | Path) -> CalibrationConfig:
         if is_observation(name):
             base, _, key = name.partition(".")
             if key and key not in scenario.world.destinations:
-                raise ScenarioError(f, f"parameters.{name}", key,
-                                    f"one of {', '.join(scenario.world.destinations)}")
+                raise ScenarioError(
+                    f, f"parameters.{name}", key, f"one of {', '.join(scenario.world.destinations)}"
+                )
             lo_ok, hi_ok = OBSERVATION_PARAMETERS[base]
         else:
             decl = _swept_decl(f, name, scenario)
             lo_ok, hi_ok = decl.minimum, decl.maximum
-        lo, hi = checked_range(f, f"parameters.{name}", rng, lo_ok, hi_ok,
-                               f"[{lo_ok}, {hi_ok}]")
+        lo, hi = checked_range(f, f"parameters.{name}", rng, lo_ok, hi_ok, f"[{lo_ok}, {hi_ok}]")
         names.append(name)
         lows.append(lo)
         highs.append(hi)
     msm = _table(f, data, "msm", {"max_evaluations", "miss_penalty", "band_margin"})
     abc = _table(f, data, "abc", {"population_size", "generations", "posterior_draws"})
     return CalibrationConfig(
-        name=config_name, source_file=f, targets=tuple(targets),
-        targets_file=str(tpath), scenario=scenario, names=tuple(names), low=tuple(lows),
-        high=tuple(highs), seeds=_int(f, data, "seeds", 2, 1, 100),
+        name=config_name,
+        source_file=f,
+        targets=tuple(targets),
+        targets_file=str(tpath),
+        scenario=scenario,
+        names=tuple(names),
+        low=tuple(lows),
+        high=tuple(highs),
+        seeds=_int(f, data, "seeds", 2, 1, 100),
         root_seed=_int(f, data, "root_seed", 0, 0, 2**31),
         msm_max_evaluations=_int(f, msm, "max_evaluations", 150, 0, 100_000),
         msm_miss_penalty=_float(f, msm, "miss_penalty", 0.0, 0.0, 1000.0),
         msm_band_margin=_float(f, msm, "band_margin", 0.0, 0.0, 0.9),
         abc_population=_int(f, abc, "population_size", 100, 0, 100_000),
         abc_generations=_int(f, abc, "generations", 5, 0, 100),
-        posterior_draws=_int(f, abc, "posterior_draws", 40, 1, 10_000), raw=data)
+        posterior_draws=_int(f, abc, "posterior_draws", 40, 1, 10_000),
+        raw=data,
+    )

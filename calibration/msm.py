@@ -31,18 +31,25 @@ def _key(params: dict) -> str:
     return json.dumps({k: round(v, 12) for k, v in sorted(params.items())})
 
 
-def evaluate_all(config: CalibrationConfig, candidates: list[dict], executor,
-                 seeds: list[int]) -> list[np.ndarray]:
+def evaluate_all(
+    config: CalibrationConfig, candidates: list[dict], executor, seeds: list[int]
+) -> list[np.ndarray]:
     """Mean observed target values of each candidate (one future per candidate x seed)."""
-    futures = [[executor.submit(simulate_targets, config.scenario, config.targets, c, s)
-                for s in seeds] for c in candidates]
+    futures = [
+        [executor.submit(simulate_targets, config.scenario, config.targets, c, s) for s in seeds]
+        for c in candidates
+    ]
     with warnings.catch_warnings():  # a target with no movers in a run is nan there
         warnings.simplefilter("ignore", RuntimeWarning)
         return [np.nanmean(np.vstack([f.result() for f in row]), axis=0) for row in futures]
 
 
-def run_msm(config: CalibrationConfig, out: Path, executor,
-            progress: Callable[[int, float], None] | None = None) -> dict:
+def run_msm(
+    config: CalibrationConfig,
+    out: Path,
+    executor,
+    progress: Callable[[int, float], None] | None = None,
+) -> dict:
     out = Path(out)
     log = out / "msm_evaluations.jsonl"
     cache: dict[str, dict] = {}
@@ -62,15 +69,22 @@ def run_msm(config: CalibrationConfig, out: Path, executor,
         key = _key(params)
         if key not in cache:
             simulated = evaluate_all(config, [params], executor, seeds)[0]
-            row = {"params": params, "simulated": simulated.tolist(),
-                   "distance": distance(config.targets, simulated)}
+            row = {
+                "params": params,
+                "simulated": simulated.tolist(),
+                "distance": distance(config.targets, simulated),
+            }
             with log.open("a") as fh:
                 fh.write(json.dumps(row) + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())
             cache[key] = row
-        d = msm_objective(config.targets, np.asarray(cache[key]["simulated"], dtype=float),
-                          config.msm_band_margin, config.msm_miss_penalty)
+        d = msm_objective(
+            config.targets,
+            np.asarray(cache[key]["simulated"], dtype=float),
+            config.msm_band_margin,
+            config.msm_miss_penalty,
+        )
         cache[key]["objective"] = d
         count["n"] += 1
         count["best"] = min(count["best"], d)
@@ -85,19 +99,36 @@ def run_msm(config: CalibrationConfig, out: Path, executor,
         # Nelder-Mead collapses its simplex in a local valley of a noisy objective: restart
         # it from the best point so far with a fresh simplex (half as wide each time) until
         # the evaluation budget is spent; deterministic, so a resumed run replays it
-        simplex = [u] + [np.clip(u + step * np.eye(len(u))[i] * (1 if u[i] < 0.8 else -1),
-                                 0, 1) for i in range(len(u))]
+        simplex = [u] + [
+            np.clip(u + step * np.eye(len(u))[i] * (1 if u[i] < 0.8 else -1), 0, 1)
+            for i in range(len(u))
+        ]
         before = count["n"]
-        result = minimize(objective, u, method="Nelder-Mead",
-                          options={"maxfev": config.msm_max_evaluations - count["n"],
-                                   "initial_simplex": simplex, "xatol": 1e-3, "fatol": 1e-4})
+        result = minimize(
+            objective,
+            u,
+            method="Nelder-Mead",
+            options={
+                "maxfev": config.msm_max_evaluations - count["n"],
+                "initial_simplex": simplex,
+                "xatol": 1e-3,
+                "fatol": 1e-4,
+            },
+        )
         u = np.clip(result.x, 0.0, 1.0)
         step = max(step / 2, 0.025)
         if count["n"] == before:  # nothing new could be tried
             break
     scored = [r for r in cache.values() if "objective" in r]  # evaluated by this search
-    best = min(scored, key=lambda r: r["objective"]) if scored else {
-        "params": start, "distance": float("nan")}
-    return {"params": best["params"], "distance": best["distance"],
-            "objective": best.get("objective", best["distance"]), "evaluations": len(cache),
-            "model_runs": len(cache) * len(seeds)}
+    best = (
+        min(scored, key=lambda r: r["objective"])
+        if scored
+        else {"params": start, "distance": float("nan")}
+    )
+    return {
+        "params": best["params"],
+        "distance": best["distance"],
+        "objective": best.get("objective", best["distance"]),
+        "evaluations": len(cache),
+        "model_runs": len(cache) * len(seeds),
+    }

@@ -28,15 +28,31 @@ from .targets import Target
 __all__ = ["NEEDED", "census_coverage", "observe"]
 
 _INDEX = {m: i for i, m in enumerate(FLOW_MEASURES + STOCK_MEASURES)}
-NEEDED = ("stock", "deportations", "border_interceptions", "recruitment_fees_paid_usd",
-          "applications", "departures", "earnings_usd", "employed", "remittance_cost_usd",
-          "remittances_sent_usd")
+NEEDED = (
+    "stock",
+    "deportations",
+    "border_interceptions",
+    "recruitment_fees_paid_usd",
+    "applications",
+    "departures",
+    "earnings_usd",
+    "employed",
+    "remittance_cost_usd",
+    "remittances_sent_usd",
+)
 
 
 def _cells(model, target: Target) -> np.ndarray:
     w = model.world
-    return np.array([i for i, c in enumerate(w.corridors) if c.destination == target.destination
-                     and (not target.origins or c.origin in target.origins)], dtype=int)
+    return np.array(
+        [
+            i
+            for i, c in enumerate(w.corridors)
+            if c.destination == target.destination
+            and (not target.origins or c.origin in target.origins)
+        ],
+        dtype=int,
+    )
 
 
 def _series(model, measure: str, corridors: np.ndarray, channel: int | None) -> np.ndarray:
@@ -50,8 +66,9 @@ def census_coverage(observation: dict | None, destination: str) -> float:
     """The census coverage of a destination: its own value (``census_coverage.THA``), else
     the common one (``census_coverage``), else 1."""
     observation = observation or {}
-    return float(observation.get(f"census_coverage.{destination}",
-                                 observation.get("census_coverage", 1.0)))
+    return float(
+        observation.get(f"census_coverage.{destination}", observation.get("census_coverage", 1.0))
+    )
 
 
 def observe(model, target: Target, observation: dict | None = None) -> float:
@@ -63,36 +80,39 @@ def observe(model, target: Target, observation: dict | None = None) -> float:
     cells = _cells(model, target)
     s, e = target.start + 1, target.end + 1  # slots: month m is slot m + 1
     o = target.observable
-    if o in ("census_stock", "total_stock", "documented_stock", "irregular_stock",
-             "regular_share"):
+    if o in ("census_stock", "total_stock", "documented_stock", "irregular_stock", "regular_share"):
         reg = _series(model, "stock", cells, 0)[e]
         irr = _series(model, "stock", cells, 1)[e]
         coverage = census_coverage(observation, target.destination)
-        return {"census_stock": (reg + irr) * coverage, "total_stock": reg + irr,
-                "documented_stock": reg, "irregular_stock": irr,
-                "regular_share": reg / max(reg + irr, 1e-9)}[o]
+        return {
+            "census_stock": (reg + irr) * coverage,
+            "total_stock": reg + irr,
+            "documented_stock": reg,
+            "irregular_stock": irr,
+            "regular_share": reg / max(reg + irr, 1e-9),
+        }[o]
     months = e - s + 1
     if o == "deportations_per_month":
-        return float(_series(model, "deportations", cells, 1)[s:e + 1].sum() / months)
+        return float(_series(model, "deportations", cells, 1)[s : e + 1].sum() / months)
     if o == "border_interceptions_per_month":
-        return float(_series(model, "border_interceptions", cells, 1)[s:e + 1].sum() / months)
+        return float(_series(model, "border_interceptions", cells, 1)[s : e + 1].sum() / months)
     channel = 0 if target.channel == "regular" else 1 if target.channel == "irregular" else None
     if o in ("recruitment_cost_usd", "recruitment_cost_months"):
-        fees = _series(model, "recruitment_fees_paid_usd", cells, channel)[s:e + 1].sum()
+        fees = _series(model, "recruitment_fees_paid_usd", cells, channel)[s : e + 1].sum()
         movers = 0.0
         if channel in (0, None):
-            movers += _series(model, "applications", cells, 0)[s:e + 1].sum()
+            movers += _series(model, "applications", cells, 0)[s : e + 1].sum()
         if channel in (1, None):
-            movers += _series(model, "departures", cells, 1)[s:e + 1].sum()
+            movers += _series(model, "departures", cells, 1)[s : e + 1].sum()
         per_mover = fees / movers if movers > 0 else float("nan")
         if o == "recruitment_cost_usd":
             return float(per_mover)
-        earnings = _series(model, "earnings_usd", cells, channel)[s:e + 1].sum()
-        employed = _series(model, "employed", cells, channel)[s:e + 1].sum()
+        earnings = _series(model, "earnings_usd", cells, channel)[s : e + 1].sum()
+        employed = _series(model, "employed", cells, channel)[s : e + 1].sum()
         monthly = earnings / employed if employed > 0 else float("nan")
         return float(per_mover / monthly)
     if o == "remittance_cost_pct":
-        cost = _series(model, "remittance_cost_usd", cells, channel)[s:e + 1].sum()
-        sent = _series(model, "remittances_sent_usd", cells, channel)[s:e + 1].sum()
+        cost = _series(model, "remittance_cost_usd", cells, channel)[s : e + 1].sum()
+        sent = _series(model, "remittances_sent_usd", cells, channel)[s : e + 1].sum()
         return float(100.0 * cost / sent) if sent > 0 else float("nan")
     raise ValueError(f"unknown observable {o}")

@@ -30,11 +30,15 @@ def apply_draw(scenario: Scenario, draws: pd.DataFrame, index: int) -> Scenario:
     row = draws.iloc[index % len(draws)]
     from .config import is_observation
 
-    point = {k: (round(float(v)) if float(v).is_integer() and "months" in k else float(v))
-             for k, v in row.items() if not is_observation(k)}
+    point = {
+        k: (round(float(v)) if float(v).is_integer() and "months" in k else float(v))
+        for k, v in row.items()
+        if not is_observation(k)
+    }
     return apply_point(scenario, point)
 
 
 def observation_parameters() -> dict:
-    return json.loads(OBSERVATION.read_text()) if OBSERVATION.is_file() else {
-        "census_coverage": 1.0}
+    return (
+        json.loads(OBSERVATION.read_text()) if OBSERVATION.is_file() else {"census_coverage": 1.0}
+    )

@@ -51,96 +51,147 @@ def evaluate_draw(config: CalibrationConfig, params: dict, seed: int) -> dict:
     series = {}
     months = range(model.metrics.months_recorded)
     for key, t in _groups(config.targets).items():
-        series["|".join(key)] = [observe(model, replace(t, start=m, end=m), obs)
-                                 for m in months]
+        series["|".join(key)] = [observe(model, replace(t, start=m, end=m), obs) for m in months]
     return {"values": values, "series": series}
 
 
-def fit_table(config: CalibrationConfig, point_values: np.ndarray, heldout_values: np.ndarray,
-              draw_values: np.ndarray) -> pd.DataFrame:
+def fit_table(
+    config: CalibrationConfig,
+    point_values: np.ndarray,
+    heldout_values: np.ndarray,
+    draw_values: np.ndarray,
+) -> pd.DataFrame:
     rows = []
     for i, t in enumerate(config.targets):
         sims = draw_values[:, i]
         heldout = float(heldout_values[i])
-        rows.append({
-            "target_id": t.target_id, "observable": t.observable,
-            "destination": t.destination, "origin": t.origin_label,
-            "period": f"{month_label(t.start)}..{month_label(t.end)}",
-            "observed_value": t.value, "observed_low": t.low, "observed_high": t.high,
-            "simulated_calibrated": float(point_values[i]),
-            "simulated_mean": float(np.nanmean(sims)),
-            "simulated_p05": float(np.nanquantile(sims, 0.05)),
-            "simulated_p95": float(np.nanquantile(sims, 0.95)),
-            "distance": t.distance(float(point_values[i])),
-            "inside": t.met(float(point_values[i])),
-            "simulated_heldout": heldout, "distance_heldout": t.distance(heldout),
-            "inside_heldout": t.met(heldout),
-            "weight": t.weight, "source": t.source})
+        rows.append(
+            {
+                "target_id": t.target_id,
+                "observable": t.observable,
+                "destination": t.destination,
+                "origin": t.origin_label,
+                "period": f"{month_label(t.start)}..{month_label(t.end)}",
+                "observed_value": t.value,
+                "observed_low": t.low,
+                "observed_high": t.high,
+                "simulated_calibrated": float(point_values[i]),
+                "simulated_mean": float(np.nanmean(sims)),
+                "simulated_p05": float(np.nanquantile(sims, 0.05)),
+                "simulated_p95": float(np.nanquantile(sims, 0.95)),
+                "distance": t.distance(float(point_values[i])),
+                "inside": t.met(float(point_values[i])),
+                "simulated_heldout": heldout,
+                "distance_heldout": t.distance(heldout),
+                "inside_heldout": t.met(heldout),
+                "weight": t.weight,
+                "source": t.source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def write_report(config: CalibrationConfig, out: Path, point: dict, point_values: np.ndarray,
-                 heldout_values: np.ndarray, draws: pd.DataFrame, evaluations: list[dict],
-                 summary: dict) -> dict:
+def write_report(
+    config: CalibrationConfig,
+    out: Path,
+    point: dict,
+    point_values: np.ndarray,
+    heldout_values: np.ndarray,
+    draws: pd.DataFrame,
+    evaluations: list[dict],
+    summary: dict,
+) -> dict:
     with warnings.catch_warnings():  # months with no movers are nan
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _write_report(config, out, point, point_values, heldout_values, draws,
-                             evaluations, summary)
+        return _write_report(
+            config, out, point, point_values, heldout_values, draws, evaluations, summary
+        )
 
 
-def _write_report(config, out, point, point_values, heldout_values, draws, evaluations,
-                  summary) -> dict:
+def _write_report(
+    config, out, point, point_values, heldout_values, draws, evaluations, summary
+) -> dict:
     folder = Path(out) / "report"
     draw_values = np.array([e["values"] for e in evaluations])
     table = fit_table(config, point_values, heldout_values, draw_values)
     avg = distance(config.targets, point_values)
     avg_heldout = distance(config.targets, heldout_values)
-    summary = {**summary, "averaged_relative_difference": avg,
-               "unweighted_mean_distance": float(table["distance"].mean()),
-               "targets": len(table), "targets_met": int(table["inside"].sum()),
-               "averaged_relative_difference_heldout": avg_heldout,
-               "targets_met_heldout": int(table["inside_heldout"].sum()),
-               "calibrated_parameters": point}
+    summary = {
+        **summary,
+        "averaged_relative_difference": avg,
+        "unweighted_mean_distance": float(table["distance"].mean()),
+        "targets": len(table),
+        "targets_met": int(table["inside"].sum()),
+        "averaged_relative_difference_heldout": avg_heldout,
+        "targets_met_heldout": int(table["inside_heldout"].sum()),
+        "calibrated_parameters": point,
+    }
     write_atomic(folder / "fit.csv", lambda p: table.to_csv(p, index=False))
     write_text_atomic(folder / "summary.json", json.dumps(summary, indent=1, default=float))
     _series_figure(config, evaluations, folder)
     if len(draws) > 1:
         _posterior_figures(draws, config, folder, point)
-    lines = [f"# Calibration fit report: {config.name}", "",
-             f"Averaged relative difference over {len(table)} targets (weighted): "
-             f"**{avg:.3f}** (goal < 0.15). Targets inside their band or within 20%: "
-             f"**{summary['targets_met']} of {len(table)}**.", "",
-             f"The calibrated point on {summary.get('heldout_seeds', 'n/a')} held-out seeds "
-             f"(never seen by the search): averaged relative difference **{avg_heldout:.3f}**, "
-             f"**{summary['targets_met_heldout']} of {len(table)}** targets met.", "",
-             f"Model runs: {summary.get('model_runs', 'n/a')}; wall time "
-             f"{summary.get('wall_s', float('nan')) / 60:.1f} min.", "",
-             "## Calibrated parameters", "",
-             pd.DataFrame({"parameter": list(point), "value": list(point.values())})
-             .to_markdown(index=False), "",
-             "## Targets", "",
-             "Simulated mean and 90% interval over the posterior draws (one run each); "
-             "'calibrated' is the point estimate (mean over the calibration seeds), "
-             "'heldout' the same point over the held-out seeds; "
-             "distance is 0 inside a band, else the relative distance to it.", "",
-             table[["target_id", "period", "observed_value", "observed_low", "observed_high",
-                    "simulated_calibrated", "simulated_heldout", "simulated_mean",
-                    "simulated_p05", "simulated_p95", "distance", "distance_heldout"]]
-             .to_markdown(index=False, floatfmt=",.3g"),
-             "", "![series](series.png)", ""]
+    lines = [
+        f"# Calibration fit report: {config.name}",
+        "",
+        f"Averaged relative difference over {len(table)} targets (weighted): "
+        f"**{avg:.3f}** (goal < 0.15). Targets inside their band or within 20%: "
+        f"**{summary['targets_met']} of {len(table)}**.",
+        "",
+        f"The calibrated point on {summary.get('heldout_seeds', 'n/a')} held-out seeds "
+        f"(never seen by the search): averaged relative difference **{avg_heldout:.3f}**, "
+        f"**{summary['targets_met_heldout']} of {len(table)}** targets met.",
+        "",
+        f"Model runs: {summary.get('model_runs', 'n/a')}; wall time "
+        f"{summary.get('wall_s', float('nan')) / 60:.1f} min.",
+        "",
+        "## Calibrated parameters",
+        "",
+        pd.DataFrame({"parameter": list(point), "value": list(point.values())}).to_markdown(
+            index=False
+        ),
+        "",
+        "## Targets",
+        "",
+        "Simulated mean and 90% interval over the posterior draws (one run each); "
+        "'calibrated' is the point estimate (mean over the calibration seeds), "
+        "'heldout' the same point over the held-out seeds; "
+        "distance is 0 inside a band, else the relative distance to it.",
+        "",
+        table[
+            [
+                "target_id",
+                "period",
+                "observed_value",
+                "observed_low",
+                "observed_high",
+                "simulated_calibrated",
+                "simulated_heldout",
+                "simulated_mean",
+                "simulated_p05",
+                "simulated_p95",
+                "distance",
+                "distance_heldout",
+            ]
+        ].to_markdown(index=False, floatfmt=",.3g"),
+        "",
+        "![series](series.png)",
+        "",
+    ]
     if len(draws) > 1:
         abc = summary.get("abc", {})
         lines += ["## Posterior", ""]
         if "effective_sample_size" in abc:
             eps = abc["epsilons"][-1]
-            lines += [f"ABC-SMC: {abc['generations']} generations, final epsilon {eps:.3f}; "
-                      f"the last generation's effective sample size is "
-                      f"{abc['effective_sample_size']:.1f} of its particles, and the "
-                      f"{len(draws)} draws hold {abc['distinct_draws']} different particles "
-                      "(the fewer, the less of the parameter uncertainty the draws carry).",
-                      ""]
-        lines += ["![marginals](posterior_marginals.png)", "",
-                  "![pairs](posterior_pairs.png)", ""]
+            lines += [
+                f"ABC-SMC: {abc['generations']} generations, final epsilon {eps:.3f}; "
+                f"the last generation's effective sample size is "
+                f"{abc['effective_sample_size']:.1f} of its particles, and the "
+                f"{len(draws)} draws hold {abc['distinct_draws']} different particles "
+                "(the fewer, the less of the parameter uncertainty the draws carry).",
+                "",
+            ]
+        lines += ["![marginals](posterior_marginals.png)", "", "![pairs](posterior_pairs.png)", ""]
     write_text_atomic(folder / "report.md", "\n".join(lines))
     return summary
 
@@ -155,38 +206,52 @@ def _series_figure(config, evaluations, folder: Path) -> None:
         name = "|".join(key)
         data = np.array([e["series"][name] for e in evaluations], dtype=float)
         x = pd.to_datetime([month_label(m) for m in range(data.shape[1])], format="%Y-%m")
-        ax.fill_between(x, np.nanquantile(data, 0.05, axis=0),
-                        np.nanquantile(data, 0.95, axis=0), alpha=0.25, color="#1f77b4")
+        ax.fill_between(
+            x,
+            np.nanquantile(data, 0.05, axis=0),
+            np.nanquantile(data, 0.95, axis=0),
+            alpha=0.25,
+            color="#1f77b4",
+        )
         ax.plot(x, np.nanmean(data, axis=0), color="#1f77b4", lw=1)
         for t in config.targets:
             if (t.observable, t.destination, t.origin_label, t.channel) != key:
                 continue
             tx = pd.to_datetime(month_label(t.end), format="%Y-%m")
             if t.is_band:
-                ax.errorbar([tx], [t.centre], yerr=[[t.centre - t.low], [t.high - t.centre]],
-                            fmt="o", color="#d62728", ms=3, capsize=3)
+                ax.errorbar(
+                    [tx],
+                    [t.centre],
+                    yerr=[[t.centre - t.low], [t.high - t.centre]],
+                    fmt="o",
+                    color="#d62728",
+                    ms=3,
+                    capsize=3,
+                )
             else:
                 ax.plot([tx], [t.value], "o", color="#d62728", ms=4)
         ax.set_title(f"{key[0]} {key[2]}->{key[1]} {key[3]}".strip(), fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle("Simulated (blue: mean and 90% over posterior draws) against observed (red)",
-                 fontsize=10)
+    fig.suptitle(
+        "Simulated (blue: mean and 90% over posterior draws) against observed (red)", fontsize=10
+    )
     fig.tight_layout(rect=(0, 0, 1, 0.98))
     write_atomic(folder / "series.png", lambda p: fig.savefig(p, format="png", dpi=90))
     plt.close(fig)
 
 
-def _posterior_figures(draws: pd.DataFrame, config, folder: Path,
-                       point: dict | None = None) -> None:
+def _posterior_figures(
+    draws: pd.DataFrame, config, folder: Path, point: dict | None = None
+) -> None:
     """Marginals over each parameter's whole calibration range (a grid, four to a row), with
     the calibrated point as a red line, and the pair plot."""
     names = list(draws.columns)
     cols = min(4, len(names))
     rows = -(-len(names) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.2 * rows), squeeze=False)
-    for ax in axes.flat[len(names):]:
+    for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
     for ax, name, lo, hi in zip(axes.flat, names, config.low, config.high, strict=False):
         ax.hist(draws[name], bins=12, range=(lo, hi), color="#1f77b4")
@@ -195,11 +260,11 @@ def _posterior_figures(draws: pd.DataFrame, config, folder: Path,
         ax.set_title(name, fontsize=8)
         ax.set_xlim(lo, hi)
         ax.tick_params(labelsize=7)
-    fig.suptitle("Posterior draws over the calibration ranges (red: the calibrated point)",
-                 fontsize=9)
+    fig.suptitle(
+        "Posterior draws over the calibration ranges (red: the calibrated point)", fontsize=9
+    )
     fig.tight_layout()
-    write_atomic(folder / "posterior_marginals.png",
-                 lambda p: fig.savefig(p, format="png", dpi=90))
+    write_atomic(folder / "posterior_marginals.png", lambda p: fig.savefig(p, format="png", dpi=90))
     plt.close(fig)
     k = len(names)
     fig, axes = plt.subplots(k, k, figsize=(1.6 * k, 1.6 * k), squeeze=False)
@@ -219,5 +284,3 @@ def _posterior_figures(draws: pd.DataFrame, config, folder: Path,
     fig.tight_layout()
     write_atomic(folder / "posterior_pairs.png", lambda p: fig.savefig(p, format="png", dpi=90))
     plt.close(fig)
-
-

@@ -24,8 +24,9 @@ def scenario_for(base: Scenario, params: dict) -> Scenario:
     return apply_point(base, model_params)
 
 
-def simulate_targets(base: Scenario, targets: tuple[Target, ...], params: dict,
-                     seed: int) -> np.ndarray:
+def simulate_targets(
+    base: Scenario, targets: tuple[Target, ...], params: dict, seed: int
+) -> np.ndarray:
     """Observed values of every target from one run (one seed)."""
     scenario = scenario_for(base, params).with_values(seed=seed)
     model = MigrationModel(scenario)
@@ -41,19 +42,23 @@ def _weighted_mean(targets: tuple[Target, ...], per_target: np.ndarray) -> float
 
 def distance(targets: tuple[Target, ...], simulated: np.ndarray) -> float:
     """Weighted mean of the targets' distances (0 = every target inside its band / exact)."""
-    return _weighted_mean(targets, np.array(
-        [t.distance(float(v)) for t, v in zip(targets, simulated, strict=True)]))
+    return _weighted_mean(
+        targets, np.array([t.distance(float(v)) for t, v in zip(targets, simulated, strict=True)])
+    )
 
 
-def msm_objective(targets: tuple[Target, ...], simulated: np.ndarray, margin: float,
-                  penalty: float) -> float:
+def msm_objective(
+    targets: tuple[Target, ...], simulated: np.ndarray, margin: float, penalty: float
+) -> float:
     """What the method of simulated moments minimises: the distance plus ``penalty`` x the
     weighted mean shortfall from the goal with a safety margin (``Target.shortfall``). The
     distance alone is flat inside a band and trades a band miss against a closer point
     target; the penalty puts meeting every target first, the margin keeps values off the
     band edges. With ``penalty = 0`` it is the distance."""
-    shortfall = _weighted_mean(targets, np.array(
-        [t.shortfall(float(v), margin) for t, v in zip(targets, simulated, strict=True)]))
+    shortfall = _weighted_mean(
+        targets,
+        np.array([t.shortfall(float(v), margin) for t, v in zip(targets, simulated, strict=True)]),
+    )
     return distance(targets, simulated) + penalty * shortfall
 
 

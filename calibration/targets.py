@@ -34,8 +34,20 @@ OBSERVABLES = {
     "recruitment_cost_usd": "fees paid per mover, USD",
     "remittance_cost_pct": "remittance cost / amount sent, percent",
 }
-COLUMNS = ("target_id", "observable", "destination", "origin", "channel", "start", "end",
-           "value", "low", "high", "weight", "source")
+COLUMNS = (
+    "target_id",
+    "observable",
+    "destination",
+    "origin",
+    "channel",
+    "start",
+    "end",
+    "value",
+    "low",
+    "high",
+    "weight",
+    "source",
+)
 
 
 MAX_TARGETS_BYTES = 10_000_000
@@ -112,8 +124,13 @@ def _origins(code: str, f: str, key: str) -> tuple[str, ...]:
     letters = {"C": "KHM", "L": "LAO", "M": "MMR", "V": "VNM", "I": "IDN"}
     if code and all(ch in letters for ch in code):
         return tuple(letters[ch] for ch in code)
-    raise ScenarioError(f, key, code, f"an origin code {sorted(known)}, ALL, or a group of "
-                        "initials such as CLM (Cambodia, Laos, Myanmar)")
+    raise ScenarioError(
+        f,
+        key,
+        code,
+        f"an origin code {sorted(known)}, ALL, or a group of "
+        "initials such as CLM (Cambodia, Laos, Myanmar)",
+    )
 
 
 def _number(f, key, text, allow_empty):
@@ -138,8 +155,12 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
     with p.open("rb") as fh:
         raw = fh.read(MAX_TARGETS_BYTES + 1)
     if len(raw) > MAX_TARGETS_BYTES:
-        raise ScenarioError(f, "(size)", f"over {MAX_TARGETS_BYTES:,} bytes",
-                            f"a targets CSV of at most {MAX_TARGETS_BYTES:,} bytes")
+        raise ScenarioError(
+            f,
+            "(size)",
+            f"over {MAX_TARGETS_BYTES:,} bytes",
+            f"a targets CSV of at most {MAX_TARGETS_BYTES:,} bytes",
+        )
     try:
         reader = csv.DictReader(io.StringIO(raw.decode("utf-8"), newline=""))
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -155,9 +176,12 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
     for i, r in enumerate(rows, start=2):
         if None in r or any(v is None for v in r.values()):  # a short or a long row
             fields = sum(v is not None for k, v in r.items() if k is not None)
-            raise ScenarioError(f, f"row {i} (fields)", fields + len(r.get(None) or []),
-                                f"{len(reader.fieldnames)} fields, one per column of the "
-                                "header")
+            raise ScenarioError(
+                f,
+                f"row {i} (fields)",
+                fields + len(r.get(None) or []),
+                f"{len(reader.fieldnames)} fields, one per column of the header",
+            )
     destinations = available_destinations()
     out, seen = [], set()
     for i, r in enumerate(rows, start=2):
@@ -167,40 +191,72 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
             raise ScenarioError(f, f"{row} target_id", tid, "a non-empty, unique id")
         seen.add(tid)
         if r["observable"] not in OBSERVABLES:
-            raise ScenarioError(f, f"{row} observable", r["observable"],
-                                f"one of {sorted(OBSERVABLES)}")
+            raise ScenarioError(
+                f, f"{row} observable", r["observable"], f"one of {sorted(OBSERVABLES)}"
+            )
         if r["destination"] not in destinations:
-            raise ScenarioError(f, f"{row} destination", r["destination"],
-                                f"one of {list(destinations)}")
+            raise ScenarioError(
+                f, f"{row} destination", r["destination"], f"one of {list(destinations)}"
+            )
         origins = _origins(r["origin"].strip(), f, f"{row} origin")
         if r["channel"] not in ("", "regular", "irregular"):
             raise ScenarioError(f, f"{row} channel", r["channel"], "empty, regular or irregular")
         try:
             start, end = month_index(r["start"]), month_index(r["end"])
         except ValueError:
-            raise ScenarioError(f, f"{row} start/end", (r["start"], r["end"]),
-                                'months written "YYYY-MM"') from None
+            raise ScenarioError(
+                f, f"{row} start/end", (r["start"], r["end"]), 'months written "YYYY-MM"'
+            ) from None
         if not 0 <= start <= end <= 311:
-            raise ScenarioError(f, f"{row} start/end", (r["start"], r["end"]),
-                                "start <= end, both between 2010-01 and 2035-12")
+            raise ScenarioError(
+                f,
+                f"{row} start/end",
+                (r["start"], r["end"]),
+                "start <= end, both between 2010-01 and 2035-12",
+            )
         value = _number(f, f"{row} value", r["value"], True)
         low = _number(f, f"{row} low", r["low"], True)
         high = _number(f, f"{row} high", r["high"], True)
         if math.isnan(value) == (math.isnan(low) or math.isnan(high)) or (
-                not math.isnan(low) and low > high):
-            raise ScenarioError(f, f"{row} value/low/high", (r["value"], r["low"], r["high"]),
-                                "either a value, or a band with low <= high")
+            not math.isnan(low) and low > high
+        ):
+            raise ScenarioError(
+                f,
+                f"{row} value/low/high",
+                (r["value"], r["low"], r["high"]),
+                "either a value, or a band with low <= high",
+            )
         weight = _number(f, f"{row} weight", r["weight"], False)
         if not r["source"].strip():
-            raise ScenarioError(f, f"{row} source", r["source"],
-                                "the publisher or report the figure comes from")
-        corridor_ok = any(c.destination == r["destination"] and (not origins or c.origin in
-                                                                   origins)
-                          for c in load_world(destinations).corridors)
+            raise ScenarioError(
+                f, f"{row} source", r["source"], "the publisher or report the figure comes from"
+            )
+        corridor_ok = any(
+            c.destination == r["destination"] and (not origins or c.origin in origins)
+            for c in load_world(destinations).corridors
+        )
         if not corridor_ok:
-            raise ScenarioError(f, f"{row} origin/destination",
-                                (r["origin"], r["destination"]),
-                                "a corridor the world data has")
-        out.append(Target(tid, r["observable"], r["destination"], origins, r["origin"],
-                          r["channel"], start, end, value, low, high, weight, r["source"]))
+            raise ScenarioError(
+                f,
+                f"{row} origin/destination",
+                (r["origin"], r["destination"]),
+                "a corridor the world data has",
+            )
+        out.append(
+            Target(
+                tid,
+                r["observable"],
+                r["destination"],
+                origins,
+                r["origin"],
+                r["channel"],
+                start,
+                end,
+                value,
+                low,
+                high,
+                weight,
+                r["source"],
+            )
+        )
     return out

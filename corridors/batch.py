@@ -58,16 +58,24 @@ def execute_task(scenario, task: Task) -> dict:
     t0 = time.perf_counter()
     try:
         result = run_scenario(scenario)
-        table = result.table.assign(run_id=task.run_id, point=task.point,
-                                    replicate=task.replicate, seed=task.seed)
+        table = result.table.assign(
+            run_id=task.run_id, point=task.point, replicate=task.replicate, seed=task.seed
+        )
         buffer = io.BytesIO()  # encoded here so the writing process only copies bytes
         table.to_parquet(buffer, index=False)
-        return {"ok": True, "parquet": buffer.getvalue(), "timings_s": result.timings_s,
-                "worker_agents": len(result.model.population),
-                "wall_s": time.perf_counter() - t0}
+        return {
+            "ok": True,
+            "parquet": buffer.getvalue(),
+            "timings_s": result.timings_s,
+            "worker_agents": len(result.model.population),
+            "wall_s": time.perf_counter() - t0,
+        }
     except Exception as exc:  # recorded as a failure; the batch goes on
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}",
-                "traceback": traceback.format_exc()}
+        return {
+            "ok": False,
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(),
+        }
 
 
 class SerialExecutor(Executor):
@@ -107,18 +115,26 @@ def make_executor(workers: int, dask_address: str | None, serial: bool):
         try:
             client = Client(dask_address, timeout=DASK_CONNECT_TIMEOUT_S)
         except (OSError, ValueError, TypeError) as exc:  # TimeoutError is an OSError
-            raise ScenarioError("(command line)", "--dask", dask_address,
-                                "the address of a running Dask scheduler, as "
-                                f"tcp://host:port ({type(exc).__name__}: "
-                                f"{str(exc)[:200]})") from None
+            raise ScenarioError(
+                "(command line)",
+                "--dask",
+                dask_address,
+                "the address of a running Dask scheduler, as "
+                f"tcp://host:port ({type(exc).__name__}: "
+                f"{str(exc)[:200]})",
+            ) from None
         return client.get_executor(), client.close
     if serial or workers <= 1:
         return SerialExecutor(), lambda: None
     context = multiprocessing.get_context("forkserver")
     # import the model once in the fork server; each worker then starts warm
     context.set_forkserver_preload(["simulation.run", "corridors.batch"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=exit_with_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=exit_with_parent,
+        initargs=(os.getpid(),),
+    )
     return pool, lambda: pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -140,9 +156,17 @@ def exit_with_parent(parent_pid: int, interval_s: float = 1.0) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def run_batch(spec: BatchSpec, out: Path, *, workers: int = 1, dask_address: str | None = None,
-              serial: bool = False, executor: Executor | None = None, progress: bool = True,
-              on_done: Callable[[Task, dict], None] | None = None) -> BatchOutcome:
+def run_batch(
+    spec: BatchSpec,
+    out: Path,
+    *,
+    workers: int = 1,
+    dask_address: str | None = None,
+    serial: bool = False,
+    executor: Executor | None = None,
+    progress: bool = True,
+    on_done: Callable[[Task, dict], None] | None = None,
+) -> BatchOutcome:
     """Run every task of the batch not already done in ``out``, holding the folder's lock
     (a second writer is refused)."""
     t0 = time.perf_counter()
@@ -155,14 +179,27 @@ def run_batch(spec: BatchSpec, out: Path, *, workers: int = 1, dask_address: str
             store = ResultsStore.open(out, spec, tasks)
             done_before = store.done()
             pending = [t for t in tasks if t.run_id not in done_before]
-            done, failed, interrupted = _run_tasks(spec, store, executor, pending, len(tasks),
-                                                   len(done_before), workers, progress,
-                                                   on_done)
+            done, failed, interrupted = _run_tasks(
+                spec,
+                store,
+                executor,
+                pending,
+                len(tasks),
+                len(done_before),
+                workers,
+                progress,
+                on_done,
+            )
     finally:
         close()
-    return BatchOutcome(total=len(tasks), done=done, failed=failed,
-                        skipped=len(done_before), interrupted=interrupted,
-                        wall_s=time.perf_counter() - t0)
+    return BatchOutcome(
+        total=len(tasks),
+        done=done,
+        failed=failed,
+        skipped=len(done_before),
+        interrupted=interrupted,
+        wall_s=time.perf_counter() - t0,
+    )
 
 
 def _run_tasks(spec, store, executor, pending, total, initial, workers, progress, on_done):
@@ -192,8 +229,11 @@ def _run_tasks(spec, store, executor, pending, total, initial, workers, progress
                     queue.clear()
                     continue
                 except Exception as exc:  # the worker itself died
-                    outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}",
-                               "traceback": traceback.format_exc()}
+                    outcome = {
+                        "ok": False,
+                        "error": f"{type(exc).__name__}: {exc}",
+                        "traceback": traceback.format_exc(),
+                    }
                 if outcome["ok"]:
                     store.write_run(task, outcome.pop("parquet"), outcome)
                     done += 1
@@ -208,25 +248,36 @@ def _run_tasks(spec, store, executor, pending, total, initial, workers, progress
         interrupted = True
         for future in in_flight:
             future.cancel()
-        print(f"\ncorridors: interrupted; {done} runs finished in this session are kept. "
-              "Run the same command again to finish the batch.", file=sys.stderr)
+        print(
+            f"\ncorridors: interrupted; {done} runs finished in this session are kept. "
+            "Run the same command again to finish the batch.",
+            file=sys.stderr,
+        )
     finally:
         bar.close()
     if lost:
-        raise ExecutorLost(f"the executor cancelled {lost} runs in flight (a Dask cluster "
-                           f"lost or shut down?); {done} runs finished in this session are "
-                           "kept, none was recorded as failed. Run the same command again "
-                           "to finish the batch.")
+        raise ExecutorLost(
+            f"the executor cancelled {lost} runs in flight (a Dask cluster "
+            f"lost or shut down?); {done} runs finished in this session are "
+            "kept, none was recorded as failed. Run the same command again "
+            "to finish the batch."
+        )
     return done, failed, interrupted
 
 
 def _progress_bar(total: int, initial: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, unit="run", desc="runs", disable=not enabled,
-                dynamic_ncols=True, file=sys.stderr)
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="run",
+        desc="runs",
+        disable=not enabled,
+        dynamic_ncols=True,
+        file=sys.stderr,
+    )
 
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
-

@@ -58,12 +58,22 @@ __all__ = [
     "run_settings",
 ]
 
-_TOP = {"name", "description", "scenarios", "replicates", "root_seed", "settings", "sweep",
-        "parameter_uncertainty"}
+_TOP = {
+    "name",
+    "description",
+    "scenarios",
+    "replicates",
+    "root_seed",
+    "settings",
+    "sweep",
+    "parameter_uncertainty",
+}
 _SWEEP = {"method", "samples", "seed", "values", "ranges"}
-_SWEEP_KEYS = {"grid": {"method", "values"},
-               "latin_hypercube": {"method", "samples", "seed", "ranges"},
-               "sobol": {"method", "samples", "seed", "ranges"}}
+_SWEEP_KEYS = {
+    "grid": {"method", "values"},
+    "latin_hypercube": {"method", "samples", "seed", "ranges"},
+    "sobol": {"method", "samples", "seed", "ranges"},
+}
 _METHODS = ("grid", "latin_hypercube", "sobol")
 DEFAULT_MAX_RUNS = 10_000
 """Most runs a batch or sensitivity analysis starts unless ``--max-runs`` says more: a typo
@@ -100,12 +110,14 @@ class BatchSpec:
         seeds = replicate_seeds(self.root_seed, self.replicates)
         out = []
         for (label, scenario), (p, point), (r, seed) in itertools.product(
-                zip(self.scenario_labels, self.scenarios, strict=True),
-                enumerate(self.points), enumerate(seeds)):
-            ident = json.dumps([scenario.digest(), point, seed,
-                                self.parameter_uncertainty and r], sort_keys=True)
-            run_id = f"{label}-p{p:04d}-r{r:03d}-" + hashlib.sha256(
-                ident.encode()).hexdigest()[:8]
+            zip(self.scenario_labels, self.scenarios, strict=True),
+            enumerate(self.points),
+            enumerate(seeds),
+        ):
+            ident = json.dumps(
+                [scenario.digest(), point, seed, self.parameter_uncertainty and r], sort_keys=True
+            )
+            run_id = f"{label}-p{p:04d}-r{r:03d}-" + hashlib.sha256(ident.encode()).hexdigest()[:8]
             out.append(Task(run_id, label, p, r, seed, dict(point)))
         return out
 
@@ -120,8 +132,10 @@ class BatchSpec:
 
 
 def replicate_seeds(root_seed: int, n: int) -> list[int]:
-    return [int(s.generate_state(1, np.uint64)[0] >> 1)
-            for s in np.random.SeedSequence(root_seed).spawn(n)]
+    return [
+        int(s.generate_state(1, np.uint64)[0] >> 1)
+        for s in np.random.SeedSequence(root_seed).spawn(n)
+    ]
 
 
 def apply_point(scenario: Scenario, point: dict) -> Scenario:
@@ -147,17 +161,25 @@ def run_settings(f: str, data: dict) -> dict:
         raise ScenarioError(f, "settings", settings, "a table of run settings")
     for key in settings:
         if key == "seed" or SECTION_OF.get(key) != "settings":
-            raise ScenarioError(f, f"settings.{key}", settings[key],
-                                "end or people_per_agent (seeds come from root_seed)")
+            raise ScenarioError(
+                f,
+                f"settings.{key}",
+                settings[key],
+                "end or people_per_agent (seeds come from root_seed)",
+            )
     return settings
 
 
 def check_run_count(f: str, runs: int, max_runs: int, what: str) -> None:
     """Refuse more than ``max_runs`` runs, counted before anything is expanded."""
     if runs > max_runs:
-        raise ScenarioError(f, "(runs)", runs,
-                            f"at most {max_runs:,} runs ({what}); raise the limit with "
-                            "--max-runs if this many are meant")
+        raise ScenarioError(
+            f,
+            "(runs)",
+            runs,
+            f"at most {max_runs:,} runs ({what}); raise the limit with "
+            "--max-runs if this many are meant",
+        )
 
 
 def check_axes(f: str, section: str, keys: list[str]) -> None:
@@ -167,9 +189,13 @@ def check_axes(f: str, section: str, keys: list[str]) -> None:
     for key in keys:
         name = key.partition(".")[0]
         if "." in key and name in whole:
-            raise ScenarioError(f, f"{section}.{key}", key,
-                                f"not together with {section}.{name}, which sets every "
-                                f"country of {name} already: keep one of the two")
+            raise ScenarioError(
+                f,
+                f"{section}.{key}",
+                key,
+                f"not together with {section}.{name}, which sets every "
+                f"country of {name} already: keep one of the two",
+            )
 
 
 def check_name(f: str, data: dict, default: str) -> str:
@@ -188,9 +214,14 @@ def load_named_scenario(f: str, key: str, ref: object, folder: Path) -> Scenario
         return load_scenario(ref if is_preset_reference(ref) else folder / ref)
     except ScenarioError as exc:
         if exc.key == "(file)":
-            raise ScenarioError(f, key, ref, "a shipped preset name or an existing scenario "
-                                "TOML file (a path ends in .toml or names a folder, relative "
-                                "to this file)") from None
+            raise ScenarioError(
+                f,
+                key,
+                ref,
+                "a shipped preset name or an existing scenario "
+                "TOML file (a path ends in .toml or names a folder, relative "
+                "to this file)",
+            ) from None
         raise
 
 
@@ -200,13 +231,17 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
     name = check_name(f, data, p.stem)
     names = data.get("scenarios", ["baseline"])
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise ScenarioError(f, "scenarios", names,
-                            "a non-empty list of preset names or scenario TOML paths")
+        raise ScenarioError(
+            f, "scenarios", names, "a non-empty list of preset names or scenario TOML paths"
+        )
     if len(set(names)) != len(names):
         raise ScenarioError(f, "scenarios", names, "distinct scenarios")
     replicates = data.get("replicates", 1)
-    if isinstance(replicates, bool) or not isinstance(replicates, int) or not (
-            1 <= replicates <= 10_000):
+    if (
+        isinstance(replicates, bool)
+        or not isinstance(replicates, int)
+        or not (1 <= replicates <= 10_000)
+    ):
         raise ScenarioError(f, "replicates", replicates, "a whole number from 1 to 10000")
     root_seed = data.get("root_seed", 0)
     if isinstance(root_seed, bool) or not isinstance(root_seed, int) or root_seed < 0:
@@ -215,16 +250,21 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
     uncertainty = data.get("parameter_uncertainty", False)
     if not isinstance(uncertainty, bool):
         raise ScenarioError(f, "parameter_uncertainty", uncertainty, "true or false")
-    check_run_count(f, len(names) * _count_points(f, data.get("sweep")) * replicates, max_runs,
-                    "scenarios x sweep points x replicates")
+    check_run_count(
+        f,
+        len(names) * _count_points(f, data.get("sweep")) * replicates,
+        max_runs,
+        "scenarios x sweep points x replicates",
+    )
     scenarios, labels = [], []
     for i, n in enumerate(names):
         s = load_named_scenario(f, f"scenarios[{i}]", n, p.parent)
         try:
             s = s.with_values(**settings) if settings else s
         except ScenarioError as exc:
-            raise ScenarioError(f, f"settings.{exc.key.split('.')[-1]}", exc.value,
-                                exc.allowed) from None
+            raise ScenarioError(
+                f, f"settings.{exc.key.split('.')[-1]}", exc.value, exc.allowed
+            ) from None
         scenarios.append(s)
         label = Path(n).stem
         k = 2
@@ -236,8 +276,12 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
         from calibration.posterior import POSTERIOR_DRAWS
 
         if not POSTERIOR_DRAWS.is_file():
-            raise ScenarioError(f, "parameter_uncertainty", True,
-                                f"false: no posterior draws are shipped ({POSTERIOR_DRAWS})")
+            raise ScenarioError(
+                f,
+                "parameter_uncertainty",
+                True,
+                f"false: no posterior draws are shipped ({POSTERIOR_DRAWS})",
+            )
     method, points = _sweep_points(f, data.get("sweep"), scenarios[0])
     for s in scenarios:  # every point must be valid for every scenario
         for point in points[:1] + points[-1:]:
@@ -246,32 +290,46 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
             except ScenarioError as exc:
                 raise ScenarioError(f, "sweep", point, exc.allowed) from None
     return BatchSpec(
-        name=name, description=data.get("description", ""),
-        source_file=f, scenarios=tuple(scenarios), scenario_labels=tuple(labels),
-        replicates=replicates, root_seed=root_seed, points=tuple(points), sweep_method=method,
-        raw=data, parameter_uncertainty=uncertainty)
+        name=name,
+        description=data.get("description", ""),
+        source_file=f,
+        scenarios=tuple(scenarios),
+        scenario_labels=tuple(labels),
+        replicates=replicates,
+        root_seed=root_seed,
+        points=tuple(points),
+        sweep_method=method,
+        raw=data,
+        parameter_uncertainty=uncertainty,
+    )
 
 
 def _swept_decl(f: str, key: str, scenario: Scenario):
     name, _, sub = key.partition(".")
     decl = DECLARATIONS.get(name)
     if decl is None or decl.kind not in ("float", "int") or SECTION_OF[name] == "settings":
-        raise ScenarioError(f, f"sweep.{key}", key,
-                            "a numeric lever, driver or parameter (optionally name.KEY)")
+        raise ScenarioError(
+            f, f"sweep.{key}", key, "a numeric lever, driver or parameter (optionally name.KEY)"
+        )
     if sub and (decl.scope == "global" or sub not in scenario.values[name]):
         allowed = list(scenario.values[name]) if decl.scope != "global" else []
-        raise ScenarioError(f, f"sweep.{key}", sub,
-                            f"a key of this {decl.scope}-level value: {allowed}")
+        raise ScenarioError(
+            f, f"sweep.{key}", sub, f"a key of this {decl.scope}-level value: {allowed}"
+        )
     return decl
 
 
-def checked_range(f: str, key: str, rng: Any, lo: float, hi: float,
-                  allowed: str) -> tuple[float, float]:
+def checked_range(
+    f: str, key: str, rng: Any, lo: float, hi: float, allowed: str
+) -> tuple[float, float]:
     """``[min, max]`` with min < max inside [lo, hi], as floats; else a ScenarioError naming
     the key (shared by batch sweeps, sensitivity ranges and calibration parameters)."""
-    if (not isinstance(rng, list) or len(rng) != 2
-            or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
-            or not lo <= rng[0] < rng[1] <= hi):
+    if (
+        not isinstance(rng, list)
+        or len(rng) != 2
+        or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)
+        or not lo <= rng[0] < rng[1] <= hi
+    ):
         raise ScenarioError(f, key, rng, f"[min, max] with min < max inside {allowed}")
     return float(rng[0]), float(rng[1])
 
@@ -291,14 +349,21 @@ def _count_points(f: str, sweep: Any) -> int:
         raise ScenarioError(f, "sweep.method", method, f"one of {list(_METHODS)}")
     for key in sweep:
         if key not in _SWEEP_KEYS[method]:
-            raise ScenarioError(f, f"sweep.{key}", sweep[key],
-                                f"not used by method {method!r}, which takes "
-                                f"{sorted(_SWEEP_KEYS[method])}")
+            raise ScenarioError(
+                f,
+                f"sweep.{key}",
+                sweep[key],
+                f"not used by method {method!r}, which takes {sorted(_SWEEP_KEYS[method])}",
+            )
     if method == "grid":
         values = sweep.get("values")
         if not isinstance(values, dict) or not values:
-            raise ScenarioError(f, "sweep.values", values,
-                                "a table of swept names, each with a non-empty list of values")
+            raise ScenarioError(
+                f,
+                "sweep.values",
+                values,
+                "a table of swept names, each with a non-empty list of values",
+            )
         count = 1
         for key, vals in values.items():
             if not isinstance(vals, list) or not vals:
@@ -324,8 +389,12 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
     if method == "grid":
         values = sweep.get("values")
         if not isinstance(values, dict) or not values:
-            raise ScenarioError(f, "sweep.values", values,
-                                "a table of swept names, each with a non-empty list of values")
+            raise ScenarioError(
+                f,
+                "sweep.values",
+                values,
+                "a table of swept names, each with a non-empty list of values",
+            )
         check_axes(f, "sweep.values", list(values))
         axes = []
         for key, vals in values.items():
@@ -333,30 +402,38 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
             if not isinstance(vals, list) or not vals:
                 raise ScenarioError(f, f"sweep.values.{key}", vals, "a non-empty list of values")
             for v in vals:
-                if isinstance(v, bool) or not isinstance(v, int | float) or not (
-                        decl.minimum <= v <= decl.maximum) or (
-                        decl.kind == "int" and not float(v).is_integer()):
+                if (
+                    isinstance(v, bool)
+                    or not isinstance(v, int | float)
+                    or not (decl.minimum <= v <= decl.maximum)
+                    or (decl.kind == "int" and not float(v).is_integer())
+                ):
                     raise ScenarioError(f, f"sweep.values.{key}", v, decl.allowed())
             axes.append([(key, v) for v in vals])
         return method, [dict(combo) for combo in itertools.product(*axes)]
     ranges = sweep.get("ranges")
     if not isinstance(ranges, dict) or not ranges:
-        raise ScenarioError(f, "sweep.ranges", ranges,
-                            "a table of swept names, each with [min, max]")
+        raise ScenarioError(
+            f, "sweep.ranges", ranges, "a table of swept names, each with [min, max]"
+        )
     check_axes(f, "sweep.ranges", list(ranges))
     bounds = []
     for key, rng in ranges.items():
         decl = _swept_decl(f, key, scenario)
-        lo, hi = checked_range(f, f"sweep.ranges.{key}", rng, decl.minimum, decl.maximum,
-                               decl.allowed())
+        lo, hi = checked_range(
+            f, f"sweep.ranges.{key}", rng, decl.minimum, decl.maximum, decl.allowed()
+        )
         bounds.append((key, lo, hi, decl.kind))
     samples = sweep.get("samples", 16)
     seed = sweep.get("seed", 0)
     from scipy.stats import qmc
 
     d = len(bounds)
-    sampler = (qmc.LatinHypercube(d=d, rng=seed) if method == "latin_hypercube"
-               else qmc.Sobol(d=d, scramble=True, rng=seed))
+    sampler = (
+        qmc.LatinHypercube(d=d, rng=seed)
+        if method == "latin_hypercube"
+        else qmc.Sobol(d=d, scramble=True, rng=seed)
+    )
     unit = sampler.random(samples)
     lo = np.array([b[1] for b in bounds])
     hi = np.array([b[2] for b in bounds])

@@ -36,8 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="corridors", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run one scenario and write its results folder")
-    run.add_argument("scenario", nargs="?", default="baseline",
-                     help="scenario TOML file or shipped preset name (default: baseline)")
+    run.add_argument(
+        "scenario",
+        nargs="?",
+        default="baseline",
+        help="scenario TOML file or shipped preset name (default: baseline)",
+    )
     run.add_argument("--out", required=True, type=Path, help="results folder to write")
     run.add_argument("--seed", type=int, help="override the scenario's seed")
     run.add_argument("--end", help='override the last month, "YYYY-MM"')
@@ -50,8 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
     how.add_argument("--serial", action="store_true", help="run in this process")
     how.add_argument("--dask", metavar="ADDRESS", help="existing Dask scheduler address")
-    bat.add_argument("--max-runs", type=int, default=DEFAULT_MAX_RUNS,
-                     help=f"refuse a batch of more runs than this (default {DEFAULT_MAX_RUNS:,})")
+    bat.add_argument(
+        "--max-runs",
+        type=int,
+        default=DEFAULT_MAX_RUNS,
+        help=f"refuse a batch of more runs than this (default {DEFAULT_MAX_RUNS:,})",
+    )
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
     cmp_ = sub.add_parser("compare", help="comparison report of a batch results folder")
     cmp_.add_argument("folder", type=Path, help="batch results folder")
@@ -60,28 +68,39 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("config", type=Path, help="sensitivity TOML file")
     sen.add_argument("--out", required=True, type=Path, help="results folder")
     sen.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
-    sen.add_argument("--max-runs", type=int, default=DEFAULT_MAX_RUNS,
-                     help=f"refuse more runs than this (default {DEFAULT_MAX_RUNS:,})")
+    sen.add_argument(
+        "--max-runs",
+        type=int,
+        default=DEFAULT_MAX_RUNS,
+        help=f"refuse more runs than this (default {DEFAULT_MAX_RUNS:,})",
+    )
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
     dash = sub.add_parser("dashboard", help="serve the Solara dashboard on this machine")
     dashboard_command.add_arguments(dash)
     cal = sub.add_parser("calibrate", help="fit the behavioural parameters to observed data")
-    cal.add_argument("config", type=Path, help="calibration TOML file "
-                     "(calibration/default.toml)")
+    cal.add_argument("config", type=Path, help="calibration TOML file (calibration/default.toml)")
     cal.add_argument("--out", required=True, type=Path, help="calibration folder")
     cal.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
-    cal.add_argument("--install", action="store_true",
-                     help="copy the result into calibration/ so the baseline uses it")
+    cal.add_argument(
+        "--install",
+        action="store_true",
+        help="copy the result into calibration/ so the baseline uses it",
+    )
     cal.add_argument("--quiet", action="store_true")
     chk = sub.add_parser("check", help="compare a scenario with observations (targets CSV)")
     chk.add_argument("scenario", help="scenario TOML file or preset name")
-    chk.add_argument("--observations", type=Path, required=True,
-                     help="CSV in the targets format (see calibration/targets.csv)")
+    chk.add_argument(
+        "--observations",
+        type=Path,
+        required=True,
+        help="CSV in the targets format (see calibration/targets.csv)",
+    )
     chk.add_argument("--replicates", type=int, default=3)
     chk.add_argument("--out", type=Path, help="write the fit table (CSV) here")
     lev = sub.add_parser("levers", help="print the lever table")
-    lev.add_argument("--section", choices=["levers", "drivers", "parameters", "settings"],
-                     default="levers")
+    lev.add_argument(
+        "--section", choices=["levers", "drivers", "parameters", "settings"], default="levers"
+    )
     sub.add_parser("presets", help="list shipped scenarios")
     return p
 
@@ -101,8 +120,9 @@ def _cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     if overrides:
         scenario = scenario.with_values(**overrides)
     if args.out.exists() and not args.out.is_dir():
-        raise ScenarioError("(command line)", "--out", str(args.out),
-                            "a folder path (a file of that name exists)")
+        raise ScenarioError(
+            "(command line)", "--out", str(args.out), "a folder path (a file of that name exists)"
+        )
     from .lock import folder_lock
     from .runfolder import check_run_folder
 
@@ -119,18 +139,22 @@ def _simulate_and_write(args, argv, scenario, started) -> int:
 
     def progress(model) -> None:
         if not args.quiet and (model.month % 12 == 0 or not model.running):
-            print(f"\r  simulated to {model.month_label}", end="", file=sys.stderr,
-                  flush=True)
+            print(f"\r  simulated to {model.month_label}", end="", file=sys.stderr, flush=True)
 
     if not args.quiet:
-        print(f"corridors: running {scenario.name} ({scenario.source_file}), seed "
-              f"{scenario.seed}, {scenario.people_per_agent:g} people per agent",
-              file=sys.stderr)
+        print(
+            f"corridors: running {scenario.name} ({scenario.source_file}), seed "
+            f"{scenario.seed}, {scenario.people_per_agent:g} people per agent",
+            file=sys.stderr,
+        )
     result = run_scenario(scenario, on_month=progress)
     manifest = write_run(args.out, scenario, result, started, argv)
     if not args.quiet:
-        print(f"\ncorridors: wrote {args.out} ({manifest['worker_agents']:,} worker agents, "
-              f"simulated in {manifest['timings_s']['simulate']:.1f} s)", file=sys.stderr)
+        print(
+            f"\ncorridors: wrote {args.out} ({manifest['worker_agents']:,} worker agents, "
+            f"simulated in {manifest['timings_s']['simulate']:.1f} s)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -143,20 +167,35 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     workers = _workers(args.workers, default_workers())
     n = len(spec.tasks())
     if not args.quiet:
-        where = (f"Dask cluster {args.dask}" if args.dask else "this process" if args.serial
-                 else f"{workers} local worker processes")
+        where = (
+            f"Dask cluster {args.dask}"
+            if args.dask
+            else "this process"
+            if args.serial
+            else f"{workers} local worker processes"
+        )
         print(f"corridors: batch {spec.name}: {n} runs on {where}", file=sys.stderr)
-    outcome = run_batch(spec, args.out, workers=workers, dask_address=args.dask,
-                        serial=args.serial, progress=not args.quiet)
+    outcome = run_batch(
+        spec,
+        args.out,
+        workers=workers,
+        dask_address=args.dask,
+        serial=args.serial,
+        progress=not args.quiet,
+    )
     if not args.quiet:
-        print(f"corridors: {outcome.done} runs done now, {outcome.skipped} done before, "
-              f"{outcome.failed} failed, in {outcome.wall_s:.1f} s -> {args.out}",
-              file=sys.stderr)
+        print(
+            f"corridors: {outcome.done} runs done now, {outcome.skipped} done before, "
+            f"{outcome.failed} failed, in {outcome.wall_s:.1f} s -> {args.out}",
+            file=sys.stderr,
+        )
     if outcome.interrupted:
         return 130
     if outcome.failed:
-        print(f"corridors: {outcome.failed} runs failed; errors in {args.out}/failures/",
-              file=sys.stderr)
+        print(
+            f"corridors: {outcome.failed} runs failed; errors in {args.out}/failures/",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -164,8 +203,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare_batch
 
-    out = compare_batch(args.folder, args.reference,
-                        warn=lambda note: print(f"corridors: warning: {note}", file=sys.stderr))
+    out = compare_batch(
+        args.folder,
+        args.reference,
+        warn=lambda note: print(f"corridors: warning: {note}", file=sys.stderr),
+    )
     print(f"corridors: wrote {out}/report.html", file=sys.stderr)
     return 0
 
@@ -175,9 +217,13 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from .sensitivity import load_sensitivity, run_sensitivity
 
     spec, config = load_sensitivity(args.config, max_runs=_max_runs(args))
-    table = run_sensitivity(spec, config, args.out,
-                            workers=_workers(args.workers, default_workers()),
-                            progress=not args.quiet)
+    table = run_sensitivity(
+        spec,
+        config,
+        args.out,
+        workers=_workers(args.workers, default_workers()),
+        progress=not args.quiet,
+    )
     print(table.to_string(index=False))
     print(f"corridors: wrote {args.out}/sensitivity/indices.csv", file=sys.stderr)
     return 0
@@ -206,8 +252,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         for folder in (staged, old):
             shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(args.out / "report", staged)
-        for name in ("calibrated_parameters.toml", "posterior_draws.csv",
-                     "observation_parameters.json"):
+        for name in (
+            "calibrated_parameters.toml",
+            "posterior_draws.csv",
+            "observation_parameters.json",
+        ):
             if (args.out / name).exists():
                 write_atomic(here / name, lambda p, src=args.out / name: shutil.copy2(src, p))
         if (here / "report").exists():
@@ -215,9 +264,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         staged.rename(here / "report")
         shutil.rmtree(old, ignore_errors=True)
         print(f"corridors: installed the calibration into {here}", file=sys.stderr)
-    print(f"averaged relative difference {summary['averaged_relative_difference']:.3f}; "
-          f"{summary['targets_met']} of {summary['targets']} targets met; report: "
-          f"{args.out}/report/report.md")
+    print(
+        f"averaged relative difference {summary['averaged_relative_difference']:.3f}; "
+        f"{summary['targets_met']} of {summary['targets']} targets met; report: "
+        f"{args.out}/report/report.md"
+    )
     return 0
 
 
@@ -226,15 +277,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from scenarios.scenario import load_scenario
 
     if not 1 <= args.replicates <= 1000:
-        raise ScenarioError("(command line)", "--replicates", args.replicates,
-                            "a whole number from 1 to 1000")
+        raise ScenarioError(
+            "(command line)", "--replicates", args.replicates, "a whole number from 1 to 1000"
+        )
     if args.out is not None and args.out.is_dir():
-        raise ScenarioError("(command line)", "--out", str(args.out),
-                            "a CSV file path (a folder of that name exists)")
+        raise ScenarioError(
+            "(command line)",
+            "--out",
+            str(args.out),
+            "a CSV file path (a folder of that name exists)",
+        )
     scenario = load_scenario(args.scenario)
     table, avg = check_scenario(scenario, args.observations, replicates=args.replicates)
-    shown = table[["target_id", "period", "observed", "simulated_mean", "simulated_p05",
-                   "simulated_p95", "distance"]]
+    shown = table[
+        [
+            "target_id",
+            "period",
+            "observed",
+            "simulated_mean",
+            "simulated_p05",
+            "simulated_p95",
+            "distance",
+        ]
+    ]
     print(shown.to_string(index=False))
     print(f"averaged relative difference (weighted): {avg:.3f}")
     if args.out is not None:
@@ -252,8 +317,11 @@ def _workers(requested: int | None, cores: int) -> int:
     if requested < 1:
         raise ScenarioError("(command line)", "--workers", requested, "at least 1")
     if requested > cores:
-        print(f"corridors: warning: --workers {requested} is more than the {cores} cores "
-              f"available; using {cores}", file=sys.stderr)
+        print(
+            f"corridors: warning: --workers {requested} is more than the {cores} cores "
+            f"available; using {cores}",
+            file=sys.stderr,
+        )
         return cores
     return requested
 
@@ -285,11 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {
         "run": lambda: _cmd_run(args, ["corridors", *argv]),
-        "batch": lambda: _cmd_batch(args), "compare": lambda: _cmd_compare(args),
+        "batch": lambda: _cmd_batch(args),
+        "compare": lambda: _cmd_compare(args),
         "sensitivity": lambda: _cmd_sensitivity(args),
         "dashboard": lambda: dashboard_command.run(args),
-        "calibrate": lambda: _cmd_calibrate(args), "check": lambda: _cmd_check(args),
-        "levers": lambda: _cmd_levers(args), "presets": _cmd_presets,
+        "calibrate": lambda: _cmd_calibrate(args),
+        "check": lambda: _cmd_check(args),
+        "levers": lambda: _cmd_levers(args),
+        "presets": _cmd_presets,
     }
     # a termination (kill, a cluster's time limit) takes the same path as Ctrl-C: the worker
     # pools are shut down rather than left running as orphans, and checkpoints are kept
@@ -308,12 +379,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as exc:  # a full disk, a folder made read-only mid-run: one line, exit 1
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"corridors: error: {args.command} could not write or read a file{where}: "
-              f"{exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"corridors: error: {args.command} could not write or read a file{where}: "
+            f"{exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
-        print(f"corridors: {args.command} interrupted; what was checkpointed is kept (the same "
-              "command resumes a batch or a calibration)", file=sys.stderr)
+        print(
+            f"corridors: {args.command} interrupted; what was checkpointed is kept (the same "
+            "command resumes a batch or a calibration)",
+            file=sys.stderr,
+        )
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -43,9 +43,18 @@ from .lock import folder_lock
 __all__ = ["annual_table", "compare_batch"]
 
 STOCKS = ("stock", "debt_outstanding_usd")
-FLOWS = ("arrivals", "departures", "returns", "deportations", "registrations", "overstays",
-         "recruitment_fees_paid_usd", "remittances_received_usd", "exploitation_cases",
-         "trafficking_cases")
+FLOWS = (
+    "arrivals",
+    "departures",
+    "returns",
+    "deportations",
+    "registrations",
+    "overstays",
+    "recruitment_fees_paid_usd",
+    "remittances_received_usd",
+    "exploitation_cases",
+    "trafficking_cases",
+)
 HEADLINE = {
     "deportations": ("deportations", "sum"),
     "recruitment_fees_paid_usd": ("recruitment_fees_paid_usd", "sum"),
@@ -67,8 +76,16 @@ def annual_table(root: Path, listed: ListedRuns | None = None) -> pd.DataFrame:
         t["month"] = t["month"].astype(str)
         t = t[t["month"] != "2009-12"] if measure in FLOWS else t[t["month"].str.endswith("-12")]
         t["year"] = t["month"].str[:4].astype(int)
-        keys = ["scenario", "point", "replicate", "origin", "destination", "channel",
-                "measure", "year"]
+        keys = [
+            "scenario",
+            "point",
+            "replicate",
+            "origin",
+            "destination",
+            "channel",
+            "measure",
+            "year",
+        ]
         for k in ("scenario", "origin", "destination", "channel", "measure"):
             t[k] = t[k].astype(str)
         frames.append(t.groupby(keys, observed=True)["value"].sum().reset_index())
@@ -76,20 +93,28 @@ def annual_table(root: Path, listed: ListedRuns | None = None) -> pd.DataFrame:
         raise ScenarioError(str(root), "results", "(none)", "a batch folder with finished runs")
     out = pd.concat(frames, ignore_index=True)
     points = out.groupby("scenario")["point"].transform("nunique")
-    out["label"] = np.where(points > 1, out["scenario"] + "@p" + out["point"].astype(str),
-                            out["scenario"])
+    out["label"] = np.where(
+        points > 1, out["scenario"] + "@p" + out["point"].astype(str), out["scenario"]
+    )
     out = out[out["year"] >= 2010].copy()  # the initial 2009-12 stock is year 2009
     return out
 
 
 def _interval(frame: pd.DataFrame, keys: list[str], column: str = "value") -> pd.DataFrame:
     g = frame.groupby(keys, observed=True)[column]
-    return pd.DataFrame({"mean": g.mean(), "p05": g.quantile(0.05), "p95": g.quantile(0.95),
-                         "replicates": g.count()}).reset_index()
+    return pd.DataFrame(
+        {
+            "mean": g.mean(),
+            "p05": g.quantile(0.05),
+            "p95": g.quantile(0.95),
+            "replicates": g.count(),
+        }
+    ).reset_index()
 
 
-def compare_batch(root: Path, reference: str | None = None,
-                  warn: Callable[[str], None] | None = None) -> Path:
+def compare_batch(
+    root: Path, reference: str | None = None, warn: Callable[[str], None] | None = None
+) -> Path:
     """Write ``root/compare``: built in a new folder and swapped in whole, while holding the
     batch folder's lock, so a kill leaves the previous report or the new one, never a mix.
     ``warn`` is told when the batch is incomplete (the report says so too)."""
@@ -116,8 +141,9 @@ def compare_batch(root: Path, reference: str | None = None,
     return final
 
 
-def _write_comparison(root: Path, out: Path, annual: pd.DataFrame, reference: str,
-                      note: str) -> None:
+def _write_comparison(
+    root: Path, out: Path, annual: pd.DataFrame, reference: str, note: str
+) -> None:
     labels = sorted(annual["label"].unique(), key=lambda x: (not x.startswith(reference), x))
     keys = ["label", "origin", "destination", "channel", "measure", "year"]
     summary = _interval(annual, keys)
@@ -133,22 +159,35 @@ def _write_comparison(root: Path, out: Path, annual: pd.DataFrame, reference: st
     paired["difference"] = paired["value"] - paired["value_reference"]
     differences = _interval(paired, keys, "difference")
     headline = _headline(annual)
-    last = paired[(paired["measure"] == "stock") & (paired["year"] == paired["year"].max())
-                  & (paired["scenario"] != reference)]
-    stock_change = _interval(last.groupby(["label", "channel", "replicate"])["difference"]
-                             .sum().reset_index(), ["label", "channel"], "difference")
-    for name, frame in (("summary", summary), ("differences", differences),
-                        ("headline", headline), ("final_stock_change", stock_change)):
+    last = paired[
+        (paired["measure"] == "stock")
+        & (paired["year"] == paired["year"].max())
+        & (paired["scenario"] != reference)
+    ]
+    stock_change = _interval(
+        last.groupby(["label", "channel", "replicate"])["difference"].sum().reset_index(),
+        ["label", "channel"],
+        "difference",
+    )
+    for name, frame in (
+        ("summary", summary),
+        ("differences", differences),
+        ("headline", headline),
+        ("final_stock_change", stock_change),
+    ):
         write_atomic(out / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
         write_atomic(out / f"{name}.csv", lambda p, f=frame: f.to_csv(p, index=False))
     figures = {}
-    for measure, title in (("arrivals", "Arrivals per year"),
-                           ("stock", "Stock at the end of the year")):
+    for measure, title in (
+        ("arrivals", "Arrivals per year"),
+        ("stock", "Stock at the end of the year"),
+    ):
         fig = _side_by_side(summary, measure, labels, title)
         stem = "flows_by_scenario" if measure == "arrivals" else "stocks_by_scenario"
         for ext in ("png", "svg"):
-            write_atomic(out / f"{stem}.{ext}",
-                         lambda p, e=ext, fg=fig: fg.savefig(p, format=e, dpi=100))
+            write_atomic(
+                out / f"{stem}.{ext}", lambda p, e=ext, fg=fig: fg.savefig(p, format=e, dpi=100)
+            )
         plt.close(fig)
         figures[stem] = title
     md, html = _report(root, labels, reference, headline, stock_change, figures, note)
@@ -162,12 +201,16 @@ def _headline(annual: pd.DataFrame) -> pd.DataFrame:
     for (label, replicate), run in annual.groupby(["label", "replicate"]):
         stock = run[(run["measure"] == "stock") & (run["year"] == final_year)]
         irregular = stock.loc[stock["channel"] == "irregular", "value"].sum()
-        row = {"label": label, "replicate": replicate,
-               "irregular_share_final_year": irregular / max(stock["value"].sum(), 1e-9)}
+        row = {
+            "label": label,
+            "replicate": replicate,
+            "irregular_share_final_year": irregular / max(stock["value"].sum(), 1e-9),
+        }
         for name, (measure, how) in HEADLINE.items():
             m = run[run["measure"] == measure]
-            row[name] = (m["value"].sum() if how == "sum"
-                         else m.loc[m["year"] == final_year, "value"].sum())
+            row[name] = (
+                m["value"].sum() if how == "sum" else m.loc[m["year"] == final_year, "value"].sum()
+            )
         per_run.append(row)
     per_run = pd.DataFrame(per_run)
     long = per_run.melt(id_vars=["label", "replicate"], var_name="indicator")
@@ -180,15 +223,20 @@ def _side_by_side(summary: pd.DataFrame, measure: str, labels: list[str], title:
     s = summary[summary["measure"] == measure]
     corridors = sorted((s["origin"] + "-" + s["destination"]).unique())
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    fig, axes = plt.subplots(len(corridors), 2, figsize=(11, 1.8 * len(corridors) + 1),
-                             squeeze=False, sharex=True)
+    fig, axes = plt.subplots(
+        len(corridors), 2, figsize=(11, 1.8 * len(corridors) + 1), squeeze=False, sharex=True
+    )
     for i, corridor in enumerate(corridors):
         o, d = corridor.split("-")
         for j, channel in enumerate(("regular", "irregular")):
             ax = axes[i, j]
             for k, label in enumerate(labels):
-                r = s[(s["label"] == label) & (s["origin"] == o) & (s["destination"] == d)
-                      & (s["channel"] == channel)].sort_values("year")
+                r = s[
+                    (s["label"] == label)
+                    & (s["origin"] == o)
+                    & (s["destination"] == d)
+                    & (s["channel"] == channel)
+                ].sort_values("year")
                 if r.empty:
                     continue
                 c = colours[k % len(colours)]
@@ -202,43 +250,61 @@ def _side_by_side(summary: pd.DataFrame, measure: str, labels: list[str], title:
             if i == 0:
                 ax.set_title(f"{channel}", fontsize=9)
     axes[0, 1].legend(fontsize=7, loc="upper left")
-    fig.suptitle(f"{title}: scenarios side by side (mean and 90% interval across replicates)",
-                 fontsize=10)
+    fig.suptitle(
+        f"{title}: scenarios side by side (mean and 90% interval across replicates)", fontsize=10
+    )
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     return fig
 
 
 def _report(root: Path, labels, reference, headline, stock_diff, figures, note=""):
     wide = headline.pivot(index="label", columns="indicator", values="mean").reindex(labels)
-    lines = [f"# Comparison of batch `{root.name}`", "", *([f"**{note}**", ""] if note else []),
-             f"Scenarios: {', '.join(labels)}. Reference: `{reference}`. Means and 90% "
-             "intervals (5th-95th percentile) across replicates; differences are paired by "
-             "replicate (common random numbers).", "",
-             "## Headline indicators (means over replicates)", "",
-             wide.to_markdown(floatfmt=",.3g") if _has_tabulate() else wide.to_string(), "",
-             f"## Change in the final-year stock against `{reference}` (people, all "
-             "corridors; mean and 90% interval of the paired differences)", "",
-             stock_diff.to_markdown(index=False, floatfmt=",.0f") if _has_tabulate()
-             else stock_diff.to_string(index=False), ""]
+    lines = [
+        f"# Comparison of batch `{root.name}`",
+        "",
+        *([f"**{note}**", ""] if note else []),
+        f"Scenarios: {', '.join(labels)}. Reference: `{reference}`. Means and 90% "
+        "intervals (5th-95th percentile) across replicates; differences are paired by "
+        "replicate (common random numbers).",
+        "",
+        "## Headline indicators (means over replicates)",
+        "",
+        wide.to_markdown(floatfmt=",.3g") if _has_tabulate() else wide.to_string(),
+        "",
+        f"## Change in the final-year stock against `{reference}` (people, all "
+        "corridors; mean and 90% interval of the paired differences)",
+        "",
+        stock_diff.to_markdown(index=False, floatfmt=",.0f")
+        if _has_tabulate()
+        else stock_diff.to_string(index=False),
+        "",
+    ]
     for stem, title in figures.items():
         lines += [f"## {title}", "", f"![{title}]({stem}.png)", ""]
-    lines += ["Data: `summary.csv`, `differences.csv`, `headline.csv`, "
-              "`final_stock_change.csv` in this folder.", ""]
+    lines += [
+        "Data: `summary.csv`, `differences.csv`, `headline.csv`, "
+        "`final_stock_change.csv` in this folder.",
+        "",
+    ]
     md = "\n".join(lines)
-    body = [f"<h1>Comparison of batch <code>{html_escape(root.name)}</code></h1>",
-            *([f"<p><strong>{html_escape(note)}</strong></p>"] if note else []),
-            f"<p>Scenarios: {', '.join(labels)}. Reference: <code>{reference}</code>. Means "
-            "and 90% intervals across replicates; differences paired by replicate.</p>",
-            "<h2>Headline indicators (means over replicates)</h2>",
-            wide.to_html(float_format=lambda x: f"{x:,.3g}"),
-            f"<h2>Change in the final-year stock against <code>{reference}</code></h2>",
-            stock_diff.to_html(index=False, float_format=lambda x: f"{x:,.0f}")]
+    body = [
+        f"<h1>Comparison of batch <code>{html_escape(root.name)}</code></h1>",
+        *([f"<p><strong>{html_escape(note)}</strong></p>"] if note else []),
+        f"<p>Scenarios: {', '.join(labels)}. Reference: <code>{reference}</code>. Means "
+        "and 90% intervals across replicates; differences paired by replicate.</p>",
+        "<h2>Headline indicators (means over replicates)</h2>",
+        wide.to_html(float_format=lambda x: f"{x:,.3g}"),
+        f"<h2>Change in the final-year stock against <code>{reference}</code></h2>",
+        stock_diff.to_html(index=False, float_format=lambda x: f"{x:,.0f}"),
+    ]
     for stem, title in figures.items():
         body += [f"<h2>{title}</h2>", f'<img src="{stem}.png" style="max-width:100%">']
-    html = ("<!doctype html><html><head><meta charset='utf-8'><title>corridors comparison"
-            "</title><style>body{font-family:sans-serif;max-width:70em;margin:auto}"
-            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
-            "</style></head><body>" + "\n".join(body) + "</body></html>")
+    html = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>corridors comparison"
+        "</title><style>body{font-family:sans-serif;max-width:70em;margin:auto}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
+        "</style></head><body>" + "\n".join(body) + "</body></html>"
+    )
     return md, html
 
 

@@ -17,9 +17,9 @@ def _series(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     t = table[table["measure"] == measure]
     t = t[t["destination"] != ""]
     corridor = t["origin"].astype(str) + "-" + t["destination"].astype(str)
-    return (t.assign(corridor=corridor, month=t["month"].astype(str))
-            .pivot_table(index="month", columns=["corridor", "channel"], values="value",
-                         aggfunc="sum", observed=True))
+    return t.assign(corridor=corridor, month=t["month"].astype(str)).pivot_table(
+        index="month", columns=["corridor", "channel"], values="value", aggfunc="sum", observed=True
+    )
 
 
 def flows_and_stocks_figure(table: pd.DataFrame, title: str = "") -> plt.Figure:
@@ -30,8 +30,9 @@ def flows_and_stocks_figure(table: pd.DataFrame, title: str = "") -> plt.Figure:
     arrivals = arrivals[arrivals.index != "2009-12"]
     yearly = arrivals.groupby(arrivals.index.str[:4]).sum()
     corridors = list(dict.fromkeys(c for c, _ in stock.columns))
-    fig, axes = plt.subplots(len(corridors), 2, figsize=(11, 1.9 * len(corridors) + 0.8),
-                             squeeze=False, sharex="col")
+    fig, axes = plt.subplots(
+        len(corridors), 2, figsize=(11, 1.9 * len(corridors) + 0.8), squeeze=False, sharex="col"
+    )
     dates = pd.to_datetime(stock.index, format="%Y-%m")
     years = yearly.index.astype(int)
     for i, corridor in enumerate(corridors):
@@ -39,11 +40,15 @@ def flows_and_stocks_figure(table: pd.DataFrame, title: str = "") -> plt.Figure:
         for channel, colour in CHANNEL_COLOURS.items():
             if (corridor, channel) in yearly.columns:
                 offset = -0.2 if channel == "regular" else 0.2
-                ax_flow.bar(years + offset, yearly[(corridor, channel)] / 1e3, width=0.4,
-                            color=colour, label=channel)
+                ax_flow.bar(
+                    years + offset,
+                    yearly[(corridor, channel)] / 1e3,
+                    width=0.4,
+                    color=colour,
+                    label=channel,
+                )
             if (corridor, channel) in stock.columns:
-                ax_stock.plot(dates, stock[(corridor, channel)] / 1e3, color=colour,
-                              label=channel)
+                ax_stock.plot(dates, stock[(corridor, channel)] / 1e3, color=colour, label=channel)
         ax_flow.set_ylabel(f"{corridor}\n(thousand)", fontsize=8)
         for ax in (ax_flow, ax_stock):
             ax.tick_params(labelsize=7)

@@ -13,15 +13,22 @@ def lever_table(section: str = "levers") -> str:
     if section == "levers":
         order = {g: i for i, g in enumerate(POLICY_GROUPS)}
         decls = sorted(decls, key=lambda d: order.get(d.group, len(order)))
-        head = ("| group | lever | per | unit | default | range | what it does | stands for |\n"
-                "|---|---|---|---|---|---|---|---|")
-        rows = [f"| {d.group} | `{d.name}` | {d.scope} | {d.unit} | {d.default_text()} | "
-                f"{_range(d)} | {d.description} | {d.source_policy} |" for d in decls]
+        head = (
+            "| group | lever | per | unit | default | range | what it does | stands for |\n"
+            "|---|---|---|---|---|---|---|---|"
+        )
+        rows = [
+            f"| {d.group} | `{d.name}` | {d.scope} | {d.unit} | {d.default_text()} | "
+            f"{_range(d)} | {d.description} | {d.source_policy} |"
+            for d in decls
+        ]
     else:
-        head = ("| name | per | unit | default | range | meaning |\n"
-                "|---|---|---|---|---|---|")
-        rows = [f"| `{d.name}` | {d.scope} | {d.unit} | {d.default_text()} | {_range(d)} | "
-                f"{d.description} |" for d in decls]
+        head = "| name | per | unit | default | range | meaning |\n|---|---|---|---|---|---|"
+        rows = [
+            f"| `{d.name}` | {d.scope} | {d.unit} | {d.default_text()} | {_range(d)} | "
+            f"{d.description} |"
+            for d in decls
+        ]
     return "\n".join([head, *rows])
 
 
@@ -29,11 +36,16 @@ def _range(d) -> str:
     if d.kind in ("bool", "months"):
         return "on/off" if d.kind == "bool" else "YYYY-MM list"
     from scenarios.declarations import _fmt
+
     return f"{_fmt(d.minimum)} - {_fmt(d.maximum)}"
 
 
-MARKERS = {"levers": "lever-table", "drivers": "drivers-table",
-           "parameters": "parameters-table", "settings": "settings-table"}
+MARKERS = {
+    "levers": "lever-table",
+    "drivers": "drivers-table",
+    "parameters": "parameters-table",
+    "settings": "settings-table",
+}
 
 
 def render_document(text: str) -> str:

@@ -37,9 +37,11 @@ class ListedRuns:
         """One sentence when runs are missing, else ''."""
         if not self.missing:
             return ""
-        return (f"Incomplete batch: {len(self.finished)} of {self.total} runs finished "
-                f"({self.replicates} replicates were asked per scenario and point; see the "
-                "replicates column). Run the batch command again to finish it.")
+        return (
+            f"Incomplete batch: {len(self.finished)} of {self.total} runs finished "
+            f"({self.replicates} replicates were asked per scenario and point; see the "
+            "replicates column). Run the batch command again to finish it."
+        )
 
 
 def _bad(root: Path, value: object, allowed: str) -> ScenarioError:
@@ -60,26 +62,46 @@ def listed_runs(root: Path) -> ListedRuns:
         raise _bad(root, str(root), f"{what} (with a readable batch.json)") from None
     if len(set(ids)) != len(ids):
         raise _bad(root, "batch.json", f"{what}: its batch.json lists a run twice")
-    expected = {rid: root / "results" / f"scenario={label}" / f"{rid}.parquet"
-                for rid, label in zip(ids, labels, strict=True)}
+    expected = {
+        rid: root / "results" / f"scenario={label}" / f"{rid}.parquet"
+        for rid, label in zip(ids, labels, strict=True)
+    }
     known = set(expected.values())
     results = root / "results"
-    unknown = sorted(str(p.relative_to(root)) for p in results.rglob("*")
-                     if p.is_file() and not p.name.startswith((".", "_")) and p not in known) \
-        if results.is_dir() else []
+    unknown = (
+        sorted(
+            str(p.relative_to(root))
+            for p in results.rglob("*")
+            if p.is_file() and not p.name.startswith((".", "_")) and p not in known
+        )
+        if results.is_dir()
+        else []
+    )
     if unknown:
-        raise _bad(root, unknown[:3],
-                   f"a batch folder holding only the runs its batch.json lists ({len(unknown)} "
-                   "other files are in results/: a copy, or another batch written here; move "
-                   "them out)")
+        raise _bad(
+            root,
+            unknown[:3],
+            f"a batch folder holding only the runs its batch.json lists ({len(unknown)} "
+            "other files are in results/: a copy, or another batch written here; move "
+            "them out)",
+        )
     runs = root / "runs"
-    stray = sorted(p.name for p in runs.glob("*.json") if p.stem not in expected) \
-        if runs.is_dir() else []
+    stray = (
+        sorted(p.name for p in runs.glob("*.json") if p.stem not in expected)
+        if runs.is_dir()
+        else []
+    )
     if stray:
-        raise _bad(root, stray[:3], "a batch folder whose runs/ holds only manifests of "
-                   "the runs its batch.json lists")
-    finished = {rid: path for rid, path in expected.items()
-                if path.is_file() and (runs / f"{rid}.json").is_file()}
+        raise _bad(
+            root,
+            stray[:3],
+            "a batch folder whose runs/ holds only manifests of the runs its batch.json lists",
+        )
+    finished = {
+        rid: path
+        for rid, path in expected.items()
+        if path.is_file() and (runs / f"{rid}.json").is_file()
+    }
     if not finished:
         raise _bad(root, str(root), f"{what} with at least one finished run")
     missing = tuple(rid for rid in ids if rid not in finished)
@@ -95,23 +117,37 @@ def read_listed(listed: ListedRuns, **filters) -> pd.DataFrame:
 
     paths = [str(p) for p in listed.finished.values()]
     try:
-        dataset = ds.dataset(paths, format="parquet", partitioning="hive",
-                             partition_base_dir=str(listed.root / "results"))
+        dataset = ds.dataset(
+            paths,
+            format="parquet",
+            partitioning="hive",
+            partition_base_dir=str(listed.root / "results"),
+        )
         expr = None
         for key, value in filters.items():
             term = ds.field(key) == value
             expr = term if expr is None else expr & term
         table = dataset.to_table(filter=expr).to_pandas()
     except (pa.ArrowException, OSError) as exc:
-        raise _bad(listed.root, "results", f"readable Parquet files of finished runs "
-                   f"({type(exc).__name__})") from None
+        raise _bad(
+            listed.root,
+            "results",
+            f"readable Parquet files of finished runs ({type(exc).__name__})",
+        ) from None
     if table.empty:
         return table
     ids = set(table["run_id"].astype(str).unique())
     if not ids <= set(listed.finished):
-        raise _bad(listed.root, "results", "files each holding the rows of its own run (some "
-                   "hold rows of runs not finished or not listed)")
+        raise _bad(
+            listed.root,
+            "results",
+            "files each holding the rows of its own run (some "
+            "hold rows of runs not finished or not listed)",
+        )
     if table.duplicated(KEYS).any():
-        raise _bad(listed.root, "results", "each run's rows once (some appear twice: a file "
-                   "copied over another's name?)")
+        raise _bad(
+            listed.root,
+            "results",
+            "each run's rows once (some appear twice: a file copied over another's name?)",
+        )
     return table

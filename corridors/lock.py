@@ -40,8 +40,10 @@ def is_lock_file(path: Path) -> bool:
 def _owner(path: Path) -> str:
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
-        return (f"pid {int(info['pid'])} on {str(info['host'])[:64]}, since "
-                f"{str(info['started_utc'])[:32]}")
+        return (
+            f"pid {int(info['pid'])} on {str(info['host'])[:64]}, since "
+            f"{str(info['started_utc'])[:32]}"
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return "another process"
 
@@ -52,8 +54,9 @@ def folder_lock(folder: Path, option: str = "--out") -> Iterator[Path]:
     naming ``option`` and the owner when another live process holds it."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise ScenarioError("(command line)", option, str(folder),
-                            "a folder path (a file of that name exists)")
+        raise ScenarioError(
+            "(command line)", option, str(folder), "a folder path (a file of that name exists)"
+        )
     path = folder / LOCK_NAME
     created = not folder.exists()
     try:
@@ -63,8 +66,9 @@ def folder_lock(folder: Path, option: str = "--out") -> Iterator[Path]:
         if created:
             with contextlib.suppress(OSError):
                 folder.rmdir()
-        raise ScenarioError("(command line)", option, str(folder),
-                            f"a folder this user can write ({exc.strerror})") from None
+        raise ScenarioError(
+            "(command line)", option, str(folder), f"a folder this user can write ({exc.strerror})"
+        ) from None
     try:
         yield path
     finally:
@@ -83,9 +87,13 @@ def _acquire(path: Path, folder: Path, option: str) -> int:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise ScenarioError("(command line)", option, str(folder),
-                                f"a folder no other process is writing: {_owner(path)} holds "
-                                f"{path} (wait for it to finish)") from None
+            raise ScenarioError(
+                "(command line)",
+                option,
+                str(folder),
+                f"a folder no other process is writing: {_owner(path)} holds "
+                f"{path} (wait for it to finish)",
+            ) from None
         except BaseException:
             os.close(fd)
             raise
@@ -97,8 +105,11 @@ def _acquire(path: Path, folder: Path, option: str) -> int:
             break
         os.close(fd)  # the previous owner removed the file as we locked it: try again
     # the lock is ours; whatever the file said before was a dead owner's (a stale lock)
-    info = {"pid": os.getpid(), "host": socket.gethostname(),
-            "started_utc": dt.datetime.now(dt.UTC).isoformat()}
+    info = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started_utc": dt.datetime.now(dt.UTC).isoformat(),
+    }
     os.ftruncate(fd, 0)
     os.pwrite(fd, json.dumps(info).encode(), 0)
     return fd

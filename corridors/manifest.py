@@ -10,8 +10,7 @@ from pathlib import Path
 
 __all__ = ["code_version", "package_versions"]
 
-_PACKAGES = ("corridors", "mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib",
-             "solara")
+_PACKAGES = ("corridors", "mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "solara")
 
 
 def package_versions() -> dict[str, str]:
@@ -28,14 +27,28 @@ def code_version() -> dict[str, str | bool]:
     """Git commit of the source tree (and whether it had uncommitted changes), if any."""
     root = Path(__file__).resolve().parent.parent
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                                text=True, timeout=10, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=root,
-                                    capture_output=True, text=True, timeout=10,
-                                    check=True).stdout.strip())
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            ).stdout.strip()
+        )
         return {"git_commit": commit, "uncommitted_changes": dirty}
     except (OSError, subprocess.SubprocessError):
         from corridors import __version__
+
         return {"package_version": __version__}
 
 

@@ -21,8 +21,13 @@ from .manifest import code_version, package_versions, platform_info
 __all__ = ["write_run"]
 
 
-def write_run(out: Path, scenario: Scenario, result: RunResult, started: dt.datetime,
-              argv: list[str] | None = None) -> dict:
+def write_run(
+    out: Path,
+    scenario: Scenario,
+    result: RunResult,
+    started: dt.datetime,
+    argv: list[str] | None = None,
+) -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     table = result.table
@@ -31,11 +36,13 @@ def write_run(out: Path, scenario: Scenario, result: RunResult, started: dt.date
     write_atomic(out / "results.parquet", lambda p: table.to_parquet(p, index=False))
     write_atomic(out / "results.csv", lambda p: table.to_csv(p, index=False))
     write_text_atomic(out / "scenario.toml", tomli_w.dumps(scenario.to_dict(resolved=True)))
-    fig = flows_and_stocks_figure(table, title=f"{scenario.name}: regular and irregular "
-                                  "migration per corridor")
+    fig = flows_and_stocks_figure(
+        table, title=f"{scenario.name}: regular and irregular migration per corridor"
+    )
     for ext in ("png", "svg"):
-        write_atomic(out / f"flows_and_stocks.{ext}",
-                     lambda p, e=ext: fig.savefig(p, format=e, dpi=110))
+        write_atomic(
+            out / f"flows_and_stocks.{ext}", lambda p, e=ext: fig.savefig(p, format=e, dpi=110)
+        )
     plt.close(fig)
     timings["write"] = (dt.datetime.now(dt.UTC) - t0).total_seconds()
     model = result.model

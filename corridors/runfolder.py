@@ -18,8 +18,16 @@ from .lock import is_lock_file
 
 __all__ = ["RUN_FILES", "check_run_folder"]
 
-RUN_FILES = frozenset({"results.parquet", "results.csv", "scenario.toml", "manifest.json",
-                       "flows_and_stocks.png", "flows_and_stocks.svg"})
+RUN_FILES = frozenset(
+    {
+        "results.parquet",
+        "results.csv",
+        "scenario.toml",
+        "manifest.json",
+        "flows_and_stocks.png",
+        "flows_and_stocks.svg",
+    }
+)
 
 
 def _digest_of_earlier_run(out: Path) -> str | None:
@@ -43,15 +51,24 @@ def check_run_folder(out: Path, scenario: Scenario) -> None:
     if not out.is_dir():
         return
     entries = [p for p in out.iterdir() if not is_lock_file(p)]
-    own = [p for p in entries if p.name in RUN_FILES or
-           (p.name.startswith(".") and p.name.endswith(".tmp"))]
+    own = [
+        p
+        for p in entries
+        if p.name in RUN_FILES or (p.name.startswith(".") and p.name.endswith(".tmp"))
+    ]
     if not entries:
         return
     if len(own) == len(entries) and _digest_of_earlier_run(out) == scenario.digest():
         return
     others = sorted(p.name for p in entries if p not in own)[:5]
-    what = (f"it holds other files: {', '.join(others)}" if others else
-            "it holds the run of another scenario, seed or setting")
-    raise ScenarioError("(command line)", "--out", str(out),
-                        "a new or empty folder, or the folder of an earlier run of this same "
-                        f"scenario ({what})")
+    what = (
+        f"it holds other files: {', '.join(others)}"
+        if others
+        else "it holds the run of another scenario, seed or setting"
+    )
+    raise ScenarioError(
+        "(command line)",
+        "--out",
+        str(out),
+        f"a new or empty folder, or the folder of an earlier run of this same scenario ({what})",
+    )

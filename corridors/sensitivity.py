@@ -58,8 +58,17 @@ from .listed import listed_runs, read_listed
 
 __all__ = ["load_sensitivity", "run_sensitivity"]
 
-_TOP = {"name", "scenario", "method", "samples", "replicates", "root_seed", "settings",
-        "ranges", "output"}
+_TOP = {
+    "name",
+    "scenario",
+    "method",
+    "samples",
+    "replicates",
+    "root_seed",
+    "settings",
+    "ranges",
+    "output",
+}
 
 
 _OUTPUT = {"indicator", "year", "destination", "channel"}
@@ -73,8 +82,7 @@ def _whole(f: str, data: dict, key: str, default: int, lo: int, hi: int) -> int:
     return v
 
 
-def load_sensitivity(path: Path,
-                     max_runs: int = DEFAULT_MAX_RUNS) -> tuple[BatchSpec, dict]:
+def load_sensitivity(path: Path, max_runs: int = DEFAULT_MAX_RUNS) -> tuple[BatchSpec, dict]:
     """Read and validate everything (ranges, output, run count) before the first run."""
     data, f = read_toml(path, "sensitivity", _TOP)
     name = check_name(f, data, Path(path).stem)
@@ -92,22 +100,24 @@ def load_sensitivity(path: Path,
     check_axes(f, "ranges", list(ranges))
     # Morris: a trajectory of one point per name plus one; Sobol: N x (names + 2)
     per_sample = len(ranges) + (1 if method == "morris" else 2)
-    check_run_count(f, samples * per_sample * replicates, max_runs,
-                    "sample points x replicates")
-    scenario = load_named_scenario(f, "scenario", data.get("scenario", "baseline"),
-                                   Path(path).parent)
+    check_run_count(f, samples * per_sample * replicates, max_runs, "sample points x replicates")
+    scenario = load_named_scenario(
+        f, "scenario", data.get("scenario", "baseline"), Path(path).parent
+    )
     settings = run_settings(f, data)
     if settings:
         try:
             scenario = scenario.with_values(**settings)
         except ScenarioError as exc:
-            raise ScenarioError(f, f"settings.{exc.key.split('.')[-1]}", exc.value,
-                                exc.allowed) from None
+            raise ScenarioError(
+                f, f"settings.{exc.key.split('.')[-1]}", exc.value, exc.allowed
+            ) from None
     bounds = []
     for key, rng in ranges.items():
         decl = _swept_decl(f, key, scenario)
-        bounds.append(list(checked_range(f, f"ranges.{key}", rng, decl.minimum,
-                                         decl.maximum, decl.allowed())))
+        bounds.append(
+            list(checked_range(f, f"ranges.{key}", rng, decl.minimum, decl.maximum, decl.allowed()))
+        )
     output, year = _output(f, data.get("output", {"indicator": "irregular_share"}), scenario)
     problem = {"num_vars": len(bounds), "names": list(ranges), "bounds": bounds}
     if method == "morris":
@@ -126,10 +136,18 @@ def load_sensitivity(path: Path,
             point[key] = round(float(v)) if kind == "int" else float(v)
         points.append(point)
     apply_point(scenario, points[0])  # validates names and keys early
-    spec = BatchSpec(name=name, description="sensitivity",
-                     source_file=f, scenarios=(scenario,),
-                     scenario_labels=(scenario.name,), replicates=replicates, root_seed=seed,
-                     points=tuple(points), sweep_method=method, raw=data)
+    spec = BatchSpec(
+        name=name,
+        description="sensitivity",
+        source_file=f,
+        scenarios=(scenario,),
+        scenario_labels=(scenario.name,),
+        replicates=replicates,
+        root_seed=seed,
+        points=tuple(points),
+        sweep_method=method,
+        raw=data,
+    )
     config = {"method": method, "problem": problem, "x": x, "output": output, "year": year}
     return spec, config
 
@@ -143,23 +161,39 @@ def _output(f: str, output: object, scenario) -> tuple[dict, int]:
         if key not in _OUTPUT:
             raise ScenarioError(f, f"output.{key}", value, f"one of the keys {sorted(_OUTPUT)}")
     if output["indicator"] not in INDICATORS:
-        raise ScenarioError(f, "output.indicator", output["indicator"],
-                            f"irregular_share or a measure of the results table "
-                            f"({', '.join(INDICATORS[1:])})")
+        raise ScenarioError(
+            f,
+            "output.indicator",
+            output["indicator"],
+            f"irregular_share or a measure of the results table ({', '.join(INDICATORS[1:])})",
+        )
     destinations = list(scenario.world.destinations)
     if "destination" in output and output["destination"] not in destinations:
-        raise ScenarioError(f, "output.destination", output["destination"],
-                            f"one of the scenario's destinations {destinations}")
-    if "channel" in output and (output["channel"] not in ("regular", "irregular")
-                                or output["indicator"] == "irregular_share"):
-        raise ScenarioError(f, "output.channel", output["channel"],
-                            "regular or irregular, for an indicator other than irregular_share")
+        raise ScenarioError(
+            f,
+            "output.destination",
+            output["destination"],
+            f"one of the scenario's destinations {destinations}",
+        )
+    if "channel" in output and (
+        output["channel"] not in ("regular", "irregular")
+        or output["indicator"] == "irregular_share"
+    ):
+        raise ScenarioError(
+            f,
+            "output.channel",
+            output["channel"],
+            "regular or irregular, for an indicator other than irregular_share",
+        )
     last_full_year = 2010 + (scenario.end + 1) // 12 - 1  # whose December is simulated
     year = output.get("year", last_full_year)
     if isinstance(year, bool) or not isinstance(year, int) or not 2010 <= year <= last_full_year:
-        raise ScenarioError(f, "output.year", year,
-                            f"a year from 2010 to {last_full_year} (its December must be "
-                            "simulated)")
+        raise ScenarioError(
+            f,
+            "output.year",
+            year,
+            f"a year from 2010 to {last_full_year} (its December must be simulated)",
+        )
     return output, year
 
 
@@ -169,9 +203,18 @@ def indicator_values(root: Path, output: dict, year: int, n_points: int) -> np.n
     measure = "stock" if indicator == "irregular_share" else indicator
     t = read_listed(listed_runs(root), measure=measure)
     t["month"] = t["month"].astype(str)
-    stock_like = measure in ("stock", "stock_female", "stock_male", "employed", "unemployed",
-                             "detained", "waiting", "in_transit", "exploited_now",
-                             "debt_outstanding_usd")
+    stock_like = measure in (
+        "stock",
+        "stock_female",
+        "stock_male",
+        "employed",
+        "unemployed",
+        "detained",
+        "waiting",
+        "in_transit",
+        "exploited_now",
+        "debt_outstanding_usd",
+    )
     t = t[t["month"] == f"{year}-12"] if stock_like else t[t["month"].str.startswith(str(year))]
     if "destination" in output:
         t = t[t["destination"].astype(str) == output["destination"]]
@@ -184,8 +227,10 @@ def indicator_values(root: Path, output: dict, year: int, n_points: int) -> np.n
         per_run = t.groupby(["point", "replicate"], observed=True)["value"].sum()
     per_point = per_run.groupby(level="point").mean()
     if len(per_point) != n_points:
-        raise RuntimeError(f"{n_points - len(per_point)} sample points have no results "
-                           "(failed runs?); rerun the command")
+        raise RuntimeError(
+            f"{n_points - len(per_point)} sample points have no results "
+            "(failed runs?); rerun the command"
+        )
     return per_point.sort_index().to_numpy()
 
 
@@ -199,23 +244,41 @@ def run_sensitivity(spec: BatchSpec, config: dict, out: Path, **batch_kwargs) ->
         from SALib.analyze import morris
 
         res = morris.analyze(problem, config["x"], y, num_levels=4, seed=spec.root_seed)
-        table = pd.DataFrame({"name": problem["names"], "mu_star": res["mu_star"],
-                              "mu_star_conf": res["mu_star_conf"], "mu": res["mu"],
-                              "sigma": res["sigma"]})
+        table = pd.DataFrame(
+            {
+                "name": problem["names"],
+                "mu_star": res["mu_star"],
+                "mu_star_conf": res["mu_star_conf"],
+                "mu": res["mu"],
+                "sigma": res["sigma"],
+            }
+        )
         value, conf = "mu_star", "mu_star_conf"
     else:
         from SALib.analyze import sobol
 
         res = sobol.analyze(problem, y, calc_second_order=False, seed=spec.root_seed)
-        table = pd.DataFrame({"name": problem["names"], "S1": res["S1"],
-                              "S1_conf": res["S1_conf"], "ST": res["ST"],
-                              "ST_conf": res["ST_conf"]})
+        table = pd.DataFrame(
+            {
+                "name": problem["names"],
+                "S1": res["S1"],
+                "S1_conf": res["S1_conf"],
+                "ST": res["ST"],
+                "ST_conf": res["ST_conf"],
+            }
+        )
         value, conf = "ST", "ST_conf"
     table["output"] = _describe(config["output"], config["year"])
     folder = Path(out) / "sensitivity"
     write_atomic(folder / "indices.csv", lambda p: table.to_csv(p, index=False))
-    write_atomic(folder / "outputs.csv", lambda p: pd.DataFrame(
-        config["x"], columns=problem["names"]).assign(output=y).to_csv(p, index=False))
+    write_atomic(
+        folder / "outputs.csv",
+        lambda p: (
+            pd.DataFrame(config["x"], columns=problem["names"])
+            .assign(output=y)
+            .to_csv(p, index=False)
+        ),
+    )
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(table) + 1.5))
     order = table.sort_values(value)
     ax.barh(order["name"], order[value], xerr=order[conf], color="#1f77b4", capsize=3)
@@ -232,5 +295,3 @@ def _describe(output: dict, year: int) -> str:
     where = output.get("destination", "all destinations")
     channel = f", {output['channel']}" if "channel" in output else ""
     return f"{output['indicator']} in {year} ({where}{channel})"
-
-

@@ -43,8 +43,9 @@ class ResultsStore:
         holds a different one)."""
         store = cls(root)
         if store.root.exists() and not store.root.is_dir():
-            raise ScenarioError(str(root), "--out", str(root),
-                                "a folder (a file of that name exists)")
+            raise ScenarioError(
+                str(root), "--out", str(root), "a folder (a file of that name exists)"
+            )
         fingerprint = [t.run_id for t in tasks]
         manifest = store.root / "batch.json"
         if manifest.exists():
@@ -53,32 +54,60 @@ class ResultsStore:
                 if not isinstance(old, dict):
                     raise ValueError("not a table")
             except (ValueError, OSError):
-                raise ScenarioError(str(root), "--out", str(root),
-                                    "a batch folder whose batch.json is readable JSON (this "
-                                    "one is not: choose a new folder)") from None
+                raise ScenarioError(
+                    str(root),
+                    "--out",
+                    str(root),
+                    "a batch folder whose batch.json is readable JSON (this "
+                    "one is not: choose a new folder)",
+                ) from None
             if old.get("run_ids") != fingerprint:
-                raise ScenarioError(str(root), "--out", str(root),
-                                    "an empty folder or one holding this same batch (it holds "
-                                    f"batch {old.get('name')!r} with other runs)")
+                raise ScenarioError(
+                    str(root),
+                    "--out",
+                    str(root),
+                    "an empty folder or one holding this same batch (it holds "
+                    f"batch {old.get('name')!r} with other runs)",
+                )
         else:
             if store.root.exists() and any(not is_lock_file(p) for p in store.root.iterdir()):
-                raise ScenarioError(str(root), "--out", str(root),
-                                    "an empty or new folder (this one holds other files)")
+                raise ScenarioError(
+                    str(root),
+                    "--out",
+                    str(root),
+                    "an empty or new folder (this one holds other files)",
+                )
             store.root.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(manifest, json.dumps({
-                "name": spec.name, "description": spec.description,
-                "batch_file": spec.source_file, "definition": spec.raw,
-                "root_seed": spec.root_seed, "replicates": spec.replicates,
-                "sweep_method": spec.sweep_method,
-                "scenarios": {label: s.to_dict() for label, s in
-                              zip(spec.scenario_labels, spec.scenarios, strict=True)},
-                "scenario_digests": {label: s.digest() for label, s in
-                                     zip(spec.scenario_labels, spec.scenarios, strict=True)},
-                "tasks": [t.__dict__ for t in tasks], "run_ids": fingerprint,
-                "code": code_version(), "packages": package_versions(),
-                "machine": platform_info(),
-                "created_utc": dt.datetime.now(dt.UTC).isoformat(),
-            }, indent=1, default=str))
+            write_text_atomic(
+                manifest,
+                json.dumps(
+                    {
+                        "name": spec.name,
+                        "description": spec.description,
+                        "batch_file": spec.source_file,
+                        "definition": spec.raw,
+                        "root_seed": spec.root_seed,
+                        "replicates": spec.replicates,
+                        "sweep_method": spec.sweep_method,
+                        "scenarios": {
+                            label: s.to_dict()
+                            for label, s in zip(spec.scenario_labels, spec.scenarios, strict=True)
+                        },
+                        "scenario_digests": {
+                            label: s.digest()
+                            for label, s in zip(spec.scenario_labels, spec.scenarios, strict=True)
+                        },
+                        "tasks": [t.__dict__ for t in tasks],
+                        "run_ids": fingerprint,
+                        "code": code_version(),
+                        "packages": package_versions(),
+                        "machine": platform_info(),
+                        "created_utc": dt.datetime.now(dt.UTC).isoformat(),
+                    },
+                    indent=1,
+                    default=str,
+                ),
+            )
         for sub in ("results", "runs", "failures"):
             (store.root / sub).mkdir(exist_ok=True)
         store.remove_temporaries()
@@ -106,15 +135,30 @@ class ResultsStore:
         and seed columns), then its manifest."""
         path = self.parquet_path(task)
         write_atomic(path, lambda p: p.write_bytes(parquet))
-        write_text_atomic(self.root / "runs" / f"{task.run_id}.json", json.dumps(
-            {**task.__dict__, **info, "file": str(path.relative_to(self.root))}, indent=1,
-            default=str))
+        write_text_atomic(
+            self.root / "runs" / f"{task.run_id}.json",
+            json.dumps(
+                {**task.__dict__, **info, "file": str(path.relative_to(self.root))},
+                indent=1,
+                default=str,
+            ),
+        )
         (self.root / "failures" / f"{task.run_id}.json").unlink(missing_ok=True)
 
     def write_failure(self, task: Task, error: str, trace: str) -> None:
-        write_text_atomic(self.root / "failures" / f"{task.run_id}.json", json.dumps(
-            {**task.__dict__, "error": error, "traceback": trace,
-             "failed_utc": dt.datetime.now(dt.UTC).isoformat()}, indent=1, default=str))
+        write_text_atomic(
+            self.root / "failures" / f"{task.run_id}.json",
+            json.dumps(
+                {
+                    **task.__dict__,
+                    "error": error,
+                    "traceback": trace,
+                    "failed_utc": dt.datetime.now(dt.UTC).isoformat(),
+                },
+                indent=1,
+                default=str,
+            ),
+        )
 
 
 def read_results(root: Path, **filters) -> pd.DataFrame:

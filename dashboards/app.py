@@ -54,12 +54,18 @@ def Page():
     folded = ["levers-folded"] if levers_folded.value else []
     with solara.Div(classes=["corridors-page"]):
         with solara.Div(classes=["corridors-levers", *folded]):
-            solara.Markdown("## corridors\nLabour migration from Cambodia, Laos, Myanmar, "
-                            "Viet Nam and Indonesia to Thailand, Malaysia and Singapore "
-                            "(and Japan): regular and irregular.")
-            solara.Button(("Show" if levers_folded.value else "Hide") + " policy levers",
-                          icon_name="mdi-tune", outlined=True, classes=["levers-toggle"],
-                          on_click=lambda: levers_folded.set(not levers_folded.value))
+            solara.Markdown(
+                "## corridors\nLabour migration from Cambodia, Laos, Myanmar, "
+                "Viet Nam and Indonesia to Thailand, Malaysia and Singapore "
+                "(and Japan): regular and irregular."
+            )
+            solara.Button(
+                ("Show" if levers_folded.value else "Hide") + " policy levers",
+                icon_name="mdi-tune",
+                outlined=True,
+                classes=["levers-toggle"],
+                on_click=lambda: levers_folded.set(not levers_folded.value),
+            )
             with solara.Div(classes=["levers-body"]):
                 solara.Markdown("### Policy levers")
                 if problem:

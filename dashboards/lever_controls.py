@@ -51,8 +51,7 @@ def plain_description(decl: Declaration) -> str:
 
     def title(match: re.Match) -> str:
         name = match.group(1)
-        return DECLARATIONS[name].title.lower() if name in DECLARATIONS else \
-            name.replace("_", " ")
+        return DECLARATIONS[name].title.lower() if name in DECLARATIONS else name.replace("_", " ")
 
     return re.sub(r"``([^`]+)``", title, decl.description)
 
@@ -95,13 +94,26 @@ def NumberControl(decl: Declaration, label: str, value, on_value: Callable):
 
     with solara.Column(gap="0px"):  # one root whether or not an error shows: the controls
         with solara.Div(classes=["lever-control"]):  # are never rebuilt under the user
-            slider = rv.Slider(v_model=value, min=decl.minimum, max=decl.maximum, step=step,
-                               label=label, hide_details=True, thumb_label=False,
-                               class_="lever-slider")
+            slider = rv.Slider(
+                v_model=value,
+                min=decl.minimum,
+                max=decl.maximum,
+                step=step,
+                label=label,
+                hide_details=True,
+                thumb_label=False,
+                class_="lever-slider",
+            )
             rv.use_event(slider, "change", from_slider)
-            field = rv.TextField(v_model=exact_text(value), type="number", dense=True,
-                                 hide_details=True, outlined=True, label=decl.unit,
-                                 class_="lever-number")
+            field = rv.TextField(
+                v_model=exact_text(value),
+                type="number",
+                dense=True,
+                hide_details=True,
+                outlined=True,
+                label=decl.unit,
+                class_="lever-number",
+            )
             rv.use_event(field, "change", from_field)
         if error:
             solara.Error(error, dense=True)
@@ -126,8 +138,13 @@ def MonthsControl(decl: Declaration, label: str, value, on_value: Callable):
         on_value(parts)
 
     with solara.Column(gap="0px"):
-        solara.InputText(label=f"{label} (YYYY-MM, comma separated)", value=text,
-                         on_value=parse, continuous_update=False, classes=["lever-months"])
+        solara.InputText(
+            label=f"{label} (YYYY-MM, comma separated)",
+            value=text,
+            on_value=parse,
+            continuous_update=False,
+            classes=["lever-months"],
+        )
         if error:
             solara.Error(error, dense=True)
 

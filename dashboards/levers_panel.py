@@ -32,8 +32,12 @@ from .text_download import TextDownload
 
 __all__ = ["END_CHOICES", "SCALE_CHOICES", "LeversPanel"]
 
-SCOPE_WORDS = {"origin": "origin country", "destination": "destination country",
-               "country": "country", "corridor": "corridor"}
+SCOPE_WORDS = {
+    "origin": "origin country",
+    "destination": "destination country",
+    "country": "country",
+    "corridor": "corridor",
+}
 
 
 def lever_label(decl: Declaration) -> str:
@@ -63,13 +67,19 @@ def LeverRow(decl: Declaration, current, settings: solara.Reactive):
             LeverValueControl(decl, lever_label(decl), first, set_all)
         same = all(current[k] == first for k in keys)
         summary = f"by {SCOPE_WORDS.get(decl.scope, decl.scope)}" + (
-            "" if same else f" (they differ; above: {keys[0]})")
+            "" if same else f" (they differ; above: {keys[0]})"
+        )
         with solara.Details(summary=summary):
             for key in keys:
                 with solara.Div(classes=["lever-key", f"lever-key-{key}"]):
-                    LeverValueControl(decl, key, current[key],
-                                      lambda v, k=key: settings.set(
-                                          settings.value.with_override(decl.name, v, key=k)))
+                    LeverValueControl(
+                        decl,
+                        key,
+                        current[key],
+                        lambda v, k=key: settings.set(
+                            settings.value.with_override(decl.name, v, key=k)
+                        ),
+                    )
 
 
 @solara.component
@@ -94,8 +104,11 @@ def UploadControls(settings: solara.Reactive):
 
     with solara.Row(gap="6px", style={"align-items": "center", "flex-wrap": "wrap"}):
         FilePicker("Load a scenario file", on_file=picked)
-        solara.FileDrop(label="or drop a scenario TOML file here",
-                        on_file=lambda info: load(info["name"], info["data"]), lazy=False)
+        solara.FileDrop(
+            label="or drop a scenario TOML file here",
+            on_file=lambda info: load(info["name"], info["data"]),
+            lazy=False,
+        )
     if message:
         solara.Text(message, style={"font-size": "0.8em"}, classes=["upload-message"])
 
@@ -112,34 +125,58 @@ def LeversPanel(settings: solara.Reactive):
 
     def replace(**changes) -> None:
         s = settings.value
-        fields = {"preset": s.preset, "overrides": s.overrides, "end": s.end,
-                  "people_per_agent": s.people_per_agent, "uploaded": s.uploaded, **changes}
+        fields = {
+            "preset": s.preset,
+            "overrides": s.overrides,
+            "end": s.end,
+            "people_per_agent": s.people_per_agent,
+            "uploaded": s.uploaded,
+            **changes,
+        }
         settings.set(PanelSettings(**fields))
 
-    ends = END_CHOICES if settings.value.end in END_CHOICES else sorted(
-        [*END_CHOICES, settings.value.end])
+    ends = (
+        END_CHOICES
+        if settings.value.end in END_CHOICES
+        else sorted([*END_CHOICES, settings.value.end])
+    )
     with solara.Column(gap="4px"):
-        solara.Select("Preset", values=presets(), value=settings.value.preset,
-                      on_value=lambda p: settings.set(settings.value.with_preset(p)))
+        solara.Select(
+            "Preset",
+            values=presets(),
+            value=settings.value.preset,
+            on_value=lambda p: settings.set(settings.value.with_preset(p)),
+        )
         with solara.Div():  # always there, so the controls below keep their state
             if settings.value.uploaded is not None:
-                solara.Info(f"using the uploaded scenario {settings.value.preset!r}",
-                            dense=True)
+                solara.Info(f"using the uploaded scenario {settings.value.preset!r}", dense=True)
         with solara.Row(style={"flex-wrap": "wrap"}):
-            solara.Select("Run until", values=ends, value=settings.value.end,
-                          on_value=lambda e: replace(end=e), classes=["setting-select"])
-            solara.Select("People per agent", values=SCALE_CHOICES,
-                          value=settings.value.people_per_agent,
-                          on_value=lambda x: replace(people_per_agent=x),
-                          classes=["setting-select"])
+            solara.Select(
+                "Run until",
+                values=ends,
+                value=settings.value.end,
+                on_value=lambda e: replace(end=e),
+                classes=["setting-select"],
+            )
+            solara.Select(
+                "People per agent",
+                values=SCALE_CHOICES,
+                value=settings.value.people_per_agent,
+                on_value=lambda x: replace(people_per_agent=x),
+                classes=["setting-select"],
+            )
         with solara.Div():
             if problem:
                 solara.Error(problem, dense=True)
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            TextDownload(settings.value.to_toml() if not problem else "",
-                         filename="scenario.toml", label="Download settings (TOML)")
-            solara.Button("Reset to preset", text=True,
-                          on_click=lambda: settings.set(settings.value.reset()))
+            TextDownload(
+                settings.value.to_toml() if not problem else "",
+                filename="scenario.toml",
+                label="Download settings (TOML)",
+            )
+            solara.Button(
+                "Reset to preset", text=True, on_click=lambda: settings.set(settings.value.reset())
+            )
         UploadControls(settings)
         for group, decls in grouped_levers():
             with solara.Details(summary=group.capitalize()):

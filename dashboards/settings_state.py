@@ -27,8 +27,15 @@ from scenarios.scenario import (
 )
 from scenarios.tomlfile import parse_toml
 
-__all__ = ["END_CHOICES", "SCALE_CHOICES", "PanelSettings", "grouped_levers", "load_upload",
-           "settings_from_query", "settings_from_toml"]
+__all__ = [
+    "END_CHOICES",
+    "SCALE_CHOICES",
+    "PanelSettings",
+    "grouped_levers",
+    "load_upload",
+    "settings_from_query",
+    "settings_from_toml",
+]
 
 DRIVER_GROUP = "drivers"
 END_CHOICES = [f"{y}-12" for y in range(2011, 2036)]
@@ -84,8 +91,7 @@ class PanelSettings:
                 table = {}
             table[key] = value
             overrides[name] = table
-        return PanelSettings(self.preset, overrides, self.end, self.people_per_agent,
-                             self.uploaded)
+        return PanelSettings(self.preset, overrides, self.end, self.people_per_agent, self.uploaded)
 
     def with_preset(self, preset: str) -> PanelSettings:
         return PanelSettings(preset, {}, self.end, self.people_per_agent, None)
@@ -105,8 +111,12 @@ class PanelSettings:
         or a shared link opens the same levers. Empty for the defaults."""
         if self == PanelSettings():
             return ""
-        state: dict[str, Any] = {"p": self.preset, "e": self.end, "s": self.people_per_agent,
-                                 "o": self.overrides}
+        state: dict[str, Any] = {
+            "p": self.preset,
+            "e": self.end,
+            "s": self.people_per_agent,
+            "o": self.overrides,
+        }
         if self.uploaded is not None:
             state["u"] = self.uploaded
         token = _encode(state)
@@ -138,20 +148,26 @@ def _check_upload(parsed: Any, filename: str) -> None:
         return
     base = parsed["extends"]
     if not isinstance(base, str) or base not in preset_names():
-        raise ScenarioError(filename, "extends", base if isinstance(base, str) else "(not a "
-                            "name)", "the name of a shipped preset: " + ", ".join(
-                                preset_names()))
+        raise ScenarioError(
+            filename,
+            "extends",
+            base if isinstance(base, str) else "(not a name)",
+            "the name of a shipped preset: " + ", ".join(preset_names()),
+        )
 
 
 def _bounded(settings: PanelSettings) -> tuple[PanelSettings, list[str]]:
     """Settings within what one dashboard session may ask for, and what was changed."""
     notes = []
     if settings.people_per_agent < FINEST_SCALE:
-        notes.append(f"people per agent {settings.people_per_agent:g} is finer than the "
-                     f"dashboard runs; set to {FINEST_SCALE:g} (use 'corridors run' for finer "
-                     "scales)")
-        settings = PanelSettings(settings.preset, settings.overrides, settings.end,
-                                 FINEST_SCALE, settings.uploaded)
+        notes.append(
+            f"people per agent {settings.people_per_agent:g} is finer than the "
+            f"dashboard runs; set to {FINEST_SCALE:g} (use 'corridors run' for finer "
+            "scales)"
+        )
+        settings = PanelSettings(
+            settings.preset, settings.overrides, settings.end, FINEST_SCALE, settings.uploaded
+        )
     return settings, notes
 
 
@@ -162,8 +178,15 @@ def load_upload(data: bytes, filename: str = "<uploaded>") -> tuple[PanelSetting
     _check_upload(parsed, filename)
     scenario = scenario_from_upload(data, filename)  # extends shipped presets only
     end = scenario.to_dict()["settings"]["end"]
-    return _bounded(PanelSettings(preset=scenario.name, overrides={}, end=end,
-                                  people_per_agent=scenario.people_per_agent, uploaded=parsed))
+    return _bounded(
+        PanelSettings(
+            preset=scenario.name,
+            overrides={},
+            end=end,
+            people_per_agent=scenario.people_per_agent,
+            uploaded=parsed,
+        )
+    )
 
 
 def settings_from_toml(data: bytes, filename: str = "<uploaded>") -> PanelSettings:
@@ -176,29 +199,41 @@ def settings_from_query(token: str) -> PanelSettings:
     like an upload: a link is input from anyone."""
     where = "the page address"
     if len(token) > MAX_QUERY_CHARS:
-        raise ScenarioError(where, "s", f"({len(token)} characters)",
-                            f"a settings link of at most {MAX_QUERY_CHARS} characters")
+        raise ScenarioError(
+            where,
+            "s",
+            f"({len(token)} characters)",
+            f"a settings link of at most {MAX_QUERY_CHARS} characters",
+        )
     try:
         packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         raw = zlib.decompressobj().decompress(packed, MAX_LINK_BYTES)  # bounded: no zip bomb
         state = json.loads(raw)
     except (binascii.Error, ValueError, zlib.error, RecursionError) as exc:
-        raise ScenarioError(where, "s", "(unreadable)", "a settings link made by this "
-                            "dashboard") from exc
+        raise ScenarioError(
+            where, "s", "(unreadable)", "a settings link made by this dashboard"
+        ) from exc
     if not isinstance(state, dict) or not isinstance(state.get("o", {}), dict):
-        raise ScenarioError(where, "s", "(unreadable)", "a settings link made by this "
-                            "dashboard")
+        raise ScenarioError(where, "s", "(unreadable)", "a settings link made by this dashboard")
     preset, uploaded = state.get("p", "baseline"), state.get("u")
     if uploaded is None and preset not in preset_names():
         raise ScenarioError(where, "preset", str(preset)[:40], "a shipped preset")
     _check_upload(uploaded, where)
     end, scale = state.get("e", "2019-12"), state.get("s", 500.0)
     if end not in END_CHOICES or scale not in SCALE_CHOICES:
-        raise ScenarioError(where, "end or scale", f"{str(end)[:10]}, {str(scale)[:10]}",
-                            f"an end in {END_CHOICES[0]}..{END_CHOICES[-1]} and a scale in "
-                            f"{SCALE_CHOICES}")
-    settings = PanelSettings(preset=preset, overrides=state.get("o", {}), end=end,
-                             people_per_agent=float(scale), uploaded=uploaded)
+        raise ScenarioError(
+            where,
+            "end or scale",
+            f"{str(end)[:10]}, {str(scale)[:10]}",
+            f"an end in {END_CHOICES[0]}..{END_CHOICES[-1]} and a scale in {SCALE_CHOICES}",
+        )
+    settings = PanelSettings(
+        preset=preset,
+        overrides=state.get("o", {}),
+        end=end,
+        people_per_agent=float(scale),
+        uploaded=uploaded,
+    )
     unknown = [k for k in settings.overrides if k not in DECLARATIONS]
     if unknown:
         raise ScenarioError(where, "lever", str(unknown[0])[:60], "a declared lever or driver")

@@ -50,5 +50,6 @@ module.exports = {
 @solara.component
 def TextDownload(content: str, filename: str, label: str, mime_type: str = "text/plain"):
     """A button that saves ``content`` as ``filename`` (disabled when there is nothing)."""
-    return TextDownloadWidget.element(content=content, filename=filename, label=label,
-                                      mime_type=mime_type, disabled=not content)
+    return TextDownloadWidget.element(
+        content=content, filename=filename, label=label, mime_type=mime_type, disabled=not content
+    )

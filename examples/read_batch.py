@@ -25,7 +25,8 @@ def main(folder: str, figure: str = "irregular_arrivals_thailand.png") -> None:
     t["year"] = t["month"].astype(str).str[:4].astype(int)
     per_run = t.groupby(["scenario", "replicate", "year"], observed=True)["value"].sum()
     stats = per_run.groupby(["scenario", "year"], observed=True).agg(
-        mean="mean", p05=lambda v: v.quantile(0.05), p95=lambda v: v.quantile(0.95))
+        mean="mean", p05=lambda v: v.quantile(0.05), p95=lambda v: v.quantile(0.95)
+    )
     fig, ax = plt.subplots(figsize=(8, 4))
     for scenario, s in stats.groupby(level="scenario"):
         years = s.index.get_level_values("year")

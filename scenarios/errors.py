@@ -27,7 +27,7 @@ def _one_line(text: str, limit: int) -> str:
     a key or file name from a hostile file must not break or flood the message."""
     if not text.isprintable():
         text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ScenarioError(ValueError):

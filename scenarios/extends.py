@@ -19,8 +19,15 @@ from pathlib import Path
 from .errors import HIDDEN, ScenarioError
 from .tomlfile import read_toml_text
 
-__all__ = ["FOLDER", "MAX_EXTENDS", "PRESETS", "PRESET_DIR", "expand", "is_preset_reference",
-           "preset_names"]
+__all__ = [
+    "FOLDER",
+    "MAX_EXTENDS",
+    "PRESETS",
+    "PRESET_DIR",
+    "expand",
+    "is_preset_reference",
+    "preset_names",
+]
 
 PRESET_DIR = Path(__file__).parent
 PRESETS = "presets"
@@ -50,12 +57,15 @@ def _allowed(reach: str) -> str:
     presets = f"a shipped preset name ({', '.join(preset_names())})"
     if reach == PRESETS:
         return f"{presets}; a scenario without a folder (an upload) may extend presets only"
-    return (f"{presets} or a .toml file inside this scenario's folder (a relative path; "
-            "no absolute path, no '..' or link out of the folder)")
+    return (
+        f"{presets} or a .toml file inside this scenario's folder (a relative path; "
+        "no absolute path, no '..' or link out of the folder)"
+    )
 
 
-def _locate(value: object, f: str, reach: str, roots: tuple[Path, ...],
-            quote: bool) -> tuple[Path, bool]:
+def _locate(
+    value: object, f: str, reach: str, roots: tuple[Path, ...], quote: bool
+) -> tuple[Path, bool]:
     """The file ``extends = value`` in file ``f`` names, and whether it is a preset."""
     shown = value if quote else HIDDEN
     where = f if quote else f"{f} (a file extended)"
@@ -66,8 +76,13 @@ def _locate(value: object, f: str, reach: str, roots: tuple[Path, ...],
             raise ScenarioError(where, "extends", shown, _allowed(reach))
         return PRESET_DIR / f"{value}.toml", True
     relative = Path(value)
-    if reach == PRESETS or not roots or relative.is_absolute() or relative.drive \
-            or not value.endswith(".toml"):
+    if (
+        reach == PRESETS
+        or not roots
+        or relative.is_absolute()
+        or relative.drive
+        or not value.endswith(".toml")
+    ):
         raise ScenarioError(where, "extends", shown, _allowed(reach))
     try:
         real = (Path(f).parent / relative).resolve()
@@ -76,8 +91,9 @@ def _locate(value: object, f: str, reach: str, roots: tuple[Path, ...],
     if not any(real.is_relative_to(root) for root in roots):
         raise ScenarioError(where, "extends", shown, _allowed(reach))
     if not real.is_file():
-        raise ScenarioError(where, "extends", shown,
-                            "an existing .toml file inside this scenario's folder")
+        raise ScenarioError(
+            where, "extends", shown, "an existing .toml file inside this scenario's folder"
+        )
     return real, False
 
 
@@ -96,19 +112,23 @@ def expand(data: dict, f: str, reach: str) -> tuple[dict, bool]:
     current, current_file, current_reach, quote = data, f, reach, True
     while "extends" in current:
         if len(layers) > MAX_EXTENDS:
-            raise ScenarioError(f, "extends", HIDDEN,
-                                f"a chain of at most {MAX_EXTENDS} scenarios extending "
-                                "one another")
-        path, is_preset = _locate(current["extends"], current_file, current_reach, roots,
-                                  quote)
+            raise ScenarioError(
+                f,
+                "extends",
+                HIDDEN,
+                f"a chain of at most {MAX_EXTENDS} scenarios extending one another",
+            )
+        path, is_preset = _locate(current["extends"], current_file, current_reach, roots, quote)
         if path.resolve() in seen:
-            raise ScenarioError(f, "extends", HIDDEN,
-                                "a chain of scenarios that does not extend itself")
+            raise ScenarioError(
+                f, "extends", HIDDEN, "a chain of scenarios that does not extend itself"
+            )
         seen.add(path.resolve())
         # a preset is read as shipped; a file of the user's folder is the user's own
         quote_base = False
-        base = read_toml_text(path, str(path) if is_preset else f"{f} (a file extended)",
-                              "scenario", quote=quote_base)
+        base = read_toml_text(
+            path, str(path) if is_preset else f"{f} (a file extended)", "scenario", quote=quote_base
+        )
         layers.append(base)
         current, current_file, quote = base, str(path), quote_base
         if is_preset:
@@ -133,8 +153,13 @@ def merge(base: dict, over: dict) -> dict:
         old = out.get(key)
         if isinstance(old, dict) and isinstance(value, dict):
             out[key] = merge(old, value)
-        elif isinstance(value, dict) and old is not None and not isinstance(old, dict) \
-                and "all" not in value and key in DECLARATIONS:
+        elif (
+            isinstance(value, dict)
+            and old is not None
+            and not isinstance(old, dict)
+            and "all" not in value
+            and key in DECLARATIONS
+        ):
             out[key] = {"all": old, **value}  # a per-country table on top of one value
         else:
             out[key] = value

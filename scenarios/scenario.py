@@ -55,8 +55,14 @@ from .registry import DECLARATIONS, SECTION_OF, SECTIONS
 from .tomlfile import check_depth, parse_toml, read_toml_text
 from .world import World, available_destinations, default_destinations, load_world
 
-__all__ = ["PRESET_DIR", "Scenario", "load_scenario", "preset_names", "scenario_from_dict",
-           "scenario_from_upload"]
+__all__ = [
+    "PRESET_DIR",
+    "Scenario",
+    "load_scenario",
+    "preset_names",
+    "scenario_from_dict",
+    "scenario_from_upload",
+]
 
 _TOP_KEYS = {"name", "description", "policy_source", "extends", "world", *SECTIONS}
 _CORRIDOR_FIELD = {
@@ -107,8 +113,9 @@ class Scenario:
         data = self.to_dict(resolved=False)
         for name, value in overrides.items():
             if name not in DECLARATIONS:
-                raise ScenarioError("<override>", name, value,
-                                    "a declared lever, driver, parameter or setting")
+                raise ScenarioError(
+                    "<override>", name, value, "a declared lever, driver, parameter or setting"
+                )
             if name == "end" and isinstance(value, int):
                 value = month_label(value)
             data.setdefault(SECTION_OF[name], {})[name] = value
@@ -155,17 +162,24 @@ def load_scenario(path: str | Path) -> Scenario:
     text = str(path)
     if isinstance(path, str) and is_preset_reference(path):
         if path not in preset_names():
-            raise ScenarioError(text, "(file)", text,
-                                f"a shipped preset name ({', '.join(preset_names())}) or a "
-                                "scenario file path (ending in .toml or with a folder, as in "
-                                "./name)")
+            raise ScenarioError(
+                text,
+                "(file)",
+                text,
+                f"a shipped preset name ({', '.join(preset_names())}) or a "
+                "scenario file path (ending in .toml or with a folder, as in "
+                "./name)",
+            )
         p = PRESET_DIR / f"{path}.toml"
     else:
         p = Path(path)
     if not p.is_file():
-        raise ScenarioError(text, "(file)", text,
-                            "an existing TOML scenario file or a preset name "
-                            f"({', '.join(preset_names())})")
+        raise ScenarioError(
+            text,
+            "(file)",
+            text,
+            f"an existing TOML scenario file or a preset name ({', '.join(preset_names())})",
+        )
     data = read_toml_text(p, str(p), "scenario")
     return scenario_from_dict(data, source_file=str(p), extends=FOLDER)
 
@@ -179,8 +193,7 @@ def scenario_from_upload(raw: bytes, filename: str = "<uploaded>") -> Scenario:
     return scenario_from_dict(data, source_file=name, extends=PRESETS)
 
 
-def scenario_from_dict(data: dict, source_file: str = "<dict>",
-                       extends: str = PRESETS) -> Scenario:
+def scenario_from_dict(data: dict, source_file: str = "<dict>", extends: str = PRESETS) -> Scenario:
     """Validate a scenario given as a dict (the parsed TOML).
 
     ``extends = "baseline"`` in the data starts from that scenario and overlays this one:
@@ -204,21 +217,24 @@ def scenario_from_dict(data: dict, source_file: str = "<dict>",
     except ScenarioError as exc:
         if extended and not set_by_user(own, exc.key):
             # the value came from an extended file: name the key, never quote the value
-            raise ScenarioError(f"{f} (a value from the file it extends)", exc.key, HIDDEN,
-                                exc.allowed) from None
+            raise ScenarioError(
+                f"{f} (a value from the file it extends)", exc.key, HIDDEN, exc.allowed
+            ) from None
         raise
 
 
 def _validated(data: dict, f: str) -> Scenario:
     for key in data:
         if key not in _TOP_KEYS:
-            raise ScenarioError(f, key, data[key],
-                                f"one of the top-level keys {sorted(_TOP_KEYS)}")
+            raise ScenarioError(f, key, data[key], f"one of the top-level keys {sorted(_TOP_KEYS)}")
     name = data.get("name", Path(f).stem if f.endswith(".toml") else "scenario")
     description = data.get("description", "")
     policy_source = data.get("policy_source", "")
-    for key, val in (("name", name), ("description", description),
-                     ("policy_source", policy_source)):
+    for key, val in (
+        ("name", name),
+        ("description", description),
+        ("policy_source", policy_source),
+    ):
         if not isinstance(val, str):
             raise ScenarioError(f, key, val, "a string")
 
@@ -232,17 +248,26 @@ def _validated(data: dict, f: str) -> Scenario:
         for key in given:
             if key not in names:
                 other = SECTION_OF.get(key)
-                hint = (f"'{key}' belongs in [{other}]" if other else
-                        f"one of: {', '.join(sorted(names))}")
+                hint = (
+                    f"'{key}' belongs in [{other}]"
+                    if other
+                    else f"one of: {', '.join(sorted(names))}"
+                )
                 raise ScenarioError(f, f"{section}.{key}", given[key], hint)
         for d in decls:
-            values[d.name] = _resolve(f, section, d, given.get(d.name), world,
-                                      has_value=d.name in given)
+            values[d.name] = _resolve(
+                f, section, d, given.get(d.name), world, has_value=d.name in given
+            )
     _resolve_world_data_levers(values, world)
-    return Scenario(name=name, description=description, world=world,
-                    values=MappingProxyType(values), source_file=f,
-                    policy_source=policy_source,
-                    raw=MappingProxyType(json.loads(json.dumps(data, default=str))))
+    return Scenario(
+        name=name,
+        description=description,
+        world=world,
+        values=MappingProxyType(values),
+        source_file=f,
+        policy_source=policy_source,
+        raw=MappingProxyType(json.loads(json.dumps(data, default=str))),
+    )
 
 
 def _world_from(f: str, table: Any) -> World:
@@ -253,10 +278,18 @@ def _world_from(f: str, table: Any) -> World:
             raise ScenarioError(f, f"world.{key}", table[key], "only 'destinations'")
     dests = table.get("destinations", list(default_destinations()))
     allowed = available_destinations()
-    if (not isinstance(dests, list) or not dests
-            or any(d not in allowed for d in dests) or len(set(dests)) != len(dests)):
-        raise ScenarioError(f, "world.destinations", dests,
-                            f"a non-empty list of distinct codes from {list(allowed)}")
+    if (
+        not isinstance(dests, list)
+        or not dests
+        or any(d not in allowed for d in dests)
+        or len(set(dests)) != len(dests)
+    ):
+        raise ScenarioError(
+            f,
+            "world.destinations",
+            dests,
+            f"a non-empty list of distinct codes from {list(allowed)}",
+        )
     return load_world(tuple(d for d in allowed if d in dests))
 
 
@@ -273,8 +306,9 @@ def _keys_for(decl: Declaration, world: World) -> tuple[str, ...]:
     }[decl.scope]
 
 
-def _resolve(f: str, section: str, decl: Declaration, given: Any, world: World,
-             has_value: bool) -> Any:
+def _resolve(
+    f: str, section: str, decl: Declaration, given: Any, world: World, has_value: bool
+) -> Any:
     where = f"{section}.{decl.name}"
     if decl.name == "end":
         return _resolve_end(f, where, given, has_value)
@@ -286,12 +320,16 @@ def _resolve(f: str, section: str, decl: Declaration, given: Any, world: World,
         known = _keys_for(decl, FULL_WORLD)  # keys of countries switched off are ignored
         for k in given:
             if k != "all" and k not in known:
-                raise ScenarioError(f, f"{where}.{k}", given[k],
-                                    f"a key from {['all', *known]} ({decl.scope} codes)")
-        base = (_check(f, f"{where}.all", decl, given["all"]) if "all" in given
-                else decl.default)
-        per_key = {k: (_check(f, f"{where}.{k}", decl, given[k]) if k in given else base)
-                   for k in keys}
+                raise ScenarioError(
+                    f,
+                    f"{where}.{k}",
+                    given[k],
+                    f"a key from {['all', *known]} ({decl.scope} codes)",
+                )
+        base = _check(f, f"{where}.all", decl, given["all"]) if "all" in given else decl.default
+        per_key = {
+            k: (_check(f, f"{where}.{k}", decl, given[k]) if k in given else base) for k in keys
+        }
     else:
         base = _check(f, where, decl, given) if has_value else decl.default
         per_key = dict.fromkeys(keys, base)
@@ -307,8 +345,9 @@ def _resolve_end(f: str, where: str, given: Any, has_value: bool) -> int:
     try:
         idx = month_index(given)
     except ValueError:
-        raise ScenarioError(f, where, given,
-                            f'a month "YYYY-MM" from {FIRST_MONTH} to {LAST_MONTH}') from None
+        raise ScenarioError(
+            f, where, given, f'a month "YYYY-MM" from {FIRST_MONTH} to {LAST_MONTH}'
+        ) from None
     if not 0 <= idx <= decl.maximum:
         raise ScenarioError(f, where, given, f"a month from {FIRST_MONTH} to {LAST_MONTH}")
     return idx
@@ -350,6 +389,9 @@ def _resolve_world_data_levers(values: dict, world: World) -> None:
         current = dict(values[name])
         for c in world.corridors:
             if current[c.code] == FROM_WORLD_DATA:
-                current[c.code] = (float(getattr(c, attr)) if attr else
-                                   float(c.regular_cost_usd * (1.0 - agency_share)))
+                current[c.code] = (
+                    float(getattr(c, attr))
+                    if attr
+                    else float(c.regular_cost_usd * (1.0 - agency_share))
+                )
         values[name] = MappingProxyType(current)

@@ -16,8 +16,14 @@ from pathlib import Path
 
 from .errors import HIDDEN, ScenarioError
 
-__all__ = ["MAX_DEPTH", "MAX_TOML_BYTES", "nesting_depth", "parse_toml", "read_toml",
-           "read_toml_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_TOML_BYTES",
+    "nesting_depth",
+    "parse_toml",
+    "read_toml",
+    "read_toml_text",
+]
 
 MAX_TOML_BYTES = 1_000_000
 """Largest TOML input accepted (bytes): the biggest shipped file is a few kilobytes."""
@@ -51,30 +57,38 @@ def nesting_depth(value: object, limit: int = MAX_DEPTH) -> int:
 def check_depth(data: object, f: str, quote: bool = True) -> None:
     """A ScenarioError when ``data`` nests deeper than :data:`MAX_DEPTH`."""
     if nesting_depth(data) > MAX_DEPTH:
-        raise ScenarioError(f, "(nesting)", "deeper than allowed" if quote else HIDDEN,
-                            f"tables and arrays nested at most {MAX_DEPTH} levels deep")
+        raise ScenarioError(
+            f,
+            "(nesting)",
+            "deeper than allowed" if quote else HIDDEN,
+            f"tables and arrays nested at most {MAX_DEPTH} levels deep",
+        )
 
 
 def parse_toml(raw: bytes, f: str, quote: bool = True) -> dict:
     """Parse TOML bytes read from file ``f``. ``quote=False`` keeps parser messages out of
     the error (for a file the user did not write)."""
     if len(raw) > MAX_TOML_BYTES:
-        raise ScenarioError(f, "(size)", f"{len(raw):,} bytes",
-                            f"a TOML file of at most {MAX_TOML_BYTES:,} bytes")
+        raise ScenarioError(
+            f, "(size)", f"{len(raw):,} bytes", f"a TOML file of at most {MAX_TOML_BYTES:,} bytes"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError(f, "(file)", "not UTF-8" if quote else HIDDEN,
-                            "a UTF-8 text file") from None
+        raise ScenarioError(
+            f, "(file)", "not UTF-8" if quote else HIDDEN, "a UTF-8 text file"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f, "(syntax)", str(exc) if quote else HIDDEN,
-                            "valid TOML") from None
+        raise ScenarioError(f, "(syntax)", str(exc) if quote else HIDDEN, "valid TOML") from None
     except RecursionError:
-        raise ScenarioError(f, "(nesting)", "deeper than allowed" if quote else HIDDEN,
-                            f"tables and arrays nested at most {MAX_DEPTH} levels deep") \
-            from None
+        raise ScenarioError(
+            f,
+            "(nesting)",
+            "deeper than allowed" if quote else HIDDEN,
+            f"tables and arrays nested at most {MAX_DEPTH} levels deep",
+        ) from None
     check_depth(data, f, quote)
     return data
 
@@ -88,8 +102,9 @@ def read_toml_text(p: Path, f: str, what: str, quote: bool = True) -> dict:
         with p.open("rb") as fh:
             raw = fh.read(MAX_TOML_BYTES + 1)
     except OSError as exc:
-        raise ScenarioError(f, "(file)", f, f"a readable {what} TOML file "
-                            f"({exc.strerror})") from None
+        raise ScenarioError(
+            f, "(file)", f, f"a readable {what} TOML file ({exc.strerror})"
+        ) from None
     return parse_toml(raw, f, quote)
 
 

@@ -76,8 +76,16 @@ def _read(name: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def _number(file: str, row: int, column: str, text: str, *, allow_empty=False,
-            lo: float = 0.0, hi: float = math.inf) -> float:
+def _number(
+    file: str,
+    row: int,
+    column: str,
+    text: str,
+    *,
+    allow_empty=False,
+    lo: float = 0.0,
+    hi: float = math.inf,
+) -> float:
     key = f"row {row} column {column}"
     if text in ("", None):
         if allow_empty:
@@ -94,8 +102,12 @@ def _number(file: str, row: int, column: str, text: str, *, allow_empty=False,
 
 def _require_source(file: str, row: int, record: dict, column: str) -> None:
     if not (record.get(column) or "").strip():
-        raise ScenarioError(file, f"row {row} column {column}", record.get(column),
-                            "every figure needs a source or the word 'assumption'")
+        raise ScenarioError(
+            file,
+            f"row {row} column {column}",
+            record.get(column),
+            "every figure needs a source or the word 'assumption'",
+        )
 
 
 def _points(rows, key_col, value_col, file) -> dict:
@@ -115,22 +127,36 @@ def _raw_world() -> dict:
     destinations = _read("destinations.csv")
     corridors = _read("corridors.csv")
     for i, r in enumerate(origins, start=2):
-        for col in ("working_age_population_source", "at_risk_share_source",
-                    "skilled_share_source", "female_share_source"):
+        for col in (
+            "working_age_population_source",
+            "at_risk_share_source",
+            "skilled_share_source",
+            "female_share_source",
+        ):
             _require_source("origins.csv", i, r, col)
     for i, r in enumerate(corridors, start=2):
-        for col in ("initial_stock_source", "initial_regular_share_source",
-                    "regular_cost_source", "irregular_cost_source",
-                    "regular_processing_source", "remittance_cost_source"):
+        for col in (
+            "initial_stock_source",
+            "initial_regular_share_source",
+            "regular_cost_source",
+            "irregular_cost_source",
+            "regular_processing_source",
+            "remittance_cost_source",
+        ):
             _require_source("corridors.csv", i, r, col)
     return {
         "origins": origins,
         "destinations": destinations,
         "corridors": corridors,
-        "wages": _points(_read("wages.csv"), "country", "low_skill_wage_usd_per_month",
-                         "wages.csv"),
-        "demand": _points(_read("labour_demand.csv"), "destination",
-                          "migrant_labour_demand_people", "labour_demand.csv"),
+        "wages": _points(
+            _read("wages.csv"), "country", "low_skill_wage_usd_per_month", "wages.csv"
+        ),
+        "demand": _points(
+            _read("labour_demand.csv"),
+            "destination",
+            "migrant_labour_demand_people",
+            "labour_demand.csv",
+        ),
     }
 
 
@@ -139,8 +165,11 @@ def available_destinations() -> tuple[str, ...]:
 
 
 def default_destinations() -> tuple[str, ...]:
-    return tuple(r["code"] for r in _raw_world()["destinations"]
-                 if r["enabled_by_default"].strip().lower() == "true")
+    return tuple(
+        r["code"]
+        for r in _raw_world()["destinations"]
+        if r["enabled_by_default"].strip().lower() == "true"
+    )
 
 
 def load_world(destinations: tuple[str, ...] | None = None) -> World:
@@ -152,23 +181,34 @@ def load_world(destinations: tuple[str, ...] | None = None) -> World:
     for i, r in enumerate(raw["corridors"], start=2):
         if r["destination"] not in dests:
             continue
-        corridors.append(Corridor(
-            origin=r["origin"],
-            destination=r["destination"],
-            initial_stock=_number(f, i, "initial_stock_2010", r["initial_stock_2010"]),
-            initial_regular_share=_number(f, i, "initial_regular_share_2010",
-                                          r["initial_regular_share_2010"], hi=1.0),
-            regular_cost_usd=_number(f, i, "regular_cost_usd", r["regular_cost_usd"]),
-            irregular_cost_usd=_number(f, i, "irregular_cost_usd", r["irregular_cost_usd"],
-                                       allow_empty=True),
-            regular_processing_months=_number(f, i, "regular_processing_months",
-                                              r["regular_processing_months"], hi=36),
-            irregular_transit_months=_number(f, i, "irregular_transit_months",
-                                             r["irregular_transit_months"],
-                                             allow_empty=True, hi=12),
-            remittance_cost_pct=_number(f, i, "remittance_cost_pct",
-                                        r["remittance_cost_pct"], hi=100),
-        ))
+        corridors.append(
+            Corridor(
+                origin=r["origin"],
+                destination=r["destination"],
+                initial_stock=_number(f, i, "initial_stock_2010", r["initial_stock_2010"]),
+                initial_regular_share=_number(
+                    f, i, "initial_regular_share_2010", r["initial_regular_share_2010"], hi=1.0
+                ),
+                regular_cost_usd=_number(f, i, "regular_cost_usd", r["regular_cost_usd"]),
+                irregular_cost_usd=_number(
+                    f, i, "irregular_cost_usd", r["irregular_cost_usd"], allow_empty=True
+                ),
+                regular_processing_months=_number(
+                    f, i, "regular_processing_months", r["regular_processing_months"], hi=36
+                ),
+                irregular_transit_months=_number(
+                    f,
+                    i,
+                    "irregular_transit_months",
+                    r["irregular_transit_months"],
+                    allow_empty=True,
+                    hi=12,
+                ),
+                remittance_cost_pct=_number(
+                    f, i, "remittance_cost_pct", r["remittance_cost_pct"], hi=100
+                ),
+            )
+        )
     used_origins = {c.origin for c in corridors}
     origin_rows = [r for r in raw["origins"] if r["code"] in used_origins]
     dest_rows = [r for r in raw["destinations"] if r["code"] in dests]
@@ -180,26 +220,39 @@ def load_world(destinations: tuple[str, ...] | None = None) -> World:
         origin_names={r["code"]: r["name"] for r in origin_rows},
         destination_names={r["code"]: r["name"] for r in dest_rows},
         population_at_risk={
-            r["code"]: _number(fo, i, "working_age_population_2010",
-                               r["working_age_population_2010"])
+            r["code"]: _number(
+                fo, i, "working_age_population_2010", r["working_age_population_2010"]
+            )
             * _number(fo, i, "at_risk_share", r["at_risk_share"], hi=1.0)
-            for i, r in enumerate(origin_rows, start=2)},
-        skilled_share={r["code"]: _number(fo, i, "skilled_share", r["skilled_share"], hi=1.0)
-                       for i, r in enumerate(origin_rows, start=2)},
-        female_share={r["code"]: _number(fo, i, "female_share", r["female_share"], hi=1.0)
-                      for i, r in enumerate(origin_rows, start=2)},
+            for i, r in enumerate(origin_rows, start=2)
+        },
+        skilled_share={
+            r["code"]: _number(fo, i, "skilled_share", r["skilled_share"], hi=1.0)
+            for i, r in enumerate(origin_rows, start=2)
+        },
+        female_share={
+            r["code"]: _number(fo, i, "female_share", r["female_share"], hi=1.0)
+            for i, r in enumerate(origin_rows, start=2)
+        },
         skilled_wage_multiplier={
-            r["code"]: _number("destinations.csv", i, "skilled_wage_multiplier",
-                               r["skilled_wage_multiplier"], lo=1.0, hi=10.0)
-            for i, r in enumerate(dest_rows, start=2)},
-        wage_points={k: v for k, v in raw["wages"].items()
-                     if k in used_origins or k in dests},
+            r["code"]: _number(
+                "destinations.csv",
+                i,
+                "skilled_wage_multiplier",
+                r["skilled_wage_multiplier"],
+                lo=1.0,
+                hi=10.0,
+            )
+            for i, r in enumerate(dest_rows, start=2)
+        },
+        wage_points={k: v for k, v in raw["wages"].items() if k in used_origins or k in dests},
         demand_points={k: v for k, v in raw["demand"].items() if k in dests},
     )
 
 
-def path(points: tuple, growth_pct_per_year: float, factor: float,
-         n_months: int = N_MONTHS_MAX) -> np.ndarray:
+def path(
+    points: tuple, growth_pct_per_year: float, factor: float, n_months: int = N_MONTHS_MAX
+) -> np.ndarray:
     """Monthly path through yearly data points, flat before the first point and growing at
     ``growth_pct_per_year`` after the last; multiplied by ``factor``."""
     months = np.arange(n_months, dtype=float)

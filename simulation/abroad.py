@@ -50,8 +50,7 @@ def _to_regular_contract(model, rows: np.ndarray) -> None:
 
 
 def abroad_events(model, month: int) -> None:
-    pop, lv, pol, rng, mx = (model.population, model.lv, model.policy, model.rng,
-                             model.metrics)
+    pop, lv, pol, rng, mx = (model.population, model.lv, model.policy, model.rng, model.metrics)
     st = pop.status
     d_of = model.c_dest
 
@@ -89,8 +88,9 @@ def abroad_events(model, month: int) -> None:
         pop.legal[inside] = Legal.IRREGULAR
         pop.social_security[inside] = 0.0
         p_job = model.market.job_finding[d] * model.market.irregular_hiring[d]
-        st[inside] = np.where(rng.random(len(inside)) < p_job, Status.EMPLOYED_IRREGULAR,
-                              Status.UNEMPLOYED_ABROAD)
+        st[inside] = np.where(
+            rng.random(len(inside)) < p_job, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
+        )
         mx.add("arrivals", c, 1)
 
     # 3. earnings, living costs, repayment, remittances, savings
@@ -106,10 +106,12 @@ def abroad_events(model, month: int) -> None:
     c = pop.corridor[employed]
     d = d_of[c]
     regular = pop.legal[employed] == Legal.REGULAR
-    base = np.where(regular,
-                    np.maximum(pol.market_wage[d], lv.migrant_minimum_wage_usd_per_month[d])
-                    * (1.0 + lv.training_wage_premium * pop.trained[employed]),
-                    pol.market_wage[d] * lv.irregular_wage_discount)
+    base = np.where(
+        regular,
+        np.maximum(pol.market_wage[d], lv.migrant_minimum_wage_usd_per_month[d])
+        * (1.0 + lv.training_wage_premium * pop.trained[employed]),
+        pol.market_wage[d] * lv.irregular_wage_discount,
+    )
     wage = base * np.where(pop.skilled[employed], model.skill_multiplier_dest[d], 1.0)
     wage *= np.where(pop.exploited[employed], 1.0 - lv.exploitation_wage_loss, 1.0)
     net = wage * (1.0 - lv.living_cost_share_abroad)
@@ -118,8 +120,7 @@ def abroad_events(model, month: int) -> None:
     sent = (net - repay) * lv.remittance_share
     cost = sent * lv.remittance_cost_pct[c] / 100.0
     pop.savings[employed] += net - repay - sent
-    pop.social_security[employed[regular]] += (wage[regular]
-                                               * lv.social_security_contribution_share)
+    pop.social_security[employed[regular]] += wage[regular] * lv.social_security_contribution_share
     channel = np.where(regular, 0, 1)
     mx.add("earnings_usd", c, channel, wage)
     mx.add("remittances_sent_usd", c, channel, sent)
@@ -133,16 +134,23 @@ def abroad_events(model, month: int) -> None:
     d = d_of[c]
     legal = pop.legal[present]
     # people already abroad in 2010 came through no modelled recruiter: the channel's mean
-    no_recruiter = np.where(legal == Legal.REGULAR, lv.agency_malpractice_mean,
-                            lv.broker_malpractice_mean)
-    malpractice = np.where(pop.recruiter[present] >= 0,
-                           model.recruiters.malpractice[np.maximum(pop.recruiter[present], 0)],
-                           no_recruiter)
-    p = (np.where(legal == Legal.REGULAR, lv.exploitation_base_regular,
-                  lv.exploitation_base_irregular)
-         * (1.0 + malpractice) * (1.0 - lv.protection_effectiveness * lv.protection_coverage[d])
-         * np.where(pop.trained[present], 0.5, 1.0)
-         * np.where(pop.female[present], lv.female_vulnerability, 1.0))
+    no_recruiter = np.where(
+        legal == Legal.REGULAR, lv.agency_malpractice_mean, lv.broker_malpractice_mean
+    )
+    malpractice = np.where(
+        pop.recruiter[present] >= 0,
+        model.recruiters.malpractice[np.maximum(pop.recruiter[present], 0)],
+        no_recruiter,
+    )
+    p = (
+        np.where(
+            legal == Legal.REGULAR, lv.exploitation_base_regular, lv.exploitation_base_irregular
+        )
+        * (1.0 + malpractice)
+        * (1.0 - lv.protection_effectiveness * lv.protection_coverage[d])
+        * np.where(pop.trained[present], 0.5, 1.0)
+        * np.where(pop.female[present], lv.female_vulnerability, 1.0)
+    )
     u = rng.random((2, len(present)))
     was = pop.exploited[present]
     new = present[~was & (u[0] < p)]
@@ -150,12 +158,12 @@ def abroad_events(model, month: int) -> None:
         pop.exploited[new] = True
         pop.exploitation_count[new] += 1
         mx.add("exploitation_cases", pop.corridor[new], pop.legal[new] - 1)
-        complain = new[(rng.random(len(new)) < lv.protection_coverage[d_of[pop.corridor[new]]])
-                       & (pop.recruiter[new] >= 0)]
-        np.add.at(model.recruiters.complaints, pop.recruiter[complain],
-                  model.people_per_agent)
-    ends = present[was & (u[1] < lv.exploitation_exit_per_month
-                          + 0.5 * lv.protection_coverage[d])]
+        complain = new[
+            (rng.random(len(new)) < lv.protection_coverage[d_of[pop.corridor[new]]])
+            & (pop.recruiter[new] >= 0)
+        ]
+        np.add.at(model.recruiters.complaints, pop.recruiter[complain], model.people_per_agent)
+    ends = present[was & (u[1] < lv.exploitation_exit_per_month + 0.5 * lv.protection_coverage[d])]
     pop.exploited[ends] = False
 
     # 5. contracts and permits of regular workers
@@ -174,8 +182,9 @@ def abroad_events(model, month: int) -> None:
         stay = rng.random(len(ending)) < p_stay
         over = ending[stay]
         pop.legal[over] = Legal.IRREGULAR
-        st[over] = np.where(st[over] == Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR,
-                            Status.UNEMPLOYED_ABROAD)
+        st[over] = np.where(
+            st[over] == Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
+        )
         mx.add("overstays", pop.corridor[over], 1)
         leave = ending[~stay]
         _return(model, leave)
@@ -189,8 +198,11 @@ def abroad_events(model, month: int) -> None:
     s_away, l_away = st[away], pop.legal[away]  # after overstays and deportations
     irregular = away[(l_away == Legal.IRREGULAR) & (s_away != Status.DETAINED)]
     p = pol.arrest_probability[d_of[pop.corridor[irregular]]]
-    p = np.where(st[irregular] == Status.UNEMPLOYED_ABROAD,
-                 np.minimum(1.0, lv.unemployed_arrest_factor * p), p)
+    p = np.where(
+        st[irregular] == Status.UNEMPLOYED_ABROAD,
+        np.minimum(1.0, lv.unemployed_arrest_factor * p),
+        p,
+    )
     caught = irregular[rng.random(len(irregular)) < p]
     if len(caught):
         mx.add("arrests", pop.corridor[caught], 1)
@@ -205,30 +217,43 @@ def abroad_events(model, month: int) -> None:
     # 7. amnesty and registration windows
     if pol.amnesty_open.any():
         # the irregular people of step 6 who were not arrested (nor deported at once)
-        cand = irregular[(st[irregular] != Status.DETAINED)
-                         & (pop.legal[irregular] == Legal.IRREGULAR)]
+        cand = irregular[
+            (st[irregular] != Status.DETAINED) & (pop.legal[irregular] == Legal.IRREGULAR)
+        ]
         d = d_of[pop.corridor[cand]]
         fee = lv.amnesty_fee_usd[d]
-        ok = (pol.amnesty_open[d] & (pop.savings[cand] >= fee)
-              & (rng.random(len(cand)) < lv.amnesty_monthly_takeup
-                 * lv.amnesty_eligible_share[d]))
+        ok = (
+            pol.amnesty_open[d]
+            & (pop.savings[cand] >= fee)
+            & (rng.random(len(cand)) < lv.amnesty_monthly_takeup * lv.amnesty_eligible_share[d])
+        )
         reg = cand[ok]
         if len(reg):
             pop.savings[reg] -= fee[ok]
             _to_regular_contract(model, reg)
-            st[reg] = np.where(st[reg] == Status.EMPLOYED_IRREGULAR, Status.EMPLOYED_REGULAR,
-                               Status.UNEMPLOYED_ABROAD)
-            pop.timer[reg] = np.where(st[reg] == Status.UNEMPLOYED_ABROAD,
-                                      lv.regular_grace_months, 0)
+            st[reg] = np.where(
+                st[reg] == Status.EMPLOYED_IRREGULAR,
+                Status.EMPLOYED_REGULAR,
+                Status.UNEMPLOYED_ABROAD,
+            )
+            pop.timer[reg] = np.where(
+                st[reg] == Status.UNEMPLOYED_ABROAD, lv.regular_grace_months, 0
+            )
             pop.social_security[reg] = 0.0
             mx.add("registrations", pop.corridor[reg], 0)
 
     # 8. voluntary returns
     s_away = st[away]
-    here = away[(s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
-                | (s_away == Status.UNEMPLOYED_ABROAD)]
-    hazard = np.where(st[here] == Status.UNEMPLOYED_ABROAD,
-                      lv.unemployed_return_hazard_per_month, lv.return_hazard_per_month)
+    here = away[
+        (s_away == Status.EMPLOYED_REGULAR)
+        | (s_away == Status.EMPLOYED_IRREGULAR)
+        | (s_away == Status.UNEMPLOYED_ABROAD)
+    ]
+    hazard = np.where(
+        st[here] == Status.UNEMPLOYED_ABROAD,
+        lv.unemployed_return_hazard_per_month,
+        lv.return_hazard_per_month,
+    )
     hazard = np.where(pop.age_months[here] >= 50 * 12, np.maximum(hazard, 0.1), hazard)
     _return(model, here[rng.random(len(here)) < hazard])
 
@@ -242,8 +267,9 @@ def _return(model, rows: np.ndarray) -> None:
     model.metrics.add("returns", c, pop.legal[rows] - 1)
     d = model.c_dest[c]
     regular = pop.legal[rows] == Legal.REGULAR
-    pop.savings[rows] += np.where(regular, pop.social_security[rows]
-                                  * lv.social_security_portability[d], 0.0)
+    pop.savings[rows] += np.where(
+        regular, pop.social_security[rows] * lv.social_security_portability[d], 0.0
+    )
     pop.social_security[rows] = 0.0
     o = pop.origin[rows]
     reached = model.rng.random(len(rows)) < lv.reintegration_programme_coverage[o]

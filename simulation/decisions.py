@@ -44,8 +44,13 @@ from agents.status import Legal, Status
 
 from .groups import admit_within_capacity, stochastic_round
 
-__all__ = ["CorridorOffer", "border_interception_probability", "corridor_offer",
-           "decide_and_move", "home_income"]
+__all__ = [
+    "CorridorOffer",
+    "border_interception_probability",
+    "corridor_offer",
+    "decide_and_move",
+    "home_income",
+]
 
 JAPAN = "JPN"
 
@@ -73,10 +78,13 @@ def home_income(model, rows: np.ndarray, month: int) -> np.ndarray:
     pop, lv = model.population, model.lv
     o = pop.origin[rows]
     # per origin x skill (skilled = 1) income table, then one gather per worker
-    table = model.schedules.home_wage[:, month][:, None] * np.array(
-        [1.0, lv.skilled_home_wage_multiplier])[None, :]
-    table = np.where(model.policy.push_shock[:, None],
-                     table * lv.push_shock_home_income_factor[:, None], table)
+    table = (
+        model.schedules.home_wage[:, month][:, None]
+        * np.array([1.0, lv.skilled_home_wage_multiplier])[None, :]
+    )
+    table = np.where(
+        model.policy.push_shock[:, None], table * lv.push_shock_home_income_factor[:, None], table
+    )
     income = table.reshape(-1)[o.astype(np.int64) * 2 + pop.skilled[rows]]
     boost = pop.reintegration_left[rows] > 0
     if boost.any():
@@ -103,22 +111,41 @@ def corridor_offer(model) -> CorridorOffer:
     japan = model.c_is_japan
     training[japan] = np.maximum(training[japan], lv.asean_japan_training_cooperation)
     official[japan] *= 1.0 - 0.5 * lv.asean_japan_training_cooperation
-    wage = np.stack([regular_wage * (1.0 + lv.training_wage_premium * training),
-                     pol.market_wage[d] * lv.irregular_wage_discount], axis=1)
+    wage = np.stack(
+        [
+            regular_wage * (1.0 + lv.training_wage_premium * training),
+            pol.market_wage[d] * lv.irregular_wage_discount,
+        ],
+        axis=1,
+    )
     interception = border_interception_probability(model, d)
     arrest_year = 1.0 - (1.0 - pol.arrest_probability[d]) ** 12
     # an intercepted crossing is sent back with the broker paid, not jailed: the chance of
     # getting through scales the irregular earnings expected, as the chance of a job does
     employment = mk.employment_rate[d] * np.stack([np.ones(n_c), 1.0 - interception], axis=1)
     protection = 1.0 - lv.protection_effectiveness * lv.protection_coverage[d]
-    expl_month = np.stack([
-        lv.exploitation_base_regular * (1.0 + rec.malpractice[:, 0]) * (1.0 - 0.5 * training),
-        lv.exploitation_base_irregular * (1.0 + rec.malpractice[:, 1])], axis=1) * protection[
-        :, None]
-    queue = np.divide(rec.waiting_people, rec.capacity[:, 0],
-                      out=np.zeros(n_c), where=rec.capacity[:, 0] > 0)
-    regular_open = (~pol.deployment_ban & ~pol.border_closed[d] & (pol.quota_remaining[d] > 0)
-                    & (rec.capacity[:, 0] > 0) & (mk.job_orders[d] > 0))
+    expl_month = (
+        np.stack(
+            [
+                lv.exploitation_base_regular
+                * (1.0 + rec.malpractice[:, 0])
+                * (1.0 - 0.5 * training),
+                lv.exploitation_base_irregular * (1.0 + rec.malpractice[:, 1]),
+            ],
+            axis=1,
+        )
+        * protection[:, None]
+    )
+    queue = np.divide(
+        rec.waiting_people, rec.capacity[:, 0], out=np.zeros(n_c), where=rec.capacity[:, 0] > 0
+    )
+    regular_open = (
+        ~pol.deployment_ban
+        & ~pol.border_closed[d]
+        & (pol.quota_remaining[d] > 0)
+        & (rec.capacity[:, 0] > 0)
+        & (mk.job_orders[d] > 0)
+    )
     irregular_open = model.c_has_irregular & (rec.capacity[:, 1] > 0)
     return CorridorOffer(
         wage=wage,
@@ -141,19 +168,22 @@ def decide_and_move(model, month: int) -> None:
     st = pop.status
     at_home = (st == Status.AT_HOME) | (st == Status.RETURNED)
     of_age = (pop.age_months >= 18 * 12) & (pop.age_months < 50 * 12)
-    rate = np.where(model.policy.push_shock, lv.decision_rate_per_month
-                    * lv.push_shock_decision_factor, lv.decision_rate_per_month)
+    rate = np.where(
+        model.policy.push_shock,
+        lv.decision_rate_per_month * lv.push_shock_decision_factor,
+        lv.decision_rate_per_month,
+    )
     share = model.origin_share_abroad()  # [origin, corridor], for the pull and the network
-    rate = np.minimum(1.0, rate * (1.0 + lv.vacancy_recruitment_pull
-                                   * vacancy_pull(model, share)))
+    rate = np.minimum(1.0, rate * (1.0 + lv.vacancy_recruitment_pull * vacancy_pull(model, share)))
     candidates = np.flatnonzero(at_home & of_age)
     deciders = candidates[rng.random(len(candidates)) < rate[pop.origin[candidates]]]
     if len(deciders) == 0:
         return
     offer = model.offer
     informed = rng.random(len(deciders)) < lv.information_campaign_coverage[pop.origin[deciders]]
-    probs, chosen = choice_probabilities(model, deciders, month, offer, informed,
-                                         rng.random(len(deciders)), share)
+    probs, chosen = choice_probabilities(
+        model, deciders, month, offer, informed, rng.random(len(deciders)), share
+    )
     model.choices.store(month, deciders, probs, chosen)
     movers = chosen > 0
     rows, alt = deciders[movers], chosen[movers] - 1
@@ -176,9 +206,15 @@ def vacancy_pull(model, share: np.ndarray) -> np.ndarray:
     return (weight @ rate) / np.maximum(weight.sum(axis=1), 1e-12)
 
 
-def choice_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOffer,
-                         informed: np.ndarray, uniforms: np.ndarray, share: np.ndarray
-                         ) -> tuple[np.ndarray, np.ndarray]:
+def choice_probabilities(
+    model,
+    rows: np.ndarray,
+    month: int,
+    offer: CorridorOffer,
+    informed: np.ndarray,
+    uniforms: np.ndarray,
+    share: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """(workers x (1 + 2 x corridors)) nested-logit probabilities, column 0 staying and
     column 1 + 2c + k corridor c by channel k (0 regular, 1 irregular), and each worker's
     choice drawn with its uniform (a column index). Computed origin by origin over that
@@ -196,18 +232,26 @@ def choice_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOff
         if len(corridors) == 0:
             out[sel, 0] = 1.0
             continue
-        probs = _origin_probabilities(model, rows[sel], month, offer, informed[sel],
-                                      corridors, share[o, corridors])
-        columns = np.concatenate([[0], (1 + 2 * corridors[:, None]
-                                        + np.arange(2)[None, :]).reshape(-1)])
+        probs = _origin_probabilities(
+            model, rows[sel], month, offer, informed[sel], corridors, share[o, corridors]
+        )
+        columns = np.concatenate(
+            [[0], (1 + 2 * corridors[:, None] + np.arange(2)[None, :]).reshape(-1)]
+        )
         out[sel[:, None], columns[None, :]] = probs
         chosen[sel] = columns[choose(probs, uniforms[sel])]
     return out, chosen
 
 
-def _origin_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOffer,
-                          informed: np.ndarray, cs: np.ndarray,
-                          share_there: np.ndarray) -> np.ndarray:
+def _origin_probabilities(
+    model,
+    rows: np.ndarray,
+    month: int,
+    offer: CorridorOffer,
+    informed: np.ndarray,
+    cs: np.ndarray,
+    share_there: np.ndarray,
+) -> np.ndarray:
     """Probabilities for workers of one origin over its corridors ``cs`` (alternatives
     2j + k for the j-th corridor and channel k); ``share_there`` [corridor]: the share of the
     origin's people already in each corridor's destination.
@@ -222,9 +266,13 @@ def _origin_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOf
     # [skilled, alternative]
     mult = np.stack([np.ones(2 * n), np.repeat(offer.skill_multiplier[cs], 2)])
     keep = np.repeat(offer.remit_factor[cs], 2) + np.tile([1.0, 0.0], n) * np.repeat(
-        offer.social_security[cs], 2)
-    earnings = offer.wage[cs].reshape(-1)[None, :] * mult * (
-        offer.employment[cs].reshape(-1) * keep)[None, :]
+        offer.social_security[cs], 2
+    )
+    earnings = (
+        offer.wage[cs].reshape(-1)[None, :]
+        * mult
+        * (offer.employment[cs].reshape(-1) * keep)[None, :]
+    )
     cost = offer.cost[cs].reshape(-1)
     arrest = np.tile([0.0, 1.0], n) * np.repeat(offer.arrest_risk[cs], 2)
     expl = offer.exploitation_risk[cs].reshape(-1)
@@ -232,26 +280,37 @@ def _origin_probabilities(model, rows: np.ndarray, month: int, offer: CorridorOf
     with np.errstate(divide="ignore", invalid="ignore"):
         gain = lv.beta_log_earnings_gap * np.log(earnings)  # [skilled, alternative]
     # [skilled, female, informed, alternative]
-    risk = (lv.beta_arrest_risk * arrest[None, :] + lv.beta_exploitation_risk
-            * expl[None, :] * np.array([1.0, lv.female_vulnerability])[:, None])
+    risk = (
+        lv.beta_arrest_risk * arrest[None, :]
+        + lv.beta_exploitation_risk
+        * expl[None, :]
+        * np.array([1.0, lv.female_vulnerability])[:, None]
+    )
     perceived = np.array([lv.risk_misperception, 1.0])
     penalty = lv.regular_complexity_penalty * np.array([[1.0, 0.0], [0.5, 0.0]])
-    constant = np.where(irregular[None, None, :], lv.irregular_channel_constant,
-                        -penalty[:, :, None]) + np.repeat(lv.corridor_constant[cs], 2)
+    constant = np.where(
+        irregular[None, None, :], lv.irregular_channel_constant, -penalty[:, :, None]
+    ) + np.repeat(lv.corridor_constant[cs], 2)
     # [skilled, informed, alternative]
-    by_group = (gain[:, None, None, :] - lv.beta_wait_per_month * offer.wait[cs].reshape(-1)
-                - perceived[None, None, :, None] * risk[None, :, None, :]
-                + constant[:, None, :, :]).reshape(8, 2 * n)
+    by_group = (
+        gain[:, None, None, :]
+        - lv.beta_wait_per_month * offer.wait[cs].reshape(-1)
+        - perceived[None, None, :, None] * risk[None, :, None, :]
+        + constant[:, None, :, :]
+    ).reshape(8, 2 * n)
     group = skilled.astype(np.int64) * 4 + female.astype(np.int64) * 2 + informed
     ties = pop.network_ties[rows].astype(np.int64)
     network = np.log1p(np.arange(ties.max() + 1)[:, None] * np.repeat(share_there, 2)[None, :])
     with np.errstate(divide="ignore", invalid="ignore"):
-        utility = (by_group[group]
-                   - (lv.beta_log_earnings_gap * np.log(income))[:, None]
-                   - lv.beta_cost_per_month_of_income * cost[None, :] / income[:, None]
-                   + lv.beta_network * network[ties])
-    affordable = cost[None, :] <= (pop.savings[rows]
-                                   + lv.borrowing_limit_months_of_income * income)[:, None]
+        utility = (
+            by_group[group]
+            - (lv.beta_log_earnings_gap * np.log(income))[:, None]
+            - lv.beta_cost_per_month_of_income * cost[None, :] / income[:, None]
+            + lv.beta_network * network[ties]
+        )
+    affordable = (
+        cost[None, :] <= (pop.savings[rows] + lv.borrowing_limit_months_of_income * income)[:, None]
+    )
     valid = offer.open[cs].reshape(-1)[None, :] & affordable & np.isfinite(utility)
     utility = np.where(valid, utility, -np.inf)
     return nested_logit_probabilities(utility, lv.stay_constant, lv.nest_scale)
@@ -277,8 +336,14 @@ def _assign_recruiters(model, corridor: np.ndarray, channel: int) -> np.ndarray:
     return out
 
 
-def _take_places(model, rows, corridor, channel: int, official_fee: np.ndarray,
-                 destination_limit: np.ndarray | None = None):
+def _take_places(
+    model,
+    rows,
+    corridor,
+    channel: int,
+    official_fee: np.ndarray,
+    destination_limit: np.ndarray | None = None,
+):
     """Admit movers in array order up to their corridor's recruiter capacity (and a
     per-destination limit in people), mark the others turned away, assign each admitted
     mover a recruiter and charge its fee (plus official fees). Returns the admitted rows,
@@ -288,8 +353,9 @@ def _take_places(model, rows, corridor, channel: int, official_fee: np.ndarray,
     ok = admit_within_capacity(corridor, capacity)
     if destination_limit is not None:
         idx = np.flatnonzero(ok)
-        ok[idx] = admit_within_capacity(model.c_dest[corridor[idx]],
-                                        stochastic_round(destination_limit / ppa, rng))
+        ok[idx] = admit_within_capacity(
+            model.c_dest[corridor[idx]], stochastic_round(destination_limit / ppa, rng)
+        )
     _record_demand(model, corridor, channel)
     model.choices.outcome[rows[~ok]] = 2
     rows, corridor = rows[ok], corridor[ok]
@@ -313,12 +379,18 @@ def _admit_regular(model, rows, corridor, offer: CorridorOffer) -> None:
         return
     pol, ppa = model.policy, model.people_per_agent
     rows, corridor, _ = _take_places(
-        model, rows, corridor, 0, offer.official_fee,
-        destination_limit=np.minimum(pol.quota_remaining, model.market.job_orders))
+        model,
+        rows,
+        corridor,
+        0,
+        offer.official_fee,
+        destination_limit=np.minimum(pol.quota_remaining, model.market.job_orders),
+    )
     model.population.status[rows] = Status.WAITING
     # +1: the countdown in this month's events must not count the month of signing
     model.population.timer[rows] = 1 + model.rng.poisson(
-        model.lv.regular_processing_months[corridor])
+        model.lv.regular_processing_months[corridor]
+    )
     placed = ppa * np.bincount(model.c_dest[corridor], minlength=len(pol.quota_remaining))
     pol.quota_remaining -= placed
     model.market.job_orders -= placed
@@ -331,16 +403,18 @@ def _admit_irregular(model, rows, corridor) -> None:
     if len(rows) == 0:
         return
     pop, rng, lv = model.population, model.rng, model.lv
-    rows, corridor, recruiter = _take_places(model, rows, corridor, 1,
-                                             np.zeros(len(model.c_dest)))
+    rows, corridor, recruiter = _take_places(model, rows, corridor, 1, np.zeros(len(model.c_dest)))
     pop.status[rows] = Status.IN_TRANSIT
     pop.legal[rows] = Legal.NONE
     # +1 as for regular moves: a crossing of up to a month arrives next month
     pop.timer[rows] = 1 + np.maximum(1, np.ceil(model.c_transit[corridor])).astype(np.int16)
     model.metrics.add("departures", corridor, 1)
-    p = (lv.trafficking_probability_per_crossing * model.recruiters.malpractice[recruiter]
-         * np.where(pop.female[rows], lv.female_vulnerability, 1.0)
-         * (1.0 - lv.anti_trafficking_enforcement[model.c_dest[corridor]]))
+    p = (
+        lv.trafficking_probability_per_crossing
+        * model.recruiters.malpractice[recruiter]
+        * np.where(pop.female[rows], lv.female_vulnerability, 1.0)
+        * (1.0 - lv.anti_trafficking_enforcement[model.c_dest[corridor]])
+    )
     hit = rows[rng.random(len(rows)) < p]
     if len(hit):
         pop.trafficked[hit] = True

@@ -24,9 +24,15 @@ class TransitionLog:
     def record(self, month: int, status: np.ndarray, corridor: np.ndarray) -> int:
         changed = np.flatnonzero(status != self._previous)
         if len(changed):
-            self._chunks.append((month, changed.astype(np.int32),
-                                 self._previous[changed].copy(), status[changed].copy(),
-                                 corridor[changed].copy()))
+            self._chunks.append(
+                (
+                    month,
+                    changed.astype(np.int32),
+                    self._previous[changed].copy(),
+                    status[changed].copy(),
+                    corridor[changed].copy(),
+                )
+            )
             self._previous[changed] = status[changed]
         return len(changed)
 
@@ -36,10 +42,14 @@ class TransitionLog:
             hit = np.searchsorted(rows, row)
             if hit < len(rows) and rows[hit] == row:
                 c = int(corridor[hit])
-                out.append({"month": month_label(month),
-                            "from": Status(int(before[hit])).name.lower(),
-                            "to": Status(int(after[hit])).name.lower(),
-                            "corridor": world.corridors[c].code if c >= 0 else None})
+                out.append(
+                    {
+                        "month": month_label(month),
+                        "from": Status(int(before[hit])).name.lower(),
+                        "to": Status(int(after[hit])).name.lower(),
+                        "corridor": world.corridors[c].code if c >= 0 else None,
+                    }
+                )
         return out
 
     def __len__(self) -> int:
@@ -57,15 +67,17 @@ class ChoiceRecord:
         self._slot = np.full(n_agents, -1, np.int64)
         self._used = 0
 
-    def store(self, month: int, rows: np.ndarray, probabilities: np.ndarray,
-              chosen: np.ndarray) -> None:
+    def store(
+        self, month: int, rows: np.ndarray, probabilities: np.ndarray, chosen: np.ndarray
+    ) -> None:
         """Keep the probabilities of this month's deciders (overwriting older ones)."""
         new = rows[self._slot[rows] < 0]
         if len(new):
             need = self._used + len(new)
             if need > len(self._probs):
-                grown = np.zeros((max(need, 2 * len(self._probs)), self._probs.shape[1]),
-                                 np.float32)
+                grown = np.zeros(
+                    (max(need, 2 * len(self._probs)), self._probs.shape[1]), np.float32
+                )
                 grown[: self._used] = self._probs[: self._used]
                 self._probs = grown
             self._slot[new] = np.arange(self._used, need)
@@ -83,7 +95,9 @@ class ChoiceRecord:
             "month": month_label(int(self.month[row])),
             "chosen": self.alternatives[int(self.chosen[row])],
             "outcome": ("stayed", "moved", "turned away (no place)")[int(self.outcome[row])]
-            if self.chosen[row] > 0 else "stayed",
-            "probabilities": {a: float(p) for a, p in zip(self.alternatives, probs,
-                                                         strict=True) if p > 0},
+            if self.chosen[row] > 0
+            else "stayed",
+            "probabilities": {
+                a: float(p) for a, p in zip(self.alternatives, probs, strict=True) if p > 0
+            },
         }

@@ -23,15 +23,15 @@ __all__ = ["home_life"]
 def home_life(model, month: int) -> None:
     pop, lv = model.population, model.lv
     st = pop.status
-    home = np.flatnonzero((st == Status.AT_HOME) | (st == Status.RETURNED)
-                          | (st == Status.WAITING))
+    home = np.flatnonzero((st == Status.AT_HOME) | (st == Status.RETURNED) | (st == Status.WAITING))
     income = home_income(model, home, month)
     pop.savings[home] += income * lv.home_saving_rate
     repay = np.minimum(pop.debt[home], pop.savings[home])
     pop.debt[home] -= repay
     pop.savings[home] -= repay
-    np.multiply(pop.debt, 1.0 + lv.monthly_interest_rate_pct / 100.0, out=pop.debt,
-                where=pop.debt > 0)
+    np.multiply(
+        pop.debt, 1.0 + lv.monthly_interest_rate_pct / 100.0, out=pop.debt, where=pop.debt > 0
+    )
     active = np.flatnonzero(pop.reintegration_left)
     pop.reintegration_left[active] -= 1
     pop.age_months += 1
@@ -52,13 +52,12 @@ def _renew(model, rows: np.ndarray, month: int) -> None:
     pop.channel[rows] = -1
     pop.recruiter[rows] = -1
     pop.debt[rows] = 0.0
-    pop.skilled[rows] = rng.random(len(rows)) < np.array(
-        [w.skilled_share[x] for x in w.origins])[o]
-    pop.female[rows] = rng.random(len(rows)) < np.array(
-        [w.female_share[x] for x in w.origins])[o]
-    pop.savings[rows] = rng.exponential(
-        max(lv.initial_savings_months_of_income, 1e-9), len(rows)) * model.schedules.home_wage[
-        o, month]
+    pop.skilled[rows] = rng.random(len(rows)) < np.array([w.skilled_share[x] for x in w.origins])[o]
+    pop.female[rows] = rng.random(len(rows)) < np.array([w.female_share[x] for x in w.origins])[o]
+    pop.savings[rows] = (
+        rng.exponential(max(lv.initial_savings_months_of_income, 1e-9), len(rows))
+        * model.schedules.home_wage[o, month]
+    )
     pop.network_ties[rows] = rng.poisson(lv.network_mean_ties, len(rows))
     pop.exploited[rows] = False
     pop.exploitation_count[rows] = 0

@@ -33,9 +33,13 @@ class LabourMarket:
 
     @classmethod
     def empty(cls, n_destinations: int) -> LabourMarket:
-        return cls(np.ones((n_destinations, 2)), np.ones(n_destinations),
-                   np.ones(n_destinations), np.zeros(n_destinations),
-                   np.zeros(n_destinations))
+        return cls(
+            np.ones((n_destinations, 2)),
+            np.ones(n_destinations),
+            np.ones(n_destinations),
+            np.zeros(n_destinations),
+            np.zeros(n_destinations),
+        )
 
     def clear(self, model) -> None:
         pop, lv, pol, rng = model.population, model.lv, model.policy, model.rng
@@ -49,58 +53,67 @@ class LabourMarket:
         employed_people = ppa * np.bincount(emp_dest, minlength=n_d)
         # layoffs where demand fell below employment
         excess = np.maximum(employed_people - pol.demand, 0.0)
-        p_layoff = np.divide(excess, employed_people, out=np.zeros(n_d),
-                             where=employed_people > 0)
+        p_layoff = np.divide(excess, employed_people, out=np.zeros(n_d), where=employed_people > 0)
         if excess.any():
             hit = rng.random(len(emp_idx)) < p_layoff[emp_dest]
             laid = emp_idx[hit]
             model.metrics.add("layoffs", pop.corridor[laid], pop.legal[laid] - 1)
             st[laid] = Status.UNEMPLOYED_ABROAD
-            pop.timer[laid] = np.where(pop.legal[laid] == Legal.REGULAR,
-                                       lv.regular_grace_months, 0)
+            pop.timer[laid] = np.where(pop.legal[laid] == Legal.REGULAR, lv.regular_grace_months, 0)
             employed_people -= ppa * np.bincount(emp_dest[hit], minlength=n_d)
         # employers weigh the expected yearly fine for an irregular worker: they hire fewer
         # irregular workers and let some of those they have go
         catch_year = 1.0 - (1.0 - pol.arrest_probability) ** 12
-        deterrence = 1.0 - np.exp(-lv.employer_sanction_sensitivity
-                                  * lv.employer_sanction_usd_per_irregular_worker * catch_year)
+        deterrence = 1.0 - np.exp(
+            -lv.employer_sanction_sensitivity
+            * lv.employer_sanction_usd_per_irregular_worker
+            * catch_year
+        )
         self.irregular_hiring = lv.employer_irregular_hiring_base * (1.0 - deterrence)
         still = emp_idx[st[emp_idx] == Status.EMPLOYED_IRREGULAR]
-        let_go = still[rng.random(len(still)) < lv.sanction_dismissal_rate
-                       * deterrence[model.c_dest[pop.corridor[still]]]]
+        let_go = still[
+            rng.random(len(still))
+            < lv.sanction_dismissal_rate * deterrence[model.c_dest[pop.corridor[still]]]
+        ]
         if len(let_go):
             model.metrics.add("layoffs", pop.corridor[let_go], 1)
             st[let_go] = Status.UNEMPLOYED_ABROAD
-            employed_people -= ppa * np.bincount(model.c_dest[pop.corridor[let_go]],
-                                                 minlength=n_d)
+            employed_people -= ppa * np.bincount(model.c_dest[pop.corridor[let_go]], minlength=n_d)
         vacancies = np.maximum(pol.demand - employed_people, 0.0)
         is_unemp = st[away] == Status.UNEMPLOYED_ABROAD
         unemployed, u_dest = away[is_unemp], dest[is_unemp]
         u_irregular = pop.legal[unemployed] == Legal.IRREGULAR
-        seekers = ppa * (np.bincount(u_dest[~u_irregular], minlength=n_d)
-                         + self.irregular_hiring * np.bincount(u_dest[u_irregular],
-                                                               minlength=n_d))
-        self.job_finding = np.minimum(1.0, np.divide(vacancies, seekers,
-                                                     out=np.ones(n_d), where=seekers > 0))
-        p_find = self.job_finding[u_dest] * np.where(u_irregular,
-                                                     self.irregular_hiring[u_dest], 1.0)
+        seekers = ppa * (
+            np.bincount(u_dest[~u_irregular], minlength=n_d)
+            + self.irregular_hiring * np.bincount(u_dest[u_irregular], minlength=n_d)
+        )
+        self.job_finding = np.minimum(
+            1.0, np.divide(vacancies, seekers, out=np.ones(n_d), where=seekers > 0)
+        )
+        p_find = self.job_finding[u_dest] * np.where(
+            u_irregular, self.irregular_hiring[u_dest], 1.0
+        )
         hired = unemployed[rng.random(len(unemployed)) < p_find]
-        st[hired] = np.where(pop.legal[hired] == Legal.REGULAR, Status.EMPLOYED_REGULAR,
-                             Status.EMPLOYED_IRREGULAR)
-        vacancies = np.maximum(vacancies - ppa * np.bincount(
-            model.c_dest[pop.corridor[hired]], minlength=n_d), 0)
-        self.vacancy_rate = np.divide(vacancies, pol.demand, out=np.zeros(n_d),
-                                      where=pol.demand > 0)
+        st[hired] = np.where(
+            pop.legal[hired] == Legal.REGULAR, Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR
+        )
+        vacancies = np.maximum(
+            vacancies - ppa * np.bincount(model.c_dest[pop.corridor[hired]], minlength=n_d), 0
+        )
+        self.vacancy_rate = np.divide(
+            vacancies, pol.demand, out=np.zeros(n_d), where=pol.demand > 0
+        )
         # regular job orders, net of placements already in the pipeline
-        wage_floor_gap = np.maximum(lv.migrant_minimum_wage_usd_per_month - pol.market_wage,
-                                    0.0)
+        wage_floor_gap = np.maximum(lv.migrant_minimum_wage_usd_per_month - pol.market_wage, 0.0)
         order_share = lv.regular_job_order_share * np.exp(
-            -lv.levy_job_order_elasticity * (lv.employer_levy_usd_per_month + wage_floor_gap))
+            -lv.levy_job_order_elasticity * (lv.employer_levy_usd_per_month + wage_floor_gap)
+        )
         waiting = np.flatnonzero(st == Status.WAITING)
         pipeline = ppa * np.bincount(model.c_dest[pop.corridor[waiting]], minlength=n_d)
         # employers replace last month's leavers as well as filling open vacancies
         self.job_orders = np.maximum(
-            order_share * (vacancies + model.leavers_last_month()) - pipeline, 0.0)
+            order_share * (vacancies + model.leavers_last_month()) - pipeline, 0.0
+        )
         for state in model.destination_states:
             state.record_unfilled(vacancies[state.index] / 12.0)
         # employment rates for expectations (by legal status)

@@ -55,8 +55,9 @@ STOCK_MEASURES = (
     "exploited_now",
     "debt_outstanding_usd",  # debt of migrants and returnees whose last move was this one
 )
-MEASURE_UNITS = {m: ("USD" if m.endswith("_usd") else "people")
-                 for m in FLOW_MEASURES + STOCK_MEASURES}
+MEASURE_UNITS = {
+    m: ("USD" if m.endswith("_usd") else "people") for m in FLOW_MEASURES + STOCK_MEASURES
+}
 _FLOW_INDEX = {m: i for i, m in enumerate(FLOW_MEASURES)}
 CHANNEL_NAMES = ("regular", "irregular")
 
@@ -71,7 +72,8 @@ class Metrics:
         self.n_origins = len(world.origins)
         # [month + 1, cell, measure]; index 0 is the initial state (2009-12)
         self.corridor_data = np.zeros(
-            (n_months + 1, self.n_cells, len(FLOW_MEASURES) + len(STOCK_MEASURES)))
+            (n_months + 1, self.n_cells, len(FLOW_MEASURES) + len(STOCK_MEASURES))
+        )
         self.status_data = np.zeros((n_months + 1, self.n_origins, len(Status)))
         self.flows = np.zeros((self.n_cells, len(FLOW_MEASURES)))
         self.months_recorded = 0
@@ -83,7 +85,8 @@ class Metrics:
         cell = corridor.astype(np.int64) * 2 + channel
         weights = None if amount is None else amount
         self.flows[:, _FLOW_INDEX[measure]] += self.ppa * np.bincount(
-            cell, weights=weights, minlength=self.n_cells)
+            cell, weights=weights, minlength=self.n_cells
+        )
 
     def close_month(self, pop, month_slot: int) -> None:
         """Record flows of the month and stocks at its end into slot ``month_slot``
@@ -103,8 +106,9 @@ class Metrics:
             "stock": count(abroad),
             "stock_female": count(abroad & female),
             "stock_male": count(abroad & ~female),
-            "employed": count((s_away == Status.EMPLOYED_REGULAR)
-                              | (s_away == Status.EMPLOYED_IRREGULAR)),
+            "employed": count(
+                (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
+            ),
             "unemployed": count(s_away == Status.UNEMPLOYED_ABROAD),
             "detained": count(s_away == Status.DETAINED),
             "exploited_now": count(pop.exploited[away] & abroad),
@@ -113,17 +117,19 @@ class Metrics:
         for name, status in (("waiting", Status.WAITING), ("in_transit", Status.IN_TRANSIT)):
             stocks[name] = ppa * np.bincount(move_cell[s_away == status], minlength=n_cells)
         has_debt = np.flatnonzero((pop.debt > 0) & (pop.corridor >= 0))
-        debt_cell = (pop.corridor[has_debt].astype(np.int64) * 2
-                     + np.maximum(pop.channel[has_debt], 0))
+        debt_cell = pop.corridor[has_debt].astype(np.int64) * 2 + np.maximum(
+            pop.channel[has_debt], 0
+        )
         stocks["debt_outstanding_usd"] = ppa * np.bincount(
-            debt_cell, weights=pop.debt[has_debt], minlength=n_cells)
+            debt_cell, weights=pop.debt[has_debt], minlength=n_cells
+        )
         row = self.corridor_data[month_slot]
         row[:, : len(FLOW_MEASURES)] = self.flows
         for j, name in enumerate(STOCK_MEASURES):
             row[:, len(FLOW_MEASURES) + j] = stocks[name]
         self.status_data[month_slot] = ppa * np.bincount(
-            pop.origin.astype(np.int64) * len(Status) + st,
-            minlength=self.n_origins * len(Status)).reshape(self.n_origins, len(Status))
+            pop.origin.astype(np.int64) * len(Status) + st, minlength=self.n_origins * len(Status)
+        ).reshape(self.n_origins, len(Status))
         self.flows[:] = 0.0
         self.months_recorded = month_slot
 
@@ -133,8 +139,9 @@ class Metrics:
         j = (FLOW_MEASURES + STOCK_MEASURES).index(measure)
         return self.corridor_data[self.months_recorded, :, j].reshape(-1, 2)
 
-    def to_frame(self, measures: tuple[str, ...] | None = None,
-                 include_status: bool = True) -> pd.DataFrame:
+    def to_frame(
+        self, measures: tuple[str, ...] | None = None, include_status: bool = True
+    ) -> pd.DataFrame:
         """Tidy table: one row per month x origin x destination x channel x measure
         (``measures`` to keep only some; ``include_status=False`` to leave out the per-origin
         status counts)."""
@@ -149,17 +156,20 @@ class Metrics:
         columns = [every.index(m) for m in measures]
         data = self.corridor_data[:slots][:, :, columns]  # [slot, cell, measure]
         n_cells, n_meas = data.shape[1], data.shape[2]
-        corridor_part = pd.DataFrame({
-            "month": np.repeat(labels, n_cells * n_meas),
-            "origin": np.tile(np.repeat(origin, n_meas), slots),
-            "destination": np.tile(np.repeat(dest, n_meas), slots),
-            "channel": np.tile(np.repeat(channel, n_meas), slots),
-            "measure": np.tile(np.array(measures), slots * n_cells),
-            "value": data.reshape(-1),
-        })
+        corridor_part = pd.DataFrame(
+            {
+                "month": np.repeat(labels, n_cells * n_meas),
+                "origin": np.tile(np.repeat(origin, n_meas), slots),
+                "destination": np.tile(np.repeat(dest, n_meas), slots),
+                "channel": np.tile(np.repeat(channel, n_meas), slots),
+                "measure": np.tile(np.array(measures), slots * n_cells),
+                "value": data.reshape(-1),
+            }
+        )
         # flows have no meaning for the initial state: drop them there
-        initial_flow = (corridor_part["month"] == INITIAL_LABEL) & corridor_part[
-            "measure"].isin(FLOW_MEASURES)
+        initial_flow = (corridor_part["month"] == INITIAL_LABEL) & corridor_part["measure"].isin(
+            FLOW_MEASURES
+        )
         corridor_part = corridor_part[~initial_flow]
         if not include_status:
             out = corridor_part.reset_index(drop=True)
@@ -169,14 +179,16 @@ class Metrics:
             return out
         status_names = [s.name.lower() for s in Status]
         sd = self.status_data[:slots]
-        status_part = pd.DataFrame({
-            "month": np.repeat(labels, self.n_origins * len(Status)),
-            "origin": np.tile(np.repeat(list(w.origins), len(Status)), slots),
-            "destination": "",
-            "channel": "",
-            "measure": np.tile(["people_" + s for s in status_names], slots * self.n_origins),
-            "value": sd.reshape(-1),
-        })
+        status_part = pd.DataFrame(
+            {
+                "month": np.repeat(labels, self.n_origins * len(Status)),
+                "origin": np.tile(np.repeat(list(w.origins), len(Status)), slots),
+                "destination": "",
+                "channel": "",
+                "measure": np.tile(["people_" + s for s in status_names], slots * self.n_origins),
+                "value": sd.reshape(-1),
+            }
+        )
         out = pd.concat([corridor_part, status_part], ignore_index=True)
         out["unit"] = out["measure"].map(MEASURE_UNITS).fillna("people")
         for col in ("month", "origin", "destination", "channel", "measure", "unit"):

@@ -49,35 +49,51 @@ class MigrationModel(mesa.Model):
         self.c_origin = np.array([w.origins.index(c.origin) for c in w.corridors])
         self.c_dest = np.array([w.destinations.index(c.destination) for c in w.corridors])
         self.c_has_irregular = np.array([c.has_irregular_entry for c in w.corridors])
-        self.c_transit = np.nan_to_num(np.array([c.irregular_transit_months
-                                                 for c in w.corridors]), nan=1.0)
+        self.c_transit = np.nan_to_num(
+            np.array([c.irregular_transit_months for c in w.corridors]), nan=1.0
+        )
         self.c_is_japan = np.array([c.destination == "JPN" for c in w.corridors])
-        self.skill_multiplier_dest = np.array([w.skilled_wage_multiplier[d]
-                                               for d in w.destinations])
-        self.corridors_of_origin = [np.flatnonzero(self.c_origin == i)
-                                    for i in range(len(w.origins))]
+        self.skill_multiplier_dest = np.array(
+            [w.skilled_wage_multiplier[d] for d in w.destinations]
+        )
+        self.corridors_of_origin = [
+            np.flatnonzero(self.c_origin == i) for i in range(len(w.origins))
+        ]
         self.population = build_population(
-            w, self.people_per_agent, self.schedules.home_wage[:, 0],
-            self.lv.contract_months, self.lv.initial_savings_months_of_income,
-            self.lv.network_mean_ties, self.rng)
-        regular_agency_fee = np.array([c.regular_cost_usd for c in w.corridors]) * \
-            self.lv.agency_service_fee_share
+            w,
+            self.people_per_agent,
+            self.schedules.home_wage[:, 0],
+            self.lv.contract_months,
+            self.lv.initial_savings_months_of_income,
+            self.lv.network_mean_ties,
+            self.rng,
+        )
+        regular_agency_fee = (
+            np.array([c.regular_cost_usd for c in w.corridors]) * self.lv.agency_service_fee_share
+        )
         self.recruiters = RecruiterTable.build(
-            w.corridors, vars(self.lv), regular_agency_fee,
-            np.array([c.irregular_cost_usd for c in w.corridors]), self.rng)
+            w.corridors,
+            vars(self.lv),
+            regular_agency_fee,
+            np.array([c.irregular_cost_usd for c in w.corridors]),
+            self.rng,
+        )
         for row in range(len(self.population)):
             Worker(self, row)
         for row in range(len(self.recruiters)):
             Recruiter(self, row)
         self.origin_states = [State(self, o, "origin", i) for i, o in enumerate(w.origins)]
-        self.destination_states = [State(self, d, "destination", i)
-                                   for i, d in enumerate(w.destinations)]
+        self.destination_states = [
+            State(self, d, "destination", i) for i, d in enumerate(w.destinations)
+        ]
         self.policy = Policy(len(w.origins), len(w.destinations), len(w.corridors))
         self.market = LabourMarket.empty(len(w.destinations))
         self.metrics = Metrics(w, self.people_per_agent, scenario.n_months)
         self.transitions = TransitionLog(self.population.status)
-        self.choices = ChoiceRecord(len(self.population), [
-            f"{c.code} {ch}" for c in w.corridors for ch in ("regular", "irregular")])
+        self.choices = ChoiceRecord(
+            len(self.population),
+            [f"{c.code} {ch}" for c in w.corridors for ch in ("regular", "irregular")],
+        )
         self.month = 0  # index of the next month to simulate (0 = 2010-01)
         self.renewals = 0
         self.agencies_blacklisted = 0

@@ -21,8 +21,7 @@ __all__ = ["Policy", "lever_arrays"]
 def lever_arrays(scenario: Scenario) -> SimpleNamespace:
     """Every numeric declaration as a scalar or an array in world order."""
     w = scenario.world
-    keys = {"origin": w.origins, "destination": w.destinations,
-            "corridor": w.corridor_codes()}
+    keys = {"origin": w.origins, "destination": w.destinations, "corridor": w.corridor_codes()}
     out = {}
     for name, decl in DECLARATIONS.items():
         value = scenario.values[name]
@@ -31,8 +30,9 @@ def lever_arrays(scenario: Scenario) -> SimpleNamespace:
         if decl.scope == "global":
             out[name] = value
         else:
-            out[name] = np.array([value[k] for k in keys[decl.scope]],
-                                 dtype=bool if decl.kind == "bool" else float)
+            out[name] = np.array(
+                [value[k] for k in keys[decl.scope]], dtype=bool if decl.kind == "bool" else float
+            )
     return SimpleNamespace(**out)
 
 

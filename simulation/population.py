@@ -53,9 +53,15 @@ class Population:
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
 
-def build_population(world: World, people_per_agent: float, home_wage_2010: np.ndarray,
-                     contract_months: int, savings_months: float, mean_ties: float,
-                     rng: np.random.Generator) -> Population:
+def build_population(
+    world: World,
+    people_per_agent: float,
+    home_wage_2010: np.ndarray,
+    contract_months: int,
+    savings_months: float,
+    mean_ties: float,
+    rng: np.random.Generator,
+) -> Population:
     """Create the January 2010 population (see module doc)."""
     blocks = []  # (origin, status, legal, corridor, channel, count)
     for oi, o in enumerate(world.origins):
@@ -93,8 +99,9 @@ def build_population(world: World, people_per_agent: float, home_wage_2010: np.n
         corridor=col(3, np.int16),
         channel=col(4, np.int8),
         timer=np.zeros(n, np.int16),
-        contract_left=np.where(status == Status.EMPLOYED_REGULAR,
-                               rng.integers(1, contract_months + 1, n), 0).astype(np.int16),
+        contract_left=np.where(
+            status == Status.EMPLOYED_REGULAR, rng.integers(1, contract_months + 1, n), 0
+        ).astype(np.int16),
         recruiter=np.full(n, -1, np.int32),
         trained=np.zeros(n, bool),
         exploited=np.zeros(n, bool),

@@ -28,14 +28,16 @@ def summarise(model) -> RecruitmentSummary:
     n_c = len(model.c_dest)
     d = model.c_dest[rec.corridor]
     o = model.c_origin[rec.corridor]
-    premium = lv.broker_risk_premium * 0.5 * (lv.border_control[d]
-                                              + lv.anti_trafficking_enforcement[d])
+    premium = (
+        lv.broker_risk_premium * 0.5 * (lv.border_control[d] + lv.anti_trafficking_enforcement[d])
+    )
     charged = rec.charged_fee(lv.recruitment_fee_cap_usd[o], premium)
     cell = rec.corridor.astype(np.int64) * 2 + rec.channel
     act = rec.active
     count = np.bincount(cell[act], minlength=2 * n_c).astype(float)
     base = np.bincount(cell, weights=rec.base_fee, minlength=2 * n_c) / np.maximum(
-        np.bincount(cell, minlength=2 * n_c), 1)
+        np.bincount(cell, minlength=2 * n_c), 1
+    )
 
     def mean(values, fallback):
         total = np.bincount(cell[act], weights=values[act], minlength=2 * n_c)
@@ -45,8 +47,9 @@ def summarise(model) -> RecruitmentSummary:
     waiting = model.population.status == Status.WAITING
     return RecruitmentSummary(
         fee=mean(charged, base),
-        capacity=np.bincount(cell[act], weights=rec.capacity[act],
-                             minlength=2 * n_c).reshape(n_c, 2),
+        capacity=np.bincount(cell[act], weights=rec.capacity[act], minlength=2 * n_c).reshape(
+            n_c, 2
+        ),
         malpractice=mean(rec.malpractice, fallback_mal),
         waiting_people=ppa * np.bincount(model.population.corridor[waiting], minlength=n_c),
         charged=charged,
@@ -60,10 +63,17 @@ def recruiters_step(model) -> RecruitmentSummary:
     blacklisted, caught = rec.monthly_update(
         inspection_rate=lv.agency_inspection_rate[o],
         anti_trafficking=lv.anti_trafficking_enforcement[d],
-        params={k: getattr(lv, k) for k in (
-            "fee_adjustment_rate", "recruiter_reentry_months", "agency_malpractice_mean",
-            "broker_malpractice_mean")},
-        rng=model.rng)
+        params={
+            k: getattr(lv, k)
+            for k in (
+                "fee_adjustment_rate",
+                "recruiter_reentry_months",
+                "agency_malpractice_mean",
+                "broker_malpractice_mean",
+            )
+        },
+        rng=model.rng,
+    )
     model.agencies_blacklisted += blacklisted
     model.brokers_caught += caught
     return summarise(model)

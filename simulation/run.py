@@ -27,8 +27,13 @@ class RunResult:
     timings_s: dict = field(default_factory=dict)
 
 
-def run_scenario(scenario: Scenario, *, rng=None, datacollector=None,
-                 on_month: Callable[[MigrationModel], None] | None = None) -> RunResult:
+def run_scenario(
+    scenario: Scenario,
+    *,
+    rng=None,
+    datacollector=None,
+    on_month: Callable[[MigrationModel], None] | None = None,
+) -> RunResult:
     """Build the model, run every month of the scenario, return the results.
 
     Args:
@@ -51,5 +56,8 @@ def run_scenario(scenario: Scenario, *, rng=None, datacollector=None,
     t2 = time.perf_counter()
     table = model.metrics.to_frame()
     t3 = time.perf_counter()
-    return RunResult(table=table, model=model,
-                     timings_s={"build": t1 - t0, "simulate": t2 - t1, "tabulate": t3 - t2})
+    return RunResult(
+        table=table,
+        model=model,
+        timings_s={"build": t1 - t0, "simulate": t2 - t1, "tabulate": t3 - t2},
+    )

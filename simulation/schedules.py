@@ -20,7 +20,7 @@ __all__ = ["Schedules"]
 def _windows(starts: tuple[int, ...], length: int, n_months: int) -> np.ndarray:
     on = np.zeros(n_months, bool)
     for s in starts:
-        on[s:s + length] = True
+        on[s : s + length] = True
     return on
 
 
@@ -39,26 +39,53 @@ class Schedules:
         w, v, n = scenario.world, scenario.values, scenario.n_months
 
         def wage(country: str) -> np.ndarray:
-            return path(w.wage_points[country], v["wage_growth_after_data_pct_per_year"][country],
-                        v["wage_level_factor"][country], n)
+            return path(
+                w.wage_points[country],
+                v["wage_growth_after_data_pct_per_year"][country],
+                v["wage_level_factor"][country],
+                n,
+            )
 
         return cls(
             home_wage=np.array([wage(o) for o in w.origins]),
             dest_wage=np.array([wage(d) for d in w.destinations]),
-            demand=np.array([
-                path(w.demand_points[d], v["labour_demand_growth_after_data_pct_per_year"][d],
-                     v["labour_demand_factor"][d], n) for d in w.destinations]),
-            amnesty_open=np.array([
-                _windows(v["amnesty_start"][d], v["amnesty_length_months"][d], n)
-                for d in w.destinations]),
-            closure=np.array([
-                _windows(v["border_closure_start"][d], v["border_closure_length_months"][d], n)
-                for d in w.destinations]),
-            push_shock=np.array([
-                _windows(v["push_shock_start"][o], v["push_shock_length_months"][o], n)
-                for o in w.origins]),
-            deployment_ban=np.array([
-                _windows(v["deployment_ban_start"][c.code],
-                         v["deployment_ban_length_months"][c.code], n)
-                for c in w.corridors]),
+            demand=np.array(
+                [
+                    path(
+                        w.demand_points[d],
+                        v["labour_demand_growth_after_data_pct_per_year"][d],
+                        v["labour_demand_factor"][d],
+                        n,
+                    )
+                    for d in w.destinations
+                ]
+            ),
+            amnesty_open=np.array(
+                [
+                    _windows(v["amnesty_start"][d], v["amnesty_length_months"][d], n)
+                    for d in w.destinations
+                ]
+            ),
+            closure=np.array(
+                [
+                    _windows(v["border_closure_start"][d], v["border_closure_length_months"][d], n)
+                    for d in w.destinations
+                ]
+            ),
+            push_shock=np.array(
+                [
+                    _windows(v["push_shock_start"][o], v["push_shock_length_months"][o], n)
+                    for o in w.origins
+                ]
+            ),
+            deployment_ban=np.array(
+                [
+                    _windows(
+                        v["deployment_ban_start"][c.code],
+                        v["deployment_ban_length_months"][c.code],
+                        n,
+                    )
+                    for c in w.corridors
+                ]
+            ),
         )

@@ -129,8 +129,9 @@ def lever_controls(root) -> dict[str, tuple[LeverControl, dict[str, LeverControl
         classes = _classes(widget)
         if "lever-row" not in classes:
             continue
-        name = next(c.removeprefix("lever-") for c in classes
-                    if c.startswith("lever-") and c != "lever-row")
+        name = next(
+            c.removeprefix("lever-") for c in classes if c.startswith("lever-") and c != "lever-row"
+        )
         if name in out:
             raise AssertionError(f"two rows for {name}")
         decl = DECLARATIONS[name]

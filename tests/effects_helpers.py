@@ -18,8 +18,18 @@ import pandas as pd
 from scenarios.scenario import load_scenario
 from simulation.run import run_scenario
 
-__all__ = ["BASELINE", "COARSE", "Comparison", "baseline_table", "compare", "plus_window",
-           "replicates", "scaled", "share", "total"]
+__all__ = [
+    "BASELINE",
+    "COARSE",
+    "Comparison",
+    "baseline_table",
+    "compare",
+    "plus_window",
+    "replicates",
+    "scaled",
+    "share",
+    "total",
+]
 
 COARSE = {"people_per_agent": 2000, "end": "2016-12"}
 BASELINE = load_scenario("baseline")
@@ -60,8 +70,12 @@ def _run(key: str, seed: int) -> pd.DataFrame:
     scenario = BASELINE.with_values(**{**COARSE, **overrides, "seed": seed})
     table = run_scenario(scenario).table
     table = table[table["destination"].astype(str) != ""]  # corridor rows only
-    out = pd.DataFrame({c: table[c].astype(str).to_numpy()
-                        for c in ("month", "origin", "destination", "channel", "measure")})
+    out = pd.DataFrame(
+        {
+            c: table[c].astype(str).to_numpy()
+            for c in ("month", "origin", "destination", "channel", "measure")
+        }
+    )
     out["value"] = table["value"].to_numpy()
     return out
 
@@ -74,15 +88,21 @@ def replicates(n: int, **overrides) -> list[pd.DataFrame]:
 
 
 # ---- outcomes ---------------------------------------------------------------------------
-def total(table: pd.DataFrame, measure: str, *, channel: str | None = None,
-          start: str | None = None, end: str | None = None, origin: str | None = None,
-          destination: str | None = None) -> float:
+def total(
+    table: pd.DataFrame,
+    measure: str,
+    *,
+    channel: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    origin: str | None = None,
+    destination: str | None = None,
+) -> float:
     """Sum of one measure over the months ``start..end`` (inclusive, "YYYY-MM") and the
     corridors and channels selected. For a stock measure, ``start == end`` gives the stock at
     the end of that month."""
     mask = table["measure"].to_numpy() == measure
-    for column, wanted in (("channel", channel), ("origin", origin),
-                           ("destination", destination)):
+    for column, wanted in (("channel", channel), ("origin", origin), ("destination", destination)):
         if wanted is not None:
             mask &= table[column].to_numpy() == wanted
     month = table["month"].to_numpy()
@@ -123,14 +143,15 @@ class Comparison:
 
     @property
     def z(self) -> float:
-        return self.difference / self.se if self.se > 0 else float("inf") * np.sign(
-            self.difference)
+        return self.difference / self.se if self.se > 0 else float("inf") * np.sign(self.difference)
 
     def __str__(self) -> str:
-        return (f"{self.name} over {self.n} replicates: baseline {self.base_mean:.4g} "
-                f"(se {self.base_se:.2g}), lever {self.lever_mean:.4g} "
-                f"(se {self.lever_se:.2g}); difference {self.difference:.4g} "
-                f"= {self.z:.1f} standard errors")
+        return (
+            f"{self.name} over {self.n} replicates: baseline {self.base_mean:.4g} "
+            f"(se {self.base_se:.2g}), lever {self.lever_mean:.4g} "
+            f"(se {self.lever_se:.2g}); difference {self.difference:.4g} "
+            f"= {self.z:.1f} standard errors"
+        )
 
     def assert_raises(self, k: float = 2.0) -> None:
         """The lever raises the outcome by more than ``k`` standard errors."""
@@ -141,12 +162,19 @@ class Comparison:
         assert -self.difference > k * self.se, str(self)
 
 
-def compare(name: str, outcome, base_runs: list[pd.DataFrame],
-            lever_runs: list[pd.DataFrame]) -> Comparison:
+def compare(
+    name: str, outcome, base_runs: list[pd.DataFrame], lever_runs: list[pd.DataFrame]
+) -> Comparison:
     """Apply ``outcome`` (table -> float) to every replicate of both arms."""
     assert len(base_runs) == len(lever_runs) >= 2
     a = np.array([outcome(t) for t in base_runs], float)
     b = np.array([outcome(t) for t in lever_runs], float)
     n = len(a)
-    return Comparison(name, float(a.mean()), float(a.std(ddof=1) / np.sqrt(n)),
-                      float(b.mean()), float(b.std(ddof=1) / np.sqrt(n)), n)
+    return Comparison(
+        name,
+        float(a.mean()),
+        float(a.std(ddof=1) / np.sqrt(n)),
+        float(b.mean()),
+        float(b.std(ddof=1) / np.sqrt(n)),
+        n,
+    )

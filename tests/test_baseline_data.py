@@ -32,8 +32,11 @@ def _rows(name: str) -> list[dict]:
 
 CORRIDORS = _rows("corridors.csv")
 ORIGINS = {r["code"]: r for r in _rows("origins.csv")}
-DEFAULT_DESTINATIONS = [r["code"] for r in _rows("destinations.csv")
-                        if r["enabled_by_default"].strip().lower() == "true"]
+DEFAULT_DESTINATIONS = [
+    r["code"]
+    for r in _rows("destinations.csv")
+    if r["enabled_by_default"].strip().lower() == "true"
+]
 
 
 def expected_stocks(destinations) -> dict[tuple[str, str, str], float]:
@@ -50,8 +53,10 @@ def expected_stocks(destinations) -> dict[tuple[str, str, str], float]:
 
 def expected_at_home(destinations) -> dict[str, float]:
     used = {r["origin"] for r in CORRIDORS if r["destination"] in destinations}
-    return {o: float(ORIGINS[o]["working_age_population_2010"]) * float(ORIGINS[o][
-        "at_risk_share"]) for o in used}
+    return {
+        o: float(ORIGINS[o]["working_age_population_2010"]) * float(ORIGINS[o]["at_risk_share"])
+        for o in used
+    }
 
 
 def initial_model(ppa: float, destinations=None) -> MigrationModel:
@@ -88,9 +93,13 @@ def test_initial_stocks_match_world_data(ppa, destinations):
         # whole agents
         assert got[key] / ppa == pytest.approx(round(got[key] / ppa))
     # everyone abroad starts employed, nobody waits, crosses or is detained
-    for measure, same_as_stock in (("employed", True), ("unemployed", False),
-                                   ("detained", False), ("waiting", False),
-                                   ("in_transit", False)):
+    for measure, same_as_stock in (
+        ("employed", True),
+        ("unemployed", False),
+        ("detained", False),
+        ("waiting", False),
+        ("in_transit", False),
+    ):
         vals = initial_rows(m, measure).set_index(["origin", "destination", "channel"])["value"]
         for key, stock in got.items():
             assert vals[key] == (stock if same_as_stock else 0.0), (measure, key)
@@ -128,9 +137,10 @@ def test_population_columns_match_world_data(ppa):
     pop = m.population
     expected = expected_stocks(DEFAULT_DESTINATIONS)
     for ci, c in enumerate(m.world.corridors):
-        for channel, legal, status in (("regular", Legal.REGULAR, Status.EMPLOYED_REGULAR),
-                                       ("irregular", Legal.IRREGULAR,
-                                        Status.EMPLOYED_IRREGULAR)):
+        for channel, legal, status in (
+            ("regular", Legal.REGULAR, Status.EMPLOYED_REGULAR),
+            ("irregular", Legal.IRREGULAR, Status.EMPLOYED_IRREGULAR),
+        ):
             n = int(((pop.corridor == ci) & (pop.legal == legal)).sum())
             assert abs(n * ppa - expected[c.origin, c.destination, channel]) <= ppa / 2 + 1e-6
             assert (pop.status[(pop.corridor == ci) & (pop.legal == legal)] == status).all()
@@ -149,8 +159,7 @@ def test_scale_changes_agent_count_not_people():
 
 
 def test_japan_corridors_only_when_japan_enabled():
-    japan_codes = {(r["origin"], r["destination"]) for r in CORRIDORS
-                   if r["destination"] == "JPN"}
+    japan_codes = {(r["origin"], r["destination"]) for r in CORRIDORS if r["destination"] == "JPN"}
     assert japan_codes  # the data has Japan corridors
 
     def corridors_in_table(m):
@@ -186,5 +195,4 @@ def test_japan_only_world_keeps_only_its_origins():
     assert sorted(m.world.origins) == origins
     rows = initial_rows(m, "people_at_home")
     assert sorted(rows["origin"]) == origins
-    np.testing.assert_array_equal(np.unique(m.population.origin),
-                                  np.arange(len(origins)))
+    np.testing.assert_array_equal(np.unique(m.population.origin), np.arange(len(origins)))

@@ -115,8 +115,7 @@ def small_batch(tmp_path_factory) -> Path:
 def serial_dir(small_batch, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("serial") / "out"
     outcome = run_batch(load_batch(small_batch), out, serial=True, progress=False)
-    assert (outcome.done, outcome.failed, outcome.skipped, outcome.interrupted) == (
-        8, 0, 0, False)
+    assert (outcome.done, outcome.failed, outcome.skipped, outcome.interrupted) == (8, 0, 0, False)
     return out
 
 
@@ -124,8 +123,9 @@ def serial_dir(small_batch, tmp_path_factory) -> Path:
 def dask_cluster():
     from distributed import LocalCluster
 
-    cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                           dashboard_address=None)
+    cluster = LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    )
     try:
         yield cluster
     finally:
@@ -161,11 +161,11 @@ def test_process_pool_gives_identical_results(serial_dir, small_batch, tmp_path)
     pd.testing.assert_frame_equal(canonical(out), canonical(serial_dir))
 
 
-def test_dask_cluster_gives_identical_results(serial_dir, small_batch, tmp_path,
-                                              dask_cluster):
+def test_dask_cluster_gives_identical_results(serial_dir, small_batch, tmp_path, dask_cluster):
     out = tmp_path / "dask"
-    outcome = run_batch(load_batch(small_batch), out,
-                        dask_address=dask_cluster.scheduler_address, progress=False)
+    outcome = run_batch(
+        load_batch(small_batch), out, dask_address=dask_cluster.scheduler_address, progress=False
+    )
     assert (outcome.done, outcome.failed) == (8, 0)
     assert manifests(out) == manifests(serial_dir)
     pd.testing.assert_frame_equal(canonical(out), canonical(serial_dir))
@@ -173,8 +173,20 @@ def test_dask_cluster_gives_identical_results(serial_dir, small_batch, tmp_path,
 
 def test_dask_through_the_command_line(serial_dir, small_batch, tmp_path, dask_cluster):
     out = tmp_path / "dask_cli"
-    assert main(["batch", str(small_batch), "--out", str(out), "--dask",
-                 dask_cluster.scheduler_address, "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "batch",
+                str(small_batch),
+                "--out",
+                str(out),
+                "--dask",
+                dask_cluster.scheduler_address,
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     pd.testing.assert_frame_equal(canonical(out), canonical(serial_dir))
 
 
@@ -190,9 +202,13 @@ def test_rerun_of_a_finished_batch_skips_everything(serial_dir, small_batch):
 def _start(batch: Path, out: Path, log: Path) -> subprocess.Popen:
     """``corridors batch`` on 2 local workers, as the leader of a new process group."""
     with log.open("w") as err:
-        return subprocess.Popen([*corridors_command(), "batch", str(batch), "--out", str(out),
-                                 "--workers", "2"], start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=err, cwd=out.parent)
+        return subprocess.Popen(
+            [*corridors_command(), "batch", str(batch), "--out", str(out), "--workers", "2"],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            cwd=out.parent,
+        )
 
 
 def _wait_for_some_runs(proc: subprocess.Popen, out: Path, log: Path) -> int:
@@ -202,8 +218,9 @@ def _wait_for_some_runs(proc: subprocess.Popen, out: Path, log: Path) -> int:
         if n >= 1:
             return n
         if proc.poll() is not None:
-            pytest.fail(f"batch exited ({proc.returncode}) before any run was done:\n"
-                        + log.read_text())
+            pytest.fail(
+                f"batch exited ({proc.returncode}) before any run was done:\n" + log.read_text()
+            )
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGKILL)
     pytest.fail("no run finished within 120 s:\n" + log.read_text())
@@ -221,9 +238,13 @@ def _group_gone(pgid: int, timeout: float = 30.0) -> bool:
 
 
 def _rerun(batch: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([*corridors_command(), "batch", str(batch), "--out", str(out),
-                           "--workers", "2"], capture_output=True, text=True, timeout=300,
-                          cwd=out.parent)
+    return subprocess.run(
+        [*corridors_command(), "batch", str(batch), "--out", str(out), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=out.parent,
+    )
 
 
 def _counts(stderr: str) -> tuple[int, int, int]:
@@ -271,8 +292,9 @@ def test_sigkill_then_rerun_gives_every_run_once(longer_clean, tmp_path):
 
 # ---- 3. Ctrl-C and termination --------------------------------------------------------------
 @pytest.mark.parametrize("target", ["process", "group", "terminate"])
-def test_interrupt_exits_130_keeps_finished_runs_and_rerun_completes(longer_clean, tmp_path,
-                                                                      target):
+def test_interrupt_exits_130_keeps_finished_runs_and_rerun_completes(
+    longer_clean, tmp_path, target
+):
     """Ctrl-C (SIGINT to the process or its group) and a termination of the leader alone
     (SIGTERM: ``kill PID``, a scheduler's time limit) stop the workers too, keep the finished
     runs, and a rerun completes the batch."""
@@ -327,12 +349,12 @@ def _fail_one_seed(monkeypatch, seed: int) -> None:
     monkeypatch.setattr(simulation.run, "run_scenario", flaky)
 
 
-def test_a_run_that_raises_is_recorded_and_the_batch_goes_on(small_batch, tmp_path,
-                                                             monkeypatch):
+def test_a_run_that_raises_is_recorded_and_the_batch_goes_on(small_batch, tmp_path, monkeypatch):
     spec = load_batch(small_batch)
     tasks = spec.tasks()
-    victim = next(t for t in tasks if t.scenario_label == "crackdown" and t.point == 1
-                  and t.replicate == 0)
+    victim = next(
+        t for t in tasks if t.scenario_label == "crackdown" and t.point == 1 and t.replicate == 0
+    )
     # only one task has this seed and point, so patch on the scenario: the arrest probability
     # of the sweep point identifies it together with the seed
     import simulation.run
@@ -340,18 +362,25 @@ def test_a_run_that_raises_is_recorded_and_the_batch_goes_on(small_batch, tmp_pa
     real = simulation.run.run_scenario
 
     def flaky(scenario, **kwargs):
-        if (scenario.seed == victim.seed and scenario.name == "crackdown"
-                and scenario[ARREST]["MYS"] == 0.03):
+        if (
+            scenario.seed == victim.seed
+            and scenario.name == "crackdown"
+            and scenario[ARREST]["MYS"] == 0.03
+        ):
             raise RuntimeError("boom in one run")
         return real(scenario, **kwargs)
 
     monkeypatch.setattr(simulation.run, "run_scenario", flaky)
     seen = []
     out = tmp_path / "out"
-    outcome = run_batch(spec, out, serial=True, progress=False,
-                        on_done=lambda task, result: seen.append((task.run_id, result["ok"])))
-    assert (outcome.total, outcome.done, outcome.failed, outcome.interrupted) == (
-        8, 7, 1, False)
+    outcome = run_batch(
+        spec,
+        out,
+        serial=True,
+        progress=False,
+        on_done=lambda task, result: seen.append((task.run_id, result["ok"])),
+    )
+    assert (outcome.total, outcome.done, outcome.failed, outcome.interrupted) == (8, 7, 1, False)
     assert sorted(seen) == sorted((t.run_id, t.run_id != victim.run_id) for t in tasks)
     record = json.loads((out / "failures" / f"{victim.run_id}.json").read_text())
     assert record["error"] == "RuntimeError: boom in one run"
@@ -401,8 +430,11 @@ def test_cli_exit_status_is_1_when_a_run_failed(small_batch, tmp_path, monkeypat
 
 
 # ---- 5. bad batch files --------------------------------------------------------------------
-GOOD = {"scenarios": ["baseline", "crackdown"], "replicates": 2,
-        "settings": {"end": "2011-12", "people_per_agent": 20000}}
+GOOD = {
+    "scenarios": ["baseline", "crackdown"],
+    "replicates": 2,
+    "settings": {"end": "2011-12", "people_per_agent": 20000},
+}
 
 
 def _with(**changes) -> dict:
@@ -415,29 +447,44 @@ def _with(**changes) -> dict:
 BAD = {
     "unknown top-level key": (_with(replicats=3), "replicats"),
     "unknown lever in a grid sweep": (
-        _with(sweep={"values": {"no_such_lever": [1, 2]}}), "sweep.no_such_lever"),
+        _with(sweep={"values": {"no_such_lever": [1, 2]}}),
+        "sweep.no_such_lever",
+    ),
     "unknown lever in a range sweep": (
         _with(sweep={"method": "latin_hypercube", "ranges": {"no_such_lever": [0, 1]}}),
-        "sweep.no_such_lever"),
+        "sweep.no_such_lever",
+    ),
     "unknown country of a scoped lever": (
-        _with(sweep={"values": {f"{ARREST}.XXX": [0.01]}}), f"sweep.{ARREST}.XXX"),
+        _with(sweep={"values": {f"{ARREST}.XXX": [0.01]}}),
+        f"sweep.{ARREST}.XXX",
+    ),
     "a run setting swept": (
-        _with(sweep={"values": {"people_per_agent": [1000, 2000]}}), "sweep.people_per_agent"),
+        _with(sweep={"values": {"people_per_agent": [1000, 2000]}}),
+        "sweep.people_per_agent",
+    ),
     "empty sweep values list": (
         _with(sweep={"values": {"recruitment_fee_cap_usd": []}}),
-        "sweep.values.recruitment_fee_cap_usd"),
+        "sweep.values.recruitment_fee_cap_usd",
+    ),
     "grid value beyond the maximum": (
-        _with(sweep={"values": {ARREST: [0.01, 0.5]}}), f"sweep.values.{ARREST}"),
+        _with(sweep={"values": {ARREST: [0.01, 0.5]}}),
+        f"sweep.values.{ARREST}",
+    ),
     "reversed range": (
-        _with(sweep={"method": "latin_hypercube", "samples": 4,
-                     "ranges": {"nest_scale": [0.5, 0.1]}}), "sweep.ranges.nest_scale"),
+        _with(
+            sweep={"method": "latin_hypercube", "samples": 4, "ranges": {"nest_scale": [0.5, 0.1]}}
+        ),
+        "sweep.ranges.nest_scale",
+    ),
     "range beyond the maximum": (
         _with(sweep={"method": "sobol", "samples": 4, "ranges": {ARREST: [0.001, 0.5]}}),
-        f"sweep.ranges.{ARREST}"),
+        f"sweep.ranges.{ARREST}",
+    ),
     "unknown sweep method": (
-        _with(sweep={"method": "random", "values": {ARREST: [0.01]}}), "sweep.method"),
-    "unknown key in the sweep": (
-        _with(sweep={"valeus": {ARREST: [0.01]}}), "sweep.valeus"),
+        _with(sweep={"method": "random", "values": {ARREST: [0.01]}}),
+        "sweep.method",
+    ),
+    "unknown key in the sweep": (_with(sweep={"valeus": {ARREST: [0.01]}}), "sweep.valeus"),
     "unknown scenario": (_with(scenarios=["baseline", "no_such_preset"]), "scenarios[1]"),
     "missing scenario file": (_with(scenarios=["missing.toml"]), "scenarios[0]"),
     "repeated scenario": (_with(scenarios=["baseline", "baseline"]), "scenarios"),
@@ -445,14 +492,15 @@ BAD = {
     "negative root seed": (_with(root_seed=-1), "root_seed"),
     "sobol samples not a power of two": (
         _with(sweep={"method": "sobol", "samples": 6, "ranges": {"nest_scale": [0.3, 0.9]}}),
-        "sweep.samples"),
-    "settings.seed given": (
-        _with(settings={"seed": 1, "end": "2011-12"}), "settings.seed"),
-    "a lever in settings": (
-        _with(settings={"border_control": 0.5}), "settings.border_control"),
+        "sweep.samples",
+    ),
+    "settings.seed given": (_with(settings={"seed": 1, "end": "2011-12"}), "settings.seed"),
+    "a lever in settings": (_with(settings={"border_control": 0.5}), "settings.border_control"),
     "end beyond the last month": (_with(settings={"end": "2040-12"}), "settings.end"),
     "parameter_uncertainty not a boolean": (
-        _with(parameter_uncertainty="yes"), "parameter_uncertainty"),
+        _with(parameter_uncertainty="yes"),
+        "parameter_uncertainty",
+    ),
 }
 
 
@@ -487,8 +535,12 @@ def test_zero_workers_exits_2_and_writes_nothing(tmp_path, capsys):
 
 
 def test_out_folder_holding_something_else_is_refused(tmp_path, capsys):
-    one_run = {"scenarios": ["baseline"], "replicates": 1, "root_seed": 1,
-               "settings": {"end": "2010-06", "people_per_agent": 20000}}
+    one_run = {
+        "scenarios": ["baseline"],
+        "replicates": 1,
+        "root_seed": 1,
+        "settings": {"end": "2010-06", "people_per_agent": 20000},
+    }
     batch = write_batch(tmp_path / "a.toml", one_run)
     out = tmp_path / "out"
     assert main(["batch", str(batch), "--out", str(out), "--serial", "--quiet"]) == 0
@@ -514,8 +566,10 @@ def test_out_path_that_is_a_file_exits_2(tmp_path, capsys):
 
 
 def test_invalid_middle_grid_value_is_caught_before_anything_is_written(tmp_path, capsys):
-    batch = write_batch(tmp_path / "mid.toml", _with(
-        scenarios=["baseline"], sweep={"values": {"agencies_per_corridor": [5, 2.5, 10]}}))
+    batch = write_batch(
+        tmp_path / "mid.toml",
+        _with(scenarios=["baseline"], sweep={"values": {"agencies_per_corridor": [5, 2.5, 10]}}),
+    )
     out = tmp_path / "out"
     assert main(["batch", str(batch), "--out", str(out), "--serial", "--quiet"]) == 2
     err = capsys.readouterr().err
@@ -526,10 +580,11 @@ def test_invalid_middle_grid_value_is_caught_before_anything_is_written(tmp_path
 def test_scenarios_with_the_same_file_stem_are_not_confused(tmp_path):
     (tmp_path / "alt").mkdir()
     (tmp_path / "alt" / "baseline.toml").write_text(
-        'extends = "baseline"\nname = "alt"\n[levers]\n'
-        f'{ARREST} = {{ all = 0.006, MYS = 0.05 }}\n')
-    batch = write_batch(tmp_path / "dup.toml", _with(
-        scenarios=["baseline", "alt/baseline.toml"], replicates=1))
+        f'extends = "baseline"\nname = "alt"\n[levers]\n{ARREST} = {{ all = 0.006, MYS = 0.05 }}\n'
+    )
+    batch = write_batch(
+        tmp_path / "dup.toml", _with(scenarios=["baseline", "alt/baseline.toml"], replicates=1)
+    )
     try:
         spec = load_batch(batch)
     except ScenarioError as exc:  # refusing the batch is a fine answer too
@@ -546,8 +601,9 @@ def test_replicate_seeds_are_common_random_numbers_from_seed_sequence(tmp_path):
     spec = load_batch(write_batch(tmp_path / "b.toml", _with(replicates=4, root_seed=99)))
     tasks = spec.tasks()
     assert len(tasks) == 8
-    expected = [int(s.generate_state(1, np.uint64)[0] >> 1)
-                for s in np.random.SeedSequence(99).spawn(4)]
+    expected = [
+        int(s.generate_state(1, np.uint64)[0] >> 1) for s in np.random.SeedSequence(99).spawn(4)
+    ]
     assert replicate_seeds(99, 4) == expected
     assert len(set(expected)) == 4 and all(0 <= s < 2**63 for s in expected)
     for label in ("baseline", "crackdown"):
@@ -566,9 +622,17 @@ def test_replicate_seeds_are_common_random_numbers_from_seed_sequence(tmp_path):
 def test_grid_sweep_is_the_product_of_the_values(tmp_path):
     fees = [0, 500, 5000]
     arrests = [0.004, 0.012]
-    spec = load_batch(write_batch(tmp_path / "g.toml", _with(
-        sweep={"method": "grid",
-               "values": {"recruitment_fee_cap_usd": fees, ARREST: arrests}})))
+    spec = load_batch(
+        write_batch(
+            tmp_path / "g.toml",
+            _with(
+                sweep={
+                    "method": "grid",
+                    "values": {"recruitment_fee_cap_usd": fees, ARREST: arrests},
+                }
+            ),
+        )
+    )
     assert spec.sweep_method == "grid"
     assert [tuple(p.values()) for p in spec.points] == list(itertools.product(fees, arrests))
     tasks = spec.tasks()
@@ -576,15 +640,17 @@ def test_grid_sweep_is_the_product_of_the_values(tmp_path):
     assert len({t.run_id for t in tasks}) == len(tasks)
     for t in tasks:
         s = spec.scenario_for(t)
-        assert set(s["recruitment_fee_cap_usd"].values()) == {t.overrides[
-            "recruitment_fee_cap_usd"]}
+        assert set(s["recruitment_fee_cap_usd"].values()) == {
+            t.overrides["recruitment_fee_cap_usd"]
+        }
         assert set(s[ARREST].values()) == {t.overrides[ARREST]}
         assert spec.points[t.point] == t.overrides
 
 
 def test_keyed_sweep_changes_only_that_country(tmp_path):
-    spec = load_batch(write_batch(tmp_path / "k.toml", _with(
-        sweep={"values": {f"{ARREST}.MYS": [0.05, 0.1]}})))
+    spec = load_batch(
+        write_batch(tmp_path / "k.toml", _with(sweep={"values": {f"{ARREST}.MYS": [0.05, 0.1]}}))
+    )
     for t in spec.tasks():
         base = spec.scenarios[spec.scenario_labels.index(t.scenario_label)]
         swept = spec.scenario_for(t)
@@ -603,10 +669,17 @@ def test_keyed_sweep_changes_only_that_country(tmp_path):
 
 @pytest.mark.parametrize("method", ["latin_hypercube", "sobol"])
 def test_sampled_points_lie_in_their_ranges_with_the_requested_count(tmp_path, method):
-    ranges = {"nest_scale": [0.3, 0.9], f"{ARREST}.THA": [0.001, 0.02],
-              "agencies_per_corridor": [2, 9]}
-    spec = load_batch(write_batch(tmp_path / "s.toml", _with(
-        sweep={"method": method, "samples": 16, "seed": 3, "ranges": ranges})))
+    ranges = {
+        "nest_scale": [0.3, 0.9],
+        f"{ARREST}.THA": [0.001, 0.02],
+        "agencies_per_corridor": [2, 9],
+    }
+    spec = load_batch(
+        write_batch(
+            tmp_path / "s.toml",
+            _with(sweep={"method": method, "samples": 16, "seed": 3, "ranges": ranges}),
+        )
+    )
     assert spec.sweep_method == method
     assert len(spec.points) == 16
     assert len(spec.tasks()) == 2 * 16 * 2
@@ -625,8 +698,12 @@ def test_sampled_points_lie_in_their_ranges_with_the_requested_count(tmp_path, m
             strata = np.floor((v - lo) / (hi - lo) * 16).astype(int)
             assert sorted(strata) == list(range(16))
     # the sampler seed decides the points
-    other = load_batch(write_batch(tmp_path / "s2.toml", _with(
-        sweep={"method": method, "samples": 16, "seed": 4, "ranges": ranges})))
+    other = load_batch(
+        write_batch(
+            tmp_path / "s2.toml",
+            _with(sweep={"method": method, "samples": 16, "seed": 4, "ranges": ranges}),
+        )
+    )
     assert other.points != spec.points
 
 
@@ -636,14 +713,21 @@ def test_run_ids_are_stable_and_depend_on_the_root_seed(tmp_path):
     ids = [t.run_id for t in load_batch(path).tasks()]
     assert ids == [t.run_id for t in load_batch(path).tasks()]
     assert len(set(ids)) == len(ids) == 8
-    assert all(re.fullmatch(r"(baseline|crackdown)-p000[01]-r00[01]-[0-9a-f]{8}", i)
-               for i in ids)
-    reseeded = [t.run_id for t in load_batch(write_batch(
-        tmp_path / "b.toml", {**data, "root_seed": 2})).tasks()]
+    assert all(re.fullmatch(r"(baseline|crackdown)-p000[01]-r00[01]-[0-9a-f]{8}", i) for i in ids)
+    reseeded = [
+        t.run_id
+        for t in load_batch(write_batch(tmp_path / "b.toml", {**data, "root_seed": 2})).tasks()
+    ]
     assert not set(reseeded) & set(ids)
-    rescaled = [t.run_id for t in load_batch(write_batch(
-        tmp_path / "c.toml", {**data, "settings": {"end": "2011-12",
-                                                   "people_per_agent": 10000}})).tasks()]
+    rescaled = [
+        t.run_id
+        for t in load_batch(
+            write_batch(
+                tmp_path / "c.toml",
+                {**data, "settings": {"end": "2011-12", "people_per_agent": 10000}},
+            )
+        ).tasks()
+    ]
     assert not set(rescaled) & set(ids)
 
 
@@ -651,10 +735,13 @@ def test_run_ids_are_stable_and_depend_on_the_root_seed(tmp_path):
 def test_polars_reads_the_same_dataset(serial_dir):
     pl = pytest.importorskip("polars")
     ours = read_results(serial_dir)
-    frame = (pl.scan_parquet(str(serial_dir / "results" / "**" / "*.parquet"),
-                             hive_partitioning=True)
-             .group_by("scenario").agg(pl.len().alias("rows"), pl.col("value").sum())
-             .sort("scenario").collect())
+    frame = (
+        pl.scan_parquet(str(serial_dir / "results" / "**" / "*.parquet"), hive_partitioning=True)
+        .group_by("scenario")
+        .agg(pl.len().alias("rows"), pl.col("value").sum())
+        .sort("scenario")
+        .collect()
+    )
     expected = ours.groupby("scenario")["value"].agg(["size", "sum"]).sort_index()
     assert frame["scenario"].to_list() == ["baseline", "crackdown"] == list(expected.index)
     assert frame["rows"].to_list() == expected["size"].to_list()
@@ -668,14 +755,16 @@ def test_duckdb_reads_the_same_dataset(serial_dir):
     pattern = str(serial_dir / "results" / "*" / "*.parquet")
     [(rows, total, runs, scenarios)] = duckdb.sql(
         "select count(*), sum(value), count(distinct run_id), count(distinct scenario) "
-        f"from read_parquet('{pattern}', hive_partitioning=true)").fetchall()
+        f"from read_parquet('{pattern}', hive_partitioning=true)"
+    ).fetchall()
     assert rows == len(ours) > 0
     assert total == pytest.approx(ours["value"].sum(), rel=1e-12)
     assert runs == ours["run_id"].nunique() == 8
     assert scenarios == 2
     crackdown_stock = duckdb.sql(
         f"select sum(value) from read_parquet('{pattern}', hive_partitioning=true) "
-        "where scenario = 'crackdown' and measure = 'stock'").fetchall()[0][0]
+        "where scenario = 'crackdown' and measure = 'stock'"
+    ).fetchall()[0][0]
     assert crackdown_stock == pytest.approx(
-        read_results(serial_dir, scenario="crackdown", measure="stock")["value"].sum(),
-        rel=1e-12)
+        read_results(serial_dir, scenario="crackdown", measure="stock")["value"].sum(), rel=1e-12
+    )

@@ -23,9 +23,20 @@ from scenarios.scenario import load_scenario
 from simulation.model import MigrationModel
 
 ROOT = Path(__file__).resolve().parent.parent
-GOOD = {"target_id": "t1", "observable": "documented_stock", "destination": "THA",
-        "origin": "CLM", "channel": "", "start": "2011-06", "end": "2011-06",
-        "value": "1480000", "low": "", "high": "", "weight": "1", "source": "ADB/JUNIMA 2014"}
+GOOD = {
+    "target_id": "t1",
+    "observable": "documented_stock",
+    "destination": "THA",
+    "origin": "CLM",
+    "channel": "",
+    "start": "2011-06",
+    "end": "2011-06",
+    "value": "1480000",
+    "low": "",
+    "high": "",
+    "weight": "1",
+    "source": "ADB/JUNIMA 2014",
+}
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
@@ -67,8 +78,14 @@ def test_shipped_targets_load_with_sources():
     targets = load_targets(DEFAULT_TARGETS)
     assert len(targets) >= 30
     kinds = {t.observable for t in targets}
-    assert {"census_stock", "documented_stock", "regular_share", "deportations_per_month",
-            "recruitment_cost_months", "remittance_cost_pct"} <= kinds
+    assert {
+        "census_stock",
+        "documented_stock",
+        "regular_share",
+        "deportations_per_month",
+        "recruitment_cost_months",
+        "remittance_cost_pct",
+    } <= kinds
     assert all(t.source for t in targets)
 
 
@@ -99,8 +116,10 @@ def test_census_coverage_per_destination_overrides_the_common_one():
 
 def test_census_coverage_of_an_unknown_destination_fails_clearly(tmp_path):
     config = tmp_path / "c.toml"
-    config.write_text(f'targets = "{DEFAULT_TARGETS.as_posix()}"\n'
-                      '[parameters]\n"census_coverage.XYZ" = [0.5, 1.5]\n')
+    config.write_text(
+        f'targets = "{DEFAULT_TARGETS.as_posix()}"\n'
+        '[parameters]\n"census_coverage.XYZ" = [0.5, 1.5]\n'
+    )
     with pytest.raises(ScenarioError) as err:
         load_config(config)
     assert "census_coverage.XYZ" in str(err.value) and "THA" in str(err.value)
@@ -125,26 +144,32 @@ def test_shortfall_aims_inside_the_band_and_within_the_point_tolerance(tmp_path)
 
 
 def test_msm_objective_is_the_distance_plus_the_penalised_shortfall(tmp_path):
-    targets = (_target(tmp_path, value="", low="100", high="200"),
-               _target(tmp_path, value="1000", weight="3"))
+    targets = (
+        _target(tmp_path, value="", low="100", high="200"),
+        _target(tmp_path, value="1000", weight="3"),
+    )
     sim = np.array([190.0, 1300.0])
     d = distance(targets, sim)
     assert d == pytest.approx((0 + 3 * 0.3) / 4)
     assert msm_objective(targets, sim, 0.5, 0.0) == d
-    assert msm_objective(targets, sim, 0.5, 2.0) == pytest.approx(
-        d + 2 * (15 / 150 + 3 * 0.2) / 4)
+    assert msm_objective(targets, sim, 0.5, 2.0) == pytest.approx(d + 2 * (15 / 150 + 3 * 0.2) / 4)
 
 
-@pytest.mark.parametrize(("table", "bad", "key"), [
-    ("msm", "miss_penalt = 5", "msm.miss_penalt"),
-    ("msm", "band_margin = 1.5", "band_margin"),
-    ("msm", "miss_penalty = -1", "miss_penalty"),
-    ("abc", "generation = 3", "abc.generation"),
-])
+@pytest.mark.parametrize(
+    ("table", "bad", "key"),
+    [
+        ("msm", "miss_penalt = 5", "msm.miss_penalt"),
+        ("msm", "band_margin = 1.5", "band_margin"),
+        ("msm", "miss_penalty = -1", "miss_penalty"),
+        ("abc", "generation = 3", "abc.generation"),
+    ],
+)
 def test_bad_calibration_settings_fail_clearly(tmp_path, table, bad, key):
     config = tmp_path / "c.toml"
-    config.write_text(f'targets = "{DEFAULT_TARGETS.as_posix()}"\n'
-                      f'[parameters]\ndecision_rate_per_month = [0.01, 0.05]\n[{table}]\n{bad}\n')
+    config.write_text(
+        f'targets = "{DEFAULT_TARGETS.as_posix()}"\n'
+        f"[parameters]\ndecision_rate_per_month = [0.01, 0.05]\n[{table}]\n{bad}\n"
+    )
     with pytest.raises(ScenarioError) as err:
         load_config(config)
     assert err.value.key == key and str(config) in str(err.value)
@@ -165,20 +190,33 @@ def test_synthetic_truth_is_recovered(tmp_path):
     """Simulate with known parameters, turn what the sources would see into targets (+-5%
     bands), calibrate on them, and find the truth inside the posterior's 90% intervals."""
     base = load_scenario("baseline").with_values(people_per_agent=5000, end="2016-12")
-    template = [t for t in load_targets() if t.end <= 83 and t.observable in (
-        "census_stock", "documented_stock", "irregular_stock", "total_stock")]
+    template = [
+        t
+        for t in load_targets()
+        if t.end <= 83
+        and t.observable in ("census_stock", "documented_stock", "irregular_stock", "total_stock")
+    ]
     seed = seeds_for(5, 1)[0]
     truth = simulate_targets(base, tuple(template), TRUTH, seed)
     rows = []
     for t, v in zip(template, truth, strict=True):
         if not v > 0:
             continue
-        rows.append({**GOOD, "target_id": t.target_id, "observable": t.observable,
-                     "destination": t.destination, "origin": t.origin_label,
-                     "start": f"{2010 + t.start // 12}-{t.start % 12 + 1:02d}",
-                     "end": f"{2010 + t.end // 12}-{t.end % 12 + 1:02d}", "value": "",
-                     "low": f"{0.95 * v:.1f}", "high": f"{1.05 * v:.1f}",
-                     "source": "synthetic: simulated with known parameters"})
+        rows.append(
+            {
+                **GOOD,
+                "target_id": t.target_id,
+                "observable": t.observable,
+                "destination": t.destination,
+                "origin": t.origin_label,
+                "start": f"{2010 + t.start // 12}-{t.start % 12 + 1:02d}",
+                "end": f"{2010 + t.end // 12}-{t.end % 12 + 1:02d}",
+                "value": "",
+                "low": f"{0.95 * v:.1f}",
+                "high": f"{1.05 * v:.1f}",
+                "source": "synthetic: simulated with known parameters",
+            }
+        )
     _write(tmp_path / "targets.csv", rows)
     (tmp_path / "cal.toml").write_text("""
 name = "synthetic"
@@ -283,13 +321,16 @@ def test_shipped_calibration_reproduces_its_fit_report():
     config = load_config(ROOT / "calibration" / "default.toml")
     point = summary["calibrated_parameters"]
     seeds = seeds_for(config.root_seed, config.seeds)
-    values = np.nanmean([simulate_targets(config.scenario, config.targets, point, s)
-                         for s in seeds], axis=0)
+    values = np.nanmean(
+        [simulate_targets(config.scenario, config.targets, point, s) for s in seeds], axis=0
+    )
     assert list(fit["target_id"]) == [t.target_id for t in config.targets]
-    np.testing.assert_allclose(values, fit["simulated_calibrated"].to_numpy(), rtol=1e-9,
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        values, fit["simulated_calibrated"].to_numpy(), rtol=1e-9, equal_nan=True
+    )
     assert distance(config.targets, values) == pytest.approx(
-        summary["averaged_relative_difference"], rel=1e-9)
+        summary["averaged_relative_difference"], rel=1e-9
+    )
     met = [t.met(float(v)) for t, v in zip(config.targets, values, strict=True)]
     assert sum(met) == summary["targets_met"] == int(fit["inside"].sum())
 
@@ -307,12 +348,35 @@ def test_baseline_uses_the_calibrated_parameters():
 
 
 def test_check_reports_a_scenario_against_user_observations(tmp_path, capsys):
-    rows = [GOOD, {**GOOD, "target_id": "t2", "origin": "MMR", "destination": "MYS",
-                   "start": "2012-07", "end": "2012-07", "value": "137784"}]
+    rows = [
+        GOOD,
+        {
+            **GOOD,
+            "target_id": "t2",
+            "origin": "MMR",
+            "destination": "MYS",
+            "start": "2012-07",
+            "end": "2012-07",
+            "value": "137784",
+        },
+    ]
     path = _write(tmp_path / "mine.csv", rows)
     out = tmp_path / "fit.csv"
-    assert main(["check", "baseline", "--observations", str(path), "--replicates", "2",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "check",
+                "baseline",
+                "--observations",
+                str(path),
+                "--replicates",
+                "2",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     table = pd.read_csv(out)
     assert list(table["target_id"]) == ["t1", "t2"]
     assert (table["simulated_mean"] > 0).all() and (table["distance"] >= 0).all()

@@ -48,9 +48,11 @@ UTIL = st.one_of(st.floats(-30, 30), st.just(NEG))
 
 
 @settings(max_examples=200, deadline=None)
-@given(utility=arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 8)),
-                      elements=UTIL),
-       stay=st.floats(-10, 20), lam=st.floats(0.05, 1.0))
+@given(
+    utility=arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 8)), elements=UTIL),
+    stay=st.floats(-10, 20),
+    lam=st.floats(0.05, 1.0),
+)
 def test_probabilities_are_a_distribution(utility, stay, lam):
     p = nested_logit_probabilities(utility, stay, lam)
     assert p.shape == (utility.shape[0], utility.shape[1] + 1)
@@ -60,8 +62,7 @@ def test_probabilities_are_a_distribution(utility, stay, lam):
     # infeasible alternatives never get probability
     assert (p[:, 1:][np.isneginf(utility)] == 0).all()
     for i, row in enumerate(utility):
-        np.testing.assert_allclose(p[i], nested_by_hand(row, stay, lam), rtol=1e-9,
-                                   atol=1e-12)
+        np.testing.assert_allclose(p[i], nested_by_hand(row, stay, lam), rtol=1e-9, atol=1e-12)
 
 
 def test_infeasible_alternatives_get_zero():
@@ -89,12 +90,13 @@ def test_all_infeasible_means_stay():
 def test_nest_scale_one_is_multinomial_logit():
     u = np.array([[0.3, -1.2, 2.0, NEG], [5.0, 5.0, NEG, -4.0], [-2.0, 0.0, 1.0, 3.0]])
     for stay in (-1.0, 0.0, 3.0):
-        np.testing.assert_allclose(nested_logit_probabilities(u, stay, 1.0), mnl(u, stay),
-                                   rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            nested_logit_probabilities(u, stay, 1.0), mnl(u, stay), rtol=1e-12, atol=1e-15
+        )
     # hand-computed numbers: exp(0), exp(1), exp(2) with stay utility 0
     p = nested_logit_probabilities(np.array([[1.0, 2.0]]), 0.0, 1.0)
-    total = 1.0 + np.e + np.e ** 2
-    np.testing.assert_allclose(p[0], [1 / total, np.e / total, np.e ** 2 / total])
+    total = 1.0 + np.e + np.e**2
+    np.testing.assert_allclose(p[0], [1 / total, np.e / total, np.e**2 / total])
 
 
 def test_nest_scale_below_one_differs_from_mnl():
@@ -189,8 +191,9 @@ def test_choose_picks_no_zero_probability_alternative_in_the_middle():
 # ---- Worker agents in a model -------------------------------------------------------------
 @pytest.fixture(scope="module")
 def model():
-    s = load_scenario("baseline").with_values(people_per_agent=3000, end="2011-12",
-                                              decision_rate_per_month=0.1)
+    s = load_scenario("baseline").with_values(
+        people_per_agent=3000, end="2011-12", decision_rate_per_month=0.1
+    )
     m = MigrationModel(s)
     for _ in range(8):
         m.step()
@@ -227,9 +230,10 @@ def test_describe_reports_the_rows_state(model):
 
 def test_history_of_a_worker_who_moved(model):
     pop = model.population
-    moved = np.flatnonzero(np.isin(pop.status, [Status.WAITING, Status.IN_TRANSIT])
-                           | ((pop.status != Status.AT_HOME) & (pop.channel >= 0)
-                              & (pop.recruiter >= 0)))
+    moved = np.flatnonzero(
+        np.isin(pop.status, [Status.WAITING, Status.IN_TRANSIT])
+        | ((pop.status != Status.AT_HOME) & (pop.channel >= 0) & (pop.recruiter >= 0))
+    )
     assert len(moved) > 0, "nobody moved in 8 months"
     checked = 0
     for row in moved[:30]:
@@ -256,15 +260,26 @@ def test_last_choice_of_a_worker_who_moved(model):
     pop = model.population
     # moved during the run (has a recruiter) and is now waiting, crossing or abroad: its last
     # decision was that move
-    on_the_move = np.isin(pop.status, [Status.WAITING, Status.IN_TRANSIT, Status.EMPLOYED_REGULAR,
-                                       Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD,
-                                       Status.DETAINED])
+    on_the_move = np.isin(
+        pop.status,
+        [
+            Status.WAITING,
+            Status.IN_TRANSIT,
+            Status.EMPLOYED_REGULAR,
+            Status.EMPLOYED_IRREGULAR,
+            Status.UNEMPLOYED_ABROAD,
+            Status.DETAINED,
+        ],
+    )
     movers = np.flatnonzero(on_the_move & (pop.recruiter >= 0))
     channels = set(pop.channel[movers].tolist())
     assert channels == {0, 1}, "expected regular and irregular movers after 8 months"
     rng = np.random.default_rng(1)
-    sample = np.r_[movers[pop.channel[movers] == 0][:15], movers[pop.channel[movers] == 1][:15],
-                   rng.choice(movers, 10)]
+    sample = np.r_[
+        movers[pop.channel[movers] == 0][:15],
+        movers[pop.channel[movers] == 1][:15],
+        rng.choice(movers, 10),
+    ]
     for row in sample:
         w = model.worker(int(row))
         lc = w.last_choice()

@@ -26,18 +26,32 @@ def run_dir(tmp_path_factory) -> Path:
 
 def test_folder_has_every_output(run_dir):
     names = {p.name for p in run_dir.iterdir()}
-    assert {"results.parquet", "results.csv", "manifest.json", "scenario.toml",
-            "flows_and_stocks.png", "flows_and_stocks.svg"} <= names
+    assert {
+        "results.parquet",
+        "results.csv",
+        "manifest.json",
+        "scenario.toml",
+        "flows_and_stocks.png",
+        "flows_and_stocks.svg",
+    } <= names
     assert not [n for n in names if n.startswith(".")], "temporary files left behind"
     assert (run_dir / "flows_and_stocks.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_parquet_and_csv_hold_the_same_tidy_table(run_dir):
     pq = pd.read_parquet(run_dir / "results.parquet")
-    csv = pd.read_csv(run_dir / "results.csv", keep_default_na=False,
-                      dtype={"destination": str, "channel": str})
-    assert list(pq.columns) == ["month", "origin", "destination", "channel", "measure",
-                                "value", "unit"]
+    csv = pd.read_csv(
+        run_dir / "results.csv", keep_default_na=False, dtype={"destination": str, "channel": str}
+    )
+    assert list(pq.columns) == [
+        "month",
+        "origin",
+        "destination",
+        "channel",
+        "measure",
+        "value",
+        "unit",
+    ]
     assert len(pq) == len(csv)
     assert pq["value"].sum() == pytest.approx(csv["value"].sum())
     months = sorted(pq["month"].astype(str).unique())
@@ -64,8 +78,9 @@ def test_written_scenario_reloads_to_the_same_run(run_dir):
 def test_console_script_runs_the_baseline_by_default(tmp_path):
     out = tmp_path / "r"
     exe = Path(sys.executable).parent / "corridors"
-    proc = subprocess.run([str(exe), "run", "--out", str(out), *SMALL],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(exe), "run", "--out", str(out), *SMALL], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads((out / "manifest.json").read_text())["scenario_name"] == "baseline"
 

@@ -45,13 +45,21 @@ def test_compare_writes_every_output(compared):
     names = {p.name for p in compared.iterdir()}
     for stem in ("summary", "differences", "headline", "final_stock_change"):
         assert {f"{stem}.csv", f"{stem}.parquet"} <= names
-    assert {"flows_by_scenario.png", "flows_by_scenario.svg", "stocks_by_scenario.png",
-            "stocks_by_scenario.svg", "report.md", "report.html"} <= names
+    assert {
+        "flows_by_scenario.png",
+        "flows_by_scenario.svg",
+        "stocks_by_scenario.png",
+        "stocks_by_scenario.svg",
+        "report.md",
+        "report.html",
+    } <= names
     assert not [n for n in names if n.startswith(".")], "temporary files left behind"
     # CSV and Parquet hold the same table
     for stem in ("summary", "differences", "headline", "final_stock_change"):
-        csv, parquet = read_csv(compared / f"{stem}.csv"), pd.read_parquet(
-            compared / f"{stem}.parquet")
+        csv, parquet = (
+            read_csv(compared / f"{stem}.csv"),
+            pd.read_parquet(compared / f"{stem}.parquet"),
+        )
         assert len(csv) == len(parquet) > 0
         assert csv["mean"].sum() == pytest.approx(parquet["mean"].sum(), rel=1e-9)
 
@@ -80,8 +88,12 @@ def test_crackdown_lowers_the_final_irregular_stock_in_every_replicate(compared)
     assert irregular["p05"] <= irregular["mean"] <= irregular["p95"] < 0
     # the same number as the final-year stock differences, summed over corridors
     diff = read_csv(compared / "differences.csv")
-    stock = diff[(diff["label"] == "crackdown") & (diff["measure"] == "stock")
-                 & (diff["channel"] == "irregular") & (diff["year"] == FINAL_YEAR)]
+    stock = diff[
+        (diff["label"] == "crackdown")
+        & (diff["measure"] == "stock")
+        & (diff["channel"] == "irregular")
+        & (diff["year"] == FINAL_YEAR)
+    ]
     assert len(stock) > 1
     assert stock["mean"].sum() == pytest.approx(irregular["mean"], rel=1e-9)
 
@@ -144,11 +156,11 @@ def test_compare_against_another_reference(compared, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(compared.parent, copy, ignore=shutil.ignore_patterns("compare"))
     assert main(["compare", str(copy), "--reference", "crackdown"]) == 0
-    change = read_csv(copy / "compare" / "final_stock_change.csv").set_index(
-        ["label", "channel"])
+    change = read_csv(copy / "compare" / "final_stock_change.csv").set_index(["label", "channel"])
     original = read_csv(compared / "final_stock_change.csv").set_index(["label", "channel"])
     assert change.loc[("baseline", "irregular"), "mean"] == pytest.approx(
-        -original.loc[("crackdown", "irregular"), "mean"], rel=1e-9)
+        -original.loc[("crackdown", "irregular"), "mean"], rel=1e-9
+    )
     assert "Reference: `crackdown`" in (copy / "compare" / "report.md").read_text()
 
 
@@ -174,8 +186,7 @@ def test_morris_ranks_enforcement_above_an_irrelevant_parameter(tmp_path, capsys
     config = tmp_path / "sensitivity.toml"
     config.write_text(tomli_w.dumps(SENSITIVITY))
     out = tmp_path / "out"
-    assert main(["sensitivity", str(config), "--out", str(out), "--workers", "1",
-                 "--quiet"]) == 0
+    assert main(["sensitivity", str(config), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     capsys.readouterr()
     indices = pd.read_csv(out / "sensitivity" / "indices.csv").set_index("name")
     assert list(indices.index) == list(SENSITIVITY["ranges"])

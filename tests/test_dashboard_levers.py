@@ -69,7 +69,8 @@ def test_page_renders_every_view_inside_an_app_layout():
 def test_the_page_address_restores_the_levers_and_a_bad_one_is_refused():
     changed = PanelSettings(preset="crackdown", end="2014-12", people_per_agent=1000.0)
     changed = changed.with_override(ENFORCEMENT, 0.05, key="THA").with_override(
-        "border_control", 0.7)
+        "border_control", 0.7
+    )
     token = changed.to_query()
     restored, problem = initial_settings(f"s={token}&other=1")
     assert problem == "" and restored == changed
@@ -102,8 +103,10 @@ def test_one_control_per_declared_lever_and_driver(panel):
             assert top.field is not None and top.slider is None, decl.name
         else:
             assert (top.slider.min, top.slider.max) == (decl.minimum, decl.maximum), decl.name
-            assert all((c.slider.min, c.slider.max) == (decl.minimum, decl.maximum)
-                       for c in per_key.values()), decl.name
+            assert all(
+                (c.slider.min, c.slider.max) == (decl.minimum, decl.maximum)
+                for c in per_key.values()
+            ), decl.name
         keys = list(base[decl.name]) if hasattr(base[decl.name], "items") else []
         assert list(per_key) == keys, decl.name
 
@@ -167,7 +170,7 @@ def test_every_value_is_shown_exactly_in_its_number_field():
             if decl.kind not in ("int", "float"):
                 continue
             value = scenario[decl.name]
-            for x in (value.values() if hasattr(value, "items") else [value]):
+            for x in value.values() if hasattr(value, "items") else [value]:
                 text = exact_text(x)
                 assert "e" not in text.lower(), (preset, decl.name, text)
                 parsed, why = parse_number(decl, text)
@@ -179,13 +182,15 @@ def test_typing_a_number_commits_it_and_bad_text_is_refused(panel):
     box, _, holder = panel
     control = lever_controls(box)["crackdown_enforcement_multiplier"][0]
     control.type("2.345")
-    assert set(holder.settings.value.scenario()["crackdown_enforcement_multiplier"].values()) \
-        == {2.345}
+    assert set(holder.settings.value.scenario()["crackdown_enforcement_multiplier"].values()) == {
+        2.345
+    }
     for bad, why in (("abc", "not a number"), ("11", "out of range"), ("nan", "out of range")):
         lever_controls(box)["crackdown_enforcement_multiplier"][0].type(bad)
         assert why in page_text(box), bad
-        assert set(holder.settings.value.scenario()[
-            "crackdown_enforcement_multiplier"].values()) == {2.345}
+        assert set(
+            holder.settings.value.scenario()["crackdown_enforcement_multiplier"].values()
+        ) == {2.345}
     lever_controls(box)["annual_regular_quota"][0].type("15000.5")
     assert "not a whole number" in page_text(box)
 
@@ -262,7 +267,10 @@ def test_one_country_after_all_countries_keeps_the_all_value(panel):
     _, per_key = lever_controls(box)[ENFORCEMENT]
     per_key["THA"].type("0.05")
     assert dict(holder.settings.value.scenario()[ENFORCEMENT]) == {
-        "THA": 0.05, "MYS": 0.1, "SGP": 0.1}
+        "THA": 0.05,
+        "MYS": 0.1,
+        "SGP": 0.1,
+    }
 
 
 def test_downloaded_toml_reloads_to_the_same_scenario(panel):
@@ -281,8 +289,9 @@ def test_downloaded_toml_reloads_to_the_same_scenario(panel):
     assert set(s.overrides) == {ENFORCEMENT, "border_control", "push_shock_start"}
 
     # the download button holds the current settings (the browser saves them on a click)
-    button = next(w for w in walk(box) if isinstance(w, TextDownloadWidget)
-                  and w.filename == "scenario.toml")
+    button = next(
+        w for w in walk(box) if isinstance(w, TextDownloadWidget) and w.filename == "scenario.toml"
+    )
     data = button.content.encode("utf-8")
     assert data.decode("utf-8") == s.to_toml()
 
@@ -334,8 +343,9 @@ def test_an_upload_extending_a_file_never_shows_what_the_file_holds(tmp_path):
 
 
 def test_an_upload_finer_than_the_dashboard_runs_is_bounded_and_says_so():
-    loaded, notes = load_upload(b'extends = "baseline"\n[settings]\npeople_per_agent = 1\n'
-                                b'end = "2035-12"\n', "big.toml")
+    loaded, notes = load_upload(
+        b'extends = "baseline"\n[settings]\npeople_per_agent = 1\nend = "2035-12"\n', "big.toml"
+    )
     assert loaded.people_per_agent == SCALE_CHOICES[0] == 250.0
     assert loaded.scenario().people_per_agent == 250.0
     assert len(notes) == 1 and "finer than the dashboard runs" in notes[0]
@@ -345,8 +355,7 @@ def test_the_file_picker_takes_a_file_and_refuses_a_large_or_damaged_one(panel):
     box, _, holder = panel
     picker = next(w for w in walk(box) if isinstance(w, FilePickerWidget))
     content = PanelSettings().with_override("border_control", 0.6).to_toml().encode()
-    picker.picked = {"name": "mine.toml", "data": base64.b64encode(content).decode(),
-                     "nonce": 1}
+    picker.picked = {"name": "mine.toml", "data": base64.b64encode(content).decode(), "nonce": 1}
     assert holder.settings.value.uploaded is not None
     assert set(holder.settings.value.scenario()["border_control"].values()) == {0.6}
     assert "loaded mine.toml" in page_text(box)
@@ -384,10 +393,14 @@ _BASE = load_scenario("baseline")
 
 @st.composite
 def panel_settings(draw) -> PanelSettings:
-    settings_ = PanelSettings(preset=draw(st.sampled_from(preset_names())), end="2011-12",
-                              people_per_agent=draw(st.sampled_from(SCALE_CHOICES)))
-    decls = draw(st.lists(st.sampled_from(PANEL_DECLS), min_size=6, max_size=8,
-                          unique_by=lambda d: d.name))
+    settings_ = PanelSettings(
+        preset=draw(st.sampled_from(preset_names())),
+        end="2011-12",
+        people_per_agent=draw(st.sampled_from(SCALE_CHOICES)),
+    )
+    decls = draw(
+        st.lists(st.sampled_from(PANEL_DECLS), min_size=6, max_size=8, unique_by=lambda d: d.name)
+    )
     for decl in decls:
         if decl.kind == "bool":
             value = draw(st.booleans())
@@ -403,20 +416,25 @@ def panel_settings(draw) -> PanelSettings:
     return settings_
 
 
-@settings(max_examples=8, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(panel_settings())
 def test_any_lever_values_the_panel_allows_run_and_survive_the_page_address(chosen):
     assert settings_from_query(chosen.to_query()) == chosen
     scenario = chosen.scenario()
     for name, value in chosen.overrides.items():
         resolved = scenario[name]
-        given_ = value if isinstance(value, dict) else (
-            dict.fromkeys(resolved, value) if hasattr(resolved, "items") else {None: value})
+        given_ = (
+            value
+            if isinstance(value, dict)
+            else (dict.fromkeys(resolved, value) if hasattr(resolved, "items") else {None: value})
+        )
         for key, x in given_.items():
             got = resolved if key is None else resolved[key]
-            assert got == (tuple(sorted(month_index(m) for m in x)) if isinstance(x, list)
-                           else x), (name, key)
+            assert got == (
+                tuple(sorted(month_index(m) for m in x)) if isinstance(x, list) else x
+            ), (name, key)
     model = MigrationModel(scenario)
     for _ in range(3):
         model.step()

@@ -39,15 +39,17 @@ def number_field(page, name: str, key: str | None = None):
 
 def open_group(page, group: str) -> None:
     header = page.locator(".v-expansion-panel-header").filter(
-        has_text=re.compile(f"^{re.escape(group)}$"))
+        has_text=re.compile(f"^{re.escape(group)}$")
+    )
     header.first.click()
     expect(header.first).to_have_class(re.compile("v-expansion-panel-header--active"))
 
 
 @pytest.fixture
 def phone(chromium):
-    ctx = chromium.new_context(viewport=PHONE, accept_downloads=True, has_touch=True,
-                               is_mobile=True, device_scale_factor=2)
+    ctx = chromium.new_context(
+        viewport=PHONE, accept_downloads=True, has_touch=True, is_mobile=True, device_scale_factor=2
+    )
     ctx.set_default_timeout(TIMEOUT_MS)
     yield ctx
     ctx.close()
@@ -61,8 +63,12 @@ def test_opening_every_lever_group_changes_nothing(context, dashboard_url):
     for group in GROUPS:
         open_group(page, group)
     # and the per-country values of the levers the issue saw rewritten
-    for name in ("regular_processing_months", "border_closure_crossing_factor",
-                 "crackdown_enforcement_multiplier", ENFORCEMENT):
+    for name in (
+        "regular_processing_months",
+        "border_closure_crossing_factor",
+        "crackdown_enforcement_multiplier",
+        ENFORCEMENT,
+    ):
         by_key = lever(page, name).locator(".v-expansion-panel-header")
         if by_key.count():
             by_key.first.click()
@@ -143,8 +149,7 @@ def test_a_scenario_loads_through_the_file_picker(context, dashboard_url, tmp_pa
     page.wait_for_function("window.pickerOpened > 0", timeout=20_000)
 
 
-def test_an_upload_extending_a_server_file_shows_nothing_of_it(context, dashboard_url,
-                                                                tmp_path):
+def test_an_upload_extending_a_server_file_shows_nothing_of_it(context, dashboard_url, tmp_path):
     """Issue 12, item 1: an upload may extend shipped presets only, and an error never
     echoes what a file the user did not write holds."""
     secret = tmp_path / "secret.toml"
@@ -178,7 +183,8 @@ def test_a_phone_gets_folded_levers_and_no_sideways_scroll(phone, dashboard_url)
     for group in ("Recruitment", "Enforcement and regularisation"):
         open_group(page, group)
     controls = page.locator(".corridors-levers").locator(
-        ".v-slider:visible, input:not([type=checkbox]):visible, .v-select:visible")
+        ".v-slider:visible, input:not([type=checkbox]):visible, .v-select:visible"
+    )
     expect(controls.first).to_be_visible()
     narrow = []
     for i in range(controls.count()):

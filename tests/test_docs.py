@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_odd_tables_match_the_declarations():
     text = (ROOT / "ODD.md").read_text(encoding="utf-8")
     assert render_document(text) == text, (
-        "ODD.md's generated tables are stale: run `python -m corridors.lever_table ODD.md`")
+        "ODD.md's generated tables are stale: run `python -m corridors.lever_table ODD.md`"
+    )
 
 
 def test_ci_runs_the_readme_test_command():

@@ -58,6 +58,7 @@ def regular_share_of_departures(table):
 def mean_irregular_stock(start: str, end: str, months: int):
     def outcome(table):
         return total(table, "stock", channel="irregular", start=start, end=end) / months
+
     return outcome
 
 
@@ -65,8 +66,9 @@ def mean_irregular_stock(start: str, end: str, months: int):
 def test_lower_fee_cap_raises_regular_share(baseline):
     """Fee cap 5000 USD (Myanmar 230, Viet Nam 1000) -> 100 USD for every origin."""
     lever = replicates(N, recruitment_fee_cap_usd={"all": 100})
-    c = compare("regular share of departures 2011-2016", regular_share_of_departures,
-                baseline, lever)
+    c = compare(
+        "regular share of departures 2011-2016", regular_share_of_departures, baseline, lever
+    )
     print(c)
     c.assert_raises()
 
@@ -74,31 +76,44 @@ def test_lower_fee_cap_raises_regular_share(baseline):
 def test_shorter_processing_raises_regular_share(baseline):
     """Regular (MOU) processing 3-6 months (4.5 on the Thai corridors) -> 1 month."""
     lever = replicates(N, regular_processing_months={"all": 1})
-    c = compare("regular share of departures 2011-2016", regular_share_of_departures,
-                baseline, lever)
+    c = compare(
+        "regular share of departures 2011-2016", regular_share_of_departures, baseline, lever
+    )
     print(c)
     c.assert_raises()
 
 
 # ---- enforcement -------------------------------------------------------------------------
 def _enforcement_x5():
-    return replicates(N, enforcement_monthly_arrest_probability=scaled(
-        "enforcement_monthly_arrest_probability", 5, 0.2))
+    return replicates(
+        N,
+        enforcement_monthly_arrest_probability=scaled(
+            "enforcement_monthly_arrest_probability", 5, 0.2
+        ),
+    )
 
 
 def test_stronger_enforcement_raises_deportations(baseline):
     """Monthly arrest probability x5 (Thailand 0.002 -> 0.01, Malaysia 0.004 -> 0.02,
     Singapore 0.02 -> 0.1)."""
-    c = compare("deportations 2011-2016",
-                lambda t: total(t, "deportations", **AFTER), baseline, _enforcement_x5())
+    c = compare(
+        "deportations 2011-2016",
+        lambda t: total(t, "deportations", **AFTER),
+        baseline,
+        _enforcement_x5(),
+    )
     print(c)
     c.assert_raises()
 
 
 def test_stronger_enforcement_lowers_irregular_stock(baseline):
     """Same x5 enforcement; irregular stock averaged over the month-ends of 2012-2016."""
-    c = compare("mean irregular stock 2012-2016",
-                mean_irregular_stock("2012-01", "2016-12", 60), baseline, _enforcement_x5())
+    c = compare(
+        "mean irregular stock 2012-2016",
+        mean_irregular_stock("2012-01", "2016-12", 60),
+        baseline,
+        _enforcement_x5(),
+    )
     print(c)
     c.assert_lowers()
 
@@ -108,10 +123,15 @@ def test_employer_sanctions_lower_irregular_stock(baseline):
     USD -> five times as much. Employers weigh the expected yearly fine (fine x yearly
     chance of being caught): they hire fewer irregular workers and let some go
     (simulation/markets.py)."""
-    lever = replicates(N, employer_sanction_usd_per_irregular_worker={
-        "THA": 5000, "MYS": 10000, "SGP": 20000})
-    c = compare("mean irregular stock 2011-2016",
-                mean_irregular_stock("2011-01", "2016-12", 72), baseline, lever)
+    lever = replicates(
+        N, employer_sanction_usd_per_irregular_worker={"THA": 5000, "MYS": 10000, "SGP": 20000}
+    )
+    c = compare(
+        "mean irregular stock 2011-2016",
+        mean_irregular_stock("2011-01", "2016-12", 72),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_lowers()
 
@@ -120,8 +140,7 @@ def test_employer_sanctions_lower_irregular_stock(baseline):
 def test_wider_wage_gap_raises_departures(baseline):
     """Destination wages x1.25 (Thailand, Malaysia, Singapore)."""
     lever = replicates(N, wage_level_factor={"THA": 1.25, "MYS": 1.25, "SGP": 1.25})
-    c = compare("departures 2011-2016", lambda t: total(t, "departures", **AFTER),
-                baseline, lever)
+    c = compare("departures 2011-2016", lambda t: total(t, "departures", **AFTER), baseline, lever)
     print(c)
     c.assert_raises()
 
@@ -130,8 +149,12 @@ def test_higher_labour_demand_raises_arrivals(baseline):
     """Malaysia's labour demand x1.3: unfilled vacancies pull workers beyond full employment
     (agencies and brokers recruit in the villages), so more arrive in Malaysia."""
     lever = replicates(N, labour_demand_factor={"MYS": 1.3})
-    c = compare("arrivals in Malaysia 2011-2016",
-                lambda t: total(t, "arrivals", destination="MYS", **AFTER), baseline, lever)
+    c = compare(
+        "arrivals in Malaysia 2011-2016",
+        lambda t: total(t, "arrivals", destination="MYS", **AFTER),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_raises()
 
@@ -141,8 +164,12 @@ def test_stronger_vacancy_pull_raises_stock(baseline):
     the stock abroad at the end of 2016 is higher."""
     pull = BASELINE.values["vacancy_recruitment_pull"]
     lever = replicates(N, vacancy_recruitment_pull=2 * pull if pull > 0 else 10.0)
-    c = compare("stock abroad 2016-12",
-                lambda t: total(t, "stock", start="2016-12", end="2016-12"), baseline, lever)
+    c = compare(
+        "stock abroad 2016-12",
+        lambda t: total(t, "stock", start="2016-12", end="2016-12"),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_raises()
 
@@ -151,8 +178,12 @@ def test_lower_remittance_cost_raises_remittances_received(baseline):
     """Remittance cost halved on every corridor (world data 3.2-14.6% of the amount)."""
     half = {c.code: round(c.remittance_cost_pct / 2, 3) for c in BASELINE.world.corridors}
     lever = replicates(N, remittance_cost_pct=half)
-    c = compare("remittances received 2011-2016 (USD)",
-                lambda t: total(t, "remittances_received_usd", **AFTER), baseline, lever)
+    c = compare(
+        "remittances received 2011-2016 (USD)",
+        lambda t: total(t, "remittances_received_usd", **AFTER),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_raises()
 
@@ -164,12 +195,33 @@ def test_amnesty_window_moves_irregular_to_regular(baseline):
     lever = replicates(N, amnesty_start=plus_window("amnesty_start", "2013-01", "THA", "MYS"))
     month = {"start": "2013-12", "end": "2013-12"}
     checks = [
-        (compare("registrations 2013", lambda t: total(
-            t, "registrations", start="2013-01", end="2013-12"), baseline, lever), +1),
-        (compare("irregular stock 2013-12", lambda t: total(
-            t, "stock", channel="irregular", **month), baseline, lever), -1),
-        (compare("regular share of the stock 2013-12",
-                 lambda t: share(t, "stock", **month), baseline, lever), +1),
+        (
+            compare(
+                "registrations 2013",
+                lambda t: total(t, "registrations", start="2013-01", end="2013-12"),
+                baseline,
+                lever,
+            ),
+            +1,
+        ),
+        (
+            compare(
+                "irregular stock 2013-12",
+                lambda t: total(t, "stock", channel="irregular", **month),
+                baseline,
+                lever,
+            ),
+            -1,
+        ),
+        (
+            compare(
+                "regular share of the stock 2013-12",
+                lambda t: share(t, "stock", **month),
+                baseline,
+                lever,
+            ),
+            +1,
+        ),
     ]
     for c, _ in checks:
         print(c)
@@ -181,8 +233,12 @@ def test_wider_amnesty_eligibility_raises_registrations(baseline):
     """Every irregular worker in Malaysia eligible for its registration windows (the baseline
     restricts them: ``amnesty_eligible_share`` is calibrated), 2016 rehiring programme."""
     lever = replicates(N, amnesty_eligible_share={"MYS": 1.0})
-    c = compare("registrations in Malaysia 2016", lambda t: total(
-        t, "registrations", destination="MYS", start="2016-01", end="2016-12"), baseline, lever)
+    c = compare(
+        "registrations in Malaysia 2016",
+        lambda t: total(t, "registrations", destination="MYS", start="2016-01", end="2016-12"),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_raises()
 
@@ -194,9 +250,20 @@ def test_deployment_ban_lowers_regular_applications_on_banned_corridor(baseline)
     starts = plus_window("deployment_ban_start", "2012-01", "MMR-THA")
     lengths = {**baseline_table("deployment_ban_length_months"), "MMR-THA": 36}
     lever = replicates(N, deployment_ban_start=starts, deployment_ban_length_months=lengths)
-    c = compare("regular applications MMR-THA 2012-2014", lambda t: total(
-        t, "applications", channel="regular", origin="MMR", destination="THA",
-        start="2012-01", end="2014-12"), baseline, lever)
+    c = compare(
+        "regular applications MMR-THA 2012-2014",
+        lambda t: total(
+            t,
+            "applications",
+            channel="regular",
+            origin="MMR",
+            destination="THA",
+            start="2012-01",
+            end="2014-12",
+        ),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_lowers()
 
@@ -207,23 +274,34 @@ def test_border_closure_lowers_arrivals_during_closure(baseline):
     starts = plus_window("border_closure_start", "2012-01", "THA")
     lengths = {**baseline_table("border_closure_length_months"), "THA": 12}
     lever = replicates(N, border_closure_start=starts, border_closure_length_months=lengths)
-    c = compare("arrivals in Thailand 2012", lambda t: total(
-        t, "arrivals", destination="THA", start="2012-01", end="2012-12"), baseline, lever)
+    c = compare(
+        "arrivals in Thailand 2012",
+        lambda t: total(t, "arrivals", destination="THA", start="2012-01", end="2012-12"),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_lowers()
 
 
-def test_stronger_border_control_raises_interceptions_and_lowers_irregular_arrivals(
-        baseline):
+def test_stronger_border_control_raises_interceptions_and_lowers_irregular_arrivals(baseline):
     """Thailand's border control 0.1 -> 0.8 (interception 4% -> 32% of crossings): more
     crossings are stopped, and although a would-be migrant weighs interception only as the
     chance of failing (the broker paid, no earnings), fewer irregular migrants arrive."""
     lever = replicates(N, border_control={**baseline_table("border_control"), "THA": 0.8})
     checks = [
-        compare("border interceptions into Thailand 2011-2016", lambda t: total(
-            t, "border_interceptions", destination="THA", **AFTER), baseline, lever),
-        compare("irregular arrivals in Thailand 2011-2016", lambda t: total(
-            t, "arrivals", channel="irregular", destination="THA", **AFTER), baseline, lever),
+        compare(
+            "border interceptions into Thailand 2011-2016",
+            lambda t: total(t, "border_interceptions", destination="THA", **AFTER),
+            baseline,
+            lever,
+        ),
+        compare(
+            "irregular arrivals in Thailand 2011-2016",
+            lambda t: total(t, "arrivals", channel="irregular", destination="THA", **AFTER),
+            baseline,
+            lever,
+        ),
     ]
     for c in checks:
         print(c)
@@ -237,8 +315,12 @@ def test_higher_corridor_constant_raises_the_corridors_departures(baseline):
     table = dict(baseline_table("corridor_constant"))
     table["MMR-MYS"] = table.get("MMR-MYS", 0.0) + 1.0
     lever = replicates(N, corridor_constant=table)
-    c = compare("departures Myanmar-Malaysia 2011-2016", lambda t: total(
-        t, "departures", origin="MMR", destination="MYS", **AFTER), baseline, lever)
+    c = compare(
+        "departures Myanmar-Malaysia 2011-2016",
+        lambda t: total(t, "departures", origin="MMR", destination="MYS", **AFTER),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_raises()
 
@@ -251,8 +333,7 @@ def test_anti_trafficking_enforcement_lowers_trafficking_cases():
     fine = {"people_per_agent": 500, "end": "2014-12"}
     base = replicates(N_RARE, **fine)
     lever = replicates(N_RARE, **fine, anti_trafficking_enforcement={"all": 0.5})
-    c = compare("trafficking cases 2010-2014",
-                lambda t: total(t, "trafficking_cases"), base, lever)
+    c = compare("trafficking cases 2010-2014", lambda t: total(t, "trafficking_cases"), base, lever)
     print(c)
     c.assert_lowers()
 
@@ -260,8 +341,12 @@ def test_anti_trafficking_enforcement_lowers_trafficking_cases():
 def test_protection_lowers_exploitation_cases(baseline):
     """Protection coverage 0.1 (Singapore 0.3) -> 0.6 in every destination."""
     lever = replicates(N, protection_coverage={"all": 0.6})
-    c = compare("new exploitation cases 2011-2016",
-                lambda t: total(t, "exploitation_cases", **AFTER), baseline, lever)
+    c = compare(
+        "new exploitation cases 2011-2016",
+        lambda t: total(t, "exploitation_cases", **AFTER),
+        baseline,
+        lever,
+    )
     print(c)
     c.assert_lowers()
 
@@ -269,7 +354,8 @@ def test_protection_lowers_exploitation_cases(baseline):
 def test_information_campaigns_raise_regular_share(baseline):
     """Information campaign coverage 0.1 -> 0.5 in every origin."""
     lever = replicates(N, information_campaign_coverage={"all": 0.5})
-    c = compare("regular share of departures 2011-2016", regular_share_of_departures,
-                baseline, lever)
+    c = compare(
+        "regular share of departures 2011-2016", regular_share_of_departures, baseline, lever
+    )
     print(c)
     c.assert_raises()

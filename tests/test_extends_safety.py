@@ -77,7 +77,8 @@ def test_outside_paths_that_exist_and_do_not_get_the_same_message(project, secre
 def test_a_file_inside_the_folder_tree_may_be_extended(project):
     (project / "sub").mkdir()
     (project / "sub" / "base.toml").write_text(
-        'extends = "baseline"\n[levers]\nrecruitment_fee_cap_usd = 123\n')
+        'extends = "baseline"\n[levers]\nrecruitment_fee_cap_usd = 123\n'
+    )
     scenario = project / "s.toml"
     scenario.write_text('extends = "sub/base.toml"\nname = "mine"\n')
     s = load_scenario(scenario)
@@ -102,8 +103,10 @@ def test_uploads_and_dicts_may_extend_presets_only(project, secret_file, monkeyp
     monkeypatch.chdir(project)
     (project / "near.toml").write_text("[levers]\nrecruitment_fee_cap_usd = 1\n")
     for target in (str(secret_file), "../outside/secret.toml", "near.toml", "./near.toml"):
-        for make in (lambda t: scenario_from_dict({"extends": t}, source_file="up.toml"),
-                     lambda t: scenario_from_upload(f'extends = "{t}"'.encode(), "up.toml")):
+        for make in (
+            lambda t: scenario_from_dict({"extends": t}, source_file="up.toml"),
+            lambda t: scenario_from_upload(f'extends = "{t}"'.encode(), "up.toml"),
+        ):
             err = _error(make, target)
             assert err.key == "extends" and "presets only" in str(err)
             assert SECRET not in str(err)

@@ -48,8 +48,16 @@ def _wrong_value(decl, i: int):
         return [1, "true", [True]][i % 3]
     if decl.kind == "months":
         return [["2014-13"], "2014-01", [2014], ["２０１４-０１"], ["2014-01\n"]][i % 5]
-    choices = ["x", True, [1, 2], {"ZZZ": 1}, math.nan, math.inf, -math.inf,
-               decl.maximum * 10 + 1 if math.isfinite(decl.maximum) else "y"]
+    choices = [
+        "x",
+        True,
+        [1, 2],
+        {"ZZZ": 1},
+        math.nan,
+        math.inf,
+        -math.inf,
+        decl.maximum * 10 + 1 if math.isfinite(decl.maximum) else "y",
+    ]
     if decl.scope == "global":
         choices[3] = {"all": 1}
     return choices[i % len(choices)]
@@ -90,7 +98,7 @@ for _ident, _text in {
     "end a local time": "[settings]\nend = 07:32:00\n",
     "end with time": '[settings]\nend = "2014-12T00"\n',
     "month datetime in list": "[drivers]\nborder_closure_start = [2020-04-01]\n",
-    "unicode key in levers": "[levers]\n\"border_contröl\" = 0.5\n",
+    "unicode key in levers": '[levers]\n"border_contröl" = 0.5\n',
     "zero-width key": '[levers]\n"border\u200bcontrol" = 0.5\n',
     "right-to-left name and bad lever": 'name = "\u202egnp.exe"\n[levers]\nx = 1\n',
     "emoji section": '["🚀"]\nx = 1\n',
@@ -130,18 +138,28 @@ for _ident, _raw in {
 
 # -- scenarios: nesting depth -----------------------------------------------------------------
 for _depth in (9, 50, 1_000, 100_000):
-    case(f"scenario nested arrays {_depth}", "run",
-         "[levers]\nborder_control = " + "[" * _depth + "]" * _depth + "\n")
+    case(
+        f"scenario nested arrays {_depth}",
+        "run",
+        "[levers]\nborder_control = " + "[" * _depth + "]" * _depth + "\n",
+    )
 for _depth in (9, 200, 5_000):
-    case(f"scenario nested inline tables {_depth}", "run",
-         "a = " + "{b = " * _depth + "1" + "}" * _depth + "\n")
-    case(f"scenario dotted table {_depth}", "run",
-         "[" + ".".join(["t"] * _depth) + "]\nx = 1\n")
-    case(f"scenario arrays of tables {_depth}", "run",
-         "\n".join("[[" + ".".join(["a"] * (k + 1)) + "]]" for k in range(min(_depth, 300)))
-         + "\n")
-    case(f"scenario nested in a lever table {_depth}", "run",
-         "[levers.border_control]\nTHA = " + "[" * _depth + "]" * _depth + "\n")
+    case(
+        f"scenario nested inline tables {_depth}",
+        "run",
+        "a = " + "{b = " * _depth + "1" + "}" * _depth + "\n",
+    )
+    case(f"scenario dotted table {_depth}", "run", "[" + ".".join(["t"] * _depth) + "]\nx = 1\n")
+    case(
+        f"scenario arrays of tables {_depth}",
+        "run",
+        "\n".join("[[" + ".".join(["a"] * (k + 1)) + "]]" for k in range(min(_depth, 300))) + "\n",
+    )
+    case(
+        f"scenario nested in a lever table {_depth}",
+        "run",
+        "[levers.border_control]\nTHA = " + "[" * _depth + "]" * _depth + "\n",
+    )
 
 
 # -- scenarios: path tricks in extends ------------------------------------------------------
@@ -241,8 +259,11 @@ for _ident, _content in {
     case(f"extends {_ident}", "run", _content)
 
 # -- batch files -------------------------------------------------------------------------
-BATCH = {"scenarios": ["baseline"], "replicates": 1,
-         "settings": {"end": "2010-02", "people_per_agent": 50000}}
+BATCH = {
+    "scenarios": ["baseline"],
+    "replicates": 1,
+    "settings": {"end": "2010-02", "people_per_agent": 50000},
+}
 for _ident, _change in {
     "scenarios a string": {"scenarios": "baseline"},
     "scenarios empty": {"scenarios": []},
@@ -279,31 +300,46 @@ for _ident, _change in {
     "sweep months lever": {"sweep": {"values": {"amnesty_start": [1]}}},
     "sweep dotted unknown key": {"sweep": {"values": {"nest_scale.THA": [0.5]}}},
     "sweep double dot": {"sweep": {"values": {"border_control.THA.x": [0.5]}}},
-    "sweep overlap": {"sweep": {"values": {"border_control": [0.1],
-                                           "border_control.THA": [0.2]}}},
-    "sweep exploding grid": {"sweep": {"values": {
-        "nest_scale": [0.5] * 1000, "border_control": [0.1] * 1000}}},
+    "sweep overlap": {"sweep": {"values": {"border_control": [0.1], "border_control.THA": [0.2]}}},
+    "sweep exploding grid": {
+        "sweep": {"values": {"nest_scale": [0.5] * 1000, "border_control": [0.1] * 1000}}
+    },
     "sweep method number": {"sweep": {"method": 1, "values": {"nest_scale": [0.5]}}},
     "sweep samples under grid": {"sweep": {"samples": 3, "values": {"nest_scale": [0.5]}}},
     "sweep ranges under grid": {"sweep": {"ranges": {"nest_scale": [0.1, 0.5]}}},
-    "sobol samples zero": {"sweep": {"method": "sobol", "samples": 0,
-                                     "ranges": {"nest_scale": [0.1, 0.5]}}},
-    "sobol samples huge": {"sweep": {"method": "sobol", "samples": 2**40,
-                                     "ranges": {"nest_scale": [0.1, 0.5]}}},
-    "lhs seed string": {"sweep": {"method": "latin_hypercube", "seed": "x",
-                                  "ranges": {"nest_scale": [0.1, 0.5]}}},
-    "lhs range strings": {"sweep": {"method": "latin_hypercube",
-                                    "ranges": {"nest_scale": ["a", "b"]}}},
-    "lhs range three": {"sweep": {"method": "latin_hypercube",
-                                  "ranges": {"nest_scale": [0.1, 0.2, 0.3]}}},
-    "lhs range equal": {"sweep": {"method": "latin_hypercube",
-                                  "ranges": {"nest_scale": [0.2, 0.2]}}},
-    "lhs range nan": {"sweep": {"method": "latin_hypercube",
-                                "ranges": {"nest_scale": [math.nan, 0.5]}}},
-    "lhs exploding": {"sweep": {"method": "latin_hypercube", "samples": 100_000,
-                                "ranges": {"nest_scale": [0.1, 0.5]}}, "replicates": 10},
-    "exploding replicates and scenarios": {"scenarios": ["baseline", "crackdown"],
-                                           "replicates": 10_000},
+    "sobol samples zero": {
+        "sweep": {"method": "sobol", "samples": 0, "ranges": {"nest_scale": [0.1, 0.5]}}
+    },
+    "sobol samples huge": {
+        "sweep": {"method": "sobol", "samples": 2**40, "ranges": {"nest_scale": [0.1, 0.5]}}
+    },
+    "lhs seed string": {
+        "sweep": {"method": "latin_hypercube", "seed": "x", "ranges": {"nest_scale": [0.1, 0.5]}}
+    },
+    "lhs range strings": {
+        "sweep": {"method": "latin_hypercube", "ranges": {"nest_scale": ["a", "b"]}}
+    },
+    "lhs range three": {
+        "sweep": {"method": "latin_hypercube", "ranges": {"nest_scale": [0.1, 0.2, 0.3]}}
+    },
+    "lhs range equal": {
+        "sweep": {"method": "latin_hypercube", "ranges": {"nest_scale": [0.2, 0.2]}}
+    },
+    "lhs range nan": {
+        "sweep": {"method": "latin_hypercube", "ranges": {"nest_scale": [math.nan, 0.5]}}
+    },
+    "lhs exploding": {
+        "sweep": {
+            "method": "latin_hypercube",
+            "samples": 100_000,
+            "ranges": {"nest_scale": [0.1, 0.5]},
+        },
+        "replicates": 10,
+    },
+    "exploding replicates and scenarios": {
+        "scenarios": ["baseline", "crackdown"],
+        "replicates": 10_000,
+    },
 }.items():
     case(f"batch {_ident}", "batch", toml({**BATCH, **_change}))
 for _ident, _text in {
@@ -313,15 +349,21 @@ for _ident, _text in {
     "not utf-8": b"\xff\xfe\x00",
     "unknown key": 'scenarios = ["baseline"]\nreplicats = 2\n',
     "scenario extends out": lambda d: (
-        (d / "s.toml").write_text('extends = "../../x.toml"\n'), 'scenarios = ["s.toml"]\n')[1],
+        (d / "s.toml").write_text('extends = "../../x.toml"\n'),
+        'scenarios = ["s.toml"]\n',
+    )[1],
 }.items():
     case(f"batch {_ident}", "batch", _text)
 
 # -- sensitivity files -----------------------------------------------------------------
-SENS = {"scenario": "baseline", "method": "morris", "samples": 2,
-        "settings": {"end": "2010-12", "people_per_agent": 50000},
-        "ranges": {"nest_scale": [0.3, 0.9], "border_control": [0.0, 0.5]},
-        "output": {"indicator": "irregular_share"}}
+SENS = {
+    "scenario": "baseline",
+    "method": "morris",
+    "samples": 2,
+    "settings": {"end": "2010-12", "people_per_agent": 50000},
+    "ranges": {"nest_scale": [0.3, 0.9], "border_control": [0.0, 0.5]},
+    "output": {"indicator": "irregular_share"},
+}
 for _ident, _change in {
     "method unknown": {"method": "fast"},
     "method number": {"method": 3},
@@ -339,16 +381,14 @@ for _ident, _change in {
     "settings lever": {"settings": {"border_control": 0.3}},
     "ranges one": {"ranges": {"nest_scale": [0.3, 0.9]}},
     "ranges list": {"ranges": [[0.3, 0.9]]},
-    "ranges overlap": {"ranges": {"border_control": [0.0, 0.5],
-                                  "border_control.THA": [0.0, 0.2]}},
+    "ranges overlap": {"ranges": {"border_control": [0.0, 0.5], "border_control.THA": [0.0, 0.2]}},
     "ranges unknown": {"ranges": {"nest_scale": [0.3, 0.9], "happiness": [0, 1]}},
     "ranges reversed": {"ranges": {"nest_scale": [0.9, 0.3], "border_control": [0, 0.5]}},
     "output string": {"output": "irregular_share"},
     "output empty": {"output": {}},
     "output indicator unknown": {"output": {"indicator": "gdp"}},
     "output channel unknown": {"output": {"indicator": "arrivals", "channel": "sea"}},
-    "output channel with share": {"output": {"indicator": "irregular_share",
-                                             "channel": "regular"}},
+    "output channel with share": {"output": {"indicator": "irregular_share", "channel": "regular"}},
     "output destination unknown": {"output": {"indicator": "arrivals", "destination": "JPN"}},
     "output year string": {"output": {"indicator": "arrivals", "year": "2010"}},
     "output year late": {"output": {"indicator": "arrivals", "year": 2031}},
@@ -360,8 +400,12 @@ for _ident, _change in {
     case(f"sensitivity {_ident}", "sensitivity", toml({**SENS, **_change}))
 
 # -- calibration files -----------------------------------------------------------------
-CAL = {"targets": str(DEFAULT_TARGETS), "end": "2024-12", "people_per_agent": 50000,
-       "parameters": {"nest_scale": [0.3, 0.9]}}
+CAL = {
+    "targets": str(DEFAULT_TARGETS),
+    "end": "2024-12",
+    "people_per_agent": 50000,
+    "parameters": {"nest_scale": [0.3, 0.9]},
+}
 for _ident, _change in {
     "targets number": {"targets": 5},
     "targets missing": {"targets": "nope.csv"},
@@ -375,8 +419,9 @@ for _ident, _change in {
     "parameters empty": {"parameters": {}},
     "parameters list": {"parameters": [1]},
     "parameter unknown": {"parameters": {"happiness": [0, 1]}},
-    "parameter overlap": {"parameters": {"border_control": [0, 0.5],
-                                         "border_control.THA": [0, 0.2]}},
+    "parameter overlap": {
+        "parameters": {"border_control": [0, 0.5], "border_control.THA": [0, 0.2]}
+    },
     "parameter range strings": {"parameters": {"nest_scale": ["a", "b"]}},
     "observation unknown country": {"parameters": {"census_coverage.KOR": [0.5, 1.5]}},
     "seeds zero": {"seeds": 0},
@@ -452,8 +497,16 @@ def argv_for(command: str, path: Path, out: Path) -> list[str]:
     if command == "run":
         return ["run", str(path), "--out", str(out), *RUN_FAST]
     if command == "check":
-        return ["check", "baseline", "--observations", str(path), "--replicates", "1",
-                "--out", str(out)]
+        return [
+            "check",
+            "baseline",
+            "--observations",
+            str(path),
+            "--replicates",
+            "1",
+            "--out",
+            str(out),
+        ]
     return [command, str(path), "--out", str(out), "--quiet"]
 
 
@@ -478,8 +531,13 @@ def test_hostile_input_exits_0_or_2_cleanly(tmp_path, capsys, ident, command, na
 
 
 # ---- a few through the console script: no traceback reaches the terminal ---------------
-SUBPROCESS = ["scenario nested arrays 100000", "extends absolute", "batch nested",
-              "observations not utf-8", "sensitivity exploding"]
+SUBPROCESS = [
+    "scenario nested arrays 100000",
+    "extends absolute",
+    "batch nested",
+    "observations not utf-8",
+    "sensitivity exploding",
+]
 
 
 def corridors_command() -> list[str]:
@@ -492,8 +550,12 @@ def test_console_script_exit_2_without_traceback(tmp_path, ident):
     _, command, name, content = CASES[IDS.index(ident)]
     path = materialise(tmp_path / "case", name, content)
     out = tmp_path / "out"
-    proc = subprocess.run([*corridors_command(), *argv_for(command, path, out)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [*corridors_command(), *argv_for(command, path, out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
     assert not out.exists()

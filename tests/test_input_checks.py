@@ -15,12 +15,20 @@ from corridors.batchspec import load_batch
 from corridors.cli import main
 
 FEE = "recruitment_fee_cap_usd"
-GOOD = {"scenarios": ["baseline"], "replicates": 1,
-        "settings": {"end": "2010-03", "people_per_agent": 20000}}
-SENS = {"scenario": "baseline", "method": "morris", "samples": 2, "replicates": 1,
-        "settings": {"end": "2011-12", "people_per_agent": 20000},
-        "ranges": {"nest_scale": [0.3, 0.9], FEE: [0, 1000]},
-        "output": {"indicator": "irregular_share"}}
+GOOD = {
+    "scenarios": ["baseline"],
+    "replicates": 1,
+    "settings": {"end": "2010-03", "people_per_agent": 20000},
+}
+SENS = {
+    "scenario": "baseline",
+    "method": "morris",
+    "samples": 2,
+    "replicates": 1,
+    "settings": {"end": "2011-12", "people_per_agent": 20000},
+    "ranges": {"nest_scale": [0.3, 0.9], FEE: [0, 1000]},
+    "output": {"indicator": "irregular_share"},
+}
 
 
 def run_cli(tmp_path, capsys, command: str, data: dict | str, *extra: str) -> tuple[int, str]:
@@ -40,8 +48,9 @@ def run_cli(tmp_path, capsys, command: str, data: dict | str, *extra: str) -> tu
 def test_a_lever_swept_whole_and_by_country_is_an_error_naming_both(tmp_path, capsys, order):
     axes = [(f"{FEE}.MMR", [100]), (FEE, [200])]
     values = dict(axes if order == "key first" else axes[::-1])
-    code, err = run_cli(tmp_path, capsys, "batch", {**GOOD, "sweep": {"values": values}},
-                        "--serial")
+    code, err = run_cli(
+        tmp_path, capsys, "batch", {**GOOD, "sweep": {"values": values}}, "--serial"
+    )
     assert code == 2 and f"{FEE}.MMR" in err and f"sweep.values.{FEE}" in err
 
 
@@ -56,30 +65,39 @@ def test_overlapping_ranges_in_sensitivity_and_sampled_sweeps(tmp_path, capsys):
 
 # ---- item 11: exploding sweeps ----------------------------------------------------------
 def test_a_huge_grid_is_refused_at_once_without_expanding_it(tmp_path, capsys):
-    values = {name: list(range(0, 100)) for name in
-              (FEE, "employer_sanction_usd_per_irregular_worker", "agencies_per_corridor",
-               "amnesty_length_months")}
+    values = {
+        name: list(range(0, 100))
+        for name in (
+            FEE,
+            "employer_sanction_usd_per_irregular_worker",
+            "agencies_per_corridor",
+            "amnesty_length_months",
+        )
+    }
     values["agencies_per_corridor"] = list(range(1, 101))
     values["amnesty_length_months"] = list(range(1, 25)) * 4
     t0 = time.perf_counter()
-    code, err = run_cli(tmp_path, capsys, "batch", {**GOOD, "replicates": 10_000,
-                                                    "sweep": {"values": values}})
+    code, err = run_cli(
+        tmp_path, capsys, "batch", {**GOOD, "replicates": 10_000, "sweep": {"values": values}}
+    )
     assert code == 2 and "(runs) = 960000000000" in err and "--max-runs" in err
     assert time.perf_counter() - t0 < 10
 
 
 def test_max_runs_is_the_limit_and_can_be_raised(tmp_path):
     path = tmp_path / "b.toml"
-    path.write_text(tomli_w.dumps({**GOOD, "replicates": 3,
-                                   "sweep": {"values": {FEE: [0, 100, 200]}}}))
+    path.write_text(
+        tomli_w.dumps({**GOOD, "replicates": 3, "sweep": {"values": {FEE: [0, 100, 200]}}})
+    )
     with pytest.raises(ValueError, match="at most 8 runs"):
         load_batch(path, max_runs=8)
     assert len(load_batch(path, max_runs=9).tasks()) == 9
 
 
 def test_sensitivity_counts_its_runs_before_sampling(tmp_path, capsys):
-    code, err = run_cli(tmp_path, capsys, "sensitivity", {**SENS, "samples": 10_000,
-                                                          "replicates": 100})
+    code, err = run_cli(
+        tmp_path, capsys, "sensitivity", {**SENS, "samples": 10_000, "replicates": 100}
+    )
     assert code == 2 and "(runs) = 3000000" in err
     code, err = run_cli(tmp_path, capsys, "sensitivity", SENS, "--max-runs", "5")
     assert code == 2 and "at most 5 runs" in err
@@ -87,15 +105,31 @@ def test_sensitivity_counts_its_runs_before_sampling(tmp_path, capsys):
 
 # ---- item 10: bad values that used to end in a traceback ----------------------------------
 BAD_BATCH = {
-    "sweep seed -1": {"method": "latin_hypercube", "samples": 2, "seed": -1,
-                      "ranges": {"nest_scale": [0.3, 0.9]}},
-    "sweep seed abc": {"method": "sobol", "samples": 2, "seed": "abc",
-                       "ranges": {"nest_scale": [0.3, 0.9]}},
-    "sweep seed 1.5": {"method": "sobol", "samples": 2, "seed": 1.5,
-                       "ranges": {"nest_scale": [0.3, 0.9]}},
+    "sweep seed -1": {
+        "method": "latin_hypercube",
+        "samples": 2,
+        "seed": -1,
+        "ranges": {"nest_scale": [0.3, 0.9]},
+    },
+    "sweep seed abc": {
+        "method": "sobol",
+        "samples": 2,
+        "seed": "abc",
+        "ranges": {"nest_scale": [0.3, 0.9]},
+    },
+    "sweep seed 1.5": {
+        "method": "sobol",
+        "samples": 2,
+        "seed": 1.5,
+        "ranges": {"nest_scale": [0.3, 0.9]},
+    },
     "samples under a grid": {"samples": 4, "values": {FEE: [1]}},
-    "values under a sample": {"method": "sobol", "samples": 2, "values": {FEE: [1]},
-                              "ranges": {"nest_scale": [0.3, 0.9]}},
+    "values under a sample": {
+        "method": "sobol",
+        "samples": 2,
+        "values": {FEE: [1]},
+        "ranges": {"nest_scale": [0.3, 0.9]},
+    },
 }
 
 
@@ -112,12 +146,12 @@ BAD_SENS = {
     "settings 5": ({"settings": 5}, "settings"),
     "a lever in settings": ({"settings": {"border_control": 0.5}}, "settings.border_control"),
     "unknown indicator": ({"output": {"indicator": "happiness"}}, "output.indicator"),
-    "unknown channel": ({"output": {"indicator": "arrivals", "channel": "air"}},
-                        "output.channel"),
-    "unknown destination": ({"output": {"indicator": "arrivals", "destination": "KOR"}},
-                            "output.destination"),
-    "extra output key": ({"output": {"indicator": "arrivals", "colour": "red"}},
-                         "output.colour"),
+    "unknown channel": ({"output": {"indicator": "arrivals", "channel": "air"}}, "output.channel"),
+    "unknown destination": (
+        {"output": {"indicator": "arrivals", "destination": "KOR"}},
+        "output.destination",
+    ),
+    "extra output key": ({"output": {"indicator": "arrivals", "colour": "red"}}, "output.colour"),
     "name 5": ({"name": 5}, "name"),
 }
 
@@ -140,11 +174,21 @@ def test_name_5_in_a_batch_is_an_error_not_coerced(tmp_path, capsys):
 
 
 def test_calibration_name_targets_and_scenario_types(tmp_path, capsys):
-    for change, key in (({"name": 5}, "name"), ({"targets": 5}, "targets"),
-                        ({"scenario": 5}, "scenario")):
+    for change, key in (
+        ({"name": 5}, "name"),
+        ({"targets": 5}, "targets"),
+        ({"scenario": 5}, "scenario"),
+    ):
         path = tmp_path / "cal.toml"
-        path.write_text(tomli_w.dumps({"parameters": {"nest_scale": [0.3, 0.9]},
-                                       "targets": str(DEFAULT_TARGETS), **change}))
+        path.write_text(
+            tomli_w.dumps(
+                {
+                    "parameters": {"nest_scale": [0.3, 0.9]},
+                    "targets": str(DEFAULT_TARGETS),
+                    **change,
+                }
+            )
+        )
         assert main(["calibrate", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
         assert f": {key} = " in capsys.readouterr().err
         assert not (tmp_path / "out").exists()
@@ -160,8 +204,7 @@ def test_check_replicates_and_non_utf8_observations(tmp_path, capsys):
         assert "--replicates" in capsys.readouterr().err
 
 
-def test_an_unreachable_dask_scheduler_exits_2_and_creates_nothing(tmp_path, capsys,
-                                                                   monkeypatch):
+def test_an_unreachable_dask_scheduler_exits_2_and_creates_nothing(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(batch_module, "DASK_CONNECT_TIMEOUT_S", 1)
     for address in ("tcp://127.0.0.1:9", "not an address"):
         code, err = run_cli(tmp_path, capsys, "batch", GOOD, "--dask", address)

@@ -35,8 +35,12 @@ from simulation.model import MigrationModel
 
 END = "2012-12"  # 36 simulated months
 END_INDEX = 35
-ABROAD = (Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD,
-          Status.DETAINED)
+ABROAD = (
+    Status.EMPLOYED_REGULAR,
+    Status.EMPLOYED_IRREGULAR,
+    Status.UNEMPLOYED_ABROAD,
+    Status.DETAINED,
+)
 NOT_ABROAD = (Status.AT_HOME, Status.WAITING, Status.IN_TRANSIT, Status.RETURNED)
 STATUS_PEOPLE = ["people_" + s.name.lower() for s in Status]
 
@@ -45,29 +49,47 @@ NUMERIC_POLICY = [d for d in LEVERS + DRIVERS if d.kind in ("float", "int")]
 BOOL_POLICY = [d for d in LEVERS + DRIVERS if d.kind == "bool"]
 MONTHS_POLICY = [d for d in LEVERS + DRIVERS if d.kind == "months"]
 # behavioural parameters whose extremes exercise edge cases of the monthly rules
-EDGE_PARAMETERS = [DECLARATIONS[n] for n in (
-    "detention_months", "regular_grace_months", "contract_months", "overstay_probability",
-    "amnesty_monthly_takeup", "decision_rate_per_month", "nest_scale", "stay_constant",
-    "border_interception_max", "initial_savings_months_of_income",
-    "unemployed_return_hazard_per_month", "contract_renewal_probability",
-    "irregular_capacity_share_per_month", "regular_capacity_share_per_month",
-    "recruiter_reentry_months", "monthly_interest_rate_pct", "borrowing_limit_months_of_income",
-)]
+EDGE_PARAMETERS = [
+    DECLARATIONS[n]
+    for n in (
+        "detention_months",
+        "regular_grace_months",
+        "contract_months",
+        "overstay_probability",
+        "amnesty_monthly_takeup",
+        "decision_rate_per_month",
+        "nest_scale",
+        "stay_constant",
+        "border_interception_max",
+        "initial_savings_months_of_income",
+        "unemployed_return_hazard_per_month",
+        "contract_renewal_probability",
+        "irregular_capacity_share_per_month",
+        "regular_capacity_share_per_month",
+        "recruiter_reentry_months",
+        "monthly_interest_rate_pct",
+        "borrowing_limit_months_of_income",
+    )
+]
 WORLDS = (["THA", "MYS", "SGP"], ["THA", "MYS", "SGP", "JPN"], ["MYS", "SGP", "JPN"])
 
 
 def _keys(decl) -> tuple[str, ...]:
-    return {"origin": FULL_WORLD.origins, "destination": FULL_WORLD.destinations,
-            "country": FULL_WORLD.countries, "corridor": FULL_WORLD.corridor_codes()}[decl.scope]
+    return {
+        "origin": FULL_WORLD.origins,
+        "destination": FULL_WORLD.destinations,
+        "country": FULL_WORLD.countries,
+        "corridor": FULL_WORLD.corridor_codes(),
+    }[decl.scope]
 
 
 def _number(decl):
     lo, hi = decl.minimum, decl.maximum
     if decl.kind == "int":
-        return st.one_of(st.just(int(lo)), st.just(int(hi)),
-                         st.integers(int(lo), int(hi)))
-    return st.one_of(st.just(float(lo)), st.just(float(hi)),
-                     st.floats(float(lo), float(hi), allow_nan=False))
+        return st.one_of(st.just(int(lo)), st.just(int(hi)), st.integers(int(lo), int(hi)))
+    return st.one_of(
+        st.just(float(lo)), st.just(float(hi)), st.floats(float(lo), float(hi), allow_nan=False)
+    )
 
 
 # start months inside the run and a little beyond its end (windows cut at the end)
@@ -83,8 +105,7 @@ def _value(decl):
         one = _number(decl)
     if decl.scope == "global":
         return one
-    keyed = st.dictionaries(st.sampled_from(("all", *_keys(decl))), one, min_size=1,
-                            max_size=4)
+    keyed = st.dictionaries(st.sampled_from(("all", *_keys(decl))), one, min_size=1, max_size=4)
     return st.one_of(one, keyed)
 
 
@@ -92,23 +113,38 @@ def _value(decl):
 def scenarios(draw):
     levers, drivers, parameters = {}, {}, {}
     section = {d.name: levers for d in LEVERS} | {d.name: drivers for d in DRIVERS}
-    for decl in draw(st.lists(st.sampled_from(NUMERIC_POLICY), min_size=3, max_size=10,
-                              unique_by=lambda d: d.name)):
+    for decl in draw(
+        st.lists(
+            st.sampled_from(NUMERIC_POLICY), min_size=3, max_size=10, unique_by=lambda d: d.name
+        )
+    ):
         section[decl.name][decl.name] = draw(_value(decl))
-    for decl in draw(st.lists(st.sampled_from(MONTHS_POLICY), min_size=1,
-                              max_size=len(MONTHS_POLICY), unique_by=lambda d: d.name)):
+    for decl in draw(
+        st.lists(
+            st.sampled_from(MONTHS_POLICY),
+            min_size=1,
+            max_size=len(MONTHS_POLICY),
+            unique_by=lambda d: d.name,
+        )
+    ):
         section[decl.name][decl.name] = draw(_value(decl))
     for decl in BOOL_POLICY:  # adaptive_policy: on, off or per destination
         section[decl.name][decl.name] = draw(_value(decl))
-    for decl in draw(st.lists(st.sampled_from(EDGE_PARAMETERS), max_size=5,
-                              unique_by=lambda d: d.name)):
+    for decl in draw(
+        st.lists(st.sampled_from(EDGE_PARAMETERS), max_size=5, unique_by=lambda d: d.name)
+    ):
         parameters[decl.name] = draw(_value(decl))
     data = {
         "name": "hypothesis",
         "world": {"destinations": draw(st.sampled_from(WORLDS))},
-        "settings": {"seed": draw(st.integers(0, 2**31)), "end": END,
-                     "people_per_agent": draw(st.sampled_from([2000, 3000, 5000]))},
-        "levers": levers, "drivers": drivers, "parameters": parameters,
+        "settings": {
+            "seed": draw(st.integers(0, 2**31)),
+            "end": END,
+            "people_per_agent": draw(st.sampled_from([2000, 3000, 5000])),
+        },
+        "levers": levers,
+        "drivers": drivers,
+        "parameters": parameters,
     }
     return scenario_from_dict(data)
 
@@ -122,11 +158,12 @@ def check_population(m: MigrationModel) -> None:
     assert np.isin(legal, [int(x) for x in Legal]).all(), np.unique(legal)
     abroad = np.isin(status, [int(s) for s in ABROAD])
     assert np.isin(legal[abroad], [Legal.REGULAR, Legal.IRREGULAR]).all()
-    assert (legal[~abroad] == Legal.NONE).all(), \
-        np.unique(status[~abroad & (legal != Legal.NONE)])
-    for s, expected in ((Status.EMPLOYED_REGULAR, Legal.REGULAR),
-                        (Status.EMPLOYED_IRREGULAR, Legal.IRREGULAR),
-                        (Status.DETAINED, Legal.IRREGULAR)):
+    assert (legal[~abroad] == Legal.NONE).all(), np.unique(status[~abroad & (legal != Legal.NONE)])
+    for s, expected in (
+        (Status.EMPLOYED_REGULAR, Legal.REGULAR),
+        (Status.EMPLOYED_IRREGULAR, Legal.IRREGULAR),
+        (Status.DETAINED, Legal.IRREGULAR),
+    ):
         bad = (status == s) & (legal != expected)
         assert not bad.any(), f"{bad.sum()} {s.name} with legal {np.unique(legal[bad])}"
     # on the move or abroad: a corridor of the worker's own origin, the right channel
@@ -159,18 +196,24 @@ def run_checked(scenario) -> tuple[MigrationModel, pd.DataFrame]:
 def corridor_panel(table: pd.DataFrame, measure: str, channel: str) -> pd.DataFrame:
     """months x corridors ("ORG-DST") of one measure and channel."""
     rows = table[(table["measure"] == measure) & (table["channel"] == channel)]
-    rows = rows.assign(corridor=rows["origin"].astype(str) + "-"
-                       + rows["destination"].astype(str), month=rows["month"].astype(str))
+    rows = rows.assign(
+        corridor=rows["origin"].astype(str) + "-" + rows["destination"].astype(str),
+        month=rows["month"].astype(str),
+    )
     out = rows.pivot(index="month", columns="corridor", values="value").sort_index()
     return out
 
 
 def status_panel(table: pd.DataFrame) -> pd.DataFrame:
     rows = table[table["measure"].astype(str).str.startswith("people_")]
-    rows = rows.assign(month=rows["month"].astype(str), origin=rows["origin"].astype(str),
-                       measure=rows["measure"].astype(str))
-    return rows.pivot_table(index=["month", "origin"], columns="measure", values="value",
-                            aggfunc="sum", observed=True).sort_index()
+    rows = rows.assign(
+        month=rows["month"].astype(str),
+        origin=rows["origin"].astype(str),
+        measure=rows["measure"].astype(str),
+    )
+    return rows.pivot_table(
+        index=["month", "origin"], columns="measure", values="value", aggfunc="sum", observed=True
+    ).sort_index()
 
 
 def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
@@ -195,25 +238,40 @@ def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
 
     # accounting identities per corridor and month
     reg, irr = panel("stock", "regular"), panel("stock", "irregular")
-    flow = {(mea, ch): panel(mea, ch).loc[months[1:]]
-            for mea in ("arrivals", "registrations", "overstays", "returns", "deportations")
-            for ch in ("regular", "irregular")}
+    flow = {
+        (mea, ch): panel(mea, ch).loc[months[1:]]
+        for mea in ("arrivals", "registrations", "overstays", "returns", "deportations")
+        for ch in ("regular", "irregular")
+    }
     d_reg = reg.diff().loc[months[1:]]
     d_irr = irr.diff().loc[months[1:]]
-    exp_reg = (flow["arrivals", "regular"] + flow["registrations", "regular"]
-               - flow["overstays", "irregular"] - flow["returns", "regular"])
-    exp_irr = (flow["arrivals", "irregular"] + flow["overstays", "irregular"]
-               - flow["registrations", "regular"] - flow["returns", "irregular"]
-               - flow["deportations", "irregular"])
+    exp_reg = (
+        flow["arrivals", "regular"]
+        + flow["registrations", "regular"]
+        - flow["overstays", "irregular"]
+        - flow["returns", "regular"]
+    )
+    exp_irr = (
+        flow["arrivals", "irregular"]
+        + flow["overstays", "irregular"]
+        - flow["registrations", "regular"]
+        - flow["returns", "irregular"]
+        - flow["deportations", "irregular"]
+    )
     gap_reg = (d_reg - exp_reg).abs()
     gap_irr = (d_irr - exp_irr).abs()
-    assert (gap_reg <= tol).all().all(), "regular identity broken:\n" + gap_reg[
-        (gap_reg > tol).any(axis=1)].to_string()
-    assert (gap_irr <= tol).all().all(), "irregular identity broken:\n" + gap_irr[
-        (gap_irr > tol).any(axis=1)].to_string()
+    assert (gap_reg <= tol).all().all(), (
+        "regular identity broken:\n" + gap_reg[(gap_reg > tol).any(axis=1)].to_string()
+    )
+    assert (gap_irr <= tol).all().all(), (
+        "irregular identity broken:\n" + gap_irr[(gap_irr > tol).any(axis=1)].to_string()
+    )
     # flows booked in the other row, per the docstring, are never booked in the wrong row
-    for measure, wrong in (("registrations", "irregular"), ("overstays", "regular"),
-                           ("deportations", "regular")):
+    for measure, wrong in (
+        ("registrations", "irregular"),
+        ("overstays", "regular"),
+        ("deportations", "regular"),
+    ):
         assert (flow[measure, wrong].abs() <= tol).all().all(), (measure, wrong)
     # no irregular entry where the corridor has none
     no_entry = [c.code for c in m.world.corridors if not c.has_irregular_entry]
@@ -247,27 +305,32 @@ def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
     def by_origin(p: pd.DataFrame) -> pd.DataFrame:
         return p.T.groupby(lambda code: origin_of[code]).sum().T
 
-    abroad_people = sp[["people_" + s.name.lower() for s in ABROAD]].sum(axis=1).unstack(
-        "origin")
+    abroad_people = sp[["people_" + s.name.lower() for s in ABROAD]].sum(axis=1).unstack("origin")
     stock_people = by_origin(panel("stock", "regular") + panel("stock", "irregular"))
     assert ((abroad_people[stock_people.columns] - stock_people).abs() <= tol).all().all()
-    for status, measure, ch in ((Status.WAITING, "waiting", "regular"),
-                                (Status.IN_TRANSIT, "in_transit", "irregular")):
+    for status, measure, ch in (
+        (Status.WAITING, "waiting", "regular"),
+        (Status.IN_TRANSIT, "in_transit", "irregular"),
+    ):
         from_status = sp["people_" + status.name.lower()].unstack("origin")
         from_corr = by_origin(panel(measure, ch))
-        assert ((from_status[from_corr.columns] - from_corr).abs() <= tol).all().all(), \
-            measure
+        assert ((from_status[from_corr.columns] - from_corr).abs() <= tol).all().all(), measure
     reg_status = sp["people_employed_regular"].unstack("origin")
-    assert ((reg_status[stock_people.columns]
-             - by_origin(panel("employed", "regular"))).abs() <= tol).all().all()
+    assert (
+        ((reg_status[stock_people.columns] - by_origin(panel("employed", "regular"))).abs() <= tol)
+        .all()
+        .all()
+    )
 
     # the final month of the table is the model's final state
     last = table[table["month"].astype(str) == months[-1]]
-    irregular_stock = last[(last["measure"] == "stock")
-                           & (last["channel"] == "irregular")]["value"].sum()
+    irregular_stock = last[(last["measure"] == "stock") & (last["channel"] == "irregular")][
+        "value"
+    ].sum()
     assert irregular_stock == pytest.approx(m.irregular_stock, abs=tol)
-    regular_stock = last[(last["measure"] == "stock")
-                         & (last["channel"] == "regular")]["value"].sum()
+    regular_stock = last[(last["measure"] == "stock") & (last["channel"] == "regular")][
+        "value"
+    ].sum()
     assert regular_stock == pytest.approx(m.regular_stock, abs=tol)
 
 
@@ -297,8 +360,12 @@ STRESS = {
     "settings": {"seed": 11, "end": "2013-12", "people_per_agent": 2000},
     "levers": {
         "enforcement_monthly_arrest_probability": {"all": 0.03, "SGP": 0.2},
-        "amnesty_start": {"THA": ["2010-03", "2011-06", "2013-01"], "MYS": ["2010-06"],
-                          "SGP": ["2012-01"], "JPN": ["2011-01"]},
+        "amnesty_start": {
+            "THA": ["2010-03", "2011-06", "2013-01"],
+            "MYS": ["2010-06"],
+            "SGP": ["2012-01"],
+            "JPN": ["2011-01"],
+        },
         "amnesty_length_months": 6,
         "amnesty_fee_usd": 0.0,
         "deployment_ban_start": {"KHM-MYS": ["2010-02"], "MMR-THA": ["2012-03"]},
@@ -313,9 +380,14 @@ STRESS = {
         "push_shock_start": {"MMR": ["2010-04"], "KHM": ["2012-02"]},
         "labour_demand_factor": {"all": 1.0, "MYS": 0.5},
     },
-    "parameters": {"contract_months": 6, "detention_months": 0, "regular_grace_months": 0,
-                   "overstay_probability": 0.6, "amnesty_monthly_takeup": 0.5,
-                   "decision_rate_per_month": 0.1},
+    "parameters": {
+        "contract_months": 6,
+        "detention_months": 0,
+        "regular_grace_months": 0,
+        "overstay_probability": 0.6,
+        "amnesty_monthly_takeup": 0.5,
+        "decision_rate_per_month": 0.1,
+    },
 }
 
 
@@ -325,14 +397,25 @@ def test_invariants_under_stress_with_every_flow_active():
     scenario = scenario_from_dict(STRESS)
     m, table = run_checked(scenario)
     check_table(m, table)
-    totals = table[table["channel"].astype(str) != ""].groupby(
-        ["measure", "channel"], observed=True)["value"].sum()
-    for measure, channel in (("arrivals", "regular"), ("arrivals", "irregular"),
-                             ("registrations", "regular"), ("overstays", "irregular"),
-                             ("returns", "regular"), ("returns", "irregular"),
-                             ("deportations", "irregular"), ("arrests", "irregular"),
-                             ("border_interceptions", "irregular"), ("layoffs", "regular"),
-                             ("applications", "regular"), ("departures", "irregular")):
+    totals = (
+        table[table["channel"].astype(str) != ""]
+        .groupby(["measure", "channel"], observed=True)["value"]
+        .sum()
+    )
+    for measure, channel in (
+        ("arrivals", "regular"),
+        ("arrivals", "irregular"),
+        ("registrations", "regular"),
+        ("overstays", "irregular"),
+        ("returns", "regular"),
+        ("returns", "irregular"),
+        ("deportations", "irregular"),
+        ("arrests", "irregular"),
+        ("border_interceptions", "irregular"),
+        ("layoffs", "regular"),
+        ("applications", "regular"),
+        ("departures", "irregular"),
+    ):
         assert totals[measure, channel] > 0, (measure, channel)
     # detention_months = 0: everyone arrested is deported in the same month
     assert totals["arrests", "irregular"] == pytest.approx(totals["deportations", "irregular"])

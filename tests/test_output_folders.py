@@ -23,8 +23,13 @@ from corridors.cli import main
 from corridors.lock import LOCK_NAME, folder_lock
 
 TINY = ["--end", "2010-06", "--people-per-agent", "20000", "--quiet"]
-BATCH = {"name": "tiny", "scenarios": ["baseline", "crackdown"], "replicates": 2,
-         "root_seed": 4, "settings": {"end": "2011-12", "people_per_agent": 20000}}
+BATCH = {
+    "name": "tiny",
+    "scenarios": ["baseline", "crackdown"],
+    "replicates": 2,
+    "root_seed": 4,
+    "settings": {"end": "2011-12", "people_per_agent": 20000},
+}
 
 
 def listing(folder: Path) -> list[str]:
@@ -36,8 +41,7 @@ def finished(tmp_path_factory) -> Path:
     """A finished 4-run batch folder (copy it before changing it)."""
     d = tmp_path_factory.mktemp("finished")
     (d / "b.toml").write_text(tomli_w.dumps(BATCH))
-    assert main(["batch", str(d / "b.toml"), "--out", str(d / "out"), "--serial",
-                 "--quiet"]) == 0
+    assert main(["batch", str(d / "b.toml"), "--out", str(d / "out"), "--serial", "--quiet"]) == 0
     return d / "out"
 
 
@@ -66,9 +70,16 @@ def test_a_second_writer_is_refused_with_exit_2_and_nothing_changes(finished, tm
 def test_lock_held_by_another_process_then_stale_after_its_kill(tmp_path, capsys):
     out = tmp_path / "run"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom corridors.lock import folder_lock\n"
-         f"with folder_lock({str(out)!r}):\n    print('locked', flush=True)\n"
-         "    time.sleep(120)\n"], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom corridors.lock import folder_lock\n"
+            f"with folder_lock({str(out)!r}):\n    print('locked', flush=True)\n"
+            "    time.sleep(120)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         assert main(["run", "--out", str(out), *TINY]) == 2
@@ -188,8 +199,9 @@ def test_compare_replaces_its_folder_whole_and_cleans_a_killed_one(finished, tmp
 # ---- item 16: serial runs are written one by one -------------------------------------
 def test_serial_batch_writes_each_run_before_starting_the_next(tmp_path, monkeypatch):
     batch = tmp_path / "b.toml"
-    batch.write_text(tomli_w.dumps({**BATCH, "settings": {"end": "2010-03",
-                                                          "people_per_agent": 20000}}))
+    batch.write_text(
+        tomli_w.dumps({**BATCH, "settings": {"end": "2010-03", "people_per_agent": 20000}})
+    )
     computed, written = [], []
     real = batch_module.execute_task
 
@@ -199,8 +211,14 @@ def test_serial_batch_writes_each_run_before_starting_the_next(tmp_path, monkeyp
         return real(scenario, task)
 
     monkeypatch.setattr(batch_module, "execute_task", counting)
-    outcome = run_batch(load_batch(batch), tmp_path / "out", serial=True, workers=4,
-                        progress=False, on_done=lambda task, _: written.append(task.run_id))
+    outcome = run_batch(
+        load_batch(batch),
+        tmp_path / "out",
+        serial=True,
+        workers=4,
+        progress=False,
+        on_done=lambda task, _: written.append(task.run_id),
+    )
     assert outcome.done == 4 and computed == written
 
 
@@ -208,9 +226,14 @@ def test_serial_batch_writes_each_run_before_starting_the_next(tmp_path, monkeyp
 def test_a_worker_exits_once_its_parent_is_gone():
     gone = subprocess.Popen(["true"])
     gone.wait()
-    child = subprocess.Popen([sys.executable, "-c",
-                              "import time\nfrom corridors.batch import exit_with_parent\n"
-                              f"exit_with_parent({gone.pid}, 0.05)\ntime.sleep(60)\n"])
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\nfrom corridors.batch import exit_with_parent\n"
+            f"exit_with_parent({gone.pid}, 0.05)\ntime.sleep(60)\n",
+        ]
+    )
     t0 = time.monotonic()
     assert child.wait(timeout=30) == 1
     assert time.monotonic() - t0 < 20
@@ -247,14 +270,11 @@ class _LostCluster:
 def test_runs_cancelled_by_the_executor_are_not_failures(tmp_path, monkeypatch, capsys):
     from corridors.batch import ExecutorLost
 
-    batch = _write(tmp_path, {**BATCH, "settings": {"end": "2010-03",
-                                                    "people_per_agent": 20000}})
+    batch = _write(tmp_path, {**BATCH, "settings": {"end": "2010-03", "people_per_agent": 20000}})
     with pytest.raises(ExecutorLost, match="none was recorded as failed"):
-        run_batch(load_batch(batch), tmp_path / "out", executor=_LostCluster(),
-                  progress=False)
+        run_batch(load_batch(batch), tmp_path / "out", executor=_LostCluster(), progress=False)
     assert not list((tmp_path / "out" / "failures").iterdir())
-    monkeypatch.setattr(batch_module, "make_executor",
-                        lambda *a: (_LostCluster(), lambda: None))
+    monkeypatch.setattr(batch_module, "make_executor", lambda *a: (_LostCluster(), lambda: None))
     assert main(["batch", str(batch), "--out", str(tmp_path / "out2"), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Dask cluster lost" in err

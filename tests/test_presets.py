@@ -26,9 +26,18 @@ def _changed_levers(name: str) -> set[str]:
 
 def test_the_library_is_complete():
     assert set(PRESETS) >= {
-        "baseline", "streamlined_mou", "zero_recruitment_fees", "crackdown", "amnesty_windows",
-        "remittance_harmonisation", "protection_package", "anti_trafficking",
-        "deployment_ban", "asean_japan_hrd", "people_centred"}
+        "baseline",
+        "streamlined_mou",
+        "zero_recruitment_fees",
+        "crackdown",
+        "amnesty_windows",
+        "remittance_harmonisation",
+        "protection_package",
+        "anti_trafficking",
+        "deployment_ban",
+        "asean_japan_hrd",
+        "people_centred",
+    }
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -51,8 +60,9 @@ def test_people_centred_covers_every_row_of_the_policy_matrix():
 
 
 def test_extends_merges_per_country_tables_over_one_value():
-    s = scenario_from_dict({"extends": "baseline", "levers": {
-        "anti_trafficking_enforcement": {"MYS": 0.9}}})
+    s = scenario_from_dict(
+        {"extends": "baseline", "levers": {"anti_trafficking_enforcement": {"MYS": 0.9}}}
+    )
     assert dict(s["anti_trafficking_enforcement"]) == {"THA": 0.05, "MYS": 0.9, "SGP": 0.05}
     assert s.name == "scenario"  # not named after the scenario it extends
     base = load_scenario("baseline")

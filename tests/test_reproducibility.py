@@ -39,10 +39,15 @@ def test_same_seed_same_table_with_japan_and_policies():
     data = {
         "world": {"destinations": ["THA", "MYS", "SGP", "JPN"]},
         "settings": {"seed": 99, "end": END, "people_per_agent": 2500},
-        "levers": {"amnesty_start": {"THA": ["2011-01"]}, "adaptive_policy": True,
-                   "deployment_ban_start": {"VNM-JPN": ["2010-06"]}},
-        "drivers": {"border_closure_start": {"MYS": ["2011-06"]},
-                    "push_shock_start": {"LAO": ["2010-03"]}},
+        "levers": {
+            "amnesty_start": {"THA": ["2011-01"]},
+            "adaptive_policy": True,
+            "deployment_ban_start": {"VNM-JPN": ["2010-06"]},
+        },
+        "drivers": {
+            "border_closure_start": {"MYS": ["2011-06"]},
+            "push_shock_start": {"LAO": ["2010-03"]},
+        },
     }
     a = run_table(scenario_from_dict(data))
     b = run_table(scenario_from_dict(data))
@@ -54,8 +59,9 @@ def test_same_seed_same_final_population(scenario):
     m1.run()
     m2.run()
     for name in ("status", "legal", "corridor", "savings", "debt", "age_months", "origin"):
-        np.testing.assert_array_equal(getattr(m1.population, name),
-                                      getattr(m2.population, name), err_msg=name)
+        np.testing.assert_array_equal(
+            getattr(m1.population, name), getattr(m2.population, name), err_msg=name
+        )
 
 
 def test_different_seeds_give_different_tables(scenario):
