@@ -141,19 +141,47 @@ def make_executor(workers: int, dask_address: str | None, serial: bool):
 def exit_with_parent(parent_pid: int, interval_s: float = 1.0) -> None:
     """Pool worker initializer: end this worker once the process that started the batch is
     gone. A SIGKILL of the main process alone (what an out-of-memory kill does) otherwise
-    leaves the workers computing runs nobody will write, holding their memory."""
+    leaves the workers computing runs nobody will write, holding their memory; and since
+    each worker holds the fork server's "alive" pipe, the fork server and then the resource
+    tracker (which end when every holder of their pipe has) stay with them. Once the workers
+    exit, both follow within a second.
+
+    "Gone" includes a zombie (killed, not yet reaped by its own parent, which may take
+    long or never happen): it still answers ``kill(pid, 0)`` but has closed its files."""
+    started = _start_time(parent_pid)
+    if started is None and Path("/proc/self/stat").exists():
+        os._exit(1)  # the parent was gone before this worker started
 
     def watch() -> None:
         while True:
             time.sleep(interval_s)
-            try:
-                os.kill(parent_pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process
+            if not _is_running(parent_pid, started):
                 os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time from ``/proc`` (None where there is no ``/proc``): with it a
+    reused pid is not mistaken for the parent."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _is_running(pid: int, started: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # PermissionError: reused by another user
+        return False
+    if started is None:
+        return True
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return False
+    return fields[0] not in ("Z", "X") and fields[19] == started
 
 
 def run_batch(

@@ -1,0 +1,143 @@
+"""Faults of the machinery around a batch (issue 12): the main process killed alone (item 13)
+and a Dask scheduler that goes away mid-batch (item 14), each on the real thing: a
+``corridors batch`` with a process pool, a ``distributed.LocalCluster``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from test_batch import corridors_command, write_batch
+
+# 4 runs of 25 simulated years at a coarse scale: each takes several seconds, so both workers
+# are busy when the main process is killed
+SLOW = {
+    "name": "slow",
+    "scenarios": ["baseline"],
+    "replicates": 4,
+    "root_seed": 3,
+    "settings": {"end": "2035-12", "people_per_agent": 5000},
+}
+GONE_WITHIN_S = 5.0
+"""The workers look for their parent every second; the fork server and the resource tracker
+end when the last holder of their pipe has."""
+
+
+# a batch whose pool workers do not watch their parent: the initializer is replaced by a
+# harmless builtin (picklable by reference, like the real one), to show what the test sees
+# without the watcher
+WITHOUT_WATCHER = [
+    sys.executable,
+    "-c",
+    "import sys, corridors.batch as b; b.exit_with_parent = abs; "
+    "from corridors.cli import main; sys.exit(main(sys.argv[1:]))",
+]
+
+
+def _start_batch(command: list[str], tmp_path: Path) -> subprocess.Popen:
+    batch = write_batch(tmp_path / "slow.toml", SLOW)
+    return subprocess.Popen(
+        [*command, "batch", str(batch), "--out", str(tmp_path / "out"), "--workers", "2"],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "stderr.log").open("w"),
+        cwd=tmp_path,
+    )
+
+
+def _busy_descendants(proc: subprocess.Popen, tmp_path: Path) -> list[psutil.Process]:
+    """Every process the batch started, once two pool workers are computing runs."""
+    main = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"batch ended ({proc.returncode}):\n" + (tmp_path / "stderr.log").read_text()
+            )
+        kids = main.children(recursive=True)
+        workers = [k for k in kids if _ppid(k) not in (proc.pid, None)]
+        if len(workers) >= 2 and all(_cpu_s(w) > 0.5 for w in workers):
+            return kids
+        time.sleep(0.1)
+    pytest.fail("the pool workers did not start within 180 s")
+
+
+def _ppid(p: psutil.Process) -> int | None:
+    try:
+        return p.ppid()
+    except psutil.NoSuchProcess:
+        return None
+
+
+def _cpu_s(p: psutil.Process) -> float:
+    try:
+        return p.cpu_times().user
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def _alive(p: psutil.Process) -> bool:
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _describe(procs: list[psutil.Process]) -> str:
+    out = []
+    for p in procs:
+        try:
+            out.append(f"{p.pid} {' '.join(p.cmdline())[:90]}")
+        except psutil.Error:
+            out.append(f"{p.pid} (gone)")
+    return "; ".join(out)
+
+
+def _survivors_after_kill(proc: subprocess.Popen, tmp_path: Path, wait_s: float):
+    """SIGKILL the batch's main process alone (not its group: what an out-of-memory kill
+    does) and return the processes it had started that are still alive ``wait_s`` later,
+    and the seconds until the last one went."""
+    kids = _busy_descendants(proc, tmp_path)
+    names = " ".join(" ".join(k.cmdline()) for k in kids)
+    assert "forkserver" in names and "resource_tracker" in names, _describe(kids)
+    try:
+        os.kill(proc.pid, signal.SIGKILL)
+        t0 = time.monotonic()
+        # the main process is not reaped yet: a zombie, as it stays while its own parent
+        # is busy; the workers must not take it for alive
+        alive = kids
+        while alive and time.monotonic() - t0 < wait_s:
+            time.sleep(0.05)
+            alive = [k for k in kids if _alive(k)]
+        return alive, time.monotonic() - t0, kids
+    finally:
+        proc.wait(timeout=30)
+        for k in kids:  # whatever happens, leave nothing running
+            if _alive(k):
+                k.kill()
+
+
+def test_sigkill_of_the_main_process_alone_ends_workers_forkserver_and_tracker(tmp_path):
+    proc = _start_batch(corridors_command(), tmp_path)
+    alive, took_s, kids = _survivors_after_kill(proc, tmp_path, GONE_WITHIN_S)
+    assert not alive, f"still running {GONE_WITHIN_S} s after the kill: {_describe(alive)}"
+    assert len(kids) >= 4  # resource tracker, fork server, two workers
+    print(f"{len(kids)} processes gone {took_s:.1f} s after SIGKILL of the main process")
+
+
+def test_without_the_watcher_the_workers_outlive_their_parent(tmp_path):
+    """The check above can fail: with the initializer disabled the workers (and with them the
+    fork server and the resource tracker) keep running."""
+    proc = _start_batch(WITHOUT_WATCHER, tmp_path)
+    alive, _, kids = _survivors_after_kill(proc, tmp_path, GONE_WITHIN_S)
+    assert len(alive) == len(kids), _describe(kids)
+
+
+# ---- item 14: a Dask scheduler lost mid-batch ----------------------------------------------
