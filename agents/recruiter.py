@@ -25,10 +25,15 @@ view of one row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import mesa
 import numpy as np
+
+from scenarios.world import Corridor
+
+from .status import Channel
 
 __all__ = ["Recruiter", "RecruiterTable"]
 
@@ -49,40 +54,54 @@ class RecruiterTable:
     excluded_total: np.ndarray  # times blacklisted or caught
 
     @classmethod
-    def build(cls, corridors, params, fees_regular, fees_irregular, rng) -> RecruiterTable:
-        """``fees_*``: per-corridor starting fee (nan where the channel does not exist)."""
+    def build(
+        cls,
+        corridors: Sequence[Corridor],
+        fees_regular: np.ndarray,
+        fees_irregular: np.ndarray,
+        rng: np.random.Generator,
+        *,
+        agencies_per_corridor: int,
+        brokers_per_corridor: int,
+        regular_capacity_share_per_month: float,
+        irregular_capacity_share_per_month: float,
+        agency_malpractice_mean: float,
+        broker_malpractice_mean: float,
+    ) -> RecruiterTable:
+        """``fees_*``: per-corridor starting fee (nan where the channel does not exist); the
+        keyword arguments are the declared parameters of the same names."""
         rows = []
         for ci, corridor in enumerate(corridors):
             for channel, n, fee, share, mean_mal in (
                 (
-                    0,
-                    params["agencies_per_corridor"],
+                    Channel.REGULAR,
+                    agencies_per_corridor,
                     fees_regular[ci],
-                    params["regular_capacity_share_per_month"],
-                    params["agency_malpractice_mean"],
+                    regular_capacity_share_per_month,
+                    agency_malpractice_mean,
                 ),
                 (
-                    1,
-                    params["brokers_per_corridor"],
+                    Channel.IRREGULAR,
+                    brokers_per_corridor,
                     fees_irregular[ci],
-                    params["irregular_capacity_share_per_month"],
-                    params["broker_malpractice_mean"],
+                    irregular_capacity_share_per_month,
+                    broker_malpractice_mean,
                 ),
             ):
                 if np.isnan(fee):
                     continue
                 capacity = max(corridor.initial_stock * share / n, 1.0)
                 for _ in range(n):
-                    rows.append((ci, channel, fee, capacity, mean_mal))
-        ci, ch, fee, cap, mal = (np.array(x) for x in zip(*rows, strict=True))
+                    rows.append((ci, int(channel), fee, capacity, mean_mal))
+        c_col, ch_col, fee_col, cap_col, mal_col = (np.array(x) for x in zip(*rows, strict=True))
         n = len(rows)
         return cls(
-            corridor=ci.astype(np.int16),
-            channel=ch.astype(np.int8),
-            base_fee=fee.astype(float),
-            fee=fee.astype(float).copy(),
-            capacity=cap.astype(float),
-            malpractice=_draw_malpractice(rng, mal),
+            corridor=c_col.astype(np.int16),
+            channel=ch_col.astype(np.int8),
+            base_fee=fee_col.astype(float),
+            fee=fee_col.astype(float).copy(),
+            capacity=cap_col.astype(float),
+            malpractice=_draw_malpractice(rng, mal_col),
             active=np.ones(n, bool),
             reentry_timer=np.zeros(n, np.int16),
             applications=np.zeros(n),
@@ -94,17 +113,62 @@ class RecruiterTable:
     def __len__(self) -> int:
         return len(self.fee)
 
-    def monthly_update(self, *, inspection_rate, anti_trafficking, params, rng):
+    def monthly_update(
+        self,
+        *,
+        inspection_rate: np.ndarray,
+        anti_trafficking: np.ndarray,
+        fee_adjustment_rate: float,
+        recruiter_reentry_months: int,
+        agency_malpractice_mean: float,
+        broker_malpractice_mean: float,
+        rng: np.random.Generator,
+    ) -> tuple[int, int]:
         """Fees follow demand; inspections blacklist, enforcement removes brokers; excluded
         recruiters are replaced after a while. ``inspection_rate`` and ``anti_trafficking``
-        are per-recruiter arrays (from the corridor's origin and destination)."""
+        are per-recruiter arrays (from the corridor's origin and destination); the other
+        keywords are the declared parameters of the same names. Returns the numbers of
+        agencies blacklisted and brokers caught this month."""
+        self.adjust_fees(fee_adjustment_rate)
+        caught_agency, caught_broker = self.exclude_caught(
+            inspection_rate, anti_trafficking, recruiter_reentry_months, rng
+        )
+        self.replace_excluded(
+            caught_agency | caught_broker, agency_malpractice_mean, broker_malpractice_mean, rng
+        )
+        self.applications[:] = 0.0
+        self.placed[:] = 0.0
+        self.complaints[:] = 0.0
+        return int(caught_agency.sum()), int(caught_broker.sum())
+
+    def adjust_fees(self, fee_adjustment_rate: float) -> None:
+        """Reads last month's ``applications`` against ``capacity``; writes ``fee``.
+
+        Why: fees respond to demand. The market fee moves by ``fee_adjustment_rate`` times the
+        excess of applications over capacity (clipped to -50%..+100% of the rate), and stays
+        within half and three times the starting fee."""
         pressure = np.where(self.capacity > 0, self.applications / self.capacity, 0.0)
-        step = params["fee_adjustment_rate"] * np.clip(pressure - 1.0, -0.5, 1.0)
+        step = fee_adjustment_rate * np.clip(pressure - 1.0, -0.5, 1.0)
         self.fee = np.clip(self.fee * (1.0 + step), 0.5 * self.base_fee, 3.0 * self.base_fee)
-        agency = self.channel == 0
-        n = len(self)
-        u = rng.random((2, n))
-        # inspections: scheduled ones plus those triggered by complaints
+
+    def exclude_caught(
+        self,
+        inspection_rate: np.ndarray,
+        anti_trafficking: np.ndarray,
+        recruiter_reentry_months: int,
+        rng: np.random.Generator,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Reads ``channel``, ``active``, ``complaints``, ``capacity``, ``malpractice``; writes
+        ``active``, ``excluded_total``, ``reentry_timer`` of those caught. Draws two uniforms
+        per recruiter (always, so the stream does not depend on who is active).
+
+        Why: an active agency is inspected with its origin's ``inspection_rate`` or because of
+        complaints (rate ``1 - exp(-complaints / capacity)``), and an inspection finds its
+        malpractice with probability equal to its malpractice level: blacklisted. An active
+        broker is caught with probability ``anti_trafficking x (0.5 + malpractice / 2)``.
+        Returns the masks (agencies blacklisted, brokers caught)."""
+        agency = self.channel == Channel.REGULAR
+        u = rng.random((2, len(self)))
         complaint_rate = 1.0 - np.exp(-self.complaints / np.maximum(self.capacity, 1.0))
         inspected = u[0] < 1.0 - (1.0 - inspection_rate) * (1.0 - complaint_rate)
         caught_agency = agency & self.active & inspected & (u[1] < self.malpractice)
@@ -114,23 +178,35 @@ class RecruiterTable:
         caught = caught_agency | caught_broker
         self.active[caught] = False
         self.excluded_total[caught] += 1
-        self.reentry_timer[caught] = params["recruiter_reentry_months"]
+        self.reentry_timer[caught] = recruiter_reentry_months
+        return caught_agency, caught_broker
+
+    def replace_excluded(
+        self,
+        caught: np.ndarray,
+        agency_malpractice_mean: float,
+        broker_malpractice_mean: float,
+        rng: np.random.Generator,
+    ) -> None:
+        """Reads ``active``, ``reentry_timer`` (``caught``: excluded this month, who do not
+        count down yet); writes ``reentry_timer``, and for those whose timer runs out
+        ``malpractice`` (a fresh draw around the channel's mean), ``fee`` (back to the
+        starting fee) and ``active``.
+
+        Why: an excluded recruiter's place is taken by a new entrant after
+        ``recruiter_reentry_months``."""
         waiting = ~self.active & ~caught
         self.reentry_timer[waiting] -= 1
         reenter = waiting & (self.reentry_timer <= 0)
         if reenter.any():
             mean = np.where(
-                self.channel[reenter] == 0,
-                params["agency_malpractice_mean"],
-                params["broker_malpractice_mean"],
+                self.channel[reenter] == Channel.REGULAR,
+                agency_malpractice_mean,
+                broker_malpractice_mean,
             )
             self.malpractice[reenter] = _draw_malpractice(rng, mean)
             self.fee[reenter] = self.base_fee[reenter]
             self.active[reenter] = True
-        self.applications[:] = 0.0
-        self.placed[:] = 0.0
-        self.complaints[:] = 0.0
-        return int(caught_agency.sum()), int(caught_broker.sum())
 
     def charged_fee(self, fee_cap: np.ndarray, risk_premium: np.ndarray) -> np.ndarray:
         """What each recruiter charges a worker now (USD)."""
@@ -140,7 +216,7 @@ class RecruiterTable:
         return np.where(self.channel == 0, capped, self.fee * (1.0 + risk_premium))
 
 
-def _draw_malpractice(rng: np.random.Generator, mean) -> np.ndarray:
+def _draw_malpractice(rng: np.random.Generator, mean: np.ndarray | float) -> np.ndarray:
     """Beta(2 m / (1 - m), 2) has mean m: most recruiters near the mean, a few far worse."""
     m = np.clip(np.asarray(mean, dtype=float), 1e-3, 1 - 1e-3)
     return rng.beta(2.0 * m / (1.0 - m), 2.0)

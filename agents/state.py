@@ -37,19 +37,18 @@ class State(mesa.Agent):
             self._apply_sending(month)
 
     def _apply_receiving(self, month: int) -> None:
-        m, d, v = self.model, self.index, self.model.scenario.values
-        code = self.country
-        adaptive = v["adaptive_policy"][code]
-        p = m.policy
+        m, d = self.model, self.index
+        lv, p = m.lv, m.policy
+        adaptive = bool(lv.adaptive_policy[d])
         if month % 12 == 0:  # January: a new quota year
-            quota = float(v["annual_regular_quota"][code])
+            quota = float(lv.annual_regular_quota[d])
             shortage = (
                 self.unfilled_vacancies_this_year
-                > v["labour_shortage_vacancy_rate"] * self.demand_this_year
+                > lv.labour_shortage_vacancy_rate * self.demand_this_year
             )
             if adaptive and month > 0 and shortage:
                 self.quota_this_year = max(self.quota_this_year, quota) * (
-                    1.0 + v["quota_increase_on_shortage_pct"][code] / 100.0
+                    1.0 + float(lv.quota_increase_on_shortage_pct[d]) / 100.0
                 )
             else:
                 self.quota_this_year = quota
@@ -58,18 +57,18 @@ class State(mesa.Agent):
             self.demand_this_year = 0.0
         irregular_stock = m.irregular_stock_by_destination()[d]
         self.crackdown = bool(
-            adaptive and irregular_stock > v["crackdown_threshold_irregular_people"][code]
+            adaptive and irregular_stock > float(lv.crackdown_threshold_irregular_people[d])
         )
         self.crackdown_months += int(self.crackdown)
-        factor = v["crackdown_enforcement_multiplier"][code] if self.crackdown else 1.0
+        factor = float(lv.crackdown_enforcement_multiplier[d]) if self.crackdown else 1.0
         p.arrest_probability[d] = min(
-            1.0, v["enforcement_monthly_arrest_probability"][code] * factor
+            1.0, float(lv.enforcement_monthly_arrest_probability[d]) * factor
         )
         p.border_closed[d] = m.schedules.closure[d, month]
         p.amnesty_open[d] = m.schedules.amnesty_open[d, month]
         demand = m.schedules.demand[d, month]
         if p.border_closed[d]:
-            demand *= v["border_closure_demand_factor"][code]
+            demand *= float(lv.border_closure_demand_factor[d])
         p.demand[d] = demand
         self.demand_this_year += demand / 12.0
         p.market_wage[d] = m.schedules.dest_wage[d, month]

@@ -25,16 +25,21 @@ In this order each month:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from agents.status import Legal, Status
 
 from .decisions import border_interception_probability
 
+if TYPE_CHECKING:
+    from .model import MigrationModel
+
 __all__ = ["abroad_events"]
 
 
-def _go_home(model, rows: np.ndarray) -> None:
+def _go_home(model: MigrationModel, rows: np.ndarray) -> None:
     pop = model.population
     pop.status[rows] = Status.RETURNED
     pop.legal[rows] = Legal.NONE
@@ -43,13 +48,13 @@ def _go_home(model, rows: np.ndarray) -> None:
     pop.contract_left[rows] = 0
 
 
-def _to_regular_contract(model, rows: np.ndarray) -> None:
+def _to_regular_contract(model: MigrationModel, rows: np.ndarray) -> None:
     pop = model.population
     pop.legal[rows] = Legal.REGULAR
     pop.contract_left[rows] = model.lv.contract_months
 
 
-def abroad_events(model, month: int) -> None:
+def abroad_events(model: MigrationModel, month: int) -> None:
     pop, lv, pol, rng, mx = (model.population, model.lv, model.policy, model.rng, model.metrics)
     st = pop.status
     d_of = model.c_dest
@@ -258,7 +263,7 @@ def abroad_events(model, month: int) -> None:
     _return(model, here[rng.random(len(here)) < hazard])
 
 
-def _return(model, rows: np.ndarray) -> None:
+def _return(model: MigrationModel, rows: np.ndarray) -> None:
     """Voluntary return (contract end or own choice): counted by legal status."""
     if len(rows) == 0:
         return

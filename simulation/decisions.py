@@ -36,6 +36,7 @@ fee (plus official fees on the regular channel) from savings and borrow the rest
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,6 +44,9 @@ from agents.choice import choose, nested_logit_probabilities
 from agents.status import Legal, Status
 
 from .groups import admit_within_capacity, stochastic_round
+
+if TYPE_CHECKING:
+    from .model import MigrationModel
 
 __all__ = [
     "CorridorOffer",
@@ -73,7 +77,7 @@ class CorridorOffer:
     official_fee: np.ndarray  # [corridor]
 
 
-def home_income(model, rows: np.ndarray, month: int) -> np.ndarray:
+def home_income(model: MigrationModel, rows: np.ndarray, month: int) -> np.ndarray:
     """Monthly income at home (USD) of the given workers this month."""
     pop, lv = model.population, model.lv
     o = pop.origin[rows]
@@ -92,7 +96,7 @@ def home_income(model, rows: np.ndarray, month: int) -> np.ndarray:
     return income
 
 
-def border_interception_probability(model, destination: np.ndarray) -> np.ndarray:
+def border_interception_probability(model: MigrationModel, destination: np.ndarray) -> np.ndarray:
     """Chance an irregular crossing into each given destination is stopped at the border:
     border control x ``border_interception_max``; during a border closure only
     ``border_closure_crossing_factor`` of the crossings that would pass get through."""
@@ -101,7 +105,7 @@ def border_interception_probability(model, destination: np.ndarray) -> np.ndarra
     return np.where(closed, 1.0 - (1.0 - p) * lv.border_closure_crossing_factor[destination], p)
 
 
-def corridor_offer(model) -> CorridorOffer:
+def corridor_offer(model: MigrationModel) -> CorridorOffer:
     lv, pol, rec, mk = model.lv, model.policy, model.recruitment, model.market
     d, o = model.c_dest, model.c_origin
     n_c = len(d)
@@ -163,7 +167,7 @@ def corridor_offer(model) -> CorridorOffer:
     )
 
 
-def decide_and_move(model, month: int) -> None:
+def decide_and_move(model: MigrationModel, month: int) -> None:
     pop, lv, rng = model.population, model.lv, model.rng
     st = pop.status
     at_home = (st == Status.AT_HOME) | (st == Status.RETURNED)
@@ -194,7 +198,7 @@ def decide_and_move(model, month: int) -> None:
     _admit_irregular(model, rows[channel == 1], corridor[channel == 1])
 
 
-def vacancy_pull(model, share: np.ndarray) -> np.ndarray:
+def vacancy_pull(model: MigrationModel, share: np.ndarray) -> np.ndarray:
     """[origin] unfilled-vacancy rate of the origin's destinations, weighted by ``share``
     [origin, corridor], where the origin's people already are (employers reach villages
     through the workers they have); an origin with no one abroad yet sees the plain mean over
@@ -207,7 +211,7 @@ def vacancy_pull(model, share: np.ndarray) -> np.ndarray:
 
 
 def choice_probabilities(
-    model,
+    model: MigrationModel,
     rows: np.ndarray,
     month: int,
     offer: CorridorOffer,
@@ -244,7 +248,7 @@ def choice_probabilities(
 
 
 def _origin_probabilities(
-    model,
+    model: MigrationModel,
     rows: np.ndarray,
     month: int,
     offer: CorridorOffer,
@@ -316,14 +320,14 @@ def _origin_probabilities(
     return nested_logit_probabilities(utility, lv.stay_constant, lv.nest_scale)
 
 
-def _pay(model, rows: np.ndarray, amount: np.ndarray) -> None:
+def _pay(model: MigrationModel, rows: np.ndarray, amount: np.ndarray) -> None:
     pop = model.population
     from_savings = np.minimum(pop.savings[rows], amount)
     pop.savings[rows] -= from_savings
     pop.debt[rows] += amount - from_savings
 
 
-def _assign_recruiters(model, corridor: np.ndarray, channel: int) -> np.ndarray:
+def _assign_recruiters(model: MigrationModel, corridor: np.ndarray, channel: int) -> np.ndarray:
     """Pick an active recruiter of the corridor and channel for each mover, in proportion to
     capacity."""
     rec, rng = model.recruiters, model.rng
@@ -337,7 +341,7 @@ def _assign_recruiters(model, corridor: np.ndarray, channel: int) -> np.ndarray:
 
 
 def _take_places(
-    model,
+    model: MigrationModel,
     rows,
     corridor,
     channel: int,
@@ -372,7 +376,7 @@ def _take_places(
     return rows, corridor, recruiter
 
 
-def _admit_regular(model, rows, corridor, offer: CorridorOffer) -> None:
+def _admit_regular(model: MigrationModel, rows, corridor, offer: CorridorOffer) -> None:
     """Regular applicants sign with an agency and wait for processing, within the agencies'
     capacity and the destination's remaining quota and job orders."""
     if len(rows) == 0:
@@ -397,7 +401,7 @@ def _admit_regular(model, rows, corridor, offer: CorridorOffer) -> None:
     model.metrics.add("applications", corridor, 0)
 
 
-def _admit_irregular(model, rows, corridor) -> None:
+def _admit_irregular(model: MigrationModel, rows, corridor) -> None:
     """Irregular movers pay a broker and start crossing; some moves end in trafficking
     (worse brokers, women more, less with anti-trafficking enforcement)."""
     if len(rows) == 0:
@@ -424,7 +428,7 @@ def _admit_irregular(model, rows, corridor) -> None:
         model.metrics.add("exploitation_cases", pop.corridor[hit], 1)
 
 
-def _record_demand(model, corridor: np.ndarray, channel: int) -> None:
+def _record_demand(model: MigrationModel, corridor: np.ndarray, channel: int) -> None:
     """Everyone who asked for a place counts toward the recruiters' fee pressure."""
     rec = model.recruiters
     counts = np.bincount(corridor, minlength=len(model.c_dest)) * model.people_per_agent

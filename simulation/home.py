@@ -10,6 +10,8 @@ new person), which keeps the population at risk constant.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from agents.status import Legal, Status
@@ -17,10 +19,13 @@ from agents.status import Legal, Status
 from .decisions import home_income
 from .population import RENEWAL_AGE_MONTHS
 
+if TYPE_CHECKING:
+    from .model import MigrationModel
+
 __all__ = ["home_life"]
 
 
-def home_life(model, month: int) -> None:
+def home_life(model: MigrationModel, month: int) -> None:
     pop, lv = model.population, model.lv
     st = pop.status
     home = np.flatnonzero((st == Status.AT_HOME) | (st == Status.RETURNED) | (st == Status.WAITING))
@@ -41,7 +46,7 @@ def home_life(model, month: int) -> None:
         _renew(model, old, month)
 
 
-def _renew(model, rows: np.ndarray, month: int) -> None:
+def _renew(model: MigrationModel, rows: np.ndarray, month: int) -> None:
     pop, rng, lv = model.population, model.rng, model.lv
     w = model.world
     o = pop.origin[rows]

@@ -15,10 +15,14 @@ raises how many people at home weigh a move (``decisions.vacancy_pull``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from agents.status import Legal, Status
+
+if TYPE_CHECKING:
+    from .model import MigrationModel
 
 __all__ = ["LabourMarket"]
 
@@ -41,7 +45,7 @@ class LabourMarket:
             np.zeros(n_destinations),
         )
 
-    def clear(self, model) -> None:
+    def clear(self, model: MigrationModel) -> None:
         pop, lv, pol, rng = model.population, model.lv, model.policy, model.rng
         ppa, n_d = model.people_per_agent, len(model.world.destinations)
         st = pop.status

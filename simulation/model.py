@@ -17,7 +17,7 @@ from scenarios.calendar import month_label
 from scenarios.scenario import Scenario, load_scenario
 
 from .abroad import abroad_events
-from .decisions import corridor_offer, decide_and_move
+from .decisions import CorridorOffer, corridor_offer, decide_and_move
 from .history import ChoiceRecord, TransitionLog
 from .home import home_life
 from .markets import LabourMarket
@@ -45,7 +45,7 @@ class MigrationModel(mesa.Model):
         self.world = w = scenario.world
         self.people_per_agent = scenario.people_per_agent
         self.lv = lever_arrays(scenario)
-        self.schedules = Schedules.build(scenario)
+        self.schedules = Schedules.build(scenario, self.lv)
         self.c_origin = np.array([w.origins.index(c.origin) for c in w.corridors])
         self.c_dest = np.array([w.destinations.index(c.destination) for c in w.corridors])
         self.c_has_irregular = np.array([c.has_irregular_entry for c in w.corridors])
@@ -71,12 +71,18 @@ class MigrationModel(mesa.Model):
         regular_agency_fee = (
             np.array([c.regular_cost_usd for c in w.corridors]) * self.lv.agency_service_fee_share
         )
+        lv = self.lv
         self.recruiters = RecruiterTable.build(
             w.corridors,
-            vars(self.lv),
             regular_agency_fee,
             np.array([c.irregular_cost_usd for c in w.corridors]),
             self.rng,
+            agencies_per_corridor=lv.agencies_per_corridor,
+            brokers_per_corridor=lv.brokers_per_corridor,
+            regular_capacity_share_per_month=lv.regular_capacity_share_per_month,
+            irregular_capacity_share_per_month=lv.irregular_capacity_share_per_month,
+            agency_malpractice_mean=lv.agency_malpractice_mean,
+            broker_malpractice_mean=lv.broker_malpractice_mean,
         )
         for row in range(len(self.population)):
             Worker(self, row)
@@ -99,7 +105,8 @@ class MigrationModel(mesa.Model):
         self.agencies_blacklisted = 0
         self.brokers_caught = 0
         self.recruitment = summarise(self)
-        self.offer = None
+        # what the corridors offer: recomputed each month before the decisions (no draws)
+        self.offer: CorridorOffer = corridor_offer(self)
         self.metrics.close_month(self.population, 0)
 
     @property

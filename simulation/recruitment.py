@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from agents.status import Status
+
+if TYPE_CHECKING:
+    from .model import MigrationModel
 
 __all__ = ["RecruitmentSummary", "recruiters_step"]
 
@@ -23,7 +27,7 @@ class RecruitmentSummary:
     charged: np.ndarray  # [recruiter] fee each recruiter charges now
 
 
-def summarise(model) -> RecruitmentSummary:
+def summarise(model: MigrationModel) -> RecruitmentSummary:
     rec, lv, ppa = model.recruiters, model.lv, model.people_per_agent
     n_c = len(model.c_dest)
     d = model.c_dest[rec.corridor]
@@ -56,22 +60,17 @@ def summarise(model) -> RecruitmentSummary:
     )
 
 
-def recruiters_step(model) -> RecruitmentSummary:
+def recruiters_step(model: MigrationModel) -> RecruitmentSummary:
     rec, lv = model.recruiters, model.lv
     d = model.c_dest[rec.corridor]
     o = model.c_origin[rec.corridor]
     blacklisted, caught = rec.monthly_update(
         inspection_rate=lv.agency_inspection_rate[o],
         anti_trafficking=lv.anti_trafficking_enforcement[d],
-        params={
-            k: getattr(lv, k)
-            for k in (
-                "fee_adjustment_rate",
-                "recruiter_reentry_months",
-                "agency_malpractice_mean",
-                "broker_malpractice_mean",
-            )
-        },
+        fee_adjustment_rate=lv.fee_adjustment_rate,
+        recruiter_reentry_months=lv.recruiter_reentry_months,
+        agency_malpractice_mean=lv.agency_malpractice_mean,
+        broker_malpractice_mean=lv.broker_malpractice_mean,
         rng=model.rng,
     )
     model.agencies_blacklisted += blacklisted

@@ -14,6 +14,8 @@ import numpy as np
 from scenarios.scenario import Scenario
 from scenarios.world import path
 
+from .policy import LeverArrays
+
 __all__ = ["Schedules"]
 
 
@@ -35,57 +37,55 @@ class Schedules:
     deployment_ban: np.ndarray  # [corridor, month] bool
 
     @classmethod
-    def build(cls, scenario: Scenario) -> Schedules:
-        w, v, n = scenario.world, scenario.values, scenario.n_months
+    def build(cls, scenario: Scenario, lv: LeverArrays) -> Schedules:
+        """The paths of ``scenario``'s world under the declared values ``lv``."""
+        w, n = scenario.world, scenario.n_months
+        n_o = len(w.origins)  # country-scope arrays: origins, then destinations
 
-        def wage(country: str) -> np.ndarray:
+        def wage(country: int, code: str) -> np.ndarray:
             return path(
-                w.wage_points[country],
-                v["wage_growth_after_data_pct_per_year"][country],
-                v["wage_level_factor"][country],
+                w.wage_points[code],
+                float(lv.wage_growth_after_data_pct_per_year[country]),
+                float(lv.wage_level_factor[country]),
                 n,
             )
 
         return cls(
-            home_wage=np.array([wage(o) for o in w.origins]),
-            dest_wage=np.array([wage(d) for d in w.destinations]),
+            home_wage=np.array([wage(i, o) for i, o in enumerate(w.origins)]),
+            dest_wage=np.array([wage(n_o + i, d) for i, d in enumerate(w.destinations)]),
             demand=np.array(
                 [
                     path(
                         w.demand_points[d],
-                        v["labour_demand_growth_after_data_pct_per_year"][d],
-                        v["labour_demand_factor"][d],
+                        float(lv.labour_demand_growth_after_data_pct_per_year[i]),
+                        float(lv.labour_demand_factor[i]),
                         n,
                     )
-                    for d in w.destinations
+                    for i, d in enumerate(w.destinations)
                 ]
             ),
             amnesty_open=np.array(
                 [
-                    _windows(v["amnesty_start"][d], v["amnesty_length_months"][d], n)
-                    for d in w.destinations
+                    _windows(lv.amnesty_start[i], int(lv.amnesty_length_months[i]), n)
+                    for i in range(len(w.destinations))
                 ]
             ),
             closure=np.array(
                 [
-                    _windows(v["border_closure_start"][d], v["border_closure_length_months"][d], n)
-                    for d in w.destinations
+                    _windows(lv.border_closure_start[i], int(lv.border_closure_length_months[i]), n)
+                    for i in range(len(w.destinations))
                 ]
             ),
             push_shock=np.array(
                 [
-                    _windows(v["push_shock_start"][o], v["push_shock_length_months"][o], n)
-                    for o in w.origins
+                    _windows(lv.push_shock_start[i], int(lv.push_shock_length_months[i]), n)
+                    for i in range(n_o)
                 ]
             ),
             deployment_ban=np.array(
                 [
-                    _windows(
-                        v["deployment_ban_start"][c.code],
-                        v["deployment_ban_length_months"][c.code],
-                        n,
-                    )
-                    for c in w.corridors
+                    _windows(lv.deployment_ban_start[i], int(lv.deployment_ban_length_months[i]), n)
+                    for i in range(len(w.corridors))
                 ]
             ),
         )
