@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["Channel", "Legal", "Status"]
+import numpy as np
+
+__all__ = ["Channel", "Legal", "Outcome", "Status", "channel_of_legal"]
 
 
 class Status(IntEnum):
@@ -33,6 +35,21 @@ class Channel(IntEnum):
 
     REGULAR = 0
     IRREGULAR = 1
+
+
+class Outcome(IntEnum):
+    """What came of a worker's last migration decision (``ChoiceRecord.outcome``)."""
+
+    NONE = 0  # stayed (or not yet admitted)
+    MOVED = 1  # admitted by a recruiter: signed with an agency or started crossing
+    TURNED_AWAY = 2  # chose a move but found no place (capacity, quota or job orders)
+
+
+def channel_of_legal(legal: np.ndarray) -> np.ndarray:
+    """The output channel of people by their legal status abroad: regular -> ``Channel.REGULAR``
+    (0), irregular -> ``Channel.IRREGULAR`` (1). Only for people in a destination (legal
+    status not ``Legal.NONE``)."""
+    return legal - (Legal.REGULAR - Channel.REGULAR)
 
 
 ABROAD = (

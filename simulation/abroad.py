@@ -1,45 +1,137 @@
 """Monthly events of people on the move and abroad, for all of them at once.
 
-In this order each month:
+In this order each month (one named sub-step each, called by :func:`abroad_events`):
 
-1. Waiting regular migrants count down their processing (paused during a deployment ban or
-   border closure) and depart: they arrive employed with a regular contract, trained with the
-   corridor's training coverage.
-2. Irregular movers arrive after their crossing, unless intercepted at the border (border
-   control, more during a closure) and sent back; arrivals find work with the destination's
-   job-finding chance times the employers' willingness to hire irregular workers.
-3. Employed migrants earn (regular: at least the migrant minimum wage; irregular: at a
-   discount; exploited: with pay withheld), pay living costs, repay debt, remit at the
-   corridor's cost and save; regular workers accrue social security. The unemployed live on
-   savings.
-4. Exploitation starts and ends; protection turns cases into complaints against the recruiter.
-5. Regular contracts end: renewal, overstay (becoming irregular) or return; regular workers
-   out of work past the grace period overstay or go home.
-6. Detained people are deported; irregular people are arrested with the month's arrest
-   probability.
-7. Open amnesty windows register irregular people who are eligible (`amnesty_eligible_share`)
-   and can pay the fee.
-8. Voluntary returns (more for the unemployed and those over 50); returnees collect portable
-   social security and may join a reintegration programme.
+1. :func:`regular_departures`: waiting regular migrants count down their processing (paused
+   during a deployment ban or border closure) and depart: they arrive employed with a regular
+   contract, trained with the corridor's training coverage.
+2. :func:`irregular_arrivals`: irregular movers arrive after their crossing, unless
+   intercepted at the border (border control, more during a closure) and sent back; arrivals
+   find work with the destination's job-finding chance times the employers' willingness to
+   hire irregular workers.
+3. :func:`earn_and_spend` and :func:`jobless_upkeep`: employed migrants earn (regular: at
+   least the migrant minimum wage; irregular: at a discount; exploited: with pay withheld),
+   pay living costs, repay debt, remit at the corridor's cost and save; regular workers accrue
+   social security. The unemployed live on savings.
+4. :func:`exploitation`: exploitation starts and ends; protection turns cases into complaints
+   against the recruiter.
+5. :func:`permits_ending` and :func:`overstay_or_return`: regular contracts end: renewal,
+   overstay (becoming irregular) or return; regular workers out of work past the grace period
+   overstay or go home.
+6. :func:`deportations` then :func:`arrests`: detained people are deported; irregular people
+   are arrested with the month's arrest probability.
+7. :func:`amnesty_registration`: open amnesty windows register irregular people who are
+   eligible (``amnesty_eligible_share``) and can pay the fee.
+8. :func:`voluntary_returns`: voluntary returns (more for the unemployed and those over 50);
+   returnees collect portable social security and may join a reintegration programme
+   (:func:`return_home`).
+
+Who takes part in each sub-step is selected from the statuses as they stand when that step
+starts (:class:`AbroadGroups` for steps 3 to 6, taken once after step 2: steps 3 and 4 change
+no status, step 5 none before its own selections, and step 5 touches no one detained).
+Random numbers are drawn in this order, step by step, so results are reproducible.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.status import Legal, Status
+from agents.status import Channel, Legal, Status, channel_of_legal
 
 from .decisions import border_interception_probability
+from .formulas import (
+    irregular_wage,
+    monthly_exploitation_hazard,
+    protection_factor,
+    regular_wage,
+    training_exploitation_factor,
+)
 
 if TYPE_CHECKING:
     from .model import MigrationModel
 
-__all__ = ["abroad_events"]
+__all__ = [
+    "AbroadGroups",
+    "abroad_events",
+    "amnesty_registration",
+    "arrests",
+    "deportations",
+    "earn_and_spend",
+    "exploitation",
+    "irregular_arrivals",
+    "jobless_upkeep",
+    "overstay_or_return",
+    "permits_ending",
+    "regular_departures",
+    "return_home",
+    "voluntary_returns",
+]
+
+OLD_AGE_MONTHS = 50 * 12
+OLD_AGE_RETURN_HAZARD = 0.1
+"""From 50 a person abroad goes home with at least this monthly probability."""
 
 
-def _go_home(model: MigrationModel, rows: np.ndarray) -> None:
+def abroad_events(model: MigrationModel, month: int) -> None:
+    """The month's events of everyone waiting, crossing or abroad (steps 1-8 of the module
+    doc), in order."""
+    st = model.population.status
+    # everyone not at home; statuses change below but nobody joins this set this month
+    away = np.flatnonzero((st >= Status.WAITING) & (st <= Status.DETAINED))
+    s_away = st[away]
+    waiting = away[s_away == Status.WAITING]
+    transit = away[s_away == Status.IN_TRANSIT]  # step 1 makes nobody IN_TRANSIT
+    regular_departures(model, waiting)
+    irregular_arrivals(model, transit)
+    groups = AbroadGroups.of(model, away)
+    earn_and_spend(model, groups.employed)
+    jobless_upkeep(model, groups.jobless)
+    exploitation(model, groups.present)
+    overstay_or_return(
+        model, permits_ending(model, groups.regular_employed, groups.regular_jobless)
+    )
+    deportations(model, groups.detained)
+    irregular = arrests(model, away)
+    if model.policy.amnesty_open.any():
+        amnesty_registration(model, irregular)
+    voluntary_returns(model, away)
+
+
+@dataclass(frozen=True, slots=True)
+class AbroadGroups:
+    """Rows of the people abroad by status, as they stand after the arrivals (step 2)."""
+
+    employed: np.ndarray  # employed, regular or irregular
+    jobless: np.ndarray  # unemployed abroad, regular or irregular
+    present: np.ndarray  # in a destination and not detained
+    regular_employed: np.ndarray
+    regular_jobless: np.ndarray  # unemployed with a regular permit (in the grace period)
+    detained: np.ndarray
+
+    @classmethod
+    def of(cls, model: MigrationModel, away: np.ndarray) -> AbroadGroups:
+        """Reads ``status`` and ``legal`` of the rows ``away``."""
+        pop = model.population
+        s_away, l_away = pop.status[away], pop.legal[away]
+        return cls(
+            employed=away[
+                (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
+            ],
+            jobless=away[s_away == Status.UNEMPLOYED_ABROAD],
+            present=away[(l_away != Legal.NONE) & (s_away != Status.DETAINED)],
+            regular_employed=away[s_away == Status.EMPLOYED_REGULAR],
+            regular_jobless=away[(s_away == Status.UNEMPLOYED_ABROAD) & (l_away == Legal.REGULAR)],
+            detained=away[s_away == Status.DETAINED],
+        )
+
+
+# ---- shared moves ---------------------------------------------------------------------------
+def go_home(model: MigrationModel, rows: np.ndarray) -> None:
+    """Writes ``status`` (returned), ``legal`` (none), ``exploited``, ``timer`` and
+    ``contract_left`` (cleared) of ``rows``: they are back in their origin."""
     pop = model.population
     pop.status[rows] = Status.RETURNED
     pop.legal[rows] = Legal.NONE
@@ -48,74 +140,120 @@ def _go_home(model: MigrationModel, rows: np.ndarray) -> None:
     pop.contract_left[rows] = 0
 
 
-def _to_regular_contract(model: MigrationModel, rows: np.ndarray) -> None:
+def to_regular_contract(model: MigrationModel, rows: np.ndarray) -> None:
+    """Writes ``legal`` (regular) and ``contract_left`` (``contract_months``) of ``rows``: a
+    new regular contract or registration."""
     pop = model.population
     pop.legal[rows] = Legal.REGULAR
     pop.contract_left[rows] = model.lv.contract_months
 
 
-def abroad_events(model: MigrationModel, month: int) -> None:
-    pop, lv, pol, rng, mx = (model.population, model.lv, model.policy, model.rng, model.metrics)
-    st = pop.status
-    d_of = model.c_dest
+def return_home(model: MigrationModel, rows: np.ndarray) -> None:
+    """A voluntary return (contract end or own choice), counted in ``returns`` by legal status.
 
-    # 1. regular departures
-    # everyone not at home; statuses change below but nobody joins this set this month
-    away = np.flatnonzero((st >= Status.WAITING) & (st <= Status.DETAINED))
-    # status and legal status of ``away`` (read again after the steps that change them; the
-    # selections below each need the statuses as they stand when their step starts)
-    s_away = st[away]
-    waiting = away[s_away == Status.WAITING]
-    transit = away[s_away == Status.IN_TRANSIT]  # step 1 makes nobody IN_TRANSIT
+    Reads ``corridor``, ``legal``, ``social_security``, ``origin``; writes ``savings`` (plus the
+    portable share ``social_security_portability`` of the regular workers' contributions),
+    ``social_security`` (cleared), ``reintegration_left`` (``reintegration_months`` for those
+    a reintegration programme reaches, with the origin's coverage: one uniform each) and
+    everything :func:`go_home` writes."""
+    if len(rows) == 0:
+        return
+    pop, lv = model.population, model.lv
+    c = pop.corridor[rows]
+    model.metrics.add("returns", c, channel_of_legal(pop.legal[rows]))
+    d = model.c_dest[c]
+    regular = pop.legal[rows] == Legal.REGULAR
+    pop.savings[rows] += np.where(
+        regular, pop.social_security[rows] * lv.social_security_portability[d], 0.0
+    )
+    pop.social_security[rows] = 0.0
+    o = pop.origin[rows]
+    reached = model.rng.random(len(rows)) < lv.reintegration_programme_coverage[o]
+    pop.reintegration_left[rows[reached]] = lv.reintegration_months
+    go_home(model, rows)
+
+
+# ---- 1-2: departures and arrivals -----------------------------------------------------------
+def regular_departures(model: MigrationModel, waiting: np.ndarray) -> None:
+    """Step 1. Reads ``corridor`` and ``timer`` of the ``waiting`` rows and this month's
+    deployment bans and border closures; writes ``timer`` (one month less, unless paused) and,
+    for those whose processing is over, ``status`` (employed regular), a regular contract,
+    ``trained`` (with the corridor's training coverage: one uniform per departure) and
+    ``social_security`` (zero). Counts ``departures`` and ``arrivals`` (regular).
+
+    Why: a regular placement leaves when the agency's processing time has passed; a ban or a
+    closure holds the queue where it is."""
+    pop, pol = model.population, model.policy
     c = pop.corridor[waiting]
-    paused = pol.deployment_ban[c] | pol.border_closed[d_of[c]]
+    paused = pol.deployment_ban[c] | pol.border_closed[model.c_dest[c]]
     pop.timer[waiting[~paused]] -= 1
     leave = waiting[~paused & (pop.timer[waiting] <= 0)]
     if len(leave):
         c = pop.corridor[leave]
-        st[leave] = Status.EMPLOYED_REGULAR
-        _to_regular_contract(model, leave)
-        pop.trained[leave] = rng.random(len(leave)) < model.offer.training[c]
+        pop.status[leave] = Status.EMPLOYED_REGULAR
+        to_regular_contract(model, leave)
+        pop.trained[leave] = model.rng.random(len(leave)) < model.offer.training[c]
         pop.social_security[leave] = 0.0
-        mx.add("departures", c, 0)
-        mx.add("arrivals", c, 0)
+        model.metrics.add("departures", c, Channel.REGULAR)
+        model.metrics.add("arrivals", c, Channel.REGULAR)
 
-    # 2. irregular arrivals
+
+def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
+    """Step 2. Reads ``corridor`` and ``timer`` of the ``transit`` rows; writes ``timer`` (one
+    month less). Those whose crossing is over are intercepted with the border's interception
+    probability (one uniform each; counted in ``border_interceptions``, sent home) or get in:
+    ``legal`` irregular, ``social_security`` zero, ``status`` employed irregular with the
+    destination's job-finding chance x irregular hiring (one uniform each) or unemployed
+    abroad. Counts ``arrivals`` (irregular).
+
+    Why: a crossing takes the corridor's transit time; border control stops some; an irregular
+    newcomer looks for work like anyone abroad, with employers less willing to hire them."""
+    pop, rng, mx, d_of = model.population, model.rng, model.metrics, model.c_dest
     pop.timer[transit] -= 1
     arrive = transit[pop.timer[transit] <= 0]
-    if len(arrive):
-        c = pop.corridor[arrive]
-        d = d_of[c]
-        stopped = rng.random(len(arrive)) < border_interception_probability(model, d)
-        mx.add("border_interceptions", c[stopped], 1)
-        _go_home(model, arrive[stopped])
-        inside, c, d = arrive[~stopped], c[~stopped], d[~stopped]
-        pop.legal[inside] = Legal.IRREGULAR
-        pop.social_security[inside] = 0.0
-        p_job = model.market.job_finding[d] * model.market.irregular_hiring[d]
-        st[inside] = np.where(
-            rng.random(len(inside)) < p_job, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
-        )
-        mx.add("arrivals", c, 1)
-
-    # 3. earnings, living costs, repayment, remittances, savings
-    # steps 3 and 4 change no status, and step 5 none before its selections; step 5 touches
-    # no one detained
-    s_away, l_away = st[away], pop.legal[away]
-    employed = away[(s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)]
-    jobless = away[s_away == Status.UNEMPLOYED_ABROAD]
-    present = away[(l_away != Legal.NONE) & (s_away != Status.DETAINED)]
-    reg_emp = away[s_away == Status.EMPLOYED_REGULAR]
-    reg_jobless = away[(s_away == Status.UNEMPLOYED_ABROAD) & (l_away == Legal.REGULAR)]
-    detained = away[s_away == Status.DETAINED]
-    c = pop.corridor[employed]
+    if len(arrive) == 0:
+        return
+    c = pop.corridor[arrive]
     d = d_of[c]
+    stopped = rng.random(len(arrive)) < border_interception_probability(model, d)
+    mx.add("border_interceptions", c[stopped], Channel.IRREGULAR)
+    go_home(model, arrive[stopped])
+    inside, c, d = arrive[~stopped], c[~stopped], d[~stopped]
+    pop.legal[inside] = Legal.IRREGULAR
+    pop.social_security[inside] = 0.0
+    p_job = model.market.job_finding[d] * model.market.irregular_hiring[d]
+    pop.status[inside] = np.where(
+        rng.random(len(inside)) < p_job, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
+    )
+    mx.add("arrivals", c, Channel.IRREGULAR)
+
+
+# ---- 3: earnings and spending ---------------------------------------------------------------
+def earn_and_spend(model: MigrationModel, employed: np.ndarray) -> None:
+    """Step 3, the employed. Reads ``corridor``, ``legal``, ``trained``, ``skilled``,
+    ``exploited``, ``debt`` of ``employed`` and this month's market wages; writes ``debt``
+    (repaid), ``savings`` (what is neither spent, repaid nor sent) and ``social_security``
+    (regular: contributions on the wage). Counts earnings, remittances sent, their cost and
+    remittances received, by channel. No random draws.
+
+    Why: the wage rule is the one workers expect (:func:`~simulation.formulas.regular_wage`,
+    :func:`~simulation.formulas.irregular_wage`), times the destination's skill multiplier for
+    the skilled, less ``exploitation_wage_loss`` while exploited. Of the wage,
+    ``living_cost_share_abroad`` is spent, then ``debt_repayment_share`` of the rest repays
+    debt, then ``remittance_share`` of what is left is sent home at the corridor's cost."""
+    pop, lv, pol, mx = model.population, model.lv, model.policy, model.metrics
+    c = pop.corridor[employed]
+    d = model.c_dest[c]
     regular = pop.legal[employed] == Legal.REGULAR
     base = np.where(
         regular,
-        np.maximum(pol.market_wage[d], lv.migrant_minimum_wage_usd_per_month[d])
-        * (1.0 + lv.training_wage_premium * pop.trained[employed]),
-        pol.market_wage[d] * lv.irregular_wage_discount,
+        regular_wage(
+            pol.market_wage[d],
+            lv.migrant_minimum_wage_usd_per_month[d],
+            lv.training_wage_premium,
+            pop.trained[employed],
+        ),
+        irregular_wage(pol.market_wage[d], lv.irregular_wage_discount),
     )
     wage = base * np.where(pop.skilled[employed], model.skill_multiplier_dest[d], 1.0)
     wage *= np.where(pop.exploited[employed], 1.0 - lv.exploitation_wage_loss, 1.0)
@@ -126,19 +264,44 @@ def abroad_events(model: MigrationModel, month: int) -> None:
     cost = sent * lv.remittance_cost_pct[c] / 100.0
     pop.savings[employed] += net - repay - sent
     pop.social_security[employed[regular]] += wage[regular] * lv.social_security_contribution_share
-    channel = np.where(regular, 0, 1)
+    channel = np.where(regular, Channel.REGULAR, Channel.IRREGULAR)
     mx.add("earnings_usd", c, channel, wage)
     mx.add("remittances_sent_usd", c, channel, sent)
     mx.add("remittance_cost_usd", c, channel, cost)
     mx.add("remittances_received_usd", c, channel, sent - cost)
-    upkeep = 0.5 * lv.living_cost_share_abroad * pol.market_wage[d_of[pop.corridor[jobless]]]
+
+
+def jobless_upkeep(model: MigrationModel, jobless: np.ndarray) -> None:
+    """Step 3, the unemployed abroad. Reads ``corridor`` and ``savings`` of ``jobless``;
+    writes ``savings``, less half the living cost of an employed worker on the market wage
+    (never below zero). No random draws.
+
+    Why: people out of work abroad live on their savings."""
+    pop, lv, pol = model.population, model.lv, model.policy
+    upkeep = (
+        0.5 * lv.living_cost_share_abroad * pol.market_wage[model.c_dest[pop.corridor[jobless]]]
+    )
     pop.savings[jobless] = np.maximum(pop.savings[jobless] - upkeep, 0.0)
 
-    # 4. exploitation
+
+# ---- 4: exploitation ------------------------------------------------------------------------
+def exploitation(model: MigrationModel, present: np.ndarray) -> None:
+    """Step 4. Reads ``corridor``, ``legal``, ``recruiter``, ``trained``, ``female``,
+    ``exploited`` of ``present`` (in a destination, not detained) and the recruiters'
+    malpractice; writes ``exploited`` (starts and ends) and ``exploitation_count``, and adds
+    complaints to the recruiters of new cases that protection reaches. Draws two uniforms per
+    person (start, end), then one per new case (complaint). Counts ``exploitation_cases``.
+
+    Why: exploitation starts with the hazard workers weigh when they choose
+    (:func:`~simulation.formulas.monthly_exploitation_hazard`: the channel's base hazard,
+    raised by the recruiter's malpractice, halved by training, reduced by protection, raised
+    for women by ``female_vulnerability``). People already abroad in 2010 came through no
+    modelled recruiter and carry the channel's mean malpractice. A case ends with
+    ``exploitation_exit_per_month`` plus half the destination's protection coverage."""
+    pop, lv, rng = model.population, model.lv, model.rng
     c = pop.corridor[present]
-    d = d_of[c]
+    d = model.c_dest[c]
     legal = pop.legal[present]
-    # people already abroad in 2010 came through no modelled recruiter: the channel's mean
     no_recruiter = np.where(
         legal == Legal.REGULAR, lv.agency_malpractice_mean, lv.broker_malpractice_mean
     )
@@ -147,14 +310,14 @@ def abroad_events(model: MigrationModel, month: int) -> None:
         model.recruiters.malpractice[np.maximum(pop.recruiter[present], 0)],
         no_recruiter,
     )
-    p = (
+    p = monthly_exploitation_hazard(
         np.where(
             legal == Legal.REGULAR, lv.exploitation_base_regular, lv.exploitation_base_irregular
-        )
-        * (1.0 + malpractice)
-        * (1.0 - lv.protection_effectiveness * lv.protection_coverage[d])
-        * np.where(pop.trained[present], 0.5, 1.0)
-        * np.where(pop.female[present], lv.female_vulnerability, 1.0)
+        ),
+        malpractice,
+        training_exploitation_factor(pop.trained[present]),
+        protection_factor(lv.protection_effectiveness, lv.protection_coverage[d]),
+        np.where(pop.female[present], lv.female_vulnerability, 1.0),
     )
     u = rng.random((2, len(present)))
     was = pop.exploited[present]
@@ -162,92 +325,151 @@ def abroad_events(model: MigrationModel, month: int) -> None:
     if len(new):
         pop.exploited[new] = True
         pop.exploitation_count[new] += 1
-        mx.add("exploitation_cases", pop.corridor[new], pop.legal[new] - 1)
+        model.metrics.add("exploitation_cases", pop.corridor[new], channel_of_legal(pop.legal[new]))
         complain = new[
-            (rng.random(len(new)) < lv.protection_coverage[d_of[pop.corridor[new]]])
+            (rng.random(len(new)) < lv.protection_coverage[model.c_dest[pop.corridor[new]]])
             & (pop.recruiter[new] >= 0)
         ]
         np.add.at(model.recruiters.complaints, pop.recruiter[complain], model.people_per_agent)
     ends = present[was & (u[1] < lv.exploitation_exit_per_month + 0.5 * lv.protection_coverage[d])]
     pop.exploited[ends] = False
 
-    # 5. contracts and permits of regular workers
-    pop.contract_left[reg_emp] -= 1
-    due = reg_emp[pop.contract_left[reg_emp] <= 0]
-    pop.timer[reg_jobless] -= 1
-    lapsed = reg_jobless[pop.timer[reg_jobless] <= 0]
+
+# ---- 5: contracts and permits ---------------------------------------------------------------
+def permits_ending(
+    model: MigrationModel, regular_employed: np.ndarray, regular_jobless: np.ndarray
+) -> np.ndarray:
+    """Step 5, first half. Reads and writes ``contract_left`` of ``regular_employed`` (one
+    month less) and ``timer`` of ``regular_jobless`` (the grace period, one month less). A
+    contract that ends is renewed with ``contract_renewal_probability`` (one uniform per
+    ending contract; ``contract_left`` back to ``contract_months``). Returns the rows whose
+    permit ends: contracts not renewed, then grace periods over.
+
+    Why: a regular permit lasts as long as the contract, or the grace period after a job is
+    lost."""
+    pop, lv = model.population, model.lv
+    pop.contract_left[regular_employed] -= 1
+    due = regular_employed[pop.contract_left[regular_employed] <= 0]
+    pop.timer[regular_jobless] -= 1
+    lapsed = regular_jobless[pop.timer[regular_jobless] <= 0]
     if len(due):
-        renew = rng.random(len(due)) < lv.contract_renewal_probability
+        renew = model.rng.random(len(due)) < lv.contract_renewal_probability
         pop.contract_left[due[renew]] = lv.contract_months
         due = due[~renew]
-    ending = np.concatenate([due, lapsed])
-    if len(ending):
-        d = d_of[pop.corridor[ending]]
-        p_stay = lv.overstay_probability * (1.0 - lv.social_security_portability[d])
-        stay = rng.random(len(ending)) < p_stay
-        over = ending[stay]
-        pop.legal[over] = Legal.IRREGULAR
-        st[over] = np.where(
-            st[over] == Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
-        )
-        mx.add("overstays", pop.corridor[over], 1)
-        leave = ending[~stay]
-        _return(model, leave)
+    return np.concatenate([due, lapsed])
 
-    # 6. deportations, then arrests
+
+def overstay_or_return(model: MigrationModel, ending: np.ndarray) -> None:
+    """Step 5, second half. Of the rows ``ending`` (a permit ends), some overstay with
+    ``overstay_probability`` x (1 - the destination's social security portability) (one
+    uniform each): ``legal`` irregular, ``status`` employed irregular if employed, else
+    unemployed abroad (counted in ``overstays``); the others go home (:func:`return_home`).
+
+    Why: without a permit a worker either stays on irregularly or goes home; contributions
+    that would be lost by staying make going home more attractive."""
+    if len(ending) == 0:
+        return
+    pop, lv, st = model.population, model.lv, model.population.status
+    d = model.c_dest[pop.corridor[ending]]
+    p_stay = lv.overstay_probability * (1.0 - lv.social_security_portability[d])
+    stay = model.rng.random(len(ending)) < p_stay
+    over = ending[stay]
+    pop.legal[over] = Legal.IRREGULAR
+    st[over] = np.where(
+        st[over] == Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
+    )
+    model.metrics.add("overstays", pop.corridor[over], Channel.IRREGULAR)
+    return_home(model, ending[~stay])
+
+
+# ---- 6: deportations and arrests ------------------------------------------------------------
+def deportations(model: MigrationModel, detained: np.ndarray) -> None:
+    """Step 6, first half. Reads and writes ``timer`` of ``detained`` (one month less); those
+    whose detention is over are deported: counted in ``deportations`` and sent home. No random
+    draws.
+
+    Why: detention lasts ``detention_months`` before deportation."""
+    pop = model.population
     pop.timer[detained] -= 1
     out = detained[pop.timer[detained] <= 0]
     if len(out):
-        mx.add("deportations", pop.corridor[out], 1)
-        _go_home(model, out)
-    s_away, l_away = st[away], pop.legal[away]  # after overstays and deportations
+        model.metrics.add("deportations", pop.corridor[out], Channel.IRREGULAR)
+        go_home(model, out)
+
+
+def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
+    """Step 6, second half. Reads ``status``, ``legal``, ``corridor`` of ``away`` (after the
+    overstays and deportations); an irregular person not detained is arrested with the
+    destination's arrest probability this month (``unemployed_arrest_factor`` times it if
+    unemployed; one uniform each): ``status`` detained, ``exploited`` cleared, ``timer``
+    ``detention_months`` (deported at once if that is zero). Counts ``arrests``. Returns the
+    irregular people who could be arrested (arrested or not), for the amnesty.
+
+    Why: enforcement catches irregular workers; those without a job are easier to catch."""
+    pop, lv, mx, st = model.population, model.lv, model.metrics, model.population.status
+    s_away, l_away = st[away], pop.legal[away]
     irregular = away[(l_away == Legal.IRREGULAR) & (s_away != Status.DETAINED)]
-    p = pol.arrest_probability[d_of[pop.corridor[irregular]]]
+    p = model.policy.arrest_probability[model.c_dest[pop.corridor[irregular]]]
     p = np.where(
         st[irregular] == Status.UNEMPLOYED_ABROAD,
         np.minimum(1.0, lv.unemployed_arrest_factor * p),
         p,
     )
-    caught = irregular[rng.random(len(irregular)) < p]
+    caught = irregular[model.rng.random(len(irregular)) < p]
     if len(caught):
-        mx.add("arrests", pop.corridor[caught], 1)
+        mx.add("arrests", pop.corridor[caught], Channel.IRREGULAR)
         st[caught] = Status.DETAINED
         pop.exploited[caught] = False
         pop.timer[caught] = lv.detention_months
         now = caught[pop.timer[caught] <= 0]
         if len(now):
-            mx.add("deportations", pop.corridor[now], 1)
-            _go_home(model, now)
+            mx.add("deportations", pop.corridor[now], Channel.IRREGULAR)
+            go_home(model, now)
+    return irregular
 
-    # 7. amnesty and registration windows
-    if pol.amnesty_open.any():
-        # the irregular people of step 6 who were not arrested (nor deported at once)
-        cand = irregular[
-            (st[irregular] != Status.DETAINED) & (pop.legal[irregular] == Legal.IRREGULAR)
-        ]
-        d = d_of[pop.corridor[cand]]
-        fee = lv.amnesty_fee_usd[d]
-        ok = (
-            pol.amnesty_open[d]
-            & (pop.savings[cand] >= fee)
-            & (rng.random(len(cand)) < lv.amnesty_monthly_takeup * lv.amnesty_eligible_share[d])
-        )
-        reg = cand[ok]
-        if len(reg):
-            pop.savings[reg] -= fee[ok]
-            _to_regular_contract(model, reg)
-            st[reg] = np.where(
-                st[reg] == Status.EMPLOYED_IRREGULAR,
-                Status.EMPLOYED_REGULAR,
-                Status.UNEMPLOYED_ABROAD,
-            )
-            pop.timer[reg] = np.where(
-                st[reg] == Status.UNEMPLOYED_ABROAD, lv.regular_grace_months, 0
-            )
-            pop.social_security[reg] = 0.0
-            mx.add("registrations", pop.corridor[reg], 0)
 
-    # 8. voluntary returns
+# ---- 7: amnesty -----------------------------------------------------------------------------
+def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
+    """Step 7. Of the rows ``irregular`` (those who could be arrested in step 6), the ones still
+    irregular and not detained in a destination whose amnesty window is open register with
+    ``amnesty_monthly_takeup`` x ``amnesty_eligible_share`` (one uniform each) if their
+    savings cover ``amnesty_fee_usd``: ``savings`` less the fee, a regular contract,
+    ``status`` employed regular (or unemployed abroad with the grace period in ``timer``),
+    ``social_security`` zero. Counts ``registrations`` (regular).
+
+    Why: a registration window turns eligible irregular workers who can pay into regular
+    ones."""
+    pop, lv, pol, st = model.population, model.lv, model.policy, model.population.status
+    cand = irregular[(st[irregular] != Status.DETAINED) & (pop.legal[irregular] == Legal.IRREGULAR)]
+    d = model.c_dest[pop.corridor[cand]]
+    fee = lv.amnesty_fee_usd[d]
+    ok = (
+        pol.amnesty_open[d]
+        & (pop.savings[cand] >= fee)
+        & (model.rng.random(len(cand)) < lv.amnesty_monthly_takeup * lv.amnesty_eligible_share[d])
+    )
+    reg = cand[ok]
+    if len(reg) == 0:
+        return
+    pop.savings[reg] -= fee[ok]
+    to_regular_contract(model, reg)
+    st[reg] = np.where(
+        st[reg] == Status.EMPLOYED_IRREGULAR, Status.EMPLOYED_REGULAR, Status.UNEMPLOYED_ABROAD
+    )
+    pop.timer[reg] = np.where(st[reg] == Status.UNEMPLOYED_ABROAD, lv.regular_grace_months, 0)
+    pop.social_security[reg] = 0.0
+    model.metrics.add("registrations", pop.corridor[reg], Channel.REGULAR)
+
+
+# ---- 8: voluntary returns -------------------------------------------------------------------
+def voluntary_returns(model: MigrationModel, away: np.ndarray) -> None:
+    """Step 8. Reads ``status`` and ``age_months`` of ``away``; everyone employed or unemployed
+    abroad goes home with ``return_hazard_per_month`` (``unemployed_return_hazard_per_month``
+    if unemployed; at least ``OLD_AGE_RETURN_HAZARD`` from age 50; one uniform each):
+    :func:`return_home`.
+
+    Why: people go home of their own accord, sooner without a job or when older."""
+    pop, lv, st = model.population, model.lv, model.population.status
     s_away = st[away]
     here = away[
         (s_away == Status.EMPLOYED_REGULAR)
@@ -259,24 +481,9 @@ def abroad_events(model: MigrationModel, month: int) -> None:
         lv.unemployed_return_hazard_per_month,
         lv.return_hazard_per_month,
     )
-    hazard = np.where(pop.age_months[here] >= 50 * 12, np.maximum(hazard, 0.1), hazard)
-    _return(model, here[rng.random(len(here)) < hazard])
-
-
-def _return(model: MigrationModel, rows: np.ndarray) -> None:
-    """Voluntary return (contract end or own choice): counted by legal status."""
-    if len(rows) == 0:
-        return
-    pop, lv = model.population, model.lv
-    c = pop.corridor[rows]
-    model.metrics.add("returns", c, pop.legal[rows] - 1)
-    d = model.c_dest[c]
-    regular = pop.legal[rows] == Legal.REGULAR
-    pop.savings[rows] += np.where(
-        regular, pop.social_security[rows] * lv.social_security_portability[d], 0.0
+    hazard = np.where(
+        pop.age_months[here] >= OLD_AGE_MONTHS,
+        np.maximum(hazard, OLD_AGE_RETURN_HAZARD),
+        hazard,
     )
-    pop.social_security[rows] = 0.0
-    o = pop.origin[rows]
-    reached = model.rng.random(len(rows)) < lv.reintegration_programme_coverage[o]
-    pop.reintegration_left[rows[reached]] = lv.reintegration_months
-    _go_home(model, rows)
+    return_home(model, here[model.rng.random(len(here)) < hazard])

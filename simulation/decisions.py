@@ -41,8 +41,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.choice import choose, nested_logit_probabilities
-from agents.status import Legal, Status
+from agents.status import Legal, Outcome, Status
 
+from .formulas import (
+    irregular_wage,
+    monthly_exploitation_hazard,
+    protection_factor,
+    regular_wage,
+    training_exploitation_factor,
+    yearly_from_monthly,
+)
 from .groups import admit_within_capacity, stochastic_round
 
 if TYPE_CHECKING:
@@ -109,36 +117,36 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
     lv, pol, rec, mk = model.lv, model.policy, model.recruitment, model.market
     d, o = model.c_dest, model.c_origin
     n_c = len(d)
-    regular_wage = np.maximum(pol.market_wage[d], lv.migrant_minimum_wage_usd_per_month[d])
     training = lv.predeparture_training_coverage[o].copy()
     official = lv.regular_official_fee_usd.copy()
     japan = model.c_is_japan
     training[japan] = np.maximum(training[japan], lv.asean_japan_training_cooperation)
     official[japan] *= 1.0 - 0.5 * lv.asean_japan_training_cooperation
+    # the wage rule and the exploitation hazard of the realised events (simulation/abroad.py),
+    # at the corridor's training coverage
     wage = np.stack(
         [
-            regular_wage * (1.0 + lv.training_wage_premium * training),
-            pol.market_wage[d] * lv.irregular_wage_discount,
+            regular_wage(
+                pol.market_wage[d],
+                lv.migrant_minimum_wage_usd_per_month[d],
+                lv.training_wage_premium,
+                training,
+            ),
+            irregular_wage(pol.market_wage[d], lv.irregular_wage_discount),
         ],
         axis=1,
     )
     interception = border_interception_probability(model, d)
-    arrest_year = 1.0 - (1.0 - pol.arrest_probability[d]) ** 12
+    arrest_year = yearly_from_monthly(pol.arrest_probability[d])
     # an intercepted crossing is sent back with the broker paid, not jailed: the chance of
     # getting through scales the irregular earnings expected, as the chance of a job does
     employment = mk.employment_rate[d] * np.stack([np.ones(n_c), 1.0 - interception], axis=1)
-    protection = 1.0 - lv.protection_effectiveness * lv.protection_coverage[d]
-    expl_month = (
-        np.stack(
-            [
-                lv.exploitation_base_regular
-                * (1.0 + rec.malpractice[:, 0])
-                * (1.0 - 0.5 * training),
-                lv.exploitation_base_irregular * (1.0 + rec.malpractice[:, 1]),
-            ],
-            axis=1,
-        )
-        * protection[:, None]
+    protection = protection_factor(lv.protection_effectiveness, lv.protection_coverage[d])
+    expl_month = monthly_exploitation_hazard(
+        np.array([lv.exploitation_base_regular, lv.exploitation_base_irregular])[None, :],
+        rec.malpractice,
+        np.stack([training_exploitation_factor(training), np.ones(n_c)], axis=1),
+        protection[:, None],
     )
     queue = np.divide(
         rec.waiting_people, rec.capacity[:, 0], out=np.zeros(n_c), where=rec.capacity[:, 0] > 0
@@ -160,7 +168,7 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
         cost=np.stack([rec.fee[:, 0] + official, rec.fee[:, 1]], axis=1),
         wait=np.stack([lv.regular_processing_months + queue, model.c_transit], axis=1),
         arrest_risk=arrest_year,
-        exploitation_risk=1.0 - (1.0 - expl_month) ** 12,
+        exploitation_risk=yearly_from_monthly(expl_month),
         open=np.stack([regular_open, irregular_open], axis=1),
         training=training,
         official_fee=official,
@@ -361,9 +369,9 @@ def _take_places(
             model.c_dest[corridor[idx]], stochastic_round(destination_limit / ppa, rng)
         )
     _record_demand(model, corridor, channel)
-    model.choices.outcome[rows[~ok]] = 2
+    model.choices.outcome[rows[~ok]] = Outcome.TURNED_AWAY
     rows, corridor = rows[ok], corridor[ok]
-    model.choices.outcome[rows] = 1
+    model.choices.outcome[rows] = Outcome.MOVED
     recruiter = _assign_recruiters(model, corridor, channel)
     fee = model.recruitment.charged[recruiter] + official_fee[corridor]
     _pay(model, rows, fee)

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.status import Status
+from agents.status import Outcome, Status
 from scenarios.calendar import month_label
 
 __all__ = ["ChoiceRecord", "TransitionLog"]
+
+OUTCOME_TEXT = {
+    Outcome.NONE: "stayed",
+    Outcome.MOVED: "moved",
+    Outcome.TURNED_AWAY: "turned away (no place)",
+}
 
 
 class TransitionLog:
@@ -61,7 +67,7 @@ class ChoiceRecord:
         self.alternatives = ["stay", *alternatives]
         self.month = np.full(n_agents, -1, np.int16)
         self.chosen = np.full(n_agents, -1, np.int16)
-        self.outcome = np.zeros(n_agents, np.int8)  # 0 none, 1 moved, 2 turned away
+        self.outcome = np.full(n_agents, Outcome.NONE, np.int8)  # agents.status.Outcome
         self._rows: dict[int, int] = {}
         self._probs = np.zeros((0, len(self.alternatives)), np.float32)
         self._slot = np.full(n_agents, -1, np.int64)
@@ -85,7 +91,7 @@ class ChoiceRecord:
         self._probs[self._slot[rows]] = probabilities
         self.month[rows] = month
         self.chosen[rows] = chosen
-        self.outcome[rows] = 0
+        self.outcome[rows] = Outcome.NONE
 
     def explain(self, row: int) -> dict | None:
         if self.month[row] < 0:
@@ -94,9 +100,9 @@ class ChoiceRecord:
         return {
             "month": month_label(int(self.month[row])),
             "chosen": self.alternatives[int(self.chosen[row])],
-            "outcome": ("stayed", "moved", "turned away (no place)")[int(self.outcome[row])]
+            "outcome": OUTCOME_TEXT[Outcome(int(self.outcome[row]))]
             if self.chosen[row] > 0
-            else "stayed",
+            else OUTCOME_TEXT[Outcome.NONE],
             "probabilities": {
                 a: float(p) for a, p in zip(self.alternatives, probs, strict=True) if p > 0
             },

@@ -19,12 +19,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.status import Legal, Status
+from agents.status import Channel, Legal, Status, channel_of_legal
+
+from .formulas import yearly_from_monthly
 
 if TYPE_CHECKING:
     from .model import MigrationModel
 
-__all__ = ["LabourMarket"]
+__all__ = [
+    "LabourMarket",
+    "employment_rates",
+    "hire_unemployed",
+    "layoffs",
+    "regular_job_orders",
+    "sanction_deterrence",
+    "sanction_dismissals",
+]
 
 
 @dataclass
@@ -46,85 +56,170 @@ class LabourMarket:
         )
 
     def clear(self, model: MigrationModel) -> None:
-        pop, lv, pol, rng = model.population, model.lv, model.policy, model.rng
+        """This month's market in every destination, in five steps: layoffs where demand fell
+        below employment (:func:`layoffs`); employers' sanction deterrence, which sets
+        ``irregular_hiring`` (:func:`sanction_deterrence`) and lets some irregular workers go
+        (:func:`sanction_dismissals`); hiring of the unemployed abroad into the vacancies
+        (:func:`hire_unemployed`), which sets ``job_finding`` and ``vacancy_rate``; regular
+        job orders (:func:`regular_job_orders`); and the employment rates workers expect
+        (:func:`employment_rates`). Random draws in that order."""
+        pop, lv, pol = model.population, model.lv, model.policy
         ppa, n_d = model.people_per_agent, len(model.world.destinations)
-        st = pop.status
         away = np.flatnonzero(pop.legal != Legal.NONE)  # everyone in a destination
         dest = model.c_dest[pop.corridor[away]]
-        s_away = st[away]
+        s_away = pop.status[away]
         is_emp = (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
         emp_idx, emp_dest = away[is_emp], dest[is_emp]
         employed_people = ppa * np.bincount(emp_dest, minlength=n_d)
-        # layoffs where demand fell below employment
-        excess = np.maximum(employed_people - pol.demand, 0.0)
-        p_layoff = np.divide(excess, employed_people, out=np.zeros(n_d), where=employed_people > 0)
-        if excess.any():
-            hit = rng.random(len(emp_idx)) < p_layoff[emp_dest]
-            laid = emp_idx[hit]
-            model.metrics.add("layoffs", pop.corridor[laid], pop.legal[laid] - 1)
-            st[laid] = Status.UNEMPLOYED_ABROAD
-            pop.timer[laid] = np.where(pop.legal[laid] == Legal.REGULAR, lv.regular_grace_months, 0)
-            employed_people -= ppa * np.bincount(emp_dest[hit], minlength=n_d)
-        # employers weigh the expected yearly fine for an irregular worker: they hire fewer
-        # irregular workers and let some of those they have go
-        catch_year = 1.0 - (1.0 - pol.arrest_probability) ** 12
-        deterrence = 1.0 - np.exp(
-            -lv.employer_sanction_sensitivity
-            * lv.employer_sanction_usd_per_irregular_worker
-            * catch_year
+        employed_people -= layoffs(model, emp_idx, emp_dest, employed_people)
+        deterrence = sanction_deterrence(
+            pol.arrest_probability,
+            lv.employer_sanction_usd_per_irregular_worker,
+            lv.employer_sanction_sensitivity,
         )
         self.irregular_hiring = lv.employer_irregular_hiring_base * (1.0 - deterrence)
-        still = emp_idx[st[emp_idx] == Status.EMPLOYED_IRREGULAR]
-        let_go = still[
-            rng.random(len(still))
-            < lv.sanction_dismissal_rate * deterrence[model.c_dest[pop.corridor[still]]]
-        ]
-        if len(let_go):
-            model.metrics.add("layoffs", pop.corridor[let_go], 1)
-            st[let_go] = Status.UNEMPLOYED_ABROAD
-            employed_people -= ppa * np.bincount(model.c_dest[pop.corridor[let_go]], minlength=n_d)
+        employed_people -= sanction_dismissals(model, emp_idx, deterrence)
         vacancies = np.maximum(pol.demand - employed_people, 0.0)
-        is_unemp = st[away] == Status.UNEMPLOYED_ABROAD
-        unemployed, u_dest = away[is_unemp], dest[is_unemp]
-        u_irregular = pop.legal[unemployed] == Legal.IRREGULAR
-        seekers = ppa * (
-            np.bincount(u_dest[~u_irregular], minlength=n_d)
-            + self.irregular_hiring * np.bincount(u_dest[u_irregular], minlength=n_d)
-        )
-        self.job_finding = np.minimum(
-            1.0, np.divide(vacancies, seekers, out=np.ones(n_d), where=seekers > 0)
-        )
-        p_find = self.job_finding[u_dest] * np.where(
-            u_irregular, self.irregular_hiring[u_dest], 1.0
-        )
-        hired = unemployed[rng.random(len(unemployed)) < p_find]
-        st[hired] = np.where(
-            pop.legal[hired] == Legal.REGULAR, Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR
-        )
-        vacancies = np.maximum(
-            vacancies - ppa * np.bincount(model.c_dest[pop.corridor[hired]], minlength=n_d), 0
+        self.job_finding, vacancies = hire_unemployed(
+            model, away, dest, vacancies, self.irregular_hiring
         )
         self.vacancy_rate = np.divide(
             vacancies, pol.demand, out=np.zeros(n_d), where=pol.demand > 0
         )
-        # regular job orders, net of placements already in the pipeline
-        wage_floor_gap = np.maximum(lv.migrant_minimum_wage_usd_per_month - pol.market_wage, 0.0)
-        order_share = lv.regular_job_order_share * np.exp(
-            -lv.levy_job_order_elasticity * (lv.employer_levy_usd_per_month + wage_floor_gap)
-        )
-        waiting = np.flatnonzero(st == Status.WAITING)
-        pipeline = ppa * np.bincount(model.c_dest[pop.corridor[waiting]], minlength=n_d)
-        # employers replace last month's leavers as well as filling open vacancies
-        self.job_orders = np.maximum(
-            order_share * (vacancies + model.leavers_last_month()) - pipeline, 0.0
-        )
+        self.job_orders = regular_job_orders(model, vacancies)
         for state in model.destination_states:
             state.record_unfilled(vacancies[state.index] / 12.0)
-        # employment rates for expectations (by legal status)
-        s_away, legal = st[away], pop.legal[away]
-        cell = dest * 2 + legal - 1
-        employed = (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
-        emp = ppa * np.bincount(cell[employed], minlength=2 * n_d)
-        tot = ppa * np.bincount(cell[s_away != Status.DETAINED], minlength=2 * n_d)
-        rate = np.divide(emp, tot, out=np.ones(2 * n_d), where=tot > 0).reshape(n_d, 2)
-        self.employment_rate = np.clip(rate, 0.05, 1.0)
+        self.employment_rate = employment_rates(model, away, dest)
+
+
+def layoffs(
+    model: MigrationModel, employed: np.ndarray, employed_dest: np.ndarray, people: np.ndarray
+) -> np.ndarray:
+    """Reads the destinations' ``demand`` and ``people`` employed there [destination]; where
+    more are employed than demanded, lays off each of the rows ``employed`` (in
+    ``employed_dest``) with the destination's excess share (one uniform each, drawn only if
+    some destination has an excess): ``status`` unemployed abroad, ``timer`` the grace period
+    ``regular_grace_months`` for regular workers (0 for irregular ones). Counts ``layoffs``.
+    Returns the people laid off per destination.
+
+    Why: employers shed workers when their demand falls."""
+    pop, ppa = model.population, model.people_per_agent
+    n_d = len(people)
+    excess = np.maximum(people - model.policy.demand, 0.0)
+    if not excess.any():
+        return np.zeros(n_d)
+    p_layoff = np.divide(excess, people, out=np.zeros(n_d), where=people > 0)
+    hit = model.rng.random(len(employed)) < p_layoff[employed_dest]
+    laid = employed[hit]
+    model.metrics.add("layoffs", pop.corridor[laid], channel_of_legal(pop.legal[laid]))
+    pop.status[laid] = Status.UNEMPLOYED_ABROAD
+    pop.timer[laid] = np.where(pop.legal[laid] == Legal.REGULAR, model.lv.regular_grace_months, 0)
+    return ppa * np.bincount(employed_dest[hit], minlength=n_d)
+
+
+def sanction_deterrence(
+    arrest_probability: np.ndarray, sanction_usd: np.ndarray, sensitivity: float
+) -> np.ndarray:
+    """[destination] How much employers are deterred from employing irregular workers:
+    ``1 - exp(-sensitivity x sanction x yearly chance of being caught)``, the yearly chance
+    from the month's arrest probability. No state, no draws.
+
+    Why: employers weigh the expected yearly fine for an irregular worker."""
+    catch_year = yearly_from_monthly(arrest_probability)
+    return 1.0 - np.exp(-sensitivity * sanction_usd * catch_year)
+
+
+def sanction_dismissals(
+    model: MigrationModel, employed: np.ndarray, deterrence: np.ndarray
+) -> np.ndarray:
+    """Of the rows ``employed`` (employed before the layoffs), those still employed
+    irregularly are let go with ``sanction_dismissal_rate`` x the destination's
+    ``deterrence`` (one uniform each, always drawn): ``status`` unemployed abroad, counted in
+    ``layoffs`` (irregular). Returns the people let go per destination.
+
+    Why: sanctions make employers let go of irregular workers they have."""
+    pop, lv = model.population, model.lv
+    n_d = len(deterrence)
+    still = employed[pop.status[employed] == Status.EMPLOYED_IRREGULAR]
+    d = model.c_dest[pop.corridor[still]]
+    let_go = still[model.rng.random(len(still)) < lv.sanction_dismissal_rate * deterrence[d]]
+    if len(let_go) == 0:
+        return np.zeros(n_d)
+    model.metrics.add("layoffs", pop.corridor[let_go], Channel.IRREGULAR)
+    pop.status[let_go] = Status.UNEMPLOYED_ABROAD
+    return model.people_per_agent * np.bincount(model.c_dest[pop.corridor[let_go]], minlength=n_d)
+
+
+def hire_unemployed(
+    model: MigrationModel,
+    away: np.ndarray,
+    dest: np.ndarray,
+    vacancies: np.ndarray,
+    irregular_hiring: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the rows ``away`` (in a destination; ``dest`` theirs), the unemployed are hired with
+    the destination's job-finding chance ``min(1, vacancies / job-seekers)``, where an
+    irregular job-seeker counts (and is hired) only with ``irregular_hiring`` (one uniform per
+    unemployed person): ``status`` employed, regular or irregular by legal status. Returns
+    (job-finding chance [destination], vacancies left [destination], people).
+
+    Why: vacancies are filled from the unemployed abroad, regular workers first in effect."""
+    pop, ppa = model.population, model.people_per_agent
+    n_d = len(vacancies)
+    is_unemp = pop.status[away] == Status.UNEMPLOYED_ABROAD
+    unemployed, u_dest = away[is_unemp], dest[is_unemp]
+    u_irregular = pop.legal[unemployed] == Legal.IRREGULAR
+    seekers = ppa * (
+        np.bincount(u_dest[~u_irregular], minlength=n_d)
+        + irregular_hiring * np.bincount(u_dest[u_irregular], minlength=n_d)
+    )
+    job_finding = np.minimum(
+        1.0, np.divide(vacancies, seekers, out=np.ones(n_d), where=seekers > 0)
+    )
+    p_find = job_finding[u_dest] * np.where(u_irregular, irregular_hiring[u_dest], 1.0)
+    hired = unemployed[model.rng.random(len(unemployed)) < p_find]
+    pop.status[hired] = np.where(
+        pop.legal[hired] == Legal.REGULAR, Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR
+    )
+    left = np.maximum(
+        vacancies - ppa * np.bincount(model.c_dest[pop.corridor[hired]], minlength=n_d), 0
+    )
+    return job_finding, left
+
+
+def regular_job_orders(model: MigrationModel, vacancies: np.ndarray) -> np.ndarray:
+    """[destination] People employers ask the regular channel for: ``regular_job_order_share``
+    (less with a higher levy or a binding migrant minimum wage, elasticity
+    ``levy_job_order_elasticity``) of the open ``vacancies`` and of last month's leavers, net of
+    the placements already waiting. Reads ``status`` and ``corridor`` (who is waiting); no
+    draws.
+
+    Why: employers replace leavers as well as fill vacancies, and the dearer a regular worker
+    is to them, the fewer they order."""
+    lv, pol, ppa = model.lv, model.policy, model.people_per_agent
+    wage_floor_gap = np.maximum(lv.migrant_minimum_wage_usd_per_month - pol.market_wage, 0.0)
+    order_share = lv.regular_job_order_share * np.exp(
+        -lv.levy_job_order_elasticity * (lv.employer_levy_usd_per_month + wage_floor_gap)
+    )
+    pop = model.population
+    waiting = np.flatnonzero(pop.status == Status.WAITING)
+    pipeline = ppa * np.bincount(model.c_dest[pop.corridor[waiting]], minlength=len(vacancies))
+    return np.maximum(order_share * (vacancies + model.leavers_last_month()) - pipeline, 0.0)
+
+
+def employment_rates(model: MigrationModel, away: np.ndarray, dest: np.ndarray) -> np.ndarray:
+    """[destination, channel] Share employed among the people in a destination and not
+    detained, by legal status (1 where there is nobody), clipped to 5%..100%. Reads ``status``
+    and ``legal`` of ``away`` (``dest`` theirs); no draws.
+
+    Why: the employment rate is the Harris-Todaro chance of a job in workers' expected
+    earnings."""
+    pop, ppa = model.population, model.people_per_agent
+    n_d = len(model.world.destinations)
+    s_away, legal = pop.status[away], pop.legal[away]
+    cell = dest * 2 + channel_of_legal(legal)
+    employed = (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
+    emp = ppa * np.bincount(cell[employed], minlength=2 * n_d)
+    tot = ppa * np.bincount(cell[s_away != Status.DETAINED], minlength=2 * n_d)
+    rate = np.divide(emp, tot, out=np.ones(2 * n_d), where=tot > 0).reshape(n_d, 2)
+    return np.clip(rate, 0.05, 1.0)
