@@ -22,44 +22,27 @@ import pandas as pd
 from agents.status import Legal, Status
 from scenarios.calendar import INITIAL_LABEL, month_label
 
-__all__ = ["FLOW_MEASURES", "MEASURE_UNITS", "STOCK_MEASURES", "Metrics"]
+from .measures import (
+    CHANNEL_NAMES,
+    FLOW_MEASURES,
+    HEADLINE,
+    MEASURE_UNITS,
+    STATUS_MEASURES,
+    STOCK_MEASURES,
+    measure,
+)
 
-FLOW_MEASURES = (
-    "applications",  # signed with a licensed agency (regular) this month
-    "departures",  # left home: regular after processing, irregular at the start of crossing
-    "arrivals",  # entered the destination stock
-    "returns",  # went home of their own accord
-    "deportations",  # deported after detention (irregular)
-    "border_interceptions",  # irregular crossings stopped at the border and sent back
-    "arrests",  # irregular workers arrested
-    "registrations",  # irregular -> regular in an amnesty (regular row)
-    "overstays",  # regular -> irregular: contract or permit ended, stayed on (irregular row)
-    "layoffs",
-    "recruitment_fees_paid_usd",
-    "earnings_usd",
-    "remittances_sent_usd",
-    "remittance_cost_usd",
-    "remittances_received_usd",
-    "exploitation_cases",  # new cases this month
-    "trafficking_cases",  # irregular moves that ended in trafficking
-)
-STOCK_MEASURES = (
-    "stock",  # people in the destination with this legal status (incl. detained)
-    "stock_female",
-    "stock_male",
-    "employed",
-    "unemployed",
-    "detained",
-    "waiting",  # regular pipeline (not yet departed)
-    "in_transit",
-    "exploited_now",
-    "debt_outstanding_usd",  # debt of migrants and returnees whose last move was this one
-)
-MEASURE_UNITS = {
-    m: ("USD" if m.endswith("_usd") else "people") for m in FLOW_MEASURES + STOCK_MEASURES
-}
+__all__ = [
+    "FLOW_MEASURES",
+    "MEASURE_UNITS",
+    "STOCK_MEASURES",
+    "Metrics",
+    "headline_per_run",
+    "over_replicates",
+    "yearly",
+]
+
 _FLOW_INDEX = {m: i for i, m in enumerate(FLOW_MEASURES)}
-CHANNEL_NAMES = ("regular", "irregular")
 
 
 class Metrics:
@@ -70,7 +53,7 @@ class Metrics:
         self.ppa = float(people_per_agent)
         self.n_cells = len(world.corridors) * 2
         self.n_origins = len(world.origins)
-        # [month + 1, cell, measure]; index 0 is the initial state (2009-12)
+        # [month + 1, cell, measure]; index 0 is the initial state (INITIAL_LABEL)
         self.corridor_data = np.zeros(
             (n_months + 1, self.n_cells, len(FLOW_MEASURES) + len(STOCK_MEASURES))
         )
@@ -177,7 +160,6 @@ class Metrics:
             for col in ("month", "origin", "destination", "channel", "measure", "unit"):
                 out[col] = out[col].astype("category")
             return out
-        status_names = [s.name.lower() for s in Status]
         sd = self.status_data[:slots]
         status_part = pd.DataFrame(
             {
@@ -185,7 +167,7 @@ class Metrics:
                 "origin": np.tile(np.repeat(list(w.origins), len(Status)), slots),
                 "destination": "",
                 "channel": "",
-                "measure": np.tile(["people_" + s for s in status_names], slots * self.n_origins),
+                "measure": np.tile(STATUS_MEASURES, slots * self.n_origins),
                 "value": sd.reshape(-1),
             }
         )
@@ -194,3 +176,63 @@ class Metrics:
         for col in ("month", "origin", "destination", "channel", "measure", "unit"):
             out[col] = out[col].astype("category")
         return out
+
+
+# ---- tables of many runs ---------------------------------------------------------------------
+def yearly(monthly: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Monthly results (columns ``keys``, ``origin``, ``destination``, ``channel``,
+    ``measure``, ``month``, ``value``; text columns as ``str``) per calendar year: flows summed
+    over the year, stocks at the end of its December. The initial state has no year."""
+    month = monthly["month"]
+    stock = monthly["measure"].map(lambda m: measure(m).is_stock).astype(bool)
+    t = monthly[np.where(stock, month.str.endswith("-12"), month != INITIAL_LABEL)].copy()
+    t["year"] = t["month"].str[:4].astype(int)
+    by = [*keys, "origin", "destination", "channel", "measure", "year"]
+    out = t.groupby(by, observed=True)["value"].sum().reset_index()
+    return out[out["year"] > int(INITIAL_LABEL[:4])]
+
+
+def over_replicates(
+    frame: pd.DataFrame, keys: list[str], column: str = "value", count: bool = True
+) -> pd.DataFrame:
+    """Mean and 90% interval (5th and 95th percentile) of ``column`` across the rows of each
+    group of ``keys`` (the replicates), with their number when ``count``: the one summary
+    of replicates that reports, the dashboard and their tests use."""
+    g = frame.groupby(keys, observed=True)[column]
+    out = {"mean": g.mean(), "p05": g.quantile(0.05), "p95": g.quantile(0.95)}
+    if count:
+        out["replicates"] = g.count()
+    return pd.DataFrame(out).reset_index()
+
+
+class _RunYears:
+    """One run's yearly table as the :class:`~simulation.measures.RunValues` an indicator's
+    formula reads."""
+
+    def __init__(self, run: pd.DataFrame, final_year: int) -> None:
+        self.run, self.final_year = run, final_year
+
+    def _rows(self, name: str, channel: str | None) -> pd.DataFrame:
+        rows = self.run[self.run["measure"] == name]
+        return rows if channel is None else rows[rows["channel"] == channel]
+
+    def total(self, name: str, channel: str | None = None) -> float:
+        return self._rows(name, channel)["value"].sum()
+
+    def final(self, name: str, channel: str | None = None) -> float:
+        rows = self._rows(name, channel)
+        return rows.loc[rows["year"] == self.final_year, "value"].sum()
+
+
+def headline_per_run(annual: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The headline indicators (:data:`~simulation.measures.HEADLINE`) of every run of a
+    :func:`yearly` table, a run being a group of ``keys``: one row per run, one column per
+    indicator. The final year is the last year in the table."""
+    final_year = int(annual["year"].max())
+    rows = []
+    for key, run in annual.groupby(keys):
+        values = _RunYears(run, final_year)
+        row: dict[str, object] = dict(zip(keys, key, strict=True))
+        row.update({i.name: i.compute(values) for i in HEADLINE})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*keys, *(i.name for i in HEADLINE)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corridors.lever_table import render_document
+from simulation.measures import render_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,6 +15,13 @@ def test_odd_tables_match_the_declarations():
     text = (ROOT / "ODD.md").read_text(encoding="utf-8")
     assert render_document(text) == text, (
         "ODD.md's generated tables are stale: run `python -m corridors.lever_table ODD.md`"
+    )
+
+
+def test_odd_outputs_table_matches_the_declarations():
+    text = (ROOT / "ODD.md").read_text(encoding="utf-8")
+    assert render_outputs(text) == text, (
+        "ODD.md's outputs table is stale: run `python -m simulation.measures ODD.md`"
     )
 
 

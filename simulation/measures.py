@@ -1,0 +1,360 @@
+"""The model's outputs, declared once: every measure of the results table and every headline
+indicator, with unit and meaning.
+
+As the levers are declared once in ``scenarios/``, the outputs are declared here and everything
+else is generated from these declarations: the monthly table (:mod:`simulation.metrics`), the
+results tables, ``corridors compare``, ``corridors sensitivity``, the dashboard's comparison
+and the "Outputs" table in ``ODD.md``. So the command line and the dashboard cannot disagree on
+what a measure is, which measures are stocks, or how a headline indicator is computed.
+
+* A :class:`Measure` is a column of the tidy results table (``measure``): a **flow** is summed
+  over the month, a **stock** is counted at the end of the month. ``channel`` says which
+  channel row holds it (``regular``/``irregular`` rows split by legal status, by the channel of
+  the move, ...); per-origin status rows are not split by channel.
+* An :class:`Indicator` is one number per run, computed from the run's yearly table by its
+  ``formula``: ``total(measure[, channel])`` sums a measure over every corridor and year of
+  the run, ``final(measure[, channel])`` takes it in the final year (for a stock: at the end
+  of that year's December).
+
+Only the standard library here (this module sits low in the layers: ``scenarios`` below it,
+everything else above); the tables are computed by :mod:`simulation.metrics`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import CodeType
+from typing import Literal, Protocol
+
+__all__ = [
+    "CHANNEL_NAMES",
+    "FLOW_MEASURES",
+    "HEADLINE",
+    "HEADLINE_LABELS",
+    "MEASURES",
+    "MEASURE_UNITS",
+    "OUTPUTS_MARKER",
+    "STATUS_MEASURES",
+    "STOCK_MEASURES",
+    "Indicator",
+    "Measure",
+    "RunValues",
+    "indicator",
+    "measure",
+    "outputs_table",
+    "render_outputs",
+]
+
+Kind = Literal["flow", "stock"]
+Unit = Literal["people", "USD"]
+CHANNEL_NAMES = ("regular", "irregular")
+"""The two channel rows of every corridor measure, in the order of the metrics arrays."""
+
+# what a measure's channel row means
+BY_LEGAL_STATUS = "legal status"
+BY_MOVE = "channel of the move"
+BY_LAST_MOVE = "channel of the last move"
+NOT_SPLIT = ""  # per-origin status rows: no destination, no channel
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One measure of the results table."""
+
+    name: str
+    kind: Kind
+    channel: str
+    """Which channel row holds it: ``regular`` or ``irregular`` (only that row is ever
+    non-zero), ``legal status``, ``channel of the move``, ``channel of the last move``; empty
+    for the per-origin status rows, which are not split by channel (nor by destination)."""
+    description: str
+
+    @property
+    def unit(self) -> Unit:
+        """USD for the money measures (their names end in ``_usd``), people otherwise."""
+        return "USD" if self.name.endswith("_usd") else "people"
+
+    @property
+    def is_stock(self) -> bool:
+        return self.kind == "stock"
+
+    @property
+    def by_channel(self) -> bool:
+        """Split into a regular and an irregular row per corridor."""
+        return self.channel != NOT_SPLIT
+
+
+def _flow(name: str, channel: str, description: str) -> Measure:
+    return Measure(name, "flow", channel, description)
+
+
+def _stock(name: str, channel: str, description: str) -> Measure:
+    return Measure(name, "stock", channel, description)
+
+
+FLOWS: tuple[Measure, ...] = (
+    _flow(
+        "applications",
+        "regular",
+        "signed with a licensed agency this month (admitted applicants only)",
+    ),
+    _flow(
+        "departures",
+        BY_MOVE,
+        "left home: regular after processing, irregular at the start of the crossing",
+    ),
+    _flow("arrivals", BY_MOVE, "entered the destination stock"),
+    _flow("returns", BY_LEGAL_STATUS, "went home of their own accord (contract end or voluntary)"),
+    _flow("deportations", "irregular", "deported after detention"),
+    _flow(
+        "border_interceptions",
+        "irregular",
+        "irregular crossings stopped at the border and sent back",
+    ),
+    _flow("arrests", "irregular", "irregular migrants arrested"),
+    _flow("registrations", "regular", "irregular -> regular in an amnesty"),
+    _flow(
+        "overstays",
+        "irregular",
+        "regular -> irregular: contract or permit ended, stayed on",
+    ),
+    _flow(
+        "layoffs",
+        BY_LEGAL_STATUS,
+        "lost their job: demand fell below employment, or (irregular) let go by an employer "
+        "deterred by sanctions",
+    ),
+    _flow(
+        "recruitment_fees_paid_usd",
+        BY_MOVE,
+        "fees paid by movers (recruiter's fee, plus official fees on the regular channel)",
+    ),
+    _flow(
+        "earnings_usd",
+        BY_LEGAL_STATUS,
+        "gross wages earned abroad (after pay withheld from the exploited)",
+    ),
+    _flow("remittances_sent_usd", BY_LEGAL_STATUS, "money sent home"),
+    _flow("remittance_cost_usd", BY_LEGAL_STATUS, "cost of sending it"),
+    _flow("remittances_received_usd", BY_LEGAL_STATUS, "sent minus cost"),
+    _flow(
+        "exploitation_cases",
+        BY_LEGAL_STATUS,
+        "new exploitation cases (those from trafficking in the irregular row)",
+    ),
+    _flow("trafficking_cases", "irregular", "irregular moves that ended in trafficking"),
+)
+STOCKS: tuple[Measure, ...] = (
+    _stock(
+        "stock",
+        BY_LEGAL_STATUS,
+        "people in the destination (employed, unemployed, detained)",
+    ),
+    _stock("stock_female", BY_LEGAL_STATUS, "women in the destination"),
+    _stock("stock_male", BY_LEGAL_STATUS, "men in the destination"),
+    _stock("employed", BY_LEGAL_STATUS, "employed abroad"),
+    _stock("unemployed", BY_LEGAL_STATUS, "unemployed abroad"),
+    _stock("detained", "irregular", "detained, awaiting deportation"),
+    _stock("waiting", "regular", "regular pipeline: signed, not yet departed (still at home)"),
+    _stock("in_transit", "irregular", "crossing at the end of the month"),
+    _stock("exploited_now", BY_LEGAL_STATUS, "exploited at the end of the month (abroad)"),
+    _stock(
+        "debt_outstanding_usd",
+        BY_LAST_MOVE,
+        "debt of everyone whose last move was in this corridor and channel (abroad, waiting, "
+        "in transit or back home)",
+    ),
+)
+STATUSES: tuple[Measure, ...] = tuple(
+    _stock(f"people_{status}", NOT_SPLIT, f"people of the origin {what}")
+    for status, what in (
+        ("at_home", "at home who never migrated"),
+        ("waiting", "waiting for a regular placement"),
+        ("in_transit", "crossing irregularly"),
+        ("employed_regular", "employed abroad, regular"),
+        ("employed_irregular", "employed abroad, irregular"),
+        ("unemployed_abroad", "abroad without a job"),
+        ("detained", "detained abroad, awaiting deportation"),
+        ("returned", "back home after migrating"),
+    )
+)
+"""Per-origin status counts, one per worker status in the order of ``agents.status.Status``
+(a test checks it)."""
+
+MEASURES: tuple[Measure, ...] = FLOWS + STOCKS + STATUSES
+FLOW_MEASURES: tuple[str, ...] = tuple(m.name for m in FLOWS)
+STOCK_MEASURES: tuple[str, ...] = tuple(m.name for m in STOCKS)
+STATUS_MEASURES: tuple[str, ...] = tuple(m.name for m in STATUSES)
+MEASURE_UNITS: dict[str, str] = {m.name: m.unit for m in MEASURES}
+_BY_NAME = {m.name: m for m in MEASURES}
+
+
+def measure(name: str) -> Measure:
+    """The declaration of a measure (``KeyError`` for an unknown name)."""
+    return _BY_NAME[name]
+
+
+class RunValues(Protocol):
+    """What an indicator's formula reads of one run (sums over every corridor; over both
+    channels unless one is named)."""
+
+    def total(self, measure: str, channel: str | None = None) -> float:
+        """A measure summed over the whole run."""
+        ...
+
+    def final(self, measure: str, channel: str | None = None) -> float:
+        """A measure in the final year (a stock: at the end of its December)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One headline indicator: one number per run."""
+
+    name: str
+    label: str
+    """Plain-language name with its unit, as the dashboard and the reports show it."""
+    unit: Literal["share", "people", "USD"]
+    better: Literal["lower", "higher"]
+    definition: str
+    formula: str
+    """Python expression over ``total(measure[, channel])`` and ``final(measure[, channel])``
+    (see :class:`RunValues`) and ``max``: the one place the indicator is computed."""
+    _code: CodeType = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_code", compile(self.formula, f"<{self.name}>", "eval"))
+        unknown = set(self.measures) - set(_BY_NAME)
+        if unknown:
+            raise ValueError(f"indicator {self.name} reads undeclared measures {unknown}")
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The measures the formula reads (first arguments of its ``total``/``final`` calls)."""
+        names = [
+            node.args[0].value
+            for node in ast.walk(ast.parse(self.formula, mode="eval"))
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("total", "final")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ]
+        return tuple(dict.fromkeys(str(n) for n in names))
+
+    def compute(self, values: RunValues) -> float:
+        """The indicator of one run."""
+        scope: dict[str, Callable[..., float] | dict[str, object]] = {
+            "__builtins__": {},
+            "total": values.total,
+            "final": values.final,
+            "max": max,
+        }
+        return eval(self._code, scope)  # a formula declared in this module, no builtins
+
+
+HEADLINE: tuple[Indicator, ...] = (
+    Indicator(
+        "irregular_share_final_year",
+        "Irregular share of the stock, final year",
+        "share",
+        "lower",
+        "irregular migrants as a share of the migrant stock (all corridors) at the end of the "
+        "final year",
+        "final('stock', 'irregular') / max(final('stock'), 1e-9)",
+    ),
+    Indicator(
+        "deportations",
+        "Deportations (people, whole run)",
+        "people",
+        "lower",
+        "people deported over the whole run",
+        "total('deportations')",
+    ),
+    Indicator(
+        "recruitment_fees_paid_usd",
+        "Recruitment fees paid (USD, whole run)",
+        "USD",
+        "lower",
+        "recruitment and official fees paid by movers over the whole run",
+        "total('recruitment_fees_paid_usd')",
+    ),
+    Indicator(
+        "debt_outstanding_usd_final",
+        "Migration debt outstanding at the end (USD)",
+        "USD",
+        "lower",
+        "migration debt still owed at the end of the final year",
+        "final('debt_outstanding_usd')",
+    ),
+    Indicator(
+        "remittances_received_usd",
+        "Remittances received at home (USD, whole run)",
+        "USD",
+        "higher",
+        "remittances received by families at home (after the cost of sending) over the whole run",
+        "total('remittances_received_usd')",
+    ),
+    Indicator(
+        "exploitation_cases",
+        "Exploitation cases (whole run)",
+        "people",
+        "lower",
+        "new cases of exploitation (trafficking included) over the whole run",
+        "total('exploitation_cases')",
+    ),
+)
+"""The headline indicators of ``corridors compare`` and the dashboard's Compare view, in the
+order the dashboard shows them."""
+HEADLINE_LABELS: dict[str, str] = {i.name: i.label for i in HEADLINE}
+_INDICATORS = {i.name: i for i in HEADLINE}
+
+
+def indicator(name: str) -> Indicator:
+    """The declaration of a headline indicator (``KeyError`` for an unknown name)."""
+    return _INDICATORS[name]
+
+
+# ---- the "Outputs" table of ODD.md ---------------------------------------------------------
+OUTPUTS_MARKER = "outputs-table"
+
+
+def outputs_table() -> str:
+    """Markdown tables of every measure and every headline indicator."""
+    lines = [
+        "| measure | flow or stock | unit | channel row | what |",
+        "|---|---|---|---|---|",
+    ]
+    for m in MEASURES:
+        channel = m.channel or "none (per origin)"
+        lines.append(f"| `{m.name}` | {m.kind} | {m.unit} | {channel} | {m.description} |")
+    lines += [
+        "",
+        "| headline indicator | unit | better when | definition | computed as |",
+        "|---|---|---|---|---|",
+    ]
+    for i in HEADLINE:
+        lines.append(f"| `{i.name}` | {i.unit} | {i.better} | {i.definition} | `{i.formula}` |")
+    return "\n".join(lines)
+
+
+def render_outputs(text: str) -> str:
+    """``text`` (ODD.md) with the part between ``<!-- outputs-table:start -->`` and
+    ``<!-- outputs-table:end -->`` replaced by the current declarations."""
+    start, end = f"<!-- {OUTPUTS_MARKER}:start -->", f"<!-- {OUTPUTS_MARKER}:end -->"
+    if start not in text or end not in text:
+        raise ValueError(f"markers {start} ... {end} not found")
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    return f"{head}{start}\n\n{outputs_table()}\n\n{end}{tail}"
+
+
+if __name__ == "__main__":  # python -m simulation.measures ODD.md: rewrite the table in place
+    import sys
+    from pathlib import Path
+
+    for arg in sys.argv[1:]:
+        path = Path(arg)
+        path.write_text(render_outputs(path.read_text(encoding="utf-8")), encoding="utf-8")
