@@ -10,11 +10,11 @@ import pandas as pd
 
 from scenarios.calendar import month_label
 from scenarios.errors import ScenarioError
+from scenarios.posterior import observation_parameters
 from scenarios.scenario import Scenario
 from simulation.model import MigrationModel
 
 from .observation import observe
-from .posterior import observation_parameters
 from .simulate import seeds_for
 from .targets import load_targets
 

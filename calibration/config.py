@@ -29,17 +29,21 @@ from pathlib import Path
 import numpy as np
 
 from corridors.batchspec import (
-    _swept_decl,
     check_axes,
     check_name,
     checked_range,
     load_named_scenario,
 )
 from scenarios.errors import ScenarioError
+from scenarios.points import swept_declaration
+from scenarios.posterior import (
+    OBSERVATION_PARAMETERS,
+    is_observation,
+    observation_parameters,
+)
 from scenarios.scenario import Scenario
 from scenarios.tomlfile import read_toml
 
-from .posterior import observation_parameters
 from .targets import Target, load_targets
 
 __all__ = [
@@ -49,16 +53,6 @@ __all__ = [
     "load_config",
     "observation_values",
 ]
-
-# the observation model's own parameters (calibration/observation.py), allowed range; each may
-# also be fitted per destination as ``name.DEST``
-OBSERVATION_PARAMETERS = {"census_coverage": (0.3, 3.0)}
-
-
-def is_observation(name: str) -> bool:
-    """Whether a fitted name (``census_coverage`` or ``census_coverage.THA``) belongs to the
-    observation model rather than to the scenario."""
-    return name.partition(".")[0] in OBSERVATION_PARAMETERS
 
 
 def observation_values(params: dict) -> dict:
@@ -182,7 +176,7 @@ def load_config(path: str | Path) -> CalibrationConfig:
                 )
             lo_ok, hi_ok = OBSERVATION_PARAMETERS[base]
         else:
-            decl = _swept_decl(f, name, scenario)
+            decl = swept_declaration(f, name, scenario)
             lo_ok, hi_ok = decl.minimum, decl.maximum
         lo, hi = checked_range(f, f"parameters.{name}", rng, lo_ok, hi_ok, f"[{lo_ok}, {hi_ok}]")
         names.append(name)

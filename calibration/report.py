@@ -15,12 +15,9 @@ import warnings
 from dataclasses import replace
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from corridors.atomic import write_atomic, write_text_atomic
 from scenarios.calendar import month_label
@@ -201,7 +198,8 @@ def _series_figure(config, evaluations, folder: Path) -> None:
     n = len(groups)
     cols = 3
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(13, 2.6 * rows), squeeze=False)
+    fig = Figure(figsize=(13, 2.6 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, (key, _) in zip(axes.flat, groups.items(), strict=False):
         name = "|".join(key)
         data = np.array([e["series"][name] for e in evaluations], dtype=float)
@@ -239,7 +237,6 @@ def _series_figure(config, evaluations, folder: Path) -> None:
     )
     fig.tight_layout(rect=(0, 0, 1, 0.98))
     write_atomic(folder / "series.png", lambda p: fig.savefig(p, format="png", dpi=90))
-    plt.close(fig)
 
 
 def _posterior_figures(
@@ -250,7 +247,8 @@ def _posterior_figures(
     names = list(draws.columns)
     cols = min(4, len(names))
     rows = -(-len(names) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.0 * cols, 2.2 * rows), squeeze=False)
+    fig = Figure(figsize=(3.0 * cols, 2.2 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
     for ax, name, lo, hi in zip(axes.flat, names, config.low, config.high, strict=False):
@@ -265,9 +263,9 @@ def _posterior_figures(
     )
     fig.tight_layout()
     write_atomic(folder / "posterior_marginals.png", lambda p: fig.savefig(p, format="png", dpi=90))
-    plt.close(fig)
     k = len(names)
-    fig, axes = plt.subplots(k, k, figsize=(1.6 * k, 1.6 * k), squeeze=False)
+    fig = Figure(figsize=(1.6 * k, 1.6 * k))
+    axes = fig.subplots(k, k, squeeze=False)
     for i in range(k):
         for j in range(k):
             ax = axes[i, j]
@@ -283,4 +281,3 @@ def _posterior_figures(
                 ax.set_xlabel(names[j][:14], fontsize=5)
     fig.tight_layout()
     write_atomic(folder / "posterior_pairs.png", lambda p: fig.savefig(p, format="png", dpi=90))
-    plt.close(fig)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from corridors.batchspec import apply_point, replicate_seeds
+from corridors.batchspec import replicate_seeds
+from scenarios.points import apply_point
 from scenarios.scenario import Scenario
 from simulation.model import MigrationModel
 

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["write_atomic", "write_text_atomic"]
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     """Call ``writer(tmp_path)`` on a temporary file beside ``path``, fsync, then rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    # created exclusively, with the usual mode less the umask (as open() would give), so the
+    # umask need not be read: reading it means setting it, a process-wide side effect
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        break
     try:
         writer(Path(tmp))
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

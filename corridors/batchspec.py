@@ -20,8 +20,8 @@
     nest_scale = [0.3, 0.9]
 
 ``parameter_uncertainty = true`` makes replicate r also take posterior draw r of the shipped
-calibration (``calibration/posterior_draws.csv``), so the spread across replicates holds
-parameter uncertainty as well as chance.
+calibration (``scenarios/data/calibrated/posterior_draws.csv``), so the spread across
+replicates holds parameter uncertainty as well as chance.
 
 A swept name is any numeric lever, driver or parameter; ``name.KEY`` sweeps one country or
 corridor and leaves the others as the scenario sets them. Replicate seeds come from
@@ -42,7 +42,9 @@ import numpy as np
 
 from scenarios.errors import ScenarioError
 from scenarios.extends import is_preset_reference
-from scenarios.registry import DECLARATIONS, SECTION_OF
+from scenarios.points import apply_point, swept_declaration
+from scenarios.posterior import POSTERIOR_DRAWS, apply_draw, load_draws
+from scenarios.registry import SECTION_OF
 from scenarios.scenario import Scenario, load_scenario
 from scenarios.tomlfile import read_toml
 
@@ -125,8 +127,6 @@ class BatchSpec:
         base = self.scenarios[self.scenario_labels.index(task.scenario_label)]
         scenario = apply_point(base, task.overrides)
         if self.parameter_uncertainty:
-            from calibration.posterior import apply_draw, load_draws
-
             scenario = apply_draw(scenario, load_draws(), task.replicate)
         return scenario.with_values(seed=task.seed)
 
@@ -136,21 +136,6 @@ def replicate_seeds(root_seed: int, n: int) -> list[int]:
         int(s.generate_state(1, np.uint64)[0] >> 1)
         for s in np.random.SeedSequence(root_seed).spawn(n)
     ]
-
-
-def apply_point(scenario: Scenario, point: dict) -> Scenario:
-    """Scenario with sweep values applied (``name.KEY`` changes one country or corridor)."""
-    if not point:
-        return scenario
-    overrides: dict[str, Any] = {}
-    for key, value in point.items():
-        name, _, sub = key.partition(".")
-        if sub:
-            table = overrides.setdefault(name, dict(scenario.to_dict()[SECTION_OF[name]][name]))
-            table[sub] = value
-        else:
-            overrides[name] = value
-    return scenario.with_values(**overrides)
 
 
 def run_settings(f: str, data: dict) -> dict:
@@ -273,8 +258,6 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
             k += 1
         labels.append(label)
     if uncertainty:
-        from calibration.posterior import POSTERIOR_DRAWS
-
         if not POSTERIOR_DRAWS.is_file():
             raise ScenarioError(
                 f,
@@ -302,21 +285,6 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
         raw=data,
         parameter_uncertainty=uncertainty,
     )
-
-
-def _swept_decl(f: str, key: str, scenario: Scenario):
-    name, _, sub = key.partition(".")
-    decl = DECLARATIONS.get(name)
-    if decl is None or decl.kind not in ("float", "int") or SECTION_OF[name] == "settings":
-        raise ScenarioError(
-            f, f"sweep.{key}", key, "a numeric lever, driver or parameter (optionally name.KEY)"
-        )
-    if sub and (decl.scope == "global" or sub not in scenario.values[name]):
-        allowed = list(scenario.values[name]) if decl.scope != "global" else []
-        raise ScenarioError(
-            f, f"sweep.{key}", sub, f"a key of this {decl.scope}-level value: {allowed}"
-        )
-    return decl
 
 
 def checked_range(
@@ -398,7 +366,7 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
         check_axes(f, "sweep.values", list(values))
         axes = []
         for key, vals in values.items():
-            decl = _swept_decl(f, key, scenario)
+            decl = swept_declaration(f, key, scenario)
             if not isinstance(vals, list) or not vals:
                 raise ScenarioError(f, f"sweep.values.{key}", vals, "a non-empty list of values")
             for v in vals:
@@ -419,7 +387,7 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
     check_axes(f, "sweep.ranges", list(ranges))
     bounds = []
     for key, rng in ranges.items():
-        decl = _swept_decl(f, key, scenario)
+        decl = swept_declaration(f, key, scenario)
         lo, hi = checked_range(
             f, f"sweep.ranges.{key}", rng, decl.minimum, decl.maximum, decl.allowed()
         )

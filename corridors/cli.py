@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--install",
         action="store_true",
-        help="copy the result into calibration/ so the baseline uses it",
+        help="install the result as the shipped calibration the baseline extends",
     )
     cal.add_argument("--quiet", action="store_true")
     chk = sub.add_parser("check", help="compare a scenario with observations (targets CSV)")
@@ -241,35 +241,47 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     with folder_lock(args.out):
         summary = calibrate(config, args.out, workers=workers, quiet=args.quiet)
     if args.install:
-        import shutil
-
-        from .atomic import write_atomic
-
-        here = Path(__file__).resolve().parent.parent / "calibration"
-        # the report folder is copied beside the old one and swapped in, each file is written
-        # atomically: an interrupted install leaves the previous calibration whole
-        staged, old = here / "report.new", here / "report.old"
-        for folder in (staged, old):
-            shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(args.out / "report", staged)
-        for name in (
-            "calibrated_parameters.toml",
-            "posterior_draws.csv",
-            "observation_parameters.json",
-        ):
-            if (args.out / name).exists():
-                write_atomic(here / name, lambda p, src=args.out / name: shutil.copy2(src, p))
-        if (here / "report").exists():
-            (here / "report").rename(old)
-        staged.rename(here / "report")
-        shutil.rmtree(old, ignore_errors=True)
-        print(f"corridors: installed the calibration into {here}", file=sys.stderr)
+        _install_calibration(args.out)
     print(
         f"averaged relative difference {summary['averaged_relative_difference']:.3f}; "
         f"{summary['targets_met']} of {summary['targets']} targets met; report: "
         f"{args.out}/report/report.md"
     )
     return 0
+
+
+def _install_calibration(out: Path) -> None:
+    """Make a finished calibration the shipped one: its parameter files go to
+    ``scenarios/data/calibrated/`` (the data the baseline extends and batches draw from), its
+    report to ``calibration/report/``. Each file is written atomically and the report folder
+    is copied beside the old one and swapped in, so an interrupted install leaves the
+    previous calibration whole."""
+    import shutil
+
+    from calibration.report import REPORT_DIR
+    from scenarios.posterior import SHIPPED_CALIBRATION
+
+    from .atomic import write_atomic
+
+    staged, old = REPORT_DIR.with_name("report.new"), REPORT_DIR.with_name("report.old")
+    for folder in (staged, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(out / "report", staged)
+    for name in (
+        "calibrated_parameters.toml",
+        "posterior_draws.csv",
+        "observation_parameters.json",
+    ):
+        if (out / name).exists():
+            write_atomic(SHIPPED_CALIBRATION / name, lambda p, src=out / name: shutil.copy2(src, p))
+    if REPORT_DIR.exists():
+        REPORT_DIR.rename(old)
+    staged.rename(REPORT_DIR)
+    shutil.rmtree(old, ignore_errors=True)
+    print(
+        f"corridors: installed the calibration into {SHIPPED_CALIBRATION} (report: {REPORT_DIR})",
+        file=sys.stderr,
+    )
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

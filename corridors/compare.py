@@ -27,9 +27,7 @@ from html import escape as html_escape
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
@@ -188,7 +186,6 @@ def _write_comparison(
             write_atomic(
                 out / f"{stem}.{ext}", lambda p, e=ext, fg=fig: fg.savefig(p, format=e, dpi=100)
             )
-        plt.close(fig)
         figures[stem] = title
     md, html = _report(root, labels, reference, headline, stock_change, figures, note)
     write_text_atomic(out / "report.md", md)
@@ -222,10 +219,9 @@ def _headline(annual: pd.DataFrame) -> pd.DataFrame:
 def _side_by_side(summary: pd.DataFrame, measure: str, labels: list[str], title: str):
     s = summary[summary["measure"] == measure]
     corridors = sorted((s["origin"] + "-" + s["destination"]).unique())
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    fig, axes = plt.subplots(
-        len(corridors), 2, figsize=(11, 1.8 * len(corridors) + 1), squeeze=False, sharex=True
-    )
+    colours = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig = Figure(figsize=(11, 1.8 * len(corridors) + 1))
+    axes = fig.subplots(len(corridors), 2, squeeze=False, sharex=True)
     for i, corridor in enumerate(corridors):
         o, d = corridor.split("-")
         for j, channel in enumerate(("regular", "irregular")):

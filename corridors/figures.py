@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
-from dashboards.palette import CHANNEL_COLOURS
+from .palette import CHANNEL_COLOURS
 
 __all__ = ["CHANNEL_COLOURS", "flows_and_stocks_figure"]
 
@@ -22,7 +19,7 @@ def _series(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     )
 
 
-def flows_and_stocks_figure(table: pd.DataFrame, title: str = "") -> plt.Figure:
+def flows_and_stocks_figure(table: pd.DataFrame, title: str = "") -> Figure:
     """One row per corridor: yearly arrivals by channel (left), stock at the end of each month
     by channel (right). Values in thousands of people."""
     stock = _series(table, "stock")
@@ -30,9 +27,8 @@ def flows_and_stocks_figure(table: pd.DataFrame, title: str = "") -> plt.Figure:
     arrivals = arrivals[arrivals.index != "2009-12"]
     yearly = arrivals.groupby(arrivals.index.str[:4]).sum()
     corridors = list(dict.fromkeys(c for c, _ in stock.columns))
-    fig, axes = plt.subplots(
-        len(corridors), 2, figsize=(11, 1.9 * len(corridors) + 0.8), squeeze=False, sharex="col"
-    )
+    fig = Figure(figsize=(11, 1.9 * len(corridors) + 0.8))
+    axes = fig.subplots(len(corridors), 2, squeeze=False, sharex="col")
     dates = pd.to_datetime(stock.index, format="%Y-%m")
     years = yearly.index.astype(int)
     for i, corridor in enumerate(corridors):

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import tomli_w
 
 from scenarios.scenario import Scenario
@@ -43,7 +42,6 @@ def write_run(
         write_atomic(
             out / f"flows_and_stocks.{ext}", lambda p, e=ext: fig.savefig(p, format=e, dpi=110)
         )
-    plt.close(fig)
     timings["write"] = (dt.datetime.now(dt.UTC) - t0).total_seconds()
     model = result.model
     manifest = {

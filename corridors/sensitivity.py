@@ -29,14 +29,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
 
 from scenarios.errors import ScenarioError
+from scenarios.points import apply_point, swept_declaration
 from scenarios.tomlfile import read_toml
 from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 
@@ -45,8 +43,6 @@ from .batch import run_batch
 from .batchspec import (
     DEFAULT_MAX_RUNS,
     BatchSpec,
-    _swept_decl,
-    apply_point,
     check_axes,
     check_name,
     check_run_count,
@@ -114,7 +110,7 @@ def load_sensitivity(path: Path, max_runs: int = DEFAULT_MAX_RUNS) -> tuple[Batc
             ) from None
     bounds = []
     for key, rng in ranges.items():
-        decl = _swept_decl(f, key, scenario)
+        decl = swept_declaration(f, key, scenario)
         bounds.append(
             list(checked_range(f, f"ranges.{key}", rng, decl.minimum, decl.maximum, decl.allowed()))
         )
@@ -132,7 +128,7 @@ def load_sensitivity(path: Path, max_runs: int = DEFAULT_MAX_RUNS) -> tuple[Batc
     for row in x:
         point = {}
         for key, v in zip(problem["names"], row, strict=True):
-            kind = _swept_decl(f, key, scenario).kind
+            kind = swept_declaration(f, key, scenario).kind
             point[key] = round(float(v)) if kind == "int" else float(v)
         points.append(point)
     apply_point(scenario, points[0])  # validates names and keys early
@@ -279,7 +275,8 @@ def run_sensitivity(spec: BatchSpec, config: dict, out: Path, **batch_kwargs) ->
             .to_csv(p, index=False)
         ),
     )
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(table) + 1.5))
+    fig = Figure(figsize=(7, 0.5 * len(table) + 1.5))
+    ax = fig.subplots()
     order = table.sort_values(value)
     ax.barh(order["name"], order[value], xerr=order[conf], color="#1f77b4", capsize=3)
     ax.set_xlabel(f"{value} (95% confidence interval)")
@@ -287,7 +284,6 @@ def run_sensitivity(spec: BatchSpec, config: dict, out: Path, **batch_kwargs) ->
     fig.tight_layout()
     for ext in ("png", "svg"):
         write_atomic(folder / f"indices.{ext}", lambda p, e=ext: fig.savefig(p, format=e))
-    plt.close(fig)
     return table
 
 

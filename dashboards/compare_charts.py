@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .palette import CHANNEL_COLOURS, SCENARIO_COLOURS, SCENARIO_DASHES
+from corridors.palette import CHANNEL_COLOURS, SCENARIO_COLOURS, SCENARIO_DASHES
 
 __all__ = [
     "ALL_CORRIDORS",

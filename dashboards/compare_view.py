@@ -15,8 +15,8 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from calibration.posterior import POSTERIOR_DRAWS
 from scenarios.errors import ScenarioError
+from scenarios.posterior import POSTERIOR_DRAWS
 
 from .baseline_glance import BaselineGlance
 from .cancel import CancelToken, ComparisonCancelled

@@ -20,8 +20,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from corridors.palette import CHANNEL_COLOURS
+
 from .chart_toolbox import png_toolbox
-from .palette import CHANNEL_COLOURS
 
 __all__ = [
     "STAY_COLOUR",

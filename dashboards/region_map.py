@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from corridors.palette import CHANNEL_COLOURS
+
 from .chart_toolbox import png_toolbox
-from .palette import CHANNEL_COLOURS
 
 __all__ = [
     "COUNTRY_NAMES",

@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 
 import pandas as pd
 
-from calibration.posterior import apply_draw, load_draws
+from scenarios.posterior import apply_draw, load_draws
 from corridors.batchspec import replicate_seeds
 from scenarios.calendar import INITIAL_LABEL
 from scenarios.scenario import Scenario

@@ -3,8 +3,8 @@ for regular, irregular and the bands, so one question never gets two unexplained
 
 The calibration gives two things (issue 15): a point estimate (the single parameter set that
 fits the 36 targets best, found by the method of simulated moments and shipped in
-``calibration/calibrated_parameters.toml``) and posterior draws (40 parameter sets from
-ABC-SMC, ``calibration/posterior_draws.csv``). The point lies outside the bulk of the draws,
+``scenarios/data/calibrated/calibrated_parameters.toml``) and posterior draws (40 parameter
+sets from ABC-SMC, ``.../posterior_draws.csv``). The point lies outside the bulk of the draws,
 so the two give different levels and effects (baseline irregular share in 2030: 52.8% at the
 point, 33.3% with draws; the crackdown's effect -32.5 pp against -12.8 pp). Until the
 calibration is redone, a view must say which one it shows and why the other differs.

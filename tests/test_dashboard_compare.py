@@ -21,6 +21,7 @@ from dashboard_widgets import page_text, render_with_settings, wait_until, walk
 from solara.components.echarts import EchartsWidget
 from solara.components.file_download import FileDownloadWidget
 
+from corridors.palette import CHANNEL_COLOURS, SCENARIO_COLOURS, SCENARIO_DASHES
 from dashboards.cancel import CancelToken, ComparisonCancelled
 from dashboards.compare_charts import scenario_chart
 from dashboards.compare_view import CURRENT, CompareView, compare_runs, scenario_labels
@@ -28,7 +29,6 @@ from dashboards.comparison import ComparisonInputs
 from dashboards.export import comparison_bundle
 from dashboards.headline_table import headline_html, readable_headline
 from dashboards.numbers import human, share, share_points
-from dashboards.palette import CHANNEL_COLOURS, SCENARIO_COLOURS, SCENARIO_DASHES
 from dashboards.replicate_cache import ReplicateCache, code_version
 from dashboards.replicates import MAX_REPLICATES, replicate_scenarios, run_replicate
 from dashboards.run_pool import InlineExecutor

@@ -18,6 +18,7 @@ from dashboard_widgets import month_shown, page_text, render_with_settings, wait
 from solara.components.echarts import EchartsWidget
 
 from agents.status import Legal
+from corridors.palette import CHANNEL_COLOURS
 from dashboards import explore_run
 from dashboards.explore_charts import (
     aria_label,
@@ -29,7 +30,6 @@ from dashboards.explore_charts import (
 from dashboards.explore_run import ExploreRun, ExploreSession
 from dashboards.explore_view import CHANNEL_TEXT, PACES, ExploreView
 from dashboards.frame_clock import FrameAcks, FrameClockWidget
-from dashboards.palette import CHANNEL_COLOURS
 from dashboards.play_pacing import MAX_WAIT_S, Pacer, frame_due
 from dashboards.region_map import (
     COUNTRY_NAMES,
