@@ -11,9 +11,10 @@
   noise.
 * ``final_stock_change.csv``: change of the final-year regular and irregular stock (all
   corridors) against the reference, mean and 90% interval of the paired differences.
-* ``headline.csv``: per scenario, the irregular share of the stock in the final year,
+* ``headline.csv``: per scenario, the headline indicators declared in
+  :mod:`simulation.measures` (the irregular share of the stock in the final year,
   deportations, recruitment fees paid, debt outstanding, remittances received and exploitation
-  cases over the whole run.
+  cases over the whole run), computed as the dashboard's Compare view computes them.
 * ``flows_by_scenario.png|svg`` and ``stocks_by_scenario.png|svg``: regular and irregular
   arrivals (stocks) per corridor, scenarios side by side with their 90% bands.
 * ``report.md`` and ``report.html`` tying them together.
@@ -23,16 +24,18 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from functools import partial
 from html import escape as html_escape
 from pathlib import Path
 
 import matplotlib
-from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from scenarios.errors import ScenarioError
+from simulation.metrics import headline_per_run, over_replicates, yearly
 
 from .atomic import write_atomic, write_text_atomic
 from .listed import ListedRuns, listed_runs, read_listed
@@ -40,8 +43,9 @@ from .lock import folder_lock
 
 __all__ = ["annual_table", "compare_batch"]
 
-STOCKS = ("stock", "debt_outstanding_usd")
-FLOWS = (
+REPORTED = (
+    "stock",
+    "debt_outstanding_usd",
     "arrivals",
     "departures",
     "returns",
@@ -53,13 +57,8 @@ FLOWS = (
     "exploitation_cases",
     "trafficking_cases",
 )
-HEADLINE = {
-    "deportations": ("deportations", "sum"),
-    "recruitment_fees_paid_usd": ("recruitment_fees_paid_usd", "sum"),
-    "remittances_received_usd": ("remittances_received_usd", "sum"),
-    "exploitation_cases": ("exploitation_cases", "sum"),
-    "debt_outstanding_usd_final": ("debt_outstanding_usd", "final"),
-}
+"""The measures summarised in ``summary.csv`` and ``differences.csv`` (their units, and
+whether each is a stock or a flow, are declared in :mod:`simulation.measures`)."""
 
 
 def annual_table(root: Path, listed: ListedRuns | None = None) -> pd.DataFrame:
@@ -67,26 +66,13 @@ def annual_table(root: Path, listed: ListedRuns | None = None) -> pd.DataFrame:
     from the finished runs ``batch.json`` lists (nothing else under ``results/``)."""
     listed = listed or listed_runs(root)
     frames = []
-    for measure in STOCKS + FLOWS:
+    for measure in REPORTED:
         t = read_listed(listed, measure=measure)
         if t.empty:
             continue
-        t["month"] = t["month"].astype(str)
-        t = t[t["month"] != "2009-12"] if measure in FLOWS else t[t["month"].str.endswith("-12")]
-        t["year"] = t["month"].str[:4].astype(int)
-        keys = [
-            "scenario",
-            "point",
-            "replicate",
-            "origin",
-            "destination",
-            "channel",
-            "measure",
-            "year",
-        ]
-        for k in ("scenario", "origin", "destination", "channel", "measure"):
+        for k in ("scenario", "month", "origin", "destination", "channel", "measure"):
             t[k] = t[k].astype(str)
-        frames.append(t.groupby(keys, observed=True)["value"].sum().reset_index())
+        frames.append(yearly(t, ["scenario", "point", "replicate"]))
     if not frames:
         raise ScenarioError(str(root), "results", "(none)", "a batch folder with finished runs")
     out = pd.concat(frames, ignore_index=True)
@@ -94,20 +80,7 @@ def annual_table(root: Path, listed: ListedRuns | None = None) -> pd.DataFrame:
     out["label"] = np.where(
         points > 1, out["scenario"] + "@p" + out["point"].astype(str), out["scenario"]
     )
-    out = out[out["year"] >= 2010].copy()  # the initial 2009-12 stock is year 2009
     return out
-
-
-def _interval(frame: pd.DataFrame, keys: list[str], column: str = "value") -> pd.DataFrame:
-    g = frame.groupby(keys, observed=True)[column]
-    return pd.DataFrame(
-        {
-            "mean": g.mean(),
-            "p05": g.quantile(0.05),
-            "p95": g.quantile(0.95),
-            "replicates": g.count(),
-        }
-    ).reset_index()
 
 
 def compare_batch(
@@ -144,7 +117,7 @@ def _write_comparison(
 ) -> None:
     labels = sorted(annual["label"].unique(), key=lambda x: (not x.startswith(reference), x))
     keys = ["label", "origin", "destination", "channel", "measure", "year"]
-    summary = _interval(annual, keys)
+    summary = over_replicates(annual, keys)
     # pair each run with the reference run of the same replicate (and the same sweep point
     # when the reference was swept too)
     ref = annual[annual["scenario"] == reference].drop(columns=["label", "scenario"])
@@ -155,14 +128,14 @@ def _write_comparison(
         ref = ref.drop(columns=["point"])
     paired = annual.merge(ref, on=on, suffixes=("", "_reference"))
     paired["difference"] = paired["value"] - paired["value_reference"]
-    differences = _interval(paired, keys, "difference")
+    differences = over_replicates(paired, keys, "difference")
     headline = _headline(annual)
     last = paired[
         (paired["measure"] == "stock")
         & (paired["year"] == paired["year"].max())
         & (paired["scenario"] != reference)
     ]
-    stock_change = _interval(
+    stock_change = over_replicates(
         last.groupby(["label", "channel", "replicate"])["difference"].sum().reset_index(),
         ["label", "channel"],
         "difference",
@@ -173,8 +146,8 @@ def _write_comparison(
         ("headline", headline),
         ("final_stock_change", stock_change),
     ):
-        write_atomic(out / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
-        write_atomic(out / f"{name}.csv", lambda p, f=frame: f.to_csv(p, index=False))
+        write_atomic(out / f"{name}.parquet", partial(frame.to_parquet, index=False))
+        write_atomic(out / f"{name}.csv", partial(frame.to_csv, index=False))
     figures = {}
     for measure, title in (
         ("arrivals", "Arrivals per year"),
@@ -183,9 +156,7 @@ def _write_comparison(
         fig = _side_by_side(summary, measure, labels, title)
         stem = "flows_by_scenario" if measure == "arrivals" else "stocks_by_scenario"
         for ext in ("png", "svg"):
-            write_atomic(
-                out / f"{stem}.{ext}", lambda p, e=ext, fg=fig: fg.savefig(p, format=e, dpi=100)
-            )
+            write_atomic(out / f"{stem}.{ext}", partial(fig.savefig, format=ext, dpi=100))
         figures[stem] = title
     md, html = _report(root, labels, reference, headline, stock_change, figures, note)
     write_text_atomic(out / "report.md", md)
@@ -193,26 +164,10 @@ def _write_comparison(
 
 
 def _headline(annual: pd.DataFrame) -> pd.DataFrame:
-    final_year = annual["year"].max()
-    per_run = []
-    for (label, replicate), run in annual.groupby(["label", "replicate"]):
-        stock = run[(run["measure"] == "stock") & (run["year"] == final_year)]
-        irregular = stock.loc[stock["channel"] == "irregular", "value"].sum()
-        row = {
-            "label": label,
-            "replicate": replicate,
-            "irregular_share_final_year": irregular / max(stock["value"].sum(), 1e-9),
-        }
-        for name, (measure, how) in HEADLINE.items():
-            m = run[run["measure"] == measure]
-            row[name] = (
-                m["value"].sum() if how == "sum" else m.loc[m["year"] == final_year, "value"].sum()
-            )
-        per_run.append(row)
-    per_run = pd.DataFrame(per_run)
+    per_run = headline_per_run(annual, ["label", "replicate"])
     long = per_run.melt(id_vars=["label", "replicate"], var_name="indicator")
-    table = _interval(long, ["label", "indicator"])
-    table["final_year"] = final_year
+    table = over_replicates(long, ["label", "indicator"])
+    table["final_year"] = annual["year"].max()
     return table
 
 
