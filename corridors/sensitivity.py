@@ -27,16 +27,18 @@ with a bar chart (PNG and SVG).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from matplotlib.figure import Figure
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from scenarios.errors import ScenarioError
 from scenarios.points import apply_point, swept_declaration
 from scenarios.tomlfile import read_toml
-from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
+from simulation.measures import CHANNEL_NAMES, FLOW_MEASURES, STOCK_MEASURES, measure
 
 from .atomic import write_atomic
 from .batch import run_batch
@@ -111,11 +113,11 @@ def load_sensitivity(path: Path, max_runs: int = DEFAULT_MAX_RUNS) -> tuple[Batc
     bounds = []
     for key, rng in ranges.items():
         decl = swept_declaration(f, key, scenario)
-        bounds.append(
-            list(checked_range(f, f"ranges.{key}", rng, decl.minimum, decl.maximum, decl.allowed()))
-        )
+        lo, hi = decl.minimum, decl.maximum
+        assert lo is not None and hi is not None  # every numeric declaration has a range
+        bounds.append(list(checked_range(f, f"ranges.{key}", rng, lo, hi, decl.allowed())))
     output, year = _output(f, data.get("output", {"indicator": "irregular_share"}), scenario)
-    problem = {"num_vars": len(bounds), "names": list(ranges), "bounds": bounds}
+    problem: dict[str, Any] = {"num_vars": len(bounds), "names": list(ranges), "bounds": bounds}
     if method == "morris":
         from SALib.sample import morris
 
@@ -172,8 +174,7 @@ def _output(f: str, output: object, scenario) -> tuple[dict, int]:
             f"one of the scenario's destinations {destinations}",
         )
     if "channel" in output and (
-        output["channel"] not in ("regular", "irregular")
-        or output["indicator"] == "irregular_share"
+        output["channel"] not in CHANNEL_NAMES or output["indicator"] == "irregular_share"
     ):
         raise ScenarioError(
             f,
@@ -196,22 +197,13 @@ def _output(f: str, output: object, scenario) -> tuple[dict, int]:
 def indicator_values(root: Path, output: dict, year: int, n_points: int) -> np.ndarray:
     """The chosen output per sample point (mean over replicates)."""
     indicator = output["indicator"]
-    measure = "stock" if indicator == "irregular_share" else indicator
-    t = read_listed(listed_runs(root), measure=measure)
+    name = "stock" if indicator == "irregular_share" else indicator
+    t = read_listed(listed_runs(root), measure=name)
     t["month"] = t["month"].astype(str)
-    stock_like = measure in (
-        "stock",
-        "stock_female",
-        "stock_male",
-        "employed",
-        "unemployed",
-        "detained",
-        "waiting",
-        "in_transit",
-        "exploited_now",
-        "debt_outstanding_usd",
-    )
-    t = t[t["month"] == f"{year}-12"] if stock_like else t[t["month"].str.startswith(str(year))]
+    if measure(name).is_stock:
+        t = t[t["month"] == f"{year}-12"]
+    else:
+        t = t[t["month"].str.startswith(str(year))]
     if "destination" in output:
         t = t[t["destination"].astype(str) == output["destination"]]
     if indicator == "irregular_share":
@@ -283,7 +275,7 @@ def run_sensitivity(spec: BatchSpec, config: dict, out: Path, **batch_kwargs) ->
     ax.set_title(f"{config['method'].title()}: {table['output'].iloc[0]}", fontsize=9)
     fig.tight_layout()
     for ext in ("png", "svg"):
-        write_atomic(folder / f"indices.{ext}", lambda p, e=ext: fig.savefig(p, format=e))
+        write_atomic(folder / f"indices.{ext}", partial(fig.savefig, format=ext))
     return table
 
 
