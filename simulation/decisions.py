@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.choice import choose, nested_logit_probabilities
-from agents.status import Legal, Outcome, Status
+from agents.status import Channel, Legal, Outcome, Status
 
 from .formulas import (
     irregular_wage,
@@ -52,16 +52,31 @@ from .formulas import (
     yearly_from_monthly,
 )
 from .groups import admit_within_capacity, stochastic_round
+from .population import MAX_DECISION_AGE_MONTHS, MIN_AGE_MONTHS
 
 if TYPE_CHECKING:
     from .model import MigrationModel
 
 __all__ = [
     "CorridorOffer",
+    "admission_lottery",
+    "admit_irregular",
+    "admit_regular",
+    "assign_recruiters",
     "border_interception_probability",
+    "choice_probabilities",
+    "choose_alternatives",
     "corridor_offer",
     "decide_and_move",
+    "decision_rates",
+    "draw_deciders",
     "home_income",
+    "movers_in_random_order",
+    "pay",
+    "record_demand",
+    "take_places",
+    "trafficking",
+    "vacancy_pull",
 ]
 
 JAPAN = "JPN"
@@ -176,34 +191,78 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
 
 
 def decide_and_move(model: MigrationModel, month: int) -> None:
-    pop, lv, rng = model.population, model.lv, model.rng
-    st = pop.status
-    at_home = (st == Status.AT_HOME) | (st == Status.RETURNED)
-    of_age = (pop.age_months >= 18 * 12) & (pop.age_months < 50 * 12)
+    """The month's decisions at home, in order: who weighs migrating
+    (:func:`decision_rates`, :func:`draw_deciders`), what each chooses
+    (:func:`choose_alternatives`), and the admissions of the movers in random order
+    (:func:`movers_in_random_order`, :func:`admit_regular`, :func:`admit_irregular`)."""
+    share = model.origin_share_abroad()  # [origin, corridor], for the pull and the network
+    deciders = draw_deciders(model, decision_rates(model, share))
+    if len(deciders) == 0:
+        return
+    chosen = choose_alternatives(model, deciders, month, share)
+    rows, corridor, channel = movers_in_random_order(model, deciders, chosen)
+    regular, irregular = channel == Channel.REGULAR, channel == Channel.IRREGULAR
+    admit_regular(model, rows[regular], corridor[regular], model.offer)
+    admit_irregular(model, rows[irregular], corridor[irregular])
+
+
+def decision_rates(model: MigrationModel, share: np.ndarray) -> np.ndarray:
+    """[origin] Monthly chance that a person at home of working age weighs migrating:
+    ``decision_rate_per_month`` (times ``push_shock_decision_factor`` during a push shock),
+    raised by ``vacancy_recruitment_pull`` x :func:`vacancy_pull`, at most 1. ``share``
+    [origin, corridor]: where the origin's people already are. No draws.
+
+    Why: push shocks and recruiters sent by employers short of workers make more people
+    consider leaving."""
+    lv = model.lv
     rate = np.where(
         model.policy.push_shock,
         lv.decision_rate_per_month * lv.push_shock_decision_factor,
         lv.decision_rate_per_month,
     )
-    share = model.origin_share_abroad()  # [origin, corridor], for the pull and the network
-    rate = np.minimum(1.0, rate * (1.0 + lv.vacancy_recruitment_pull * vacancy_pull(model, share)))
+    return np.minimum(1.0, rate * (1.0 + lv.vacancy_recruitment_pull * vacancy_pull(model, share)))
+
+
+def draw_deciders(model: MigrationModel, rate: np.ndarray) -> np.ndarray:
+    """Rows of the people who weigh migrating this month: at home (never migrated or
+    returned), aged 18-49, each with its origin's ``rate`` (one uniform per such person).
+    Reads ``status``, ``age_months``, ``origin``; writes nothing."""
+    pop = model.population
+    st = pop.status
+    at_home = (st == Status.AT_HOME) | (st == Status.RETURNED)
+    of_age = (pop.age_months >= MIN_AGE_MONTHS) & (pop.age_months < MAX_DECISION_AGE_MONTHS)
     candidates = np.flatnonzero(at_home & of_age)
-    deciders = candidates[rng.random(len(candidates)) < rate[pop.origin[candidates]]]
-    if len(deciders) == 0:
-        return
-    offer = model.offer
-    informed = rng.random(len(deciders)) < lv.information_campaign_coverage[pop.origin[deciders]]
+    return candidates[model.rng.random(len(candidates)) < rate[pop.origin[candidates]]]
+
+
+def choose_alternatives(
+    model: MigrationModel, deciders: np.ndarray, month: int, share: np.ndarray
+) -> np.ndarray:
+    """Each decider's choice (a column of :func:`choice_probabilities`: 0 stays, 1 + 2c + k
+    corridor c by channel k). Draws one uniform per decider for being reached by an
+    information campaign (the origin's ``information_campaign_coverage``), then one per
+    decider for the choice; keeps the probabilities and choices in ``model.choices``."""
+    pop, rng = model.population, model.rng
+    informed = (
+        rng.random(len(deciders)) < model.lv.information_campaign_coverage[pop.origin[deciders]]
+    )
     probs, chosen = choice_probabilities(
-        model, deciders, month, offer, informed, rng.random(len(deciders)), share
+        model, deciders, month, model.offer, informed, rng.random(len(deciders)), share
     )
     model.choices.store(month, deciders, probs, chosen)
+    return chosen
+
+
+def movers_in_random_order(
+    model: MigrationModel, deciders: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, corridor, channel) of the deciders who chose to move, shuffled (one
+    permutation): admissions then take them in this order, a fair lottery for places."""
     movers = chosen > 0
     rows, alt = deciders[movers], chosen[movers] - 1
     corridor, channel = alt // 2, alt % 2
-    shuffle = rng.permutation(len(rows))
-    rows, corridor, channel = rows[shuffle], corridor[shuffle], channel[shuffle]
-    _admit_regular(model, rows[channel == 0], corridor[channel == 0], offer)
-    _admit_irregular(model, rows[channel == 1], corridor[channel == 1])
+    shuffle = model.rng.permutation(len(rows))
+    return rows[shuffle], corridor[shuffle], channel[shuffle]
 
 
 def vacancy_pull(model: MigrationModel, share: np.ndarray) -> np.ndarray:
@@ -328,73 +387,26 @@ def _origin_probabilities(
     return nested_logit_probabilities(utility, lv.stay_constant, lv.nest_scale)
 
 
-def _pay(model: MigrationModel, rows: np.ndarray, amount: np.ndarray) -> None:
-    pop = model.population
-    from_savings = np.minimum(pop.savings[rows], amount)
-    pop.savings[rows] -= from_savings
-    pop.debt[rows] += amount - from_savings
+# ---- admissions ------------------------------------------------------------------------------
+def admit_regular(
+    model: MigrationModel, rows: np.ndarray, corridor: np.ndarray, offer: CorridorOffer
+) -> None:
+    """Regular applicants ``rows`` (for ``corridor``, in lottery order) sign with an agency
+    within the agencies' capacity and the destination's remaining quota and job orders
+    (:func:`take_places`, paying the agency's fee plus ``offer.official_fee``): ``status``
+    waiting, ``timer`` 1 + a Poisson draw around the corridor's
+    ``regular_processing_months``. Writes the policy's ``quota_remaining`` and the market's
+    ``job_orders`` (less the places taken). Counts ``applications``.
 
-
-def _assign_recruiters(model: MigrationModel, corridor: np.ndarray, channel: int) -> np.ndarray:
-    """Pick an active recruiter of the corridor and channel for each mover, in proportion to
-    capacity."""
-    rec, rng = model.recruiters, model.rng
-    out = np.full(len(corridor), -1, np.int64)
-    for c in np.unique(corridor):
-        pool = np.flatnonzero((rec.corridor == c) & (rec.channel == channel) & rec.active)
-        who = np.flatnonzero(corridor == c)
-        weights = rec.capacity[pool] / rec.capacity[pool].sum()
-        out[who] = pool[rng.choice(len(pool), size=len(who), p=weights)]
-    return out
-
-
-def _take_places(
-    model: MigrationModel,
-    rows,
-    corridor,
-    channel: int,
-    official_fee: np.ndarray,
-    destination_limit: np.ndarray | None = None,
-):
-    """Admit movers in array order up to their corridor's recruiter capacity (and a
-    per-destination limit in people), mark the others turned away, assign each admitted
-    mover a recruiter and charge its fee (plus official fees). Returns the admitted rows,
-    their corridors and recruiters."""
-    pop, rng, ppa = model.population, model.rng, model.people_per_agent
-    capacity = stochastic_round(model.recruitment.capacity[:, channel] / ppa, rng)
-    ok = admit_within_capacity(corridor, capacity)
-    if destination_limit is not None:
-        idx = np.flatnonzero(ok)
-        ok[idx] = admit_within_capacity(
-            model.c_dest[corridor[idx]], stochastic_round(destination_limit / ppa, rng)
-        )
-    _record_demand(model, corridor, channel)
-    model.choices.outcome[rows[~ok]] = Outcome.TURNED_AWAY
-    rows, corridor = rows[ok], corridor[ok]
-    model.choices.outcome[rows] = Outcome.MOVED
-    recruiter = _assign_recruiters(model, corridor, channel)
-    fee = model.recruitment.charged[recruiter] + official_fee[corridor]
-    _pay(model, rows, fee)
-    pop.corridor[rows] = corridor
-    pop.channel[rows] = channel
-    pop.recruiter[rows] = recruiter
-    pop.trained[rows] = False
-    np.add.at(model.recruiters.placed, recruiter, ppa)
-    model.metrics.add("recruitment_fees_paid_usd", corridor, channel, fee)
-    return rows, corridor, recruiter
-
-
-def _admit_regular(model: MigrationModel, rows, corridor, offer: CorridorOffer) -> None:
-    """Regular applicants sign with an agency and wait for processing, within the agencies'
-    capacity and the destination's remaining quota and job orders."""
+    Why: the regular channel is rationed by agencies, quotas and employers' job orders."""
     if len(rows) == 0:
         return
     pol, ppa = model.policy, model.people_per_agent
-    rows, corridor, _ = _take_places(
+    rows, corridor, _ = take_places(
         model,
         rows,
         corridor,
-        0,
+        Channel.REGULAR,
         offer.official_fee,
         destination_limit=np.minimum(pol.quota_remaining, model.market.job_orders),
     )
@@ -406,38 +418,140 @@ def _admit_regular(model: MigrationModel, rows, corridor, offer: CorridorOffer) 
     placed = ppa * np.bincount(model.c_dest[corridor], minlength=len(pol.quota_remaining))
     pol.quota_remaining -= placed
     model.market.job_orders -= placed
-    model.metrics.add("applications", corridor, 0)
+    model.metrics.add("applications", corridor, Channel.REGULAR)
 
 
-def _admit_irregular(model: MigrationModel, rows, corridor) -> None:
-    """Irregular movers pay a broker and start crossing; some moves end in trafficking
-    (worse brokers, women more, less with anti-trafficking enforcement)."""
+def admit_irregular(model: MigrationModel, rows: np.ndarray, corridor: np.ndarray) -> None:
+    """Irregular movers ``rows`` (for ``corridor``, in lottery order) pay a broker within the
+    brokers' capacity (:func:`take_places`) and start crossing: ``status`` in transit,
+    ``legal`` none, ``timer`` 1 + the corridor's transit months (at least 1); then
+    :func:`trafficking`. Counts ``departures`` (irregular).
+
+    Why: the irregular channel is rationed only by the brokers' capacity."""
     if len(rows) == 0:
         return
-    pop, rng, lv = model.population, model.rng, model.lv
-    rows, corridor, recruiter = _take_places(model, rows, corridor, 1, np.zeros(len(model.c_dest)))
+    pop = model.population
+    rows, corridor, recruiter = take_places(
+        model, rows, corridor, Channel.IRREGULAR, np.zeros(len(model.c_dest))
+    )
     pop.status[rows] = Status.IN_TRANSIT
     pop.legal[rows] = Legal.NONE
     # +1 as for regular moves: a crossing of up to a month arrives next month
     pop.timer[rows] = 1 + np.maximum(1, np.ceil(model.c_transit[corridor])).astype(np.int16)
-    model.metrics.add("departures", corridor, 1)
+    model.metrics.add("departures", corridor, Channel.IRREGULAR)
+    trafficking(model, rows, corridor, recruiter)
+
+
+def trafficking(
+    model: MigrationModel, rows: np.ndarray, corridor: np.ndarray, recruiter: np.ndarray
+) -> None:
+    """Of the irregular movers ``rows`` (crossing ``corridor`` with ``recruiter``), each is
+    trafficked with ``trafficking_probability_per_crossing`` x the broker's malpractice x
+    ``female_vulnerability`` for women x (1 - the destination's
+    ``anti_trafficking_enforcement``) (one uniform each): ``trafficked``, ``exploited`` and
+    one more ``exploitation_count``. Counts ``trafficking_cases`` and ``exploitation_cases``.
+
+    Why: some irregular moves end in trafficking: worse brokers, women more, less with
+    enforcement."""
+    pop, lv = model.population, model.lv
     p = (
         lv.trafficking_probability_per_crossing
         * model.recruiters.malpractice[recruiter]
         * np.where(pop.female[rows], lv.female_vulnerability, 1.0)
         * (1.0 - lv.anti_trafficking_enforcement[model.c_dest[corridor]])
     )
-    hit = rows[rng.random(len(rows)) < p]
+    hit = rows[model.rng.random(len(rows)) < p]
     if len(hit):
         pop.trafficked[hit] = True
         pop.exploited[hit] = True
         pop.exploitation_count[hit] += 1
-        model.metrics.add("trafficking_cases", pop.corridor[hit], 1)
-        model.metrics.add("exploitation_cases", pop.corridor[hit], 1)
+        model.metrics.add("trafficking_cases", pop.corridor[hit], Channel.IRREGULAR)
+        model.metrics.add("exploitation_cases", pop.corridor[hit], Channel.IRREGULAR)
 
 
-def _record_demand(model: MigrationModel, corridor: np.ndarray, channel: int) -> None:
-    """Everyone who asked for a place counts toward the recruiters' fee pressure."""
+def take_places(
+    model: MigrationModel,
+    rows: np.ndarray,
+    corridor: np.ndarray,
+    channel: Channel,
+    official_fee: np.ndarray,
+    destination_limit: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Admit movers in array order within the places (:func:`admission_lottery`), count every
+    applicant toward the recruiters' fee pressure (:func:`record_demand`), mark each
+    decider's ``Outcome`` (moved or turned away), give each admitted mover a recruiter
+    (:func:`assign_recruiters`) and charge its fee plus ``official_fee`` (:func:`pay`). Writes
+    ``corridor``, ``channel``, ``recruiter``, ``trained`` (false) of the admitted, and the
+    recruiters' ``placed``; counts ``recruitment_fees_paid_usd``. Returns the admitted rows,
+    their corridors and recruiters."""
+    pop, ppa = model.population, model.people_per_agent
+    ok = admission_lottery(model, corridor, channel, destination_limit)
+    record_demand(model, corridor, channel)
+    model.choices.outcome[rows[~ok]] = Outcome.TURNED_AWAY
+    rows, corridor = rows[ok], corridor[ok]
+    model.choices.outcome[rows] = Outcome.MOVED
+    recruiter = assign_recruiters(model, corridor, channel)
+    fee = model.recruitment.charged[recruiter] + official_fee[corridor]
+    pay(model, rows, fee)
+    pop.corridor[rows] = corridor
+    pop.channel[rows] = channel
+    pop.recruiter[rows] = recruiter
+    pop.trained[rows] = False
+    np.add.at(model.recruiters.placed, recruiter, ppa)
+    model.metrics.add("recruitment_fees_paid_usd", corridor, channel, fee)
+    return rows, corridor, recruiter
+
+
+def admission_lottery(
+    model: MigrationModel,
+    corridor: np.ndarray,
+    channel: Channel,
+    destination_limit: np.ndarray | None = None,
+) -> np.ndarray:
+    """Mask of the applicants (for ``corridor``, in array order) who get a place: the first
+    ones up to the corridor's recruiter capacity this month in agents (people stochastically
+    rounded: one uniform per corridor), then of those the first up to ``destination_limit``
+    [destination] people (one uniform per destination). Reads the recruitment summary's
+    ``capacity``; writes nothing.
+
+    Why: places are rationed; shuffled beforehand, array order is a fair lottery."""
+    rng, ppa = model.rng, model.people_per_agent
+    capacity = stochastic_round(model.recruitment.capacity[:, channel] / ppa, rng)
+    ok = admit_within_capacity(corridor, capacity)
+    if destination_limit is not None:
+        idx = np.flatnonzero(ok)
+        ok[idx] = admit_within_capacity(
+            model.c_dest[corridor[idx]], stochastic_round(destination_limit / ppa, rng)
+        )
+    return ok
+
+
+def pay(model: MigrationModel, rows: np.ndarray, amount: np.ndarray) -> None:
+    """Rows ``rows`` pay ``amount`` (USD each) from ``savings`` as far as they go and borrow
+    the rest (``debt``)."""
+    pop = model.population
+    from_savings = np.minimum(pop.savings[rows], amount)
+    pop.savings[rows] -= from_savings
+    pop.debt[rows] += amount - from_savings
+
+
+def assign_recruiters(model: MigrationModel, corridor: np.ndarray, channel: Channel) -> np.ndarray:
+    """An active recruiter of the corridor and channel for each mover, chosen in proportion to
+    capacity (one ``rng.choice`` per corridor, in corridor order). Writes nothing."""
+    rec, rng = model.recruiters, model.rng
+    out = np.full(len(corridor), -1, np.int64)
+    for c in np.unique(corridor):
+        pool = np.flatnonzero((rec.corridor == c) & (rec.channel == channel) & rec.active)
+        who = np.flatnonzero(corridor == c)
+        weights = rec.capacity[pool] / rec.capacity[pool].sum()
+        out[who] = pool[rng.choice(len(pool), size=len(who), p=weights)]
+    return out
+
+
+def record_demand(model: MigrationModel, corridor: np.ndarray, channel: Channel) -> None:
+    """Everyone who asked for a place (``corridor``) counts toward the fee pressure of the
+    corridor's active recruiters of ``channel``, shared in proportion to capacity: writes
+    their ``applications`` (people). No draws."""
     rec = model.recruiters
     counts = np.bincount(corridor, minlength=len(model.c_dest)) * model.people_per_agent
     for c in np.flatnonzero(counts):

@@ -22,31 +22,89 @@ from .population import RENEWAL_AGE_MONTHS
 if TYPE_CHECKING:
     from .model import MigrationModel
 
-__all__ = ["home_life"]
+__all__ = [
+    "age_and_renew",
+    "debt_interest",
+    "earn_at_home",
+    "home_life",
+    "reintegration_countdown",
+    "renew",
+]
 
 
 def home_life(model: MigrationModel, month: int) -> None:
-    pop, lv = model.population, model.lv
-    st = pop.status
+    """The month at home for everyone, in order: earnings and saving (:func:`earn_at_home`),
+    interest on debt (:func:`debt_interest`), the reintegration programme's countdown
+    (:func:`reintegration_countdown`), ageing and the renewal of the population at risk
+    (:func:`age_and_renew`)."""
+    st = model.population.status
     home = np.flatnonzero((st == Status.AT_HOME) | (st == Status.RETURNED) | (st == Status.WAITING))
+    earn_at_home(model, home, month)
+    debt_interest(model)
+    reintegration_countdown(model)
+    age_and_renew(model, month)
+
+
+def earn_at_home(model: MigrationModel, home: np.ndarray, month: int) -> None:
+    """Reads ``origin``, ``skilled``, ``reintegration_left``, ``savings``, ``debt`` of the rows
+    ``home`` (at home or waiting); writes ``savings`` (plus ``home_saving_rate`` of this
+    month's home income, :func:`~simulation.decisions.home_income`, less what goes to debt) and
+    ``debt`` (repaid from savings as far as they go). No draws.
+
+    Why: people at home earn their origin's wage, save part of it and pay their debts."""
+    pop, lv = model.population, model.lv
     income = home_income(model, home, month)
     pop.savings[home] += income * lv.home_saving_rate
     repay = np.minimum(pop.debt[home], pop.savings[home])
     pop.debt[home] -= repay
     pop.savings[home] -= repay
+
+
+def debt_interest(model: MigrationModel) -> None:
+    """Reads and writes ``debt`` of everyone who owes: it grows by
+    ``monthly_interest_rate_pct``. No draws.
+
+    Why: recruitment debt is costly, wherever the debtor is."""
+    pop = model.population
     np.multiply(
-        pop.debt, 1.0 + lv.monthly_interest_rate_pct / 100.0, out=pop.debt, where=pop.debt > 0
+        pop.debt,
+        1.0 + model.lv.monthly_interest_rate_pct / 100.0,
+        out=pop.debt,
+        where=pop.debt > 0,
     )
+
+
+def reintegration_countdown(model: MigrationModel) -> None:
+    """Reads and writes ``reintegration_left``: one month less for everyone in a programme.
+
+    Why: reintegration support (a higher home income) lasts ``reintegration_months``."""
+    pop = model.population
     active = np.flatnonzero(pop.reintegration_left)
     pop.reintegration_left[active] -= 1
+
+
+def age_and_renew(model: MigrationModel, month: int) -> None:
+    """Writes ``age_months`` (everyone a month older); a person at home (never migrated or
+    returned) who reaches 55 is replaced by an 18-year-old who never migrated
+    (:func:`renew`).
+
+    Why: keeps the population at risk of migrating constant while people age."""
+    pop = model.population
     pop.age_months += 1
     old = np.flatnonzero(pop.age_months >= RENEWAL_AGE_MONTHS)
-    old = old[(st[old] == Status.AT_HOME) | (st[old] == Status.RETURNED)]
+    old = old[(pop.status[old] == Status.AT_HOME) | (pop.status[old] == Status.RETURNED)]
     if len(old):
-        _renew(model, old, month)
+        renew(model, old, month)
 
 
-def _renew(model: MigrationModel, rows: np.ndarray, month: int) -> None:
+def renew(model: MigrationModel, rows: np.ndarray, month: int) -> None:
+    """Rows ``rows`` become new people of the same origin: 18 years old, at home, never
+    migrated, no debt, no history; ``skilled`` and ``female`` drawn with the origin's shares,
+    ``savings`` exponential around ``initial_savings_months_of_income`` months of the home
+    wage, ``network_ties`` Poisson around ``network_mean_ties`` (draws in that order). Counts
+    ``model.renewals``.
+
+    Why: the same agent stands for a new person entering the population at risk."""
     pop, rng, lv = model.population, model.rng, model.lv
     w = model.world
     o = pop.origin[rows]

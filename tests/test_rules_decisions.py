@@ -1,0 +1,184 @@
+"""Unit specifications of the decisions at home and the admissions
+(``simulation/decisions.py``), and of the formulas expectation and realisation share
+(``simulation/formulas.py``), on a handful of hand-built workers from Myanmar."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rule_workers import MMR_THA, THA, small_model
+
+from agents.status import Channel, Legal, Outcome, Status
+from simulation import abroad, decisions
+from simulation.formulas import (
+    irregular_wage,
+    monthly_exploitation_hazard,
+    protection_factor,
+    regular_wage,
+    training_exploitation_factor,
+    yearly_from_monthly,
+)
+
+MMR = 2
+
+
+# ---- formulas ---------------------------------------------------------------------------------
+def test_yearly_from_monthly():
+    assert yearly_from_monthly(0.1) == pytest.approx(1.0 - 0.9**12)
+    assert yearly_from_monthly(np.array([0.0, 1.0])).tolist() == [0.0, 1.0]
+
+
+def test_wage_rule_by_hand():
+    wage = regular_wage(np.array([400.0, 400.0]), np.array([500.0, 0.0]), 0.1, np.array([0, 1]))
+    assert wage.tolist() == pytest.approx([500.0, 440.0])  # minimum wage floor; trained +10%
+    assert irregular_wage(np.array([400.0]), 0.8).tolist() == pytest.approx([320.0])
+
+
+def test_exploitation_hazard_by_hand():
+    p = monthly_exploitation_hazard(
+        0.01,
+        0.5,
+        training_exploitation_factor(np.array([True, False])),
+        protection_factor(0.5, np.array([0.4, 0.4])),
+        np.array([1.0, 1.2]),
+    )
+    # 0.01 x 1.5 x (0.5 trained | 1) x (1 - 0.5 x 0.4) x (1 | 1.2 for a woman)
+    assert p.tolist() == pytest.approx([0.01 * 1.5 * 0.5 * 0.8, 0.01 * 1.5 * 0.8 * 1.2])
+
+
+def test_expected_wage_is_the_wage_a_trained_regular_worker_earns():
+    model = small_model(
+        [
+            {
+                "status": Status.EMPLOYED_REGULAR,
+                "legal": Legal.REGULAR,
+                "corridor": MMR_THA,
+                "trained": True,
+            }
+        ],
+        predeparture_training_coverage=1.0,
+        living_cost_share_abroad=0.0,
+        remittance_share=0.0,
+        social_security_contribution_share=0.0,
+    )
+    model.policy.market_wage[THA] = 333.0
+    offer = decisions.corridor_offer(model)
+    abroad.earn_and_spend(model, np.arange(1))
+    assert offer.wage[MMR_THA, Channel.REGULAR] == model.population.savings[0]
+
+
+def test_expected_exploitation_risk_is_the_realised_hazard_over_a_year():
+    model = small_model(
+        [],
+        predeparture_training_coverage=1.0,
+        protection_coverage=0.5,
+        protection_effectiveness=0.6,
+    )
+    model.recruitment.malpractice[MMR_THA] = [0.2, 0.4]
+    offer = decisions.corridor_offer(model)
+    lv = model.lv
+    regular = lv.exploitation_base_regular * 1.2 * 0.5 * (1 - 0.6 * 0.5)
+    irregular = lv.exploitation_base_irregular * 1.4 * (1 - 0.6 * 0.5)
+    assert offer.exploitation_risk[MMR_THA].tolist() == pytest.approx(
+        [1 - (1 - regular) ** 12, 1 - (1 - irregular) ** 12]
+    )
+
+
+# ---- who decides ------------------------------------------------------------------------------
+def test_decision_rate_rises_with_a_push_shock():
+    model = small_model(
+        [],
+        decision_rate_per_month=0.01,
+        push_shock_decision_factor=3.0,
+        vacancy_recruitment_pull=0.0,
+    )
+    model.policy.push_shock[MMR] = True
+    rate = decisions.decision_rates(model, model.origin_share_abroad())
+    assert rate[MMR] == pytest.approx(0.03)
+    assert rate[0] == pytest.approx(0.01)
+
+
+def test_only_people_at_home_aged_18_to_49_weigh_migrating():
+    model = small_model(
+        [
+            {},  # 30, at home
+            {"status": Status.RETURNED},
+            {"age_months": 50 * 12},
+            {"age_months": 17 * 12},
+            {"status": Status.WAITING, "corridor": MMR_THA},
+        ]
+    )
+    assert decisions.draw_deciders(model, np.ones(5)).tolist() == [0, 1]
+    assert decisions.draw_deciders(model, np.zeros(5)).tolist() == []
+
+
+def test_chosen_column_is_corridor_and_channel():
+    model = small_model([{}, {}])
+    rows, corridor, channel = decisions.movers_in_random_order(
+        model, np.array([0, 1]), np.array([0, 1 + 2 * MMR_THA + 1])
+    )
+    assert (rows.tolist(), corridor.tolist(), channel.tolist()) == ([1], [MMR_THA], [1])
+
+
+# ---- admissions -------------------------------------------------------------------------------
+def test_places_up_to_capacity_the_rest_turned_away():
+    model = small_model([{"savings": 1e6}] * 3)
+    ppa = model.people_per_agent
+    model.recruitment.capacity[MMR_THA, Channel.IRREGULAR] = 2 * ppa  # two agents' worth
+    rows = np.arange(3)
+    admitted, _, recruiter = decisions.take_places(
+        model, rows, np.full(3, MMR_THA), Channel.IRREGULAR, np.zeros(len(model.c_dest))
+    )
+    assert admitted.tolist() == [0, 1]
+    assert model.choices.outcome[:3].tolist() == [Outcome.MOVED, Outcome.MOVED, Outcome.TURNED_AWAY]
+    assert (model.recruiters.corridor[recruiter] == MMR_THA).all()
+    assert (model.recruiters.channel[recruiter] == Channel.IRREGULAR).all()
+    assert model.population.corridor.tolist() == [MMR_THA, MMR_THA, -1]
+
+
+def test_movers_pay_from_savings_and_borrow_the_rest():
+    model = small_model([{"savings": 100.0}, {"savings": 500.0}])
+    decisions.pay(model, np.arange(2), np.array([150.0, 150.0]))
+    assert model.population.savings.tolist() == [0.0, 350.0]
+    assert model.population.debt.tolist() == [50.0, 0.0]
+
+
+def test_regular_applicant_signs_and_waits_within_quota():
+    model = small_model([{"savings": 1e6}], regular_processing_months=0.0)
+    ppa = model.people_per_agent
+    model.recruitment.capacity[MMR_THA, Channel.REGULAR] = ppa
+    model.policy.quota_remaining[THA] = 5 * ppa
+    model.market.job_orders[THA] = 5 * ppa
+    decisions.admit_regular(model, np.arange(1), np.array([MMR_THA]), model.offer)
+    pop = model.population
+    assert pop.status[0] == Status.WAITING
+    assert pop.timer[0] == 1  # + Poisson(0): leaves in next month's events
+    assert model.policy.quota_remaining[THA] == 4 * ppa
+    assert model.market.job_orders[THA] == 4 * ppa
+
+
+def test_no_quota_left_means_turned_away():
+    model = small_model([{"savings": 1e6}])
+    model.recruitment.capacity[MMR_THA, Channel.REGULAR] = model.people_per_agent
+    model.policy.quota_remaining[THA] = 0.0
+    model.market.job_orders[THA] = 1e9
+    decisions.admit_regular(model, np.arange(1), np.array([MMR_THA]), model.offer)
+    assert model.population.status[0] == Status.AT_HOME
+    assert model.choices.outcome[0] == Outcome.TURNED_AWAY
+
+
+def test_irregular_mover_crosses_and_may_be_trafficked():
+    model = small_model(
+        [{"savings": 1e6, "female": True}],
+        trafficking_probability_per_crossing=1.0,
+        female_vulnerability=1.0,
+        anti_trafficking_enforcement=0.0,
+    )
+    model.recruitment.capacity[MMR_THA, Channel.IRREGULAR] = model.people_per_agent
+    model.recruiters.malpractice[:] = 1.0
+    decisions.admit_irregular(model, np.arange(1), np.array([MMR_THA]))
+    pop = model.population
+    assert pop.status[0] == Status.IN_TRANSIT
+    assert pop.timer[0] == 1 + max(1, int(np.ceil(model.c_transit[MMR_THA])))
+    assert pop.trafficked[0] and pop.exploited[0]
+    assert pop.exploitation_count[0] == 1
