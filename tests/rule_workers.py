@@ -11,7 +11,7 @@ stands in for the model's random generator where a test needs a known draw.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -115,3 +115,8 @@ class FixedUniforms:
 
     def random(self, size: int | tuple[int, ...]) -> np.ndarray:
         return np.full(size, self.value)
+
+
+def uniforms(value: float) -> np.random.Generator:
+    """:class:`FixedUniforms` typed as the generator it stands in for."""
+    return cast(np.random.Generator, FixedUniforms(value))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rule_workers import FixedUniforms
+from rule_workers import uniforms
 
 from agents.recruiter import RecruiterTable
 
@@ -13,7 +13,7 @@ from agents.recruiter import RecruiterTable
 def table(**columns) -> RecruiterTable:
     """An agency (row 0) and a broker (row 1), both active, fee 100 = starting fee, capacity
     10, no malpractice, no applications."""
-    base = {
+    base: dict[str, np.ndarray] = {
         "corridor": np.zeros(2, np.int16),
         "channel": np.array([0, 1], np.int8),
         "base_fee": np.array([100.0, 100.0]),
@@ -46,7 +46,7 @@ def test_fees_stay_within_half_and_three_times_the_starting_fee():
 
 def test_inspected_agency_with_malpractice_is_blacklisted_and_broker_caught():
     t = table(malpractice=[1.0, 1.0])
-    agency, broker = t.exclude_caught(np.ones(2), np.ones(2), 6, FixedUniforms(0.5))
+    agency, broker = t.exclude_caught(np.ones(2), np.ones(2), 6, uniforms(0.5))
     assert agency.tolist() == [True, False]
     assert broker.tolist() == [False, True]
     assert t.active.tolist() == [False, False]
@@ -56,7 +56,7 @@ def test_inspected_agency_with_malpractice_is_blacklisted_and_broker_caught():
 
 def test_compliant_agency_passes_inspection_and_no_enforcement_catches_nobody():
     t = table(malpractice=[0.0, 1.0])
-    agency, broker = t.exclude_caught(np.ones(2), np.zeros(2), 6, FixedUniforms(0.5))
+    agency, broker = t.exclude_caught(np.ones(2), np.zeros(2), 6, uniforms(0.5))
     assert not agency.any() and not broker.any()
     assert t.active.all()
 
