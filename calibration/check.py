@@ -30,12 +30,12 @@ def check_scenario(
         raise ScenarioError(str(observations), "end", month_label(last), "at most 2035-12")
     run_to = max(scenario.end, last)
     obs = observation_parameters()
-    values = []
+    runs: list[list[float]] = []
     for seed in seeds_for(scenario.seed, replicates):
         model = MigrationModel(scenario.with_values(seed=seed, end=month_label(run_to)))
         model.run()
-        values.append([observe(model, t, obs) for t in targets])
-    values = np.array(values)
+        runs.append([observe(model, t, obs) for t in targets])
+    values = np.array(runs)
     rows = []
     for i, t in enumerate(targets):
         mean = float(np.nanmean(values[:, i]))

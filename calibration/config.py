@@ -177,7 +177,7 @@ def load_config(path: str | Path) -> CalibrationConfig:
             lo_ok, hi_ok = OBSERVATION_PARAMETERS[base]
         else:
             decl = swept_declaration(f, name, scenario)
-            lo_ok, hi_ok = decl.minimum, decl.maximum
+            lo_ok, hi_ok = decl.bounds()
         lo, hi = checked_range(f, f"parameters.{name}", rng, lo_ok, hi_ok, f"[{lo_ok}, {hi_ok}]")
         names.append(name)
         lows.append(lo)

@@ -89,7 +89,7 @@ def run_msm(
         count["n"] += 1
         count["best"] = min(count["best"], d)
         if progress is not None:
-            progress(count["n"], count["best"])
+            progress(int(count["n"]), count["best"])
         return d
 
     start = config.start_point()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,12 +29,15 @@ from .observation import observe
 from .simulate import distance, scenario_for
 from .targets import Target
 
-__all__ = ["evaluate_draw", "fit_table", "write_report"]
+__all__ = ["REPORT_DIR", "evaluate_draw", "fit_table", "write_report"]
+
+# the shipped calibration's report (``corridors calibrate --install`` replaces it)
+REPORT_DIR = Path(__file__).parent / "report"
 
 
-def _groups(targets) -> dict[tuple, Target]:
+def _groups(targets: Sequence[Target]) -> dict[tuple, Target]:
     """One representative target per (observable, destination, origin, channel)."""
-    out = {}
+    out: dict[tuple, Target] = {}
     for t in targets:
         out.setdefault((t.observable, t.destination, t.origin_label, t.channel), t)
     return out

@@ -167,6 +167,7 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
         if missing:
             raise ScenarioError(f, "(header)", reader.fieldnames, f"the columns {list(COLUMNS)}")
         rows = list(reader)
+        header = list(reader.fieldnames or [])
     except UnicodeDecodeError:
         raise ScenarioError(f, "(file)", "not UTF-8", "a UTF-8 CSV file") from None
     except csv.Error as exc:
@@ -180,7 +181,7 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
                 f,
                 f"row {i} (fields)",
                 fields + len(r.get(None) or []),
-                f"{len(reader.fieldnames)} fields, one per column of the header",
+                f"{len(header)} fields, one per column of the header",
             )
     destinations = available_destinations()
     out, seen = [], set()

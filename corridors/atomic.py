@@ -10,8 +10,9 @@ from pathlib import Path
 __all__ = ["write_atomic", "write_text_atomic"]
 
 
-def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
-    """Call ``writer(tmp_path)`` on a temporary file beside ``path``, fsync, then rename."""
+def write_atomic(path: Path, writer: Callable[[Path], object]) -> None:
+    """Call ``writer(tmp_path)`` on a temporary file beside ``path``, fsync, then rename
+    (whatever the writer returns is ignored: ``write_text`` gives a count, ``copy2`` a path)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # created exclusively, with the usual mode less the umask (as open() would give), so the

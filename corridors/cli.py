@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import signal
 import sys
 from pathlib import Path
@@ -273,7 +274,7 @@ def _install_calibration(out: Path) -> None:
         "observation_parameters.json",
     ):
         if (out / name).exists():
-            write_atomic(SHIPPED_CALIBRATION / name, lambda p, src=out / name: shutil.copy2(src, p))
+            write_atomic(SHIPPED_CALIBRATION / name, functools.partial(shutil.copy2, out / name))
     if REPORT_DIR.exists():
         REPORT_DIR.rename(old)
     staged.rename(REPORT_DIR)

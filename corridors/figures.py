@@ -26,7 +26,7 @@ def flows_and_stocks_figure(table: pd.DataFrame, title: str = "") -> Figure:
     arrivals = _series(table, "arrivals")
     arrivals = arrivals[arrivals.index != "2009-12"]
     yearly = arrivals.groupby(arrivals.index.str[:4]).sum()
-    corridors = list(dict.fromkeys(c for c, _ in stock.columns))
+    corridors = list(dict.fromkeys(column[0] for column in stock.columns))
     fig = Figure(figsize=(11, 1.9 * len(corridors) + 0.8))
     axes = fig.subplots(len(corridors), 2, squeeze=False, sharex="col")
     dates = pd.to_datetime(stock.index, format="%Y-%m")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scenarios.declarations import Declaration
 from scenarios.levers import POLICY_GROUPS
 from scenarios.registry import SECTIONS
 
@@ -9,7 +10,7 @@ __all__ = ["lever_table"]
 
 
 def lever_table(section: str = "levers") -> str:
-    decls = SECTIONS[section]
+    decls: list[Declaration] = list(SECTIONS[section])
     if section == "levers":
         order = {g: i for i, g in enumerate(POLICY_GROUPS)}
         decls = sorted(decls, key=lambda d: order.get(d.group, len(order)))

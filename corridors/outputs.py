@@ -5,6 +5,7 @@ manifest is complete."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def write_run(
     )
     for ext in ("png", "svg"):
         write_atomic(
-            out / f"flows_and_stocks.{ext}", lambda p, e=ext: fig.savefig(p, format=e, dpi=110)
+            out / f"flows_and_stocks.{ext}", functools.partial(fig.savefig, format=ext, dpi=110)
         )
     timings["write"] = (dt.datetime.now(dt.UTC) - t0).total_seconds()
     model = result.model

@@ -45,6 +45,13 @@ class Declaration:
     """A short plain-language name for people (the dashboard's control label); ``name`` is the
     identifier scenario files use."""
 
+    def bounds(self) -> tuple[float, float]:
+        """``(minimum, maximum)`` of a numeric declaration; a TypeError for the others, which
+        have no range (range checks need both ends)."""
+        if self.minimum is None or self.maximum is None:
+            raise TypeError(f"{self.name} is a {self.kind} declaration: it has no range")
+        return self.minimum, self.maximum
+
     @property
     def title(self) -> str:
         """``label``, or the identifier in words when no label is declared."""
@@ -63,13 +70,14 @@ class Declaration:
         if self.default == FROM_WORLD_DATA:
             return "per corridor, from world data"
         if self.kind == "months":
-            return "none" if not self.default else ", ".join(self.default)
+            assert isinstance(self.default, tuple), self.default  # start months, "YYYY-MM"
+            return ", ".join(self.default) or "none"
         if self.kind == "bool":
             return "true" if self.default else "false"
         return _fmt(self.default)
 
 
-def _fmt(x: float | int | None) -> str:
+def _fmt(x: object) -> str:
     if x is None:
         return "-"
     if isinstance(x, float) and x.is_integer() and abs(x) >= 1000:

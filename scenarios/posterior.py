@@ -55,7 +55,7 @@ def apply_draw(scenario: Scenario, draws: pd.DataFrame, index: int) -> Scenario:
     the fitted model parameters (observation parameters are not part of a scenario)."""
     row = draws.iloc[index % len(draws)]
     point = {
-        k: (round(float(v)) if float(v).is_integer() and "months" in k else float(v))
+        str(k): (round(float(v)) if float(v).is_integer() and "months" in str(k) else float(v))
         for k, v in row.items()
         if not is_observation(str(k))
     }

@@ -314,7 +314,7 @@ def _resolve(
         return _resolve_end(f, where, given, has_value)
     if decl.scope == "global":
         value = _check(f, where, decl, given) if has_value else decl.default
-        return tuple(value) if decl.kind == "months" else value
+        return _months_tuple(value) if decl.kind == "months" else value
     keys = _keys_for(decl, world)
     if has_value and isinstance(given, dict):
         known = _keys_for(decl, FULL_WORLD)  # keys of countries switched off are ignored
@@ -334,21 +334,28 @@ def _resolve(
         base = _check(f, where, decl, given) if has_value else decl.default
         per_key = dict.fromkeys(keys, base)
     if decl.kind == "months":
-        per_key = {k: tuple(v) for k, v in per_key.items()}
+        per_key = {k: _months_tuple(v) for k, v in per_key.items()}
     return MappingProxyType(per_key)
+
+
+def _months_tuple(value: Any) -> tuple[Any, ...]:
+    """Months as the model keeps them: a tuple (immutable and hashable, so a resolved
+    scenario can be compared and cached), whatever sequence the file or default gave."""
+    return tuple(value)
 
 
 def _resolve_end(f: str, where: str, given: Any, has_value: bool) -> int:
     decl = DECLARATIONS["end"]
     if not has_value:
-        return int(decl.default)
+        assert isinstance(decl.default, int), decl.default  # declared as a month index
+        return decl.default
     try:
         idx = month_index(given)
     except ValueError:
         raise ScenarioError(
             f, where, given, f'a month "YYYY-MM" from {FIRST_MONTH} to {LAST_MONTH}'
         ) from None
-    if not 0 <= idx <= decl.maximum:
+    if not 0 <= idx <= decl.bounds()[1]:
         raise ScenarioError(f, where, given, f"a month from {FIRST_MONTH} to {LAST_MONTH}")
     return idx
 
@@ -369,7 +376,7 @@ def _check(f: str, where: str, decl: Declaration, value: Any) -> Any:
                 idx = month_index(m)
             except ValueError:
                 raise ScenarioError(f, where, m, allowed) from None
-            if not 0 <= idx <= DECLARATIONS["end"].maximum:
+            if not 0 <= idx <= DECLARATIONS["end"].bounds()[1]:
                 raise ScenarioError(f, where, m, allowed)
             out.append(idx)
         return tuple(sorted(out))
@@ -377,7 +384,8 @@ def _check(f: str, where: str, decl: Declaration, value: Any) -> Any:
         raise ScenarioError(f, where, value, allowed)
     if decl.kind == "int" and not (isinstance(value, int) or float(value).is_integer()):
         raise ScenarioError(f, where, value, allowed)
-    if math.isnan(value) or not (decl.minimum <= value <= decl.maximum):
+    lo, hi = decl.bounds()
+    if math.isnan(value) or not (lo <= value <= hi):
         raise ScenarioError(f, where, value, allowed)
     return int(value) if decl.kind == "int" else float(value)
 

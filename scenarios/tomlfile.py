@@ -12,6 +12,7 @@ than a few levels.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import HIDDEN, ScenarioError
@@ -37,7 +38,8 @@ def nesting_depth(value: object, limit: int = MAX_DEPTH) -> int:
     """Depth of nested dicts and lists (a scalar is 0), counted without recursion and
     stopping once past ``limit``."""
     deepest = 0
-    stack = [(value, 0)]
+    stack: list[tuple[object, int]] = [(value, 0)]
+    children: Iterable[object]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict):

@@ -106,3 +106,31 @@ def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path):
         write_atomic(target, broken)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+def test_install_calibration_replaces_the_shipped_data_and_report(tmp_path, monkeypatch):
+    """``calibrate --install`` writes the parameter files where the baseline reads them
+    (scenarios/data/calibrated) and swaps the report folder in whole."""
+    import calibration.report
+    import scenarios.posterior
+    from corridors.cli import _install_calibration
+
+    shipped, report = tmp_path / "shipped", tmp_path / "calibration" / "report"
+    shipped.mkdir()
+    (shipped / "posterior_draws.csv").write_text("old\n")
+    report.mkdir(parents=True)
+    (report / "old.md").write_text("old")
+    monkeypatch.setattr(scenarios.posterior, "SHIPPED_CALIBRATION", shipped)
+    monkeypatch.setattr(calibration.report, "REPORT_DIR", report)
+    out = tmp_path / "out"
+    (out / "report").mkdir(parents=True)
+    (out / "report" / "report.md").write_text("new report")
+    (out / "calibrated_parameters.toml").write_text("[parameters]\n")
+    (out / "posterior_draws.csv").write_text("a\n1\n")
+    _install_calibration(out)
+    assert (shipped / "calibrated_parameters.toml").read_text() == "[parameters]\n"
+    assert (shipped / "posterior_draws.csv").read_text() == "a\n1\n"
+    assert not (shipped / "observation_parameters.json").exists()
+    assert sorted(p.name for p in report.iterdir()) == ["report.md"]
+    assert sorted(p.name for p in report.parent.iterdir()) == ["report"]
+    assert not [p for p in shipped.iterdir() if p.name.endswith(".tmp")]
