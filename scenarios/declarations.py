@@ -67,6 +67,7 @@ class Declaration:
         return f"{kind} from {_fmt(self.minimum)} to {_fmt(self.maximum)} ({self.unit})"
 
     def default_text(self) -> str:
+        """The default in words, for the lever table and the dashboard's help."""
         if self.default == FROM_WORLD_DATA:
             return "per corridor, from world data"
         if self.kind == "months":

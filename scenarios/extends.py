@@ -43,6 +43,7 @@ MAX_EXTENDS = 8
 
 
 def preset_names() -> list[str]:
+    """The shipped presets, by name (the TOML files beside this module)."""
     return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
 
 

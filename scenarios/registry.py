@@ -24,4 +24,5 @@ SECTION_OF: dict[str, str] = {d.name: s for s, decls in SECTIONS.items() for d i
 
 
 def declaration(name: str) -> Declaration:
+    """The declaration of ``name`` (a KeyError for an undeclared name)."""
     return DECLARATIONS[name]

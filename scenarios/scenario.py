@@ -92,6 +92,7 @@ class Scenario:
 
     @property
     def seed(self) -> int:
+        """Seed of the run's random streams (same seed, same results)."""
         return int(self.values["seed"])
 
     @property
@@ -101,10 +102,12 @@ class Scenario:
 
     @property
     def n_months(self) -> int:
+        """Number of simulated months, 2010-01 to the end month included."""
         return self.end + 1
 
     @property
     def people_per_agent(self) -> float:
+        """People one worker agent stands for (the scale: coarser is faster, noisier)."""
         return float(self.values["people_per_agent"])
 
     # ---- derivation --------------------------------------------------------------------
@@ -360,6 +363,22 @@ def _resolve_end(f: str, where: str, given: Any, has_value: bool) -> int:
     return idx
 
 
+def _check_months(f: str, where: str, value: Any, allowed: str) -> tuple[int, ...]:
+    """A list of "YYYY-MM" months inside the simulated span, as sorted month indices."""
+    if not isinstance(value, list):
+        raise ScenarioError(f, where, value, allowed)
+    out = []
+    for m in value:
+        try:
+            idx = month_index(m)
+        except ValueError:
+            raise ScenarioError(f, where, m, allowed) from None
+        if not 0 <= idx <= DECLARATIONS["end"].bounds()[1]:
+            raise ScenarioError(f, where, m, allowed)
+        out.append(idx)
+    return tuple(sorted(out))
+
+
 def _check(f: str, where: str, decl: Declaration, value: Any) -> Any:
     """Type- and range-check one value; return it in the model's internal form."""
     allowed = decl.allowed()
@@ -368,18 +387,7 @@ def _check(f: str, where: str, decl: Declaration, value: Any) -> Any:
             raise ScenarioError(f, where, value, allowed)
         return value
     if decl.kind == "months":
-        if not isinstance(value, list):
-            raise ScenarioError(f, where, value, allowed)
-        out = []
-        for m in value:
-            try:
-                idx = month_index(m)
-            except ValueError:
-                raise ScenarioError(f, where, m, allowed) from None
-            if not 0 <= idx <= DECLARATIONS["end"].bounds()[1]:
-                raise ScenarioError(f, where, m, allowed)
-            out.append(idx)
-        return tuple(sorted(out))
+        return _check_months(f, where, value, allowed)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(f, where, value, allowed)
     if decl.kind == "int" and not (isinstance(value, int) or float(value).is_integer()):

@@ -39,10 +39,12 @@ class Corridor:
 
     @property
     def code(self) -> str:
+        """``ORIGIN-DESTINATION``, the key of corridor-level values in scenario files."""
         return f"{self.origin}-{self.destination}"
 
     @property
     def has_irregular_entry(self) -> bool:
+        """Whether an irregular route exists (the data give a smuggling cost for it)."""
         return not math.isnan(self.irregular_cost_usd)
 
 
@@ -64,9 +66,11 @@ class World:
 
     @property
     def countries(self) -> tuple[str, ...]:
+        """Origins then destinations (the keys of country-level values)."""
         return self.origins + self.destinations
 
     def corridor_codes(self) -> tuple[str, ...]:
+        """The enabled corridors' codes, in the order of the model's corridor arrays."""
         return tuple(c.code for c in self.corridors)
 
 
