@@ -3,7 +3,8 @@
 #   - the locked Python 3.12 environment (uv, from PyPI)
 #   - Solara's front-end assets (npm registry) for the dashboard's browser tests
 #   - Chromium from Debian's packages, when missing and we are root (else browser tests skip)
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not e2e"`.
+# Formatting, lint and the type check run first. Extra arguments go to pytest, e.g.
+# `bash scripts/test.sh -m "not e2e"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never SOLARA_TELEMETRY_MIXPANEL_ENABLE=False MPLBACKEND=Agg
@@ -19,4 +20,9 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "Chromium is not installed: the dashboard's browser tests will be skipped"
   fi
 fi
+# the code's habits, enforced before the tests: formatting, lint (incl. docstrings and
+# complexity on the model code), and the type check of the core (see CONTRIBUTING.md)
+python3 -m uv run --locked ruff format --check --quiet .
+python3 -m uv run --locked ruff check --quiet .
+python3 -m uv run --locked mypy
 exec python3 -m uv run --locked pytest "$@"
