@@ -13,19 +13,23 @@ import math
 import pandas as pd
 import solara
 
+from simulation.measures import indicator
+
 from .numbers import SCALE_NOTE, human, share, share_points
 
 __all__ = ["HeadlineTable", "headline_html", "readable_headline"]
 
 
+def _is_share(key: str) -> bool:
+    return indicator(key).unit == "share"
+
+
 def _value(key: str, x: float) -> str:
-    return share(x) if key.endswith("share_final_year") else human(x)
+    return share(x) if _is_share(key) else human(x)
 
 
 def _difference(key: str, x: float) -> str:
-    if key.endswith("share_final_year"):
-        return share_points(x)
-    return human(x, signed=True)
+    return share_points(x) if _is_share(key) else human(x, signed=True)
 
 
 def _same_sign(share_of_runs: float, replicates: int) -> str:

@@ -17,10 +17,11 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 
 import pandas as pd
 
-from scenarios.posterior import apply_draw, load_draws
 from corridors.batchspec import replicate_seeds
-from scenarios.calendar import INITIAL_LABEL
+from scenarios.posterior import apply_draw, load_draws
 from scenarios.scenario import Scenario
+from simulation.measures import HEADLINE, HEADLINE_LABELS
+from simulation.metrics import headline_per_run, over_replicates, yearly
 from simulation.model import MigrationModel
 
 from .cancel import CancelToken, ComparisonCancelled, is_cancelled
@@ -43,25 +44,9 @@ __all__ = [
 MAX_REPLICATES = 10  # per scenario and request: bounds what one session can ask of the server
 ROOT_SEED = 2010
 CANCEL_CHECK_MONTHS = 3
-SHOWN = (
-    "stock",
-    "arrivals",
-    "departures",
-    "deportations",
-    "registrations",
-    "recruitment_fees_paid_usd",
-    "debt_outstanding_usd",
-    "remittances_received_usd",
-    "exploitation_cases",
-)
-HEADLINE_LABELS = {
-    "irregular_share_final_year": "Irregular share of the stock, final year",
-    "deportations": "Deportations (people, whole run)",
-    "recruitment_fees_paid_usd": "Recruitment fees paid (USD, whole run)",
-    "debt_outstanding_usd": "Migration debt outstanding at the end (USD)",
-    "remittances_received_usd": "Remittances received at home (USD, whole run)",
-    "exploitation_cases": "Exploitation cases (whole run)",
-}
+SERIES = ("stock", "arrivals", "departures", "registrations")
+SHOWN = tuple(dict.fromkeys([*SERIES, *(m for i in HEADLINE for m in i.measures)]))
+"""The measures a replicate keeps: monthly series and what the headline indicators read."""
 
 
 def run_replicate(scenario: Scenario, cancel_path: str | None = None) -> pd.DataFrame:
@@ -203,35 +188,14 @@ def summarise(runs: pd.DataFrame, measure: str, by_corridor: bool = True) -> pd.
         t = t.assign(corridor=t["origin"] + "-" + t["destination"])
         keys = ["corridor", *keys]
     per_rep = t.groupby([*keys, "replicate"])["value"].sum().reset_index()
-    g = per_rep.groupby(keys)["value"]
-    return pd.DataFrame(
-        {"mean": g.mean(), "p05": g.quantile(0.05), "p95": g.quantile(0.95)}
-    ).reset_index()
+    return over_replicates(per_rep, keys, count=False)
 
 
 def headline_per_replicate(runs: pd.DataFrame) -> pd.DataFrame:
-    """The headline numbers of each replicate (one row per replicate, one column per key)."""
-    last = runs["month"].max()
-    reps = pd.Index(sorted(runs["replicate"].unique()), name="replicate")
-
-    def total(rows: pd.Series) -> pd.Series:
-        return runs[rows].groupby("replicate")["value"].sum().reindex(reps, fill_value=0.0)
-
-    measure, month = runs["measure"], runs["month"]
-    final_stock = (measure == "stock") & (month == last)
-    out = pd.DataFrame(index=reps)
-    out["irregular_share_final_year"] = total(
-        final_stock & (runs["channel"] == "irregular")
-    ) / total(final_stock).clip(lower=1e-9)
-    for m in (
-        "deportations",
-        "recruitment_fees_paid_usd",
-        "remittances_received_usd",
-        "exploitation_cases",
-    ):
-        out[m] = total((measure == m) & (month != INITIAL_LABEL))
-    out["debt_outstanding_usd"] = total((measure == "debt_outstanding_usd") & (month == last))
-    return out[list(HEADLINE_LABELS)].reset_index(drop=True)
+    """The headline numbers of each replicate (one row per replicate, one column per
+    indicator), computed as ``corridors compare`` computes them: from the yearly table."""
+    per_run = headline_per_run(yearly(runs, ["replicate"]), ["replicate"])
+    return per_run.drop(columns="replicate")
 
 
 def headline(runs: pd.DataFrame) -> pd.DataFrame:
@@ -240,16 +204,11 @@ def headline(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline_summary(per_rep: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 90% band of per-replicate headline numbers."""
-    return pd.DataFrame(
-        {
-            "indicator": [HEADLINE_LABELS[c] for c in per_rep.columns],
-            "key": per_rep.columns,
-            "mean": per_rep.mean().to_numpy(),
-            "p05": per_rep.quantile(0.05).to_numpy(),
-            "p95": per_rep.quantile(0.95).to_numpy(),
-        }
-    )
+    """Mean and 90% band of per-replicate headline numbers, in the declared order."""
+    long = per_rep.reset_index(drop=True).melt(var_name="key")
+    table = over_replicates(long, ["key"], count=False).set_index("key").loc[per_rep.columns]
+    table.insert(0, "indicator", [HEADLINE_LABELS[c] for c in per_rep.columns])
+    return table.reset_index()[["indicator", "key", "mean", "p05", "p95"]]
 
 
 def difference(a: pd.DataFrame, b: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -258,7 +217,4 @@ def difference(a: pd.DataFrame, b: pd.DataFrame, measure: str) -> pd.DataFrame:
     sa = a[a["measure"] == measure].groupby(keys)["value"].sum()
     sb = b[b["measure"] == measure].groupby(keys)["value"].sum()
     d = (sb - sa).dropna().reset_index()
-    g = d.groupby(["month", "channel"])["value"]
-    return pd.DataFrame(
-        {"mean": g.mean(), "p05": g.quantile(0.05), "p95": g.quantile(0.95)}
-    ).reset_index()
+    return over_replicates(d, ["month", "channel"], count=False)

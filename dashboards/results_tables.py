@@ -7,25 +7,25 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulation.measures import HEADLINE_LABELS, indicator
+
 from .numbers import human, share, share_points
 
 __all__ = ["INDICATOR_NAMES", "readable_headline", "readable_stock_change"]
 
-# the indicators ``corridors compare`` writes to headline.csv
-INDICATOR_NAMES = {
-    "irregular_share_final_year": "Irregular share of the stock, final year",
-    "deportations": "Deportations (people, whole run)",
-    "recruitment_fees_paid_usd": "Recruitment fees paid (USD, whole run)",
-    "remittances_received_usd": "Remittances received at home (USD, whole run)",
-    "exploitation_cases": "Exploitation cases (whole run)",
-    "debt_outstanding_usd_final": "Migration debt outstanding at the end (USD)",
-}
+INDICATOR_NAMES = HEADLINE_LABELS  # the indicators ``corridors compare`` writes to headline.csv
+
+
+def _unit(key: str) -> str:
+    """A headline indicator's declared unit; ``key`` may also name a unit itself."""
+    return indicator(key).unit if key in HEADLINE_LABELS else key
 
 
 def _value(key: str, x: float, signed: bool = False) -> str:
-    if "share" in key:
+    unit = _unit(key)
+    if unit == "share":
         return share_points(x) if signed else share(x)
-    return human(x, "USD" if "_usd" in key else "", signed=signed)
+    return human(x, "USD" if unit == "USD" else "", signed=signed)
 
 
 def _cell(key: str, mean: float, low: float, high: float, signed: bool = False) -> str:

@@ -1,0 +1,99 @@
+"""Outputs are declared once (``simulation/measures.py``): the monthly table holds exactly the
+declared measures, and ``corridors compare`` and the dashboard's comparison compute the same
+headline numbers from the same replicate runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import tomli_w
+
+from agents.status import Status
+from corridors.cli import main
+from dashboards.comparison import compare_runs
+from dashboards.replicates import ROOT_SEED, headline, run_replicates
+from scenarios.scenario import load_scenario
+from simulation.measures import (
+    FLOW_MEASURES,
+    HEADLINE,
+    MEASURE_UNITS,
+    MEASURES,
+    STATUS_MEASURES,
+    STOCK_MEASURES,
+    Indicator,
+    indicator,
+)
+from simulation.model import MigrationModel
+
+SETTINGS = {"end": "2011-12", "people_per_agent": 5000}
+SCENARIOS = ("baseline", "crackdown")
+REPLICATES = 2
+
+
+def test_status_rows_follow_the_worker_statuses():
+    assert STATUS_MEASURES == tuple(f"people_{s.name.lower()}" for s in Status)
+
+
+def test_the_monthly_table_holds_exactly_the_declared_measures():
+    model = MigrationModel(load_scenario("baseline").with_values(end="2010-02"))
+    model.run()
+    table = model.metrics.to_frame()
+    assert set(table["measure"].astype(str)) == {m.name for m in MEASURES}
+    units = table.drop_duplicates("measure").set_index("measure")["unit"].astype(str)
+    assert units.to_dict() == {m: MEASURE_UNITS[m] for m in units.index}
+    split = table[table["channel"].astype(str) != ""]["measure"].astype(str)
+    assert set(split) == set(FLOW_MEASURES + STOCK_MEASURES)
+    assert {m.name for m in MEASURES if m.by_channel} == set(split)
+
+
+def test_indicators_read_declared_measures_only():
+    assert {m for i in HEADLINE for m in i.measures} <= set(FLOW_MEASURES + STOCK_MEASURES)
+    assert indicator("irregular_share_final_year").measures == ("stock",)
+    with pytest.raises(ValueError, match="undeclared"):
+        Indicator("bad", "Bad", "people", "lower", "reads nothing real", "total('nope')")
+
+
+@pytest.fixture(scope="module")
+def compare_headline(tmp_path_factory) -> pd.DataFrame:
+    d = tmp_path_factory.mktemp("agree")
+    batch = d / "batch.toml"
+    spec = {
+        "name": "agree",
+        "scenarios": list(SCENARIOS),
+        "replicates": REPLICATES,
+        "root_seed": ROOT_SEED,
+        "settings": SETTINGS,
+    }
+    batch.write_text(tomli_w.dumps(spec))
+    out = d / "out"
+    assert main(["batch", str(batch), "--out", str(out), "--serial", "--quiet"]) == 0
+    assert main(["compare", str(out)]) == 0
+    return pd.read_parquet(Path(out) / "compare" / "headline.parquet")
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_compare_and_the_dashboard_give_identical_headline_numbers(compare_headline, name):
+    """The same replicate runs (same seeds) through ``corridors batch`` + ``corridors compare``
+    and through the dashboard's replicates: every headline number equal to the last bit."""
+    scenario = load_scenario(name).with_values(**SETTINGS)
+    runs = run_replicates(scenario, REPLICATES, root_seed=ROOT_SEED)
+    dashboard = headline(runs).set_index("key")[["mean", "p05", "p95"]]
+    command_line = (
+        compare_headline[compare_headline["label"] == name]
+        .set_index("indicator")[["mean", "p05", "p95"]]
+        .reindex(dashboard.index)
+    )
+    assert list(dashboard.index) == [i.name for i in HEADLINE]
+    pd.testing.assert_frame_equal(dashboard, command_line, check_exact=True, check_names=False)
+
+
+def test_the_compare_view_shows_the_same_numbers_as_corridors_compare(compare_headline):
+    a, b = (load_scenario(n).with_values(**SETTINGS) for n in SCENARIOS)
+    table = compare_runs(a, b, REPLICATES, labels=SCENARIOS).headline.set_index("key")
+    for side, name in zip("AB", SCENARIOS, strict=True):
+        expected = compare_headline[compare_headline["label"] == name].set_index("indicator")
+        for stat in ("mean", "p05", "p95"):
+            got = table[f"{side}_{stat}"]
+            assert got.to_dict() == expected[stat].reindex(got.index).to_dict(), (side, stat)
