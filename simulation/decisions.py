@@ -129,6 +129,12 @@ def border_interception_probability(model: MigrationModel, destination: np.ndarr
 
 
 def corridor_offer(model: MigrationModel) -> CorridorOffer:
+    """What each corridor x channel offers this month (ODD 7.4): the wages of the wage rule
+    the realised events use, at the corridor's training coverage (raised on ASEAN-Japan
+    corridors by ``asean_japan_training_cooperation``, which also cuts official fees); the
+    employment rate x the chance of getting through the border; yearly arrest and
+    exploitation risks from the monthly ones; costs, waits and which channels are open.
+    Reads the policy, the market, the recruitment summary and ``model.lv``; no draws."""
     lv, pol, rec, mk = model.lv, model.policy, model.recruitment, model.market
     d, o = model.c_dest, model.c_origin
     n_c = len(d)

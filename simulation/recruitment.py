@@ -28,6 +28,12 @@ class RecruitmentSummary:
 
 
 def summarise(model: MigrationModel) -> RecruitmentSummary:
+    """What workers see of the recruiters this month, per corridor x channel: the mean fee
+    active recruiters charge (``RecruiterTable.charged_fee`` under the origin's fee cap and the
+    brokers' risk premium from border control and anti-trafficking enforcement; the mean
+    starting fee where none is active), their total capacity, their mean malpractice (the
+    channel's declared mean where none is active), and the regular queue (people waiting).
+    Reads the recruiter table and ``status``; no draws."""
     rec, lv, ppa = model.recruiters, model.lv, model.people_per_agent
     n_c = len(model.c_dest)
     d = model.c_dest[rec.corridor]
@@ -61,6 +67,10 @@ def summarise(model: MigrationModel) -> RecruitmentSummary:
 
 
 def recruiters_step(model: MigrationModel) -> RecruitmentSummary:
+    """Step 3 of the month: every recruiter's monthly update
+    (:meth:`~agents.recruiter.RecruiterTable.monthly_update`: fees follow demand, inspections
+    and enforcement exclude, replacements enter), counted in ``agencies_blacklisted`` and
+    ``brokers_caught``; returns the new :func:`summarise`."""
     rec, lv = model.recruiters, model.lv
     d = model.c_dest[rec.corridor]
     o = model.c_origin[rec.corridor]
