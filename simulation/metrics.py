@@ -182,10 +182,13 @@ class Metrics:
 def yearly(monthly: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Monthly results (columns ``keys``, ``origin``, ``destination``, ``channel``,
     ``measure``, ``month``, ``value``; text columns as ``str``) per calendar year: flows summed
-    over the year, stocks at the end of its December. The initial state has no year."""
+    over the year, stocks at the end of its December (in a final year that a run, a group of
+    ``keys``, ends before December: at its end). The initial state has no year."""
     month = monthly["month"]
     stock = monthly["measure"].map(lambda m: measure(m).is_stock).astype(bool)
-    t = monthly[np.where(stock, month.str.endswith("-12"), month != INITIAL_LABEL)].copy()
+    last = monthly.groupby(keys, observed=True)["month"].transform("max")
+    year_end = month.str.endswith("-12") | (month == last)
+    t = monthly[np.where(stock, year_end, month != INITIAL_LABEL)].copy()
     t["year"] = t["month"].str[:4].astype(int)
     by = [*keys, "origin", "destination", "channel", "measure", "year"]
     out = t.groupby(by, observed=True)["value"].sum().reset_index()

@@ -25,6 +25,7 @@ from simulation.measures import (
     Indicator,
     indicator,
 )
+from simulation.metrics import yearly
 from simulation.model import MigrationModel
 
 SETTINGS = {"end": "2011-12", "people_per_agent": 5000}
@@ -97,3 +98,23 @@ def test_the_compare_view_shows_the_same_numbers_as_corridors_compare(compare_he
         for stat in ("mean", "p05", "p95"):
             got = table[f"{side}_{stat}"]
             assert got.to_dict() == expected[stat].reindex(got.index).to_dict(), (side, stat)
+
+
+def test_yearly_sums_flows_and_takes_stocks_at_december_or_at_the_end_of_the_run():
+    months = ["2009-12", "2010-06", "2010-12", "2011-03"]
+    rows = [("stock", m, v) for m, v in zip(months, (1.0, 2.0, 3.0, 4.0), strict=True)]
+    rows += [("arrivals", m, v) for m, v in zip(months[1:], (10.0, 20.0, 30.0), strict=True)]
+    monthly = pd.DataFrame(
+        [
+            {"replicate": 0, "origin": "MMR", "destination": "THA", "channel": "irregular"}
+            | {"measure": name, "month": month, "value": value}
+            for name, month, value in rows
+        ]
+    )
+    annual = yearly(monthly, ["replicate"]).set_index(["measure", "year"])["value"]
+    assert annual.to_dict() == {
+        ("arrivals", 2010): 30.0,
+        ("arrivals", 2011): 30.0,
+        ("stock", 2010): 3.0,
+        ("stock", 2011): 4.0,  # the run ends in March: its stock then
+    }
