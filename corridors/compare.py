@@ -4,7 +4,8 @@
 
 * ``summary.csv`` / ``.parquet``: per scenario, corridor, channel, measure and year, the mean
   and the 90% interval (5th-95th percentile) across replicates. Flows are summed over the
-  year; stocks are taken at the end of December.
+  year; stocks are taken at the end of December (or at the end of the run, in a final year
+  it ends before December).
 * ``differences.csv`` / ``.parquet``: the same for the difference from the reference scenario
   (``baseline`` unless told otherwise), computed replicate by replicate: replicates share seeds
   across scenarios (common random numbers), so the interval is the policy's effect, not seed
@@ -62,7 +63,7 @@ whether each is a stock or a flow, are declared in :mod:`simulation.measures`)."
 
 
 def annual_table(root: Path, listed: ListedRuns | None = None) -> pd.DataFrame:
-    """Per run, corridor, channel, measure and year: yearly flow sums and December stocks,
+    """Per run, corridor, channel, measure and year: yearly flow sums and year-end stocks,
     from the finished runs ``batch.json`` lists (nothing else under ``results/``)."""
     listed = listed or listed_runs(root)
     frames = []
