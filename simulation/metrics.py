@@ -29,7 +29,6 @@ from .measures import (
     MEASURE_UNITS,
     STATUS_MEASURES,
     STOCK_MEASURES,
-    measure,
 )
 
 __all__ = [
@@ -184,12 +183,18 @@ def yearly(monthly: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     ``measure``, ``month``, ``value``; text columns as ``str``) per calendar year: flows summed
     over the year, stocks at the end of its December (in a final year that a run, a group of
     ``keys``, ends before December: at its end). The initial state has no year."""
+    unknown = set(monthly["measure"].unique()) - set(FLOW_MEASURES + STOCK_MEASURES)
+    if unknown:
+        raise ValueError(f"not measures of a corridor: {sorted(unknown)}")
     month = monthly["month"]
-    stock = monthly["measure"].map(lambda m: measure(m).is_stock).astype(bool)
+    codes, labels = pd.factorize(month)  # string work on the few distinct months only
+    december = np.array([m.endswith("-12") for m in labels], dtype=bool)[codes]
     last = monthly.groupby(keys, observed=True)["month"].transform("max")
-    year_end = month.str.endswith("-12") | (month == last)
-    t = monthly[np.where(stock, year_end, month != INITIAL_LABEL)].copy()
-    t["year"] = t["month"].str[:4].astype(int)
+    year_end = december | (month == last).to_numpy()
+    stock = monthly["measure"].isin(STOCK_MEASURES).to_numpy()
+    keep = np.where(stock, year_end, (month != INITIAL_LABEL).to_numpy())
+    t = monthly[keep].copy()
+    t["year"] = np.array([int(m[:4]) for m in labels], dtype=np.int64)[codes[keep]]
     by = [*keys, "origin", "destination", "channel", "measure", "year"]
     out = t.groupby(by, observed=True)["value"].sum().reset_index()
     return out[out["year"] > int(INITIAL_LABEL[:4])]
