@@ -78,6 +78,7 @@ class Measure:
 
     @property
     def is_stock(self) -> bool:
+        """Counted at the end of the month (a flow is summed over the month)."""
         return self.kind == "stock"
 
     @property
