@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from scenarios.calendar import INITIAL_LABEL
+
 from .palette import CHANNEL_COLOURS
 
 __all__ = ["CHANNEL_COLOURS", "flows_and_stocks_figure"]
@@ -24,7 +26,7 @@ def flows_and_stocks_figure(table: pd.DataFrame, title: str = "") -> Figure:
     by channel (right). Values in thousands of people."""
     stock = _series(table, "stock")
     arrivals = _series(table, "arrivals")
-    arrivals = arrivals[arrivals.index != "2009-12"]
+    arrivals = arrivals[arrivals.index != INITIAL_LABEL]
     yearly = arrivals.groupby(arrivals.index.str[:4]).sum()
     corridors = list(dict.fromkeys(column[0] for column in stock.columns))
     fig = Figure(figsize=(11, 1.9 * len(corridors) + 0.8))

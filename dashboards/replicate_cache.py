@@ -31,7 +31,7 @@ SOURCES = (
     "agents/*.py",
     "scenarios/*.py",
     "scenarios/*.toml",
-    "scenarios/data/*",
+    "scenarios/data/**/*",  # the world data and the shipped calibration
     "dashboards/replicates.py",
 )
 
@@ -42,7 +42,7 @@ def code_version() -> str:
     runs is the code it imported)."""
     h = hashlib.sha256()
     for pattern in SOURCES:
-        for path in sorted(ROOT.glob(pattern)):
+        for path in sorted(p for p in ROOT.glob(pattern) if p.is_file()):
             h.update(str(path.relative_to(ROOT)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
