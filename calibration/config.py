@@ -19,6 +19,10 @@ band_margin = 0.25             # aim inside the band, this share of its half-wid
 population_size = 100
 generations = 5
 posterior_draws = 40
+
+An optional ``cutoff = "YYYY-MM"`` is read by ``corridors validate`` only (the last month of
+the hindcast's training data; its ``--cutoff`` overrides it); ``corridors calibrate`` fits to
+every target whatever it says.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from corridors.batchspec import (
     checked_range,
     load_named_scenario,
 )
+from scenarios.calendar import FIRST_MONTH, LAST_MONTH, month_index
 from scenarios.errors import ScenarioError
 from scenarios.points import swept_declaration
 from scenarios.posterior import (
@@ -49,6 +54,7 @@ from .targets import Target, load_targets
 __all__ = [
     "OBSERVATION_PARAMETERS",
     "CalibrationConfig",
+    "checked_month",
     "is_observation",
     "load_config",
     "observation_values",
@@ -71,6 +77,7 @@ _TOP = {
     "parameters",
     "msm",
     "abc",
+    "cutoff",
 }
 
 
@@ -93,6 +100,8 @@ class CalibrationConfig:
     abc_generations: int
     posterior_draws: int
     raw: dict
+    cutoff: int | None = None
+    """The hindcast's cut-off month (``corridors validate``), if the file gives one."""
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Parameter values from unit-cube coordinates (last axis: parameters, clipped to
@@ -142,6 +151,18 @@ def _float(f, data, key, default, lo, hi):
     if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
         raise ScenarioError(f, key, v, f"a number from {lo} to {hi}")
     return float(v)
+
+
+def checked_month(f: str, key: str, value: object) -> int:
+    """A month written "YYYY-MM" inside the model's calendar, as its index."""
+    allowed = f'a month written "YYYY-MM", from {FIRST_MONTH} to {LAST_MONTH}'
+    try:
+        index = month_index(value)  # type: ignore[arg-type]  # anything else: ValueError
+    except ValueError:
+        raise ScenarioError(f, key, value, allowed) from None
+    if not month_index(FIRST_MONTH) <= index <= month_index(LAST_MONTH):
+        raise ScenarioError(f, key, value, allowed)
+    return index
 
 
 def load_config(path: str | Path) -> CalibrationConfig:
@@ -202,4 +223,5 @@ def load_config(path: str | Path) -> CalibrationConfig:
         abc_generations=_int(f, abc, "generations", 5, 0, 100),
         posterior_draws=_int(f, abc, "posterior_draws", 40, 1, 10_000),
         raw=data,
+        cutoff=checked_month(f, "cutoff", data["cutoff"]) if "cutoff" in data else None,
     )

@@ -7,6 +7,7 @@
     corridors dashboard [--port N] [--host H] [--results DIR] [--allowed-host NAME]
                         [--session-timeout S]   serve the dashboard on 127.0.0.1
     corridors calibrate CONFIG.toml --out DIR     MSM + ABC-SMC fit to observed data
+    corridors validate CONFIG.toml --out DIR      hindcast: fit up to a cut-off, test after
     corridors check SCENARIO --observations CSV   a scenario against observations
     corridors levers [--section NAME]       the lever table generated from the declarations
     corridors presets                       list shipped scenarios
@@ -88,6 +89,30 @@ def _parser() -> argparse.ArgumentParser:
         help="install the result as the shipped calibration the baseline extends",
     )
     cal.add_argument("--quiet", action="store_true")
+    val = sub.add_parser(
+        "validate",
+        help="temporal hindcast: calibrate on targets up to a cut-off, predict the later ones",
+        description="Calibrate (as corridors calibrate does, in DIR/train/) on the targets "
+        "whose last month is at or before the cut-off, run the posterior predictive to the "
+        "last target's month, and report the averaged relative difference and the 90% "
+        "interval's coverage for the training and the test period (DIR/report.md). "
+        "Rerunning the same command resumes.",
+    )
+    val.add_argument("config", type=Path, help="calibration TOML file (calibration/default.toml)")
+    val.add_argument("--out", required=True, type=Path, help="validation folder")
+    val.add_argument(
+        "--cutoff",
+        metavar="YYYY-MM",
+        help="last month of the training data (default: the file's cutoff, else 2016-12)",
+    )
+    val.add_argument(
+        "--replicates",
+        type=int,
+        default=1,
+        help="seeds per posterior draw in the predictive runs (default 1)",
+    )
+    val.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    val.add_argument("--quiet", action="store_true", help="no progress output")
     chk = sub.add_parser("check", help="compare a scenario with observations (targets CSV)")
     chk.add_argument("scenario", help="scenario TOML file or preset name")
     chk.add_argument(
@@ -251,6 +276,37 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from calibration.config import load_config
+    from calibration.validate import check_replicates, resolve_cutoff, validate
+
+    from .batch import default_workers
+    from .lock import folder_lock
+
+    config = load_config(args.config)
+    cutoff = resolve_cutoff(config, args.cutoff)
+    check_replicates(args.replicates)
+    workers = _workers(args.workers, default_workers())
+    with folder_lock(args.out):
+        summary = validate(
+            config,
+            args.out,
+            cutoff,
+            workers=workers,
+            quiet=args.quiet,
+            replicates=args.replicates,
+        )
+    train, test = summary["train"], summary["test"]
+    print(
+        f"cut-off {summary['cutoff']}: averaged relative difference "
+        f"{train['averaged_relative_difference']:.3f} (train) and "
+        f"{test['averaged_relative_difference']:.3f} (test); inside the 90% interval "
+        f"{train['inside_90']} of {train['figures']} (train) and {test['inside_90']} of "
+        f"{test['figures']} (test); report: {args.out}/report.md"
+    )
+    return 0
+
+
 def _install_calibration(out: Path) -> None:
     """Make a finished calibration the shipped one: its parameter files go to
     ``scenarios/data/calibrated/`` (the data the baseline extends and batches draw from), its
@@ -371,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         "sensitivity": lambda: _cmd_sensitivity(args),
         "dashboard": lambda: dashboard_command.run(args),
         "calibrate": lambda: _cmd_calibrate(args),
+        "validate": lambda: _cmd_validate(args),
         "check": lambda: _cmd_check(args),
         "levers": lambda: _cmd_levers(args),
         "presets": _cmd_presets,

@@ -1,0 +1,268 @@
+"""``corridors validate`` (issue 15, item 1): a temporal hindcast on a tiny calibration.
+
+Test figures never reach the training calibration; the report's numbers follow from the
+per-run table; a second run recomputes nothing; a killed run resumes where it stopped; bad
+cut-offs are refused with exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibration.config import load_config
+from calibration.targets import COLUMNS, DEFAULT_TARGETS
+from calibration.validate import resolve_cutoff, split_targets, validate
+from corridors.cli import main
+from scenarios.calendar import month_index
+from simulation.model import MigrationModel
+
+ROOT = Path(__file__).resolve().parent.parent
+# Malaysia's documented stocks of 2012 and January 2016 to fit; those of June 2017 and the
+# 2017 deportations (a band) to predict
+TRAIN_IDS = (
+    "documented_IDN_MYS_2012",
+    "documented_MMR_MYS_2012",
+    "documented_IDN_MYS_2016",
+    "documented_MMR_MYS_2016",
+)
+TEST_IDS = ("documented_IDN_MYS_2017", "documented_MMR_MYS_2017", "deportations_MYS_2017")
+CUTOFF = "2016-06"
+DRAWS = 6
+CONFIG = f"""
+name = "tiny"
+targets = "targets.csv"
+end = "2017-12"
+people_per_agent = 20000
+seeds = 1
+root_seed = 3
+cutoff = "{CUTOFF}"
+[parameters]
+decision_rate_per_month = [0.01, 0.06]
+"enforcement_monthly_arrest_probability.MYS" = [0.001, 0.03]
+[msm]
+max_evaluations = 3
+[abc]
+population_size = 6
+generations = 1
+posterior_draws = {DRAWS}
+"""
+
+
+def _write_config(folder: Path, text: str = CONFIG) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    with DEFAULT_TARGETS.open(newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["target_id"] in TRAIN_IDS + TEST_IDS]
+    with (folder / "targets.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    (folder / "cal.toml").write_text(text)
+    return folder / "cal.toml"
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> tuple[Path, Path]:
+    """A finished validation (serial, in this process): (calibration file, folder)."""
+    base = tmp_path_factory.mktemp("validate")
+    path = _write_config(base / "input")
+    config = load_config(path)
+    validate(config, base / "out", resolve_cutoff(config, None), workers=1, quiet=True)
+    return path, base / "out"
+
+
+@pytest.fixture
+def count_runs(monkeypatch) -> dict:
+    """Counts the model runs made in this process."""
+    count = {"runs": 0}
+    original = MigrationModel.run
+
+    def counting(self, *args, **kwargs):
+        count["runs"] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MigrationModel, "run", counting)
+    return count
+
+
+def test_test_figures_never_reach_the_training_calibration(finished):
+    _, out = finished
+    cut = month_index(CUTOFF)
+    with (out / "train" / "targets.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["target_id"] for r in rows} == set(TRAIN_IDS)
+    assert all(month_index(r["end"]) <= cut for r in rows)
+    # what the calibration fitted and reported: the training targets only
+    fit = pd.read_csv(out / "train" / "report" / "fit.csv")
+    assert set(fit["target_id"]) == set(TRAIN_IDS)
+    for line in (out / "train" / "msm_evaluations.jsonl").read_text().splitlines():
+        assert len(json.loads(line)["simulated"]) == len(TRAIN_IDS)
+    config = json.loads((out / "train" / "config.json").read_text())
+    assert config["targets"] == "targets.csv" and config["end"] == CUTOFF
+    # and the report compares every target, the later ones as test figures
+    table = pd.read_csv(out / "validation.csv")
+    periods = dict(zip(table["target_id"], table["period"], strict=True))
+    assert periods == {**dict.fromkeys(TRAIN_IDS, "train"), **dict.fromkeys(TEST_IDS, "test")}
+
+
+def test_report_numbers_follow_from_the_per_draw_table(finished):
+    path, out = finished
+    predictive = pd.read_csv(out / "predictive.csv")
+    assert len(predictive) == DRAWS and list(predictive["draw"]) == list(range(DRAWS))
+    summary = json.loads((out / "summary.json").read_text())
+    with (path.parent / "targets.csv").open(newline="") as fh:
+        rows = {r["target_id"]: r for r in csv.DictReader(fh)}
+    # by hand: the distance of the predictive mean, weighted; inside the 5-95% interval
+    for period, ids in (("train", TRAIN_IDS), ("test", TEST_IDS)):
+        distances, weights, inside = [], [], 0
+        for tid in ids:
+            sims = predictive[tid].to_numpy(dtype=float)
+            sims = sims[~np.isnan(sims)]
+            mean = sims.mean()
+            p05, p95 = np.quantile(sims, [0.05, 0.95])
+            r = rows[tid]
+            if r["value"]:
+                value = float(r["value"])
+                distances.append(abs(mean - value) / value)
+                inside += p05 <= value <= p95
+            else:
+                low, high = float(r["low"]), float(r["high"])
+                edge = low if mean < low else high if mean > high else mean
+                distances.append(abs(mean - edge) / ((low + high) / 2))
+                inside += p05 <= high and p95 >= low
+            weights.append(float(r["weight"]))
+        ard = float(np.dot(distances, weights) / np.sum(weights))
+        assert summary[period]["averaged_relative_difference"] == pytest.approx(ard, rel=1e-12)
+        assert summary[period]["inside_90"] == inside
+        assert summary[period]["share_inside_90"] == pytest.approx(inside / len(ids))
+        assert summary[period]["figures"] == len(ids)
+    goals = summary["goals"]
+    assert goals["test_averaged_relative_difference_below_0.20"] == (
+        summary["test"]["averaged_relative_difference"] < 0.20
+    )
+    series = {s["series"]: s for s in summary["series"]}
+    deportations = series["deportations_per_month|MYS|ALL|"]
+    assert deportations["train_figures"] == 0 and deportations["test_figures"] == 1
+    report = (out / "report.md").read_text()
+    assert f"{summary['test']['averaged_relative_difference']:.3f}" in report
+    figures = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert len(figures) == len(series) == 3
+    assert all(f"figures/{name}" in report for name in figures)
+
+
+def test_a_second_run_recomputes_nothing(finished, tmp_path, count_runs):
+    path, out = finished
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    stamps = {p: p.stat().st_mtime_ns for p in (copy / "runs").glob("*.parquet")}
+    stamps[copy / "train" / "report" / "fit.csv"] = (
+        (copy / "train" / "report" / "fit.csv").stat().st_mtime_ns
+    )
+    config = load_config(path)
+    summary = validate(config, copy, resolve_cutoff(config, None), workers=1, quiet=True)
+    assert count_runs["runs"] == 0
+    assert all(p.stat().st_mtime_ns == t for p, t in stamps.items())
+    before = json.loads((out / "summary.json").read_text())
+    assert summary["test"] == before["test"] and summary["train"] == before["train"]
+
+
+def test_a_killed_validation_resumes(finished, tmp_path, count_runs):
+    """Killed (SIGKILL) in the middle of the predictive runs, the same command goes on
+    with the runs that are missing and gives the same numbers."""
+    path, out = finished
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name in ("setup.json", "state.json"):  # the training calibration is done
+        shutil.copy2(out / name, folder / name)
+    shutil.copytree(out / "train", folder / "train")
+    command = "import sys; from corridors.cli import main; sys.exit(main())"
+    args = ["validate", str(path), "--out", str(folder), "--workers", "1", "--quiet"]
+    proc = subprocess.Popen([sys.executable, "-c", command, *args], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while len(list((folder / "runs").glob("*.parquet"))) < 2:
+            assert proc.poll() is None, "the validation ended before it was killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    kept = {p: p.stat().st_mtime_ns for p in (folder / "runs").glob("*.parquet")}
+    assert 2 <= len(kept) < DRAWS
+    assert not (folder / "report.md").exists()
+    config = load_config(path)
+    summary = validate(config, folder, resolve_cutoff(config, None), workers=1, quiet=True)
+    assert count_runs["runs"] == DRAWS - len(kept)
+    assert all(p.stat().st_mtime_ns == t for p, t in kept.items())
+    pd.testing.assert_frame_equal(
+        pd.read_csv(folder / "predictive.csv"), pd.read_csv(out / "predictive.csv")
+    )
+    before = json.loads((out / "summary.json").read_text())
+    assert summary["test"] == before["test"]
+
+
+@pytest.mark.parametrize(
+    ("cutoff", "allowed"),
+    [
+        ("2016-13", '"YYYY-MM"'),
+        ("2016/12", '"YYYY-MM"'),
+        ("1999-01", "from 2010-01"),
+        ("2012-06", "the first target's end"),  # no training figure
+        ("2017-08", "before the last target's end"),  # no test figure
+    ],
+)
+def test_bad_cutoffs_exit_2(tmp_path, capsys, cutoff, allowed):
+    path = _write_config(tmp_path / "input")
+    out = tmp_path / "out"
+    code = main(["validate", str(path), "--out", str(out), "--cutoff", cutoff, "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("corridors: error: (command line): --cutoff")
+    assert err.count("\n") == 1 and cutoff in err and allowed in err, err
+    assert not out.exists()
+
+
+def test_a_bad_cutoff_in_the_file_and_bad_replicates_exit_2(tmp_path, capsys):
+    path = _write_config(tmp_path / "input", CONFIG.replace(f'"{CUTOFF}"', "2016"))
+    out = tmp_path / "out"
+    assert main(["validate", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: cutoff = 2016" in err and "YYYY-MM" in err
+    path = _write_config(tmp_path / "input")
+    assert main(["validate", str(path), "--out", str(out), "--replicates", "0"]) == 2
+    assert "--replicates = 0" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / "nope.toml"), "--out", str(out)]) == 2
+    assert "nope.toml" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_another_cutoff_is_another_split_and_needs_its_own_folder(finished, tmp_path, capsys):
+    path, out = finished
+    config = load_config(path)
+    train, test = split_targets(config.targets, resolve_cutoff(config, "2015-12"))
+    assert {t.target_id for t in train} == set(TRAIN_IDS[:2])
+    assert {t.target_id for t in test} == set(TRAIN_IDS[2:] + TEST_IDS)
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    code = main(["validate", str(path), "--out", str(copy), "--cutoff", "2015-12", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--out" in err and f"cut-off {CUTOFF}" in err, err
+
+
+def test_help_names_the_options(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["validate", "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--out", "--cutoff", "--replicates", "--workers", "--quiet"):
+        assert option in text
