@@ -40,8 +40,10 @@ __all__ = ["Recruiter", "RecruiterTable"]
 
 @dataclass
 class RecruiterTable:
+    """Every recruiter's state as numpy columns, one row per recruiter (see the module doc)."""
+
     corridor: np.ndarray  # int16
-    channel: np.ndarray  # int8 (0 regular agency, 1 broker)
+    channel: np.ndarray  # int8 Channel (REGULAR: licensed agency, IRREGULAR: broker)
     base_fee: np.ndarray  # USD, starting fee
     fee: np.ndarray  # USD, market fee
     capacity: np.ndarray  # people per month
@@ -213,7 +215,7 @@ class RecruiterTable:
         capped = np.minimum(self.fee, fee_cap) + self.malpractice * np.maximum(
             0.0, self.fee - fee_cap
         )
-        return np.where(self.channel == 0, capped, self.fee * (1.0 + risk_premium))
+        return np.where(self.channel == Channel.REGULAR, capped, self.fee * (1.0 + risk_premium))
 
 
 def _draw_malpractice(rng: np.random.Generator, mean: np.ndarray | float) -> np.ndarray:
@@ -231,18 +233,22 @@ class Recruiter(mesa.Agent):
 
     @property
     def licensed(self) -> bool:
-        return bool(self.model.recruiters.channel[self.row] == 0)
+        """A licensed agency (regular channel), not a broker."""
+        return bool(self.model.recruiters.channel[self.row] == Channel.REGULAR)
 
     @property
     def corridor(self) -> str:
+        """The corridor it serves."""
         return self.model.world.corridors[int(self.model.recruiters.corridor[self.row])].code
 
     @property
     def fee_usd(self) -> float:
+        """Its market fee now, USD."""
         return float(self.model.recruiters.fee[self.row])
 
     @property
     def malpractice(self) -> float:
+        """Its malpractice level, 0-1."""
         return float(self.model.recruiters.malpractice[self.row])
 
     @property
@@ -252,4 +258,5 @@ class Recruiter(mesa.Agent):
 
     @property
     def active(self) -> bool:
+        """Active (not blacklisted or caught and awaiting a replacement)."""
         return bool(self.model.recruiters.active[self.row])

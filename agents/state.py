@@ -31,6 +31,7 @@ class State(mesa.Agent):
         self.crackdown_months = 0
 
     def apply_policy(self, month: int) -> None:
+        """Write this month's policy of the country into ``model.policy``."""
         if self.role == "destination":
             self._apply_receiving(month)
         else:
@@ -80,4 +81,5 @@ class State(mesa.Agent):
             m.policy.deployment_ban[ci] = m.schedules.deployment_ban[ci, month]
 
     def record_unfilled(self, vacancies: float) -> None:
+        """Add this month's unfilled vacancies (people, already divided by 12) to the year's."""
         self.unfilled_vacancies_this_year += vacancies

@@ -46,55 +46,68 @@ class Worker(mesa.Agent):
 
     @property
     def origin(self) -> str:
+        """Origin country code."""
         return self.model.world.origins[int(self._col("origin"))]
 
     @property
     def status(self) -> Status:
+        """Where the worker is and what it does now."""
         return Status(int(self._col("status")))
 
     @property
     def legal(self) -> Legal:
+        """Legal status in the destination (``NONE`` when not in one)."""
         return Legal(int(self._col("legal")))
 
     @property
     def corridor(self) -> str | None:
+        """Current (or last) corridor code ("MMR-THA"), ``None`` if never migrated."""
         c = int(self._col("corridor"))
         return None if c < 0 else self.model.world.corridors[c].code
 
     @property
     def skilled(self) -> bool:
+        """Skilled worker (earns the skill multiplier)."""
         return bool(self._col("skilled"))
 
     @property
     def female(self) -> bool:
+        """Woman (``female_vulnerability`` applies)."""
         return bool(self._col("female"))
 
     @property
     def age_years(self) -> float:
+        """Age in years."""
         return float(self._col("age_months")) / 12.0
 
     @property
     def savings_usd(self) -> float:
+        """Savings, USD."""
         return float(self._col("savings"))
 
     @property
     def debt_usd(self) -> float:
+        """Debt, USD."""
         return float(self._col("debt"))
 
     @property
     def network_ties(self) -> int:
+        """Relatives and friends who could be abroad."""
         return int(self._col("network_ties"))
 
     @property
     def exploited(self) -> bool:
+        """Exploited now."""
         return bool(self._col("exploited"))
 
     @property
     def exploitation_count(self) -> int:
+        """Exploitation cases so far."""
         return int(self._col("exploitation_count"))
 
     @property
     def trafficked(self) -> bool:
+        """Ever trafficked."""
         return bool(self._col("trafficked"))
 
     def describe(self) -> dict:

@@ -23,11 +23,14 @@ OUTCOME_TEXT = {
 
 
 class TransitionLog:
+    """Every status change: (month, agent rows, from, to, corridor) chunks, one per month."""
+
     def __init__(self, status: np.ndarray) -> None:
         self._previous = status.copy()
         self._chunks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def record(self, month: int, status: np.ndarray, corridor: np.ndarray) -> int:
+        """Log the changes of ``status`` since the last call; returns how many rows changed."""
         changed = np.flatnonzero(status != self._previous)
         if len(changed):
             self._chunks.append(
@@ -43,6 +46,7 @@ class TransitionLog:
         return len(changed)
 
     def history(self, row: int, world) -> list[dict]:
+        """The status changes of one agent row, oldest first."""
         out = []
         for month, rows, before, after, corridor in self._chunks:
             hit = np.searchsorted(rows, row)
@@ -63,6 +67,8 @@ class TransitionLog:
 
 
 class ChoiceRecord:
+    """Each worker's last migration decision: month, probabilities, choice and ``Outcome``."""
+
     def __init__(self, n_agents: int, alternatives: list[str]) -> None:
         self.alternatives = ["stay", *alternatives]
         self.month = np.full(n_agents, -1, np.int16)
@@ -94,6 +100,7 @@ class ChoiceRecord:
         self.outcome[rows] = Outcome.NONE
 
     def explain(self, row: int) -> dict | None:
+        """The last decision of one agent row in words (``None`` if it never decided)."""
         if self.month[row] < 0:
             return None
         probs = self._probs[self._slot[row]]

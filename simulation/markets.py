@@ -39,6 +39,8 @@ __all__ = [
 
 @dataclass
 class LabourMarket:
+    """What the destinations' labour markets tell workers and recruiters this month."""
+
     employment_rate: np.ndarray  # [destination, 2] regular / irregular, for expectations
     irregular_hiring: np.ndarray  # [destination] willingness to hire irregular workers
     job_finding: np.ndarray  # [destination] chance a regular job-seeker finds a job
@@ -47,6 +49,7 @@ class LabourMarket:
 
     @classmethod
     def empty(cls, n_destinations: int) -> LabourMarket:
+        """Before the first month: full employment, everyone hired, no orders or vacancies."""
         return cls(
             np.ones((n_destinations, 2)),
             np.ones(n_destinations),

@@ -173,13 +173,16 @@ class MigrationModel(mesa.Model):
 
     @property
     def regular_stock(self) -> float:
+        """People with regular status abroad now."""
         return float((self.population.legal == Legal.REGULAR).sum() * self.people_per_agent)
 
     @property
     def irregular_stock(self) -> float:
+        """People with irregular status abroad now."""
         return float((self.population.legal == Legal.IRREGULAR).sum() * self.people_per_agent)
 
     def status_counts(self) -> dict[str, float]:
+        """People in each status now, by lower-case status name."""
         counts = np.bincount(self.population.status, minlength=len(Status))
         return {s.name.lower(): float(counts[s] * self.people_per_agent) for s in Status}
 

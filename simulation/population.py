@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from agents.status import Legal, Status
+from agents.status import Channel, Legal, Status
 from scenarios.world import World
 
 __all__ = ["Population", "build_population"]
@@ -25,6 +25,8 @@ RENEWAL_AGE_MONTHS = 55 * 12
 
 @dataclass
 class Population:
+    """The workers' state as numpy columns, one row per worker agent (see the module doc)."""
+
     origin: np.ndarray  # int8 index into world.origins
     skilled: np.ndarray  # bool
     female: np.ndarray  # bool
@@ -35,7 +37,7 @@ class Population:
     status: np.ndarray  # int8 Status
     legal: np.ndarray  # int8 Legal
     corridor: np.ndarray  # int16 current (or last) corridor, -1 if never migrated
-    channel: np.ndarray  # int8 channel of the last move (0 regular, 1 irregular), -1 none
+    channel: np.ndarray  # int8 Channel of the last move, -1 none
     timer: np.ndarray  # int16 months left waiting / in transit / detained / in grace
     contract_left: np.ndarray  # int16 months left on a regular contract or registration
     recruiter: np.ndarray  # int32 recruiter of the last move, -1 none
@@ -50,6 +52,7 @@ class Population:
         return len(self.status)
 
     def nbytes(self) -> int:
+        """Memory held by the columns, bytes."""
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
 
@@ -71,8 +74,8 @@ def build_population(
         oi = world.origins.index(c.origin)
         reg = round(c.initial_stock * c.initial_regular_share / people_per_agent)
         irr = round(c.initial_stock * (1.0 - c.initial_regular_share) / people_per_agent)
-        blocks.append((oi, Status.EMPLOYED_REGULAR, Legal.REGULAR, ci, 0, reg))
-        blocks.append((oi, Status.EMPLOYED_IRREGULAR, Legal.IRREGULAR, ci, 1, irr))
+        blocks.append((oi, Status.EMPLOYED_REGULAR, Legal.REGULAR, ci, Channel.REGULAR, reg))
+        blocks.append((oi, Status.EMPLOYED_IRREGULAR, Legal.IRREGULAR, ci, Channel.IRREGULAR, irr))
     counts = np.array([b[5] for b in blocks])
     n = int(counts.sum())
 

@@ -22,6 +22,8 @@ __all__ = ["RunResult", "run_scenario"]
 
 @dataclass
 class RunResult:
+    """A finished run: the tidy monthly table, the model at its end, and timings (seconds)."""
+
     table: pd.DataFrame  # month x origin x destination x channel x measure -> value
     model: MigrationModel
     timings_s: dict = field(default_factory=dict)

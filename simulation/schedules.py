@@ -28,6 +28,8 @@ def _windows(starts: tuple[int, ...], length: int, n_months: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Schedules:
+    """Paths over the run's months, [country or corridor, month] (see the module doc)."""
+
     home_wage: np.ndarray  # [origin, month] USD per month, low-skill
     dest_wage: np.ndarray  # [destination, month] USD per month, low-skill market wage
     demand: np.ndarray  # [destination, month] people (before closure shocks)
