@@ -12,9 +12,9 @@ what a measure is, which measures are stocks, or how a headline indicator is com
   channel row holds it (``regular``/``irregular`` rows split by legal status, by the channel of
   the move, ...); per-origin status rows are not split by channel.
 * An :class:`Indicator` is one number per run, computed from the run's yearly table by its
-  ``formula``: ``total(measure[, channel])`` sums a measure over every corridor and year of
-  the run, ``final(measure[, channel])`` takes it in the final year (for a stock: at the end
-  of that year's December).
+  ``formula``, a small structure rather than code in a string: :class:`Total` sums a measure
+  over every corridor and year of the run, :class:`Final` takes it in the final year (for a
+  stock: at the end of that year's December), :class:`Share` divides one by the other.
 
 Only the standard library here (this module sits low in the layers: ``scenarios`` below it,
 everything else above); the tables are computed by :mod:`simulation.metrics`.
@@ -22,10 +22,7 @@ everything else above); the tables are computed by :mod:`simulation.metrics`.
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import CodeType
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 __all__ = [
@@ -211,6 +208,78 @@ class RunValues(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Total:
+    """A measure summed over every corridor and month of the run (both channels unless one
+    is named)."""
+
+    measure: str
+    channel: str | None = None
+
+    def value(self, run: RunValues) -> float:
+        """This term of one run."""
+        return run.total(self.measure, self.channel)
+
+    def text(self) -> str:
+        """The term as ODD.md writes it."""
+        return _term_text("total", self.measure, self.channel)
+
+    def measures(self) -> tuple[str, ...]:
+        """The measures this term reads."""
+        return (self.measure,)
+
+
+@dataclass(frozen=True, slots=True)
+class Final:
+    """A measure in the final year, over every corridor (a stock: at the end of that year's
+    December, or of the run's last month)."""
+
+    measure: str
+    channel: str | None = None
+
+    def value(self, run: RunValues) -> float:
+        """This term of one run."""
+        return run.final(self.measure, self.channel)
+
+    def text(self) -> str:
+        """The term as ODD.md writes it."""
+        return _term_text("final", self.measure, self.channel)
+
+    def measures(self) -> tuple[str, ...]:
+        """The measures this term reads."""
+        return (self.measure,)
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """One term as a share of another (0 when the whole is 0: an empty world has no
+    irregular share)."""
+
+    part: Total | Final
+    whole: Total | Final
+
+    def value(self, run: RunValues) -> float:
+        """The share in one run."""
+        return self.part.value(run) / max(self.whole.value(run), 1e-9)
+
+    def text(self) -> str:
+        """The formula as ODD.md writes it."""
+        return f"{self.part.text()} / max({self.whole.text()}, 1e-9)"
+
+    def measures(self) -> tuple[str, ...]:
+        """The measures this formula reads."""
+        return tuple(dict.fromkeys(self.part.measures() + self.whole.measures()))
+
+
+Formula = Total | Final | Share
+"""How an indicator is computed from a run: a plain structure, not code in a string, so it
+can be shown, checked against the declared measures and computed without ``eval``."""
+
+
+def _term_text(kind: str, measure: str, channel: str | None) -> str:
+    return f"{kind}('{measure}', '{channel}')" if channel else f"{kind}('{measure}')"
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """One headline indicator: one number per run."""
 
@@ -220,40 +289,23 @@ class Indicator:
     unit: Literal["share", "people", "USD"]
     better: Literal["lower", "higher"]
     definition: str
-    formula: str
-    """Python expression over ``total(measure[, channel])`` and ``final(measure[, channel])``
-    (see :class:`RunValues`) and ``max``: the one place the indicator is computed."""
-    _code: CodeType = field(init=False, repr=False, compare=False)
+    formula: Formula
+    """The one place the indicator is computed (see :class:`Total`, :class:`Final`,
+    :class:`Share`)."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_code", compile(self.formula, f"<{self.name}>", "eval"))
         unknown = set(self.measures) - set(_BY_NAME)
         if unknown:
             raise ValueError(f"indicator {self.name} reads undeclared measures {unknown}")
 
     @property
     def measures(self) -> tuple[str, ...]:
-        """The measures the formula reads (first arguments of its ``total``/``final`` calls)."""
-        names = [
-            node.args[0].value
-            for node in ast.walk(ast.parse(self.formula, mode="eval"))
-            if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in ("total", "final")
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-        ]
-        return tuple(dict.fromkeys(str(n) for n in names))
+        """The measures the formula reads."""
+        return self.formula.measures()
 
     def compute(self, values: RunValues) -> float:
         """The indicator of one run."""
-        scope: dict[str, Callable[..., float] | dict[str, object]] = {
-            "__builtins__": {},
-            "total": values.total,
-            "final": values.final,
-            "max": max,
-        }
-        return eval(self._code, scope)  # a formula declared in this module, no builtins
+        return self.formula.value(values)
 
 
 HEADLINE: tuple[Indicator, ...] = (
@@ -264,7 +316,7 @@ HEADLINE: tuple[Indicator, ...] = (
         "lower",
         "irregular migrants as a share of the migrant stock (all corridors) at the end of the "
         "final year",
-        "final('stock', 'irregular') / max(final('stock'), 1e-9)",
+        Share(Final("stock", "irregular"), Final("stock")),
     ),
     Indicator(
         "deportations",
@@ -272,7 +324,7 @@ HEADLINE: tuple[Indicator, ...] = (
         "people",
         "lower",
         "people deported over the whole run",
-        "total('deportations')",
+        Total("deportations"),
     ),
     Indicator(
         "recruitment_fees_paid_usd",
@@ -280,7 +332,7 @@ HEADLINE: tuple[Indicator, ...] = (
         "USD",
         "lower",
         "recruitment and official fees paid by movers over the whole run",
-        "total('recruitment_fees_paid_usd')",
+        Total("recruitment_fees_paid_usd"),
     ),
     Indicator(
         "debt_outstanding_usd_final",
@@ -288,7 +340,7 @@ HEADLINE: tuple[Indicator, ...] = (
         "USD",
         "lower",
         "migration debt still owed at the end of the final year",
-        "final('debt_outstanding_usd')",
+        Final("debt_outstanding_usd"),
     ),
     Indicator(
         "remittances_received_usd",
@@ -296,7 +348,7 @@ HEADLINE: tuple[Indicator, ...] = (
         "USD",
         "higher",
         "remittances received by families at home (after the cost of sending) over the whole run",
-        "total('remittances_received_usd')",
+        Total("remittances_received_usd"),
     ),
     Indicator(
         "exploitation_cases",
@@ -304,7 +356,7 @@ HEADLINE: tuple[Indicator, ...] = (
         "people",
         "lower",
         "new cases of exploitation (trafficking included) over the whole run",
-        "total('exploitation_cases')",
+        Total("exploitation_cases"),
     ),
 )
 """The headline indicators of ``corridors compare`` and the dashboard's Compare view, in the
@@ -337,7 +389,9 @@ def outputs_table() -> str:
         "|---|---|---|---|---|",
     ]
     for i in HEADLINE:
-        lines.append(f"| `{i.name}` | {i.unit} | {i.better} | {i.definition} | `{i.formula}` |")
+        lines.append(
+            f"| `{i.name}` | {i.unit} | {i.better} | {i.definition} | `{i.formula.text()}` |"
+        )
     return "\n".join(lines)
 
 

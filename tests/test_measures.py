@@ -22,7 +22,10 @@ from simulation.measures import (
     MEASURES,
     STATUS_MEASURES,
     STOCK_MEASURES,
+    Final,
     Indicator,
+    Share,
+    Total,
     indicator,
 )
 from simulation.metrics import yearly
@@ -53,7 +56,25 @@ def test_indicators_read_declared_measures_only():
     assert {m for i in HEADLINE for m in i.measures} <= set(FLOW_MEASURES + STOCK_MEASURES)
     assert indicator("irregular_share_final_year").measures == ("stock",)
     with pytest.raises(ValueError, match="undeclared"):
-        Indicator("bad", "Bad", "people", "lower", "reads nothing real", "total('nope')")
+        Indicator("bad", "Bad", "people", "lower", "reads nothing real", Total("nope"))
+
+
+def test_a_formula_computes_what_it_says():
+    class Run:
+        def total(self, measure, channel=None):
+            return {("deportations", None): 7.0}[(measure, channel)]
+
+        def final(self, measure, channel=None):
+            return {("stock", "irregular"): 3.0, ("stock", None): 12.0}[(measure, channel)]
+
+    share = Share(Final("stock", "irregular"), Final("stock"))
+    assert share.value(Run()) == 0.25
+    assert share.text() == "final('stock', 'irregular') / max(final('stock'), 1e-9)"
+    assert Total("deportations").value(Run()) == 7.0
+    assert Share(Final("stock", "irregular"), Total("deportations")).measures() == (
+        "stock",
+        "deportations",
+    )
 
 
 @pytest.fixture(scope="module")
