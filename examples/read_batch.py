@@ -12,22 +12,21 @@ from __future__ import annotations
 
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from corridors.store import read_results
+from simulation.metrics import over_replicates
 
 
 def main(folder: str, figure: str = "irregular_arrivals_thailand.png") -> None:
     t = read_results(folder, measure="arrivals", channel="irregular", destination="THA")
     t["year"] = t["month"].astype(str).str[:4].astype(int)
     per_run = t.groupby(["scenario", "replicate", "year"], observed=True)["value"].sum()
-    stats = per_run.groupby(["scenario", "year"], observed=True).agg(
-        mean="mean", p05=lambda v: v.quantile(0.05), p95=lambda v: v.quantile(0.95)
-    )
-    fig, ax = plt.subplots(figsize=(8, 4))
+    # mean and 90% interval across replicates, as the reports and the dashboard compute them
+    stats = over_replicates(per_run.reset_index(), ["scenario", "year"], count=False)
+    stats = stats.set_index(["scenario", "year"])
+    fig = Figure(figsize=(8, 4))
+    ax = fig.subplots()
     for scenario, s in stats.groupby(level="scenario"):
         years = s.index.get_level_values("year")
         ax.plot(years, s["mean"] / 1e3, label=scenario)
