@@ -44,6 +44,7 @@ __all__ = [
     "held_out_targets",
     "load_flows",
     "load_other_origins",
+    "row_residual",
     "row_stock",
 ]
 
@@ -94,7 +95,12 @@ HELD_OUT_KINDS = frozenset(
 )
 """Kinds that are never calibration targets, whatever their date (issue 14)."""
 
-CHANNELS = frozenset({"regular", "irregular", "all", "workers_all_statuses"})
+CHANNELS = frozenset({"regular", "irregular", "all", "workers_all_statuses", "foreign_born"})
+"""What a stock counts: permit holders, irregular migrants, both (an estimate), Japan's
+notified workers of every status, or UN DESA's international migrant stock (people born
+abroad: workers and dependants, regular and irregular)."""
+
+MODELLED_ORIGINS = frozenset({"KHM", "LAO", "MMR", "VNM", "IDN"})
 
 _REQUIRED_TEXT = ("source_title", "source_url", "quote", "what_exactly", "unit")
 
@@ -142,14 +148,16 @@ class Flow(_Sourced):
 
 @dataclass(frozen=True, slots=True)
 class OtherOriginStock(_Sourced):
-    """One stock of a rest-of-world nationality in a destination, with its source.
+    """One stock in a destination, with its source: a rest-of-world nationality (``origin``
+    ROW), or, for the residual of :func:`row_residual`, a total over all origins (TOTAL) or
+    a modelled origin from the same table.
 
-    ``channel`` says what the source counts: ``regular`` (permit holders), ``all`` (regular
-    and irregular, e.g. an estimate), ``workers_all_statuses`` (Japan's employer
-    notifications: trainees, students who work, residents). ``in_row_sum`` is False for a
-    source's catch-all ("others") that may include modelled origins.
+    ``channel`` says what the source counts (:data:`CHANNELS`). ``in_row_sum`` is True only
+    for named rest-of-world nationalities: a source's catch-all ("others"), which may hold
+    modelled origins, totals and modelled origins are never added into ``ROW``.
     """
 
+    origin: str
     channel: str
     in_row_sum: bool
 
@@ -291,7 +299,12 @@ def _flow(file: str, row: int, r: Mapping[str, str]) -> Flow:
 
 def _other(file: str, row: int, r: Mapping[str, str]) -> OtherOriginStock:
     _require_text(file, row, r, (*_REQUIRED_TEXT, "origin_detail"))
-    _one_of(file, row, "origin", r["origin"], {"ROW"})
+    origin = _one_of(file, row, "origin", r["origin"], MODELLED_ORIGINS | {"ROW", "TOTAL"})
+    in_row_sum = _one_of(file, row, "in_row_sum", r["in_row_sum"], {"yes", "no"}) == "yes"
+    if in_row_sum and origin != "ROW":
+        raise ScenarioError(
+            file, f"row {row} column in_row_sum", "yes", "'no' unless origin is ROW"
+        )
     destination = _one_of(file, row, "destination", r["destination"], DESTINATIONS)
     use = _one_of(file, row, "use", r["use"], USES)
     start, end = parse_period(file, row, r["period"])
@@ -305,8 +318,9 @@ def _other(file: str, row: int, r: Mapping[str, str]) -> OtherOriginStock:
         start=start,
         end=end,
         value=value,
+        origin=origin,
         channel=_one_of(file, row, "channel", r["channel"], CHANNELS),
-        in_row_sum=_one_of(file, row, "in_row_sum", r["in_row_sum"], {"yes", "no"}) == "yes",
+        in_row_sum=in_row_sum,
         what_exactly=r["what_exactly"],
         source_title=r["source_title"],
         source_url=r["source_url"],
@@ -356,6 +370,28 @@ def row_stock(
             key = (s.start, s.channel, s.source_url)
             totals[key] = totals.get(key, 0.0) + s.value
     return totals
+
+
+def row_residual(
+    destination: str, stocks: Iterable[OtherOriginStock] | None = None
+) -> dict[tuple[int, int], float]:
+    """The ``ROW`` stock in ``destination`` as UN DESA's total less the modelled origins.
+
+    For each date with a TOTAL row of channel ``foreign_born``: the total over all origins
+    minus the five modelled origins of the same revision and date. This is the stock the
+    rest-of-world origin must hold for census totals to add up; it includes migrants of
+    unknown origin and, in Singapore, Malaysians. Keys are ``start``.
+    """
+    totals: dict[tuple[int, int], float] = {}
+    modelled: dict[tuple[int, int], float] = {}
+    for s in load_other_origins() if stocks is None else stocks:
+        if s.destination != destination or s.channel != "foreign_born":
+            continue
+        if s.origin == "TOTAL":
+            totals[s.start] = s.value
+        elif s.origin in MODELLED_ORIGINS:
+            modelled[s.start] = modelled.get(s.start, 0.0) + s.value
+    return {start: total - modelled.get(start, 0.0) for start, total in totals.items()}
 
 
 _REGISTRATION_WORDS = ("registr", "amnesty", "regularis", "regulariz", "legalis", "legaliz")

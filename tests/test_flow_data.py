@@ -28,6 +28,7 @@ from scenarios.flows import (
     load_flows,
     load_other_origins,
     parse_period,
+    row_residual,
     row_stock,
 )
 
@@ -204,6 +205,7 @@ def _stock(
     detail: str, value: float, *, in_sum: bool = True, month: int = 1, url: str = "u"
 ) -> OtherOriginStock:
     return OtherOriginStock(
+        origin="ROW",
         origin_detail=detail,
         destination="MYS",
         start=(2016, month),
@@ -244,3 +246,37 @@ def test_shipped_row_stocks_are_lower_bounds_of_the_sources_totals():
     # Japan, end-Oct 2016: 1,083,769 foreign workers in all, of whom 172,018 Vietnamese
     oct_2016 = [v for k, v in row_stock("JPN").items() if k[0] == (2016, 10)]
     assert oct_2016 and max(oct_2016) < 1_083_769 - 172_018
+
+
+def test_in_row_sum_only_for_rest_of_world_rows(tmp_path):
+    rows = _rows("other_origins.csv")
+    i = next(i for i, r in enumerate(rows) if r["origin"] == "TOTAL")
+    data = _broken(tmp_path, "other_origins.csv", "in_row_sum", "yes", row=i)
+    with pytest.raises(ScenarioError, match="in_row_sum"):
+        load_other_origins(data)
+
+
+def test_undesa_rows_match_the_world_datas_2010_stocks():
+    """The UN DESA 2019 rows here are the revision corridors.csv starts from: the same
+    table, so the rest-of-world residual and the modelled corridors add up to one total."""
+    undesa = {
+        (s.origin, s.destination): s.value
+        for s in load_other_origins()
+        if s.channel == "foreign_born" and s.start == (2010, 7)
+    }
+    checked = 0
+    for r in _rows("corridors.csv"):
+        if r["initial_stock_source"].startswith("UN DESA International Migrant Stock 2019 (2010)"):
+            assert undesa[(r["origin"], r["destination"])] == float(r["initial_stock_2010"])
+            checked += 1
+    assert checked >= 8
+
+
+def test_row_residual_is_the_total_less_the_modelled_origins():
+    residual = row_residual("MYS")
+    assert set(residual) == {(2010, 7), (2015, 7), (2019, 7)}
+    # Malaysia mid-2010: 2,417,395 in all less Indonesia, Myanmar, Viet Nam, Cambodia
+    assert residual[(2010, 7)] == 2_417_395 - 960_819 - 226_432 - 78_326 - 12_679
+    # the named rest-of-world nationalities are a part of the residual, never more
+    named = {k[0]: v for k, v in row_stock("MYS").items() if k[1] == "foreign_born"}
+    assert all(0 < named[start] <= residual[start] for start in residual)
