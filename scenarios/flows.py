@@ -75,6 +75,7 @@ KINDS = frozenset(
         "deployments",
         "deportations",
         "border_interceptions",
+        "arrests",
         "returns",
         "remittances_usd",
         "japan_trainees",
