@@ -56,6 +56,7 @@ from .population import MAX_DECISION_AGE_MONTHS, MIN_AGE_MONTHS
 
 if TYPE_CHECKING:
     from .model import MigrationModel
+    from .policy import LeverArrays
 
 __all__ = [
     "CorridorOffer",
@@ -70,6 +71,8 @@ __all__ = [
     "decide_and_move",
     "decision_rates",
     "draw_deciders",
+    "expected_earnings",
+    "group_utilities",
     "home_income",
     "movers_in_random_order",
     "pay",
@@ -334,47 +337,14 @@ def _origin_probabilities(
     origin's people already in each corridor's destination.
 
     The terms that depend on a worker only through being skilled, female or informed are
-    computed once for the 8 combinations and gathered; only income, savings and network ties
-    are per worker."""
+    computed once for the 8 combinations (:func:`group_utilities`) and gathered; only income,
+    savings and network ties are per worker. Reads ``skilled``, ``female``, ``network_ties``,
+    ``savings`` and the home income of ``rows``; no draws."""
     pop, lv = model.population, model.lv
-    n = len(cs)
     income = home_income(model, rows, month)
     skilled, female = pop.skilled[rows], pop.female[rows]
-    # [skilled, alternative]
-    mult = np.stack([np.ones(2 * n), np.repeat(offer.skill_multiplier[cs], 2)])
-    keep = np.repeat(offer.remit_factor[cs], 2) + np.tile([1.0, 0.0], n) * np.repeat(
-        offer.social_security[cs], 2
-    )
-    earnings = (
-        offer.wage[cs].reshape(-1)[None, :]
-        * mult
-        * (offer.employment[cs].reshape(-1) * keep)[None, :]
-    )
     cost = offer.cost[cs].reshape(-1)
-    arrest = np.tile([0.0, 1.0], n) * np.repeat(offer.arrest_risk[cs], 2)
-    expl = offer.exploitation_risk[cs].reshape(-1)
-    irregular = np.tile([False, True], n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gain = lv.beta_log_earnings_gap * np.log(earnings)  # [skilled, alternative]
-    # [skilled, female, informed, alternative]
-    risk = (
-        lv.beta_arrest_risk * arrest[None, :]
-        + lv.beta_exploitation_risk
-        * expl[None, :]
-        * np.array([1.0, lv.female_vulnerability])[:, None]
-    )
-    perceived = np.array([lv.risk_misperception, 1.0])
-    penalty = lv.regular_complexity_penalty * np.array([[1.0, 0.0], [0.5, 0.0]])
-    constant = np.where(
-        irregular[None, None, :], lv.irregular_channel_constant, -penalty[:, :, None]
-    ) + np.repeat(lv.corridor_constant[cs], 2)
-    # [skilled, informed, alternative]
-    by_group = (
-        gain[:, None, None, :]
-        - lv.beta_wait_per_month * offer.wait[cs].reshape(-1)
-        - perceived[None, None, :, None] * risk[None, :, None, :]
-        + constant[:, None, :, :]
-    ).reshape(8, 2 * n)
+    by_group = group_utilities(lv, offer, cs)
     group = skilled.astype(np.int64) * 4 + female.astype(np.int64) * 2 + informed
     ties = pop.network_ties[rows].astype(np.int64)
     network = np.log1p(np.arange(ties.max() + 1)[:, None] * np.repeat(share_there, 2)[None, :])
@@ -391,6 +361,58 @@ def _origin_probabilities(
     valid = offer.open[cs].reshape(-1)[None, :] & affordable & np.isfinite(utility)
     utility = np.where(valid, utility, -np.inf)
     return nested_logit_probabilities(utility, lv.stay_constant, lv.nest_scale)
+
+
+def expected_earnings(offer: CorridorOffer, cs: np.ndarray) -> np.ndarray:
+    """[skilled, alternative] Monthly earnings a worker expects abroad over corridors ``cs``
+    (alternative 2j + k: j-th corridor, channel k): wage (x the destination's skill multiplier
+    for the skilled) x employment chance x the share kept after remittance costs, plus
+    portable social security on the regular channel (Harris-Todaro)."""
+    n = len(cs)
+    mult = np.stack([np.ones(2 * n), np.repeat(offer.skill_multiplier[cs], 2)])
+    keep = np.repeat(offer.remit_factor[cs], 2) + np.tile([1.0, 0.0], n) * np.repeat(
+        offer.social_security[cs], 2
+    )
+    return (
+        offer.wage[cs].reshape(-1)[None, :]
+        * mult
+        * (offer.employment[cs].reshape(-1) * keep)[None, :]
+    )
+
+
+def group_utilities(lv: LeverArrays, offer: CorridorOffer, cs: np.ndarray) -> np.ndarray:
+    """[8, alternative] The part of each alternative's utility that depends on a worker only
+    through being skilled, female or informed (row ``4 skilled + 2 female + informed``):
+    ``b_gap x log(expected earnings)`` (:func:`expected_earnings`), less waiting, less the
+    perceived risks (arrest on the irregular channel; exploitation, x
+    ``female_vulnerability`` for women; both x ``risk_misperception`` unless informed), plus
+    the channel constant (irregular preference, or the regular complexity penalty: none for the
+    informed, halved for the skilled) and the corridor constant."""
+    n = len(cs)
+    arrest = np.tile([0.0, 1.0], n) * np.repeat(offer.arrest_risk[cs], 2)
+    expl = offer.exploitation_risk[cs].reshape(-1)
+    irregular = np.tile([False, True], n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gain = lv.beta_log_earnings_gap * np.log(expected_earnings(offer, cs))
+    # [female, alternative]
+    risk = (
+        lv.beta_arrest_risk * arrest[None, :]
+        + lv.beta_exploitation_risk
+        * expl[None, :]
+        * np.array([1.0, lv.female_vulnerability])[:, None]
+    )
+    perceived = np.array([lv.risk_misperception, 1.0])
+    penalty = lv.regular_complexity_penalty * np.array([[1.0, 0.0], [0.5, 0.0]])
+    constant = np.where(
+        irregular[None, None, :], lv.irregular_channel_constant, -penalty[:, :, None]
+    ) + np.repeat(lv.corridor_constant[cs], 2)
+    # [skilled, female, informed, alternative]
+    return (
+        gain[:, None, None, :]
+        - lv.beta_wait_per_month * offer.wait[cs].reshape(-1)
+        - perceived[None, None, :, None] * risk[None, :, None, :]
+        + constant[:, None, :, :]
+    ).reshape(8, 2 * n)
 
 
 # ---- admissions ------------------------------------------------------------------------------

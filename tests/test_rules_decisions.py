@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from rule_workers import MMR_THA, THA, small_model
@@ -182,3 +184,60 @@ def test_irregular_mover_crosses_and_may_be_trafficked():
     assert pop.timer[0] == 1 + max(1, int(np.ceil(model.c_transit[MMR_THA])))
     assert pop.trafficked[0] and pop.exploited[0]
     assert pop.exploitation_count[0] == 1
+
+
+# ---- utilities --------------------------------------------------------------------------------
+def offer_for_one_corridor(model, **fields):
+    n_c = len(model.c_dest)
+    base = {
+        "wage": np.tile([400.0, 300.0], (n_c, 1)),
+        "skill_multiplier": np.full(n_c, 1.5),
+        "employment": np.tile([0.9, 0.5], (n_c, 1)),
+        "remit_factor": np.full(n_c, 0.95),
+        "social_security": np.full(n_c, 0.02),
+        "wait": np.tile([3.0, 1.0], (n_c, 1)),
+        "arrest_risk": np.full(n_c, 0.2),
+        "exploitation_risk": np.tile([0.1, 0.3], (n_c, 1)),
+    }
+    base.update(fields)
+    return dataclasses.replace(model.offer, **base)
+
+
+def test_expected_earnings_by_hand():
+    model = small_model([])
+    offer = offer_for_one_corridor(model)
+    earnings = decisions.expected_earnings(offer, np.array([MMR_THA]))
+    # regular keeps the remittance factor plus portable social security; irregular only the
+    # remittance factor; the skilled earn the skill multiplier
+    assert earnings == pytest.approx(
+        np.array(
+            [
+                [400 * 0.9 * 0.97, 300 * 0.5 * 0.95],
+                [400 * 1.5 * 0.9 * 0.97, 300 * 1.5 * 0.5 * 0.95],
+            ]
+        )
+    )
+
+
+def test_information_removes_risk_misperception_and_the_complexity_penalty():
+    model = small_model(
+        [],
+        risk_misperception=0.25,
+        beta_arrest_risk=2.0,
+        beta_exploitation_risk=3.0,
+        female_vulnerability=1.5,
+        regular_complexity_penalty=1.0,
+    )
+    u = decisions.group_utilities(model.lv, offer_for_one_corridor(model), np.array([MMR_THA]))
+    unskilled_woman, informed = 0 * 4 + 1 * 2, 1
+    gap = u[unskilled_woman + informed] - u[unskilled_woman]
+    # informed see the full risks (irregular: 2 x 0.2 + 3 x 0.3 x 1.5), not a quarter of them;
+    # regular: exploitation 3 x 0.1 x 1.5, and no complexity penalty (1)
+    irregular_risk = 2.0 * 0.2 + 3.0 * 0.3 * 1.5
+    regular_risk = 3.0 * 0.1 * 1.5
+    assert gap.tolist() == pytest.approx(
+        [-(1 - 0.25) * regular_risk + 1.0, -(1 - 0.25) * irregular_risk]
+    )
+    skilled = u[4] - u[0]  # skilled earn 1.5 x and bear half the complexity penalty
+    b_gap = model.lv.beta_log_earnings_gap
+    assert skilled.tolist() == pytest.approx([b_gap * np.log(1.5) + 0.5, b_gap * np.log(1.5)])
