@@ -407,19 +407,25 @@ def held_out_reason(
     start: str,
     end: str,
     waves: Iterable[Flow] | None = None,
+    channel: str = "",
 ) -> str | None:
     """Why a calibration target with these fields would be a held-out kind, or None.
 
     The observable is matched to a kind by its name: registration, amnesty or legalisation
-    counts; Malaysia's irregular population (an irregular stock or share, or a regular share,
-    which fixes the irregular one); any figure on a corridor to Japan ending after 2016; a
+    counts; Malaysia's irregular population (an irregular stock or share, a regular share,
+    which fixes the irregular one, or a stock of the irregular channel); any figure on a
+    corridor to Japan ending after 2016; a
     return wave (named so, or a returns observable overlapping a return wave in the data,
     same destination, origin equal or aggregate). ``start`` and ``end`` are ``YYYY-MM``.
     """
     name = observable.strip().lower()
     if any(w in name for w in _REGISTRATION_WORDS):
         return "registrants or amnesty counts in a registration window"
-    if destination == "MYS" and any(w in name for w in _IRREGULAR_WORDS):
+    a_level = any(w in name for w in ("stock", "share", "population"))
+    irregular = any(w in name for w in _IRREGULAR_WORDS) or (
+        channel.strip().lower() == "irregular" and a_level
+    )
+    if destination == "MYS" and irregular:
         return "an estimate of Malaysia's irregular population"
     first, last = parse_period("calibration target", 0, f"{start}/{end}")
     if destination == "JPN" and last[0] > LAST_CALIBRATION_YEAR:
@@ -468,7 +474,12 @@ def held_out_targets(path: Path) -> list[str]:
     found = []
     for r in rows:
         reason = held_out_reason(
-            r["observable"], r["destination"], r["origin"], r["start"], r["end"]
+            r["observable"],
+            r["destination"],
+            r["origin"],
+            r["start"],
+            r["end"],
+            channel=r.get("channel") or "",
         )
         if reason is not None:
             found.append(f"{r['target_id']}: {reason}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -62,6 +63,37 @@ def test_every_row_sourced_and_quoted(name):
         assert any(c.isdigit() for c in r["quote"]), f"{name} row {i}: quote without a number"
 
 
+def _digits_of(quote: str) -> list[str]:
+    """The quote's digits with separators dropped (87.598, 4, 100, 19・9990 and tables
+    flattened to one run), and its Japanese 万 counts expanded (2万6828 -> 26828)."""
+    flat = re.sub(r"[,.\s・]", "", quote)
+    expanded = [
+        str(int(high) * 10_000 + int(low or 0)) for high, low in re.findall(r"(\d+)万(\d*)", flat)
+    ]
+    return [flat, *expanded]
+
+
+def _stated(value: float, quote: str) -> bool:
+    if any(str(round(value)) in digits for digits in _digits_of(quote)):
+        return True
+    return any(f"{value / scale:g} {word}" in quote for scale, word in _SCALES)
+
+
+_SCALES = ((1e3, "thousand"), (1e6, "million"))
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_quote_states_its_figure(name):
+    """A typo in a value or a quote from the wrong line shows up here. Remittances are the
+    exception: the World Bank's cell is in millions of USD, the value in USD."""
+    for i, r in enumerate(_rows(name), start=2):
+        if r["unit"] == "USD":
+            continue
+        for column in ("value", "low", "high"):
+            if r[column]:
+                assert _stated(float(r[column]), r["quote"]), f"{name} row {i} {column}"
+
+
 @pytest.mark.parametrize("name", FILES)
 def test_every_figure_after_2016_is_held_out(name):
     for i, r in enumerate(_rows(name), start=2):
@@ -104,6 +136,7 @@ HELD_OUT_TARGET_ROWS = {
     "legalised": "legal_MYS_2011,legalised,MYS,ALL,,2011-08,2011-10,27514,,,1,6P",
     "malaysia_irregular": "irr_MYS,irregular_stock,MYS,ALL,,2017-06,2017-06,,1230000,1460000,1,WB",
     "malaysia_regular_share": "share_MYS_2017,regular_share,MYS,ALL,,2017-06,2017-06,,0.5,0.6,1,WB",
+    "malaysia_irregular_channel": "irr_IDN,census_stock,MYS,IDN,irregular,2015-06,2015-06,9,,,1,x",
     "japan_2018": "stock_VNM_JPN_2018,census_stock,JPN,VNM,,2018-06,2018-06,300000,,,1,MOJ",
     "japan_flow_2017": "dep_VNM_JPN,arrivals_per_month,JPN,VNM,,2017-01,2017-12,4542,,,1,DOLAB",
     "named_wave": "exodus_KHM_THA,return_wave,THA,KHM,,2014-06,2014-06,225000,,,1,Xinhua",
@@ -131,10 +164,25 @@ def test_guard_fails_when_a_held_out_kind_is_added(tmp_path, case):
         ("irregular_stock", "THA", "CLM", "2011-05", "2011-05"),
         ("deportations_per_month", "MYS", "ALL", "2017-01", "2017-08"),
         ("documented_stock", "MYS", "IDN", "2016-01", "2016-01"),
+        ("recruitment_cost_usd", "THA", "MMR", "2019-01", "2020-12"),
     ],
 )
 def test_guard_lets_other_targets_through(row):
     assert held_out_reason(*row) is None
+
+
+def test_guard_lets_irregular_flows_elsewhere_through():
+    # an irregular-channel flow is not a population estimate; Thailand is not Malaysia
+    assert (
+        held_out_reason(
+            "arrivals_per_month", "MYS", "IDN", "2015-01", "2015-12", channel="irregular"
+        )
+        is None
+    )
+    assert (
+        held_out_reason("census_stock", "THA", "MMR", "2015-06", "2015-06", channel="irregular")
+        is None
+    )
 
 
 def test_targets_file_has_the_columns_the_guard_reads():
