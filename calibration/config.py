@@ -40,6 +40,7 @@ from corridors.batchspec import (
 )
 from scenarios.calendar import FIRST_MONTH, LAST_MONTH, month_index
 from scenarios.errors import ScenarioError
+from scenarios.flows import held_out_targets
 from scenarios.points import swept_declaration
 from scenarios.posterior import (
     OBSERVATION_PARAMETERS,
@@ -174,6 +175,16 @@ def load_config(path: str | Path) -> CalibrationConfig:
         raise ScenarioError(f, "targets", targets_file, "a path to a targets CSV file")
     tpath = Path(targets_file) if Path(targets_file).is_absolute() else p.parent / targets_file
     targets = load_targets(tpath)
+    held_out = held_out_targets(tpath)
+    if held_out:  # out-of-sample figures are never fitted (issue 14): see scenarios/flows.py
+        raise ScenarioError(
+            str(tpath),
+            "target_id",
+            held_out[0],
+            "a target that is not a held-out kind (registrants in a registration or amnesty "
+            "window, Malaysia's irregular population, a corridor to Japan after 2016, a return "
+            "wave): those are kept for out-of-sample checks",
+        )
     scenario = load_named_scenario(f, "scenario", data.get("scenario", "baseline"), p.parent)
     settings = {k: data[k] for k in ("end", "people_per_agent") if k in data}
     try:

@@ -328,3 +328,23 @@ def test_row_residual_is_the_total_less_the_modelled_origins():
     # the named rest-of-world nationalities are a part of the residual, never more
     named = {k[0]: v for k, v in row_stock("MYS").items() if k[1] == "foreign_born"}
     assert all(0 < named[start] <= residual[start] for start in residual)
+
+
+def test_calibrate_refuses_a_held_out_target_before_any_run(tmp_path, capsys):
+    """The guard holds where it matters: ``corridors calibrate`` (and so ``validate``) exits
+    2 naming the target, and writes nothing."""
+    from corridors.cli import main
+
+    targets = tmp_path / "targets.csv"
+    shutil.copyfile(TARGETS, targets)
+    with targets.open("a", encoding="utf-8") as fh:
+        fh.write(HELD_OUT_TARGET_ROWS["japan_2018"] + "\n")
+    config = (ROOT / "calibration" / "default.toml").read_text(encoding="utf-8")
+    config = config.replace('targets = "targets.csv"', f'targets = "{targets}"')
+    assert str(targets) in config
+    (tmp_path / "cal.toml").write_text(config, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["calibrate", str(tmp_path / "cal.toml"), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "stock_VNM_JPN_2018" in err and "out-of-sample" in err
+    assert not out.exists()
