@@ -266,3 +266,15 @@ def test_help_names_the_options(capsys):
     text = capsys.readouterr().out
     for option in ("--out", "--cutoff", "--replicates", "--workers", "--quiet"):
         assert option in text
+
+
+def test_a_folder_another_process_writes_is_refused(tmp_path, capsys):
+    from corridors.lock import folder_lock
+
+    path = _write_config(tmp_path / "input")
+    out = tmp_path / "out"
+    with folder_lock(out):
+        assert main(["validate", str(path), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "no other process is writing" in err, err
+    assert not (out / "setup.json").exists()
