@@ -19,6 +19,7 @@ On a SLURM cluster, start a Dask cluster with dask-jobqueue and pass its address
 from __future__ import annotations
 
 import io
+import logging
 import multiprocessing
 import os
 import sys
@@ -43,7 +44,14 @@ from .batchspec import BatchSpec, Task
 from .lock import folder_lock
 from .store import ResultsStore
 
-__all__ = ["BatchOutcome", "ExecutorLost", "SerialExecutor", "execute_task", "run_batch"]
+__all__ = [
+    "BatchOutcome",
+    "DaskExecutor",
+    "ExecutorLost",
+    "SerialExecutor",
+    "execute_task",
+    "run_batch",
+]
 
 
 class ExecutorLost(RuntimeError):
@@ -103,7 +111,28 @@ class BatchOutcome:
 
 
 DASK_CONNECT_TIMEOUT_S = 10
-"""How long to try a Dask scheduler's address before calling it unreachable."""
+"""How long to try a Dask scheduler's address before calling it unreachable, and to try to
+reconnect to a scheduler that went away before calling the cluster lost."""
+
+
+class DaskExecutor(Executor):
+    """A Dask client's ``concurrent.futures`` executor that also says when the cluster is
+    lost. Dask cancels the runs in flight when its scheduler goes, but a run whose result was
+    being fetched at that moment may never finish: :func:`run_batch` stops waiting for it
+    once the client has given up reconnecting."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self._executor = client.get_executor()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        return self._executor.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._executor.shutdown(wait=wait)
+
+    def lost(self) -> bool:
+        return self.client.status in ("closing", "closed")
 
 
 def make_executor(workers: int, dask_address: str | None, serial: bool):
@@ -123,7 +152,12 @@ def make_executor(workers: int, dask_address: str | None, serial: bool):
                 f"tcp://host:port ({type(exc).__name__}: "
                 f"{str(exc)[:200]})",
             ) from None
-        return client.get_executor(), client.close
+        # A lost scheduler is reported once, in one line, by run_batch (ExecutorLost). Dask's
+        # client side would add its reconnection attempts and tracebacks of its closed
+        # connections: quiet its log in this process (the scheduler and workers keep theirs).
+        for name in ("distributed", "distributed.client"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        return DaskExecutor(client), client.close
     if serial or workers <= 1:
         return SerialExecutor(), lambda: None
     context = multiprocessing.get_context("forkserver")
@@ -245,7 +279,13 @@ def _run_tasks(spec, store, executor, pending, total, initial, workers, progress
             while queue and len(in_flight) < window:
                 task = queue.pop(0)
                 in_flight[executor.submit(execute_task, spec.scenario_for(task), task)] = task
-            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            finished, _ = wait(list(in_flight), timeout=1.0, return_when=FIRST_COMPLETED)
+            if not finished and getattr(executor, "lost", lambda: False)():
+                # the runs still in flight will never come back: not failures either
+                lost += len(in_flight)
+                in_flight.clear()
+                queue.clear()
+                continue
             for future in finished:
                 task = in_flight.pop(future)
                 try:
@@ -285,7 +325,7 @@ def _run_tasks(spec, store, executor, pending, total, initial, workers, progress
         bar.close()
     if lost:
         raise ExecutorLost(
-            f"the executor cancelled {lost} runs in flight (a Dask cluster "
+            f"the executor cancelled or lost {lost} runs in flight (a Dask cluster "
             f"lost or shut down?); {done} runs finished in this session are "
             "kept, none was recorded as failed. Run the same command again "
             "to finish the batch."

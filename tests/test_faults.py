@@ -9,12 +9,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import psutil
 import pytest
 from test_batch import corridors_command, write_batch
+
+from corridors.batchspec import load_batch
 
 # 4 runs of 25 simulated years at a coarse scale: each takes several seconds, so both workers
 # are busy when the main process is killed
@@ -141,3 +144,78 @@ def test_without_the_watcher_the_workers_outlive_their_parent(tmp_path):
 
 
 # ---- item 14: a Dask scheduler lost mid-batch ----------------------------------------------
+# 8 runs of about a second each on two worker threads: the scheduler goes after the first
+SHORT = {
+    "name": "short",
+    "scenarios": ["baseline", "crackdown"],
+    "replicates": 4,
+    "root_seed": 8,
+    "settings": {"end": "2016-12", "people_per_agent": 5000},
+}
+
+
+def _close_scheduler_after_first_run(cluster, out: Path, closed: dict) -> threading.Thread:
+    def watch() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if (out / "runs").is_dir() and any((out / "runs").glob("*.json")):
+                closed["at"] = time.monotonic()
+                cluster.sync(cluster.scheduler.close)
+                return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_dask_scheduler_lost_mid_batch_is_one_clear_error_and_a_rerun_finishes(tmp_path, capsys):
+    import dask
+    from distributed import LocalCluster
+
+    from corridors.cli import main
+
+    batch = write_batch(tmp_path / "short.toml", SHORT)
+    expected = {t.run_id for t in load_batch(batch).tasks()}
+    out = tmp_path / "out"
+    closed: dict = {}
+    cluster = LocalCluster(
+        n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None, protocol="tcp"
+    )
+    try:
+        closer = _close_scheduler_after_first_run(cluster, out, closed)
+        # the command in its own process: everything it prints is seen, Dask's log included
+        address = cluster.scheduler_address
+        first = subprocess.run(
+            [*corridors_command(), "batch", str(batch), "--out", str(out), "--dask", address],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        ended = time.monotonic()
+        closer.join(timeout=5)
+    finally:
+        # the workers' attempts to reach the closed scheduler would hold this for 30 s
+        with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+            cluster.close()
+    rc, err = first.returncode, first.stderr
+    assert "at" in closed, "the batch ended before the scheduler was closed"
+    print(f"exit {rc} {ended - closed['at']:.1f} s after the scheduler closed", file=sys.__stderr__)
+    assert rc == 1, err
+    lines = [line for line in err.splitlines() if line.startswith("corridors: error")]
+    assert len(lines) == 1 and "Traceback" not in err and "ERROR" not in err, err
+    assert "cancelled" in lines[0] and "none was recorded as failed" in lines[0], err
+    done = {p.stem for p in (out / "runs").glob("*.json")}
+    assert 1 <= len(done) < len(expected), done
+    assert not list((out / "failures").iterdir()), "a cancelled run was recorded as failed"
+    assert not list(out.rglob(".*.tmp"))
+
+    with LocalCluster(
+        n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        rc = main(["batch", str(batch), "--out", str(out), "--dask", cluster.scheduler_address])
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    assert f"{len(expected) - len(done)} runs done now, {len(done)} done before, 0 failed" in err
+    assert {p.stem for p in (out / "runs").glob("*.json")} == expected
+    assert not list((out / "failures").iterdir())
