@@ -15,6 +15,19 @@ are simulated on the same executor as the batch runner (``ConcurrentFutureSample
 with the first calibration seed (common random numbers). pyabc keeps every finished
 generation in ``abc.db`` (SQLite): rerunning after an interruption loads the run and goes on
 from the last finished generation.
+
+Reproducible: the same configuration and seed give the same particles, weights, epsilons and
+posterior draws, on any executor and number of workers, and a resumed calibration gives what
+a clean one does. pyabc's sampler reseeds numpy's global random state from the operating
+system in every job, so each proposal (a draw from the prior or the transition kernel) was
+different in every run; :class:`SeededSampler` instead seeds each proposal from (the
+calibration seed, the generation, the proposal's number). pyabc already keeps the first
+``population_size`` accepted proposals in the order they were numbered, whatever the order in
+which they finished, so the population no longer depends on timing. What still does: how many
+proposals beyond the last one kept were computed before the sampler stopped (they depend on
+the number of workers and on timing, and are thrown away); the number of model runs recorded
+(``samples`` in ``abc.db``, ``model_runs``) counts the proposals up to the last one kept, the
+same in every run, not those.
 """
 
 from __future__ import annotations
@@ -44,6 +57,61 @@ class ABCModel:
         return {"y": simulate_targets(self.config.scenario, self.config.targets, params, self.seed)}
 
 
+def _seeded_jobs(simulate_one_pickle: bytes, batch_size: int, job_ids: list, key: tuple):
+    """pyabc's job (``eps_mixin._global_full_submit_function_pickle``), with numpy's and
+    Python's global random state seeded for each proposal from ``key`` and its number rather
+    than from the operating system."""
+    import random
+
+    import cloudpickle
+
+    simulate_one = cloudpickle.loads(simulate_one_pickle)
+    results = []
+    for job_id in job_ids[:batch_size]:
+        state = np.random.SeedSequence([*key, job_id]).generate_state(4)
+        np.random.seed(state)  # noqa: NPY002 (pyabc and scipy draw from the global state)
+        random.seed(int(state[0]))
+        result = simulate_one()
+        results.append((result, result.accepted, job_id))
+    return results
+
+
+class _SeedingClient:
+    """What pyabc's sampler submits its jobs to: the executor, with each job seeded."""
+
+    def __init__(self, executor, key: tuple) -> None:
+        self.executor = executor
+        self.key = key
+
+    def submit(self, fn, simulate_one_pickle, batch_size, job_ids):
+        return self.executor.submit(
+            _seeded_jobs, simulate_one_pickle, batch_size, job_ids, self.key
+        )
+
+
+def _seeded_sampler_class():
+    from pyabc.sampler import ConcurrentFutureSampler
+
+    class SeededSampler(ConcurrentFutureSampler):
+        """``ConcurrentFutureSampler`` whose proposals are seeded by (seed, generation,
+        number): the population is the same in every run (see the module's docstring)."""
+
+        def __init__(self, executor, client_max_jobs: int, seed: int) -> None:
+            super().__init__(cfuture_executor=executor, client_max_jobs=client_max_jobs)
+            self.executor = executor
+            self.seed = seed
+
+        def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
+            # t is -1 for the prior sample that sets the first epsilon
+            self.client = _SeedingClient(self.executor, (self.seed, t + 1))
+            sample = super().sample_until_n_accepted(n, simulate_one, t, **kwargs)
+            # proposals computed beyond the last one kept depend on timing: not counted
+            self.nr_evaluations_ = len(sample.all_particles)
+            return sample
+
+    return SeededSampler
+
+
 class TargetDistance:
     def __init__(self, targets) -> None:
         self.targets = targets
@@ -54,7 +122,6 @@ class TargetDistance:
 
 def run_abc(config: CalibrationConfig, out: Path, executor, workers: int, progress=None) -> dict:
     import pyabc
-    from pyabc.sampler import ConcurrentFutureSampler
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.WARNING)
@@ -63,9 +130,7 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int, progre
         **{f"p{i}": pyabc.RV("uniform", 0.0, 1.0) for i in range(len(names))}
     )
     seed = seeds_for(config.root_seed, 1)[0]
-    sampler = ConcurrentFutureSampler(
-        cfuture_executor=executor, client_max_jobs=max(2, 2 * workers)
-    )
+    sampler = _seeded_sampler_class()(executor, max(2, 2 * workers), seed)
     db = f"sqlite:///{Path(out).resolve() / 'abc.db'}"
     observed = {"y": np.zeros(len(config.targets))}
 
