@@ -198,6 +198,87 @@ LEVERS: tuple[Declaration, ...] = (
         "receiving",
         label="Portable social security",
     ),
+    D(
+        "permit_employer_tie",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        1.0,
+        "strength (0-1)",
+        "protection in the destination",
+        "How strictly a work permit is tied to the employer named on it: the chance that a "
+        "regular worker who leaves that employer (taken on elsewhere after a layoff, out of an "
+        "exploitative job, or a job move of their own) loses regular status and works on "
+        "irregularly. 0: the permit moves with the worker; 1: leaving voids it.",
+        "rights of migrant workers to change employer; protection in the destination country "
+        "(Table 1: human rights and justice)",
+        "receiving",
+        label="Work permit tied to the employer",
+    ),
+    D(
+        "documents_held_share",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        1.0,
+        "share of regular migrant workers",
+        "protection in the destination",
+        "Share of regular migrant workers whose passport or permit is held by their employer or "
+        "broker. Leaving an employer or an exploitative job without one's documents means "
+        "irregularity, and a renewal cannot go ahead without them.",
+        "protection in the destination country (Table 1: monitoring, human rights and justice)",
+        "receiving",
+        label="Workers whose documents are held",
+    ),
+    D(
+        "document_retention_ban_enforcement",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        1.0,
+        "intensity (0-1)",
+        "protection in the destination",
+        "How well a ban on employers and brokers keeping workers' passports and permits is "
+        "enforced (inspections, complaints): it removes that share of the documents held.",
+        "Table 1: protection in the destination country (monitoring, human rights and justice)",
+        "receiving",
+        label="Ban on holding workers' documents enforced",
+    ),
+    D(
+        "permit_renewal_fee_usd",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        3000.0,
+        "USD per renewal",
+        "recruitment",
+        "Fee a regular worker pays to renew a work permit at the end of a contract (permit, "
+        "visa, levy passed on, medical check, agent), from savings or borrowed. A worker who "
+        "can neither pay nor borrow it loses the permit and stays on irregularly or goes home.",
+        "Table 1: recruitment (rules and regulations): the cost of keeping a work permit",
+        "receiving",
+        label="Work permit renewal fee",
+    ),
+    D(
+        "permit_renewal_processing_months",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        12.0,
+        "months",
+        "recruitment",
+        "Months a permit renewal takes to process. While it is processed the old permit can "
+        "lapse (``renewal_lapse_per_processing_month`` per month), leaving the worker "
+        "irregular.",
+        "Table 1: recruitment (rules and regulations): the time it takes to keep a work permit",
+        "receiving",
+        label="Work permit renewal processing time",
+    ),
     # ---- sending states ---------------------------------------------------------------
     D(
         "recruitment_fee_cap_usd",

@@ -283,6 +283,38 @@ PARAMETERS: tuple[Declaration, ...] = (
         "layoffs, not here).",
     ),
     _p(
+        "renewal_keep_market_slope",
+        "float",
+        0.0,
+        0.0,
+        1.0,
+        "probability per unit of market tightness",
+        "How much the employer's wish to keep a worker whose contract ends follows the labour "
+        "market: the renewal chance plus this times the tightness (share of demand unfilled, "
+        "less the share of job-seekers who find no job), clipped to 0-1.",
+    ),
+    _p(
+        "voluntary_job_change_per_month",
+        "float",
+        0.0,
+        0.0,
+        0.1,
+        "probability per month",
+        "Monthly chance that a regular worker leaves their employer for another job of their "
+        "own accord (better pay, abuse short of exploitation); it matters where the permit is "
+        "tied to the employer or the documents are held.",
+    ),
+    _p(
+        "renewal_lapse_per_processing_month",
+        "float",
+        0.05,
+        0.0,
+        1.0,
+        "probability per month",
+        "Monthly chance that the old permit runs out before a renewal in processing is granted "
+        "(the worker falls out of status); it acts only where renewals take time.",
+    ),
+    _p(
         "overstay_probability",
         "float",
         0.25,

@@ -14,10 +14,16 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    pay living costs, repay debt, remit at the corridor's cost and save; regular workers accrue
    social security. The unemployed live on savings.
 4. :func:`exploitation`: exploitation starts and ends; protection turns cases into complaints
-   against the recruiter.
-5. :func:`permits_ending` and :func:`overstay_or_return`: regular contracts end: renewal,
-   overstay (becoming irregular) or return; regular workers out of work past the grace period
-   overstay or go home.
+   against the recruiter. :func:`employer_changes`: regular workers who leave the employer
+   named on their permit (taken on elsewhere after a layoff, out of an exploitative job, a job
+   move of their own) become irregular where the permit is tied to that employer or their
+   documents are held (off, with no draws, while ``permit_employer_tie`` and
+   ``documents_held_share`` are 0).
+5. :func:`permits_ending` and :func:`overstay_or_return`: regular contracts end: renewal if
+   the employer keeps the worker and the worker has the documents, the fee and the time
+   (:func:`renewal_failures`), otherwise overstay (becoming irregular: by overstay, or by
+   lapse when the renewal the employer wanted failed) or return; regular workers out of work
+   past the grace period overstay or go home.
 6. :func:`deportations` then :func:`arrests`: detained people are deported; irregular people
    are arrested with the month's arrest probability.
 7. :func:`amnesty_registration`: open amnesty windows register irregular people who are
@@ -28,7 +34,11 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
 
 Who takes part in each sub-step is selected from the statuses as they stand when that step
 starts (:class:`AbroadGroups` for steps 3 to 6, taken once after step 2: steps 3 and 4 change
-no status, step 5 none before its own selections, and step 5 touches no one detained).
+no status but :func:`employer_changes`, which returns who is still regular and employed for
+step 5; step 5 changes none before its own selections and touches no one detained).
+Every move into irregular status is counted by its cause: ``irregular_by_entry`` (step 2),
+``irregular_by_employer_change`` (step 4), ``irregular_by_overstay`` and
+``irregular_by_lapse`` (step 5); the last three add up to ``overstays``.
 Random numbers are drawn in this order, step by step, so results are reproducible.
 """
 
@@ -41,7 +51,7 @@ import numpy as np
 
 from agents.status import Channel, Legal, Status, channel_of_legal
 
-from .decisions import border_interception_probability
+from .decisions import border_interception_probability, home_income, pay
 from .formulas import (
     irregular_wage,
     monthly_exploitation_hazard,
@@ -52,20 +62,27 @@ from .formulas import (
 
 if TYPE_CHECKING:
     from .model import MigrationModel
+    from .policy import BoolArray, FloatArray, LeverArrays
 
 __all__ = [
     "AbroadGroups",
+    "PermitEnds",
     "abroad_events",
     "amnesty_registration",
     "arrests",
     "deportations",
     "earn_and_spend",
+    "employer_changes",
+    "employer_keep_probability",
     "exploitation",
     "irregular_arrivals",
     "jobless_upkeep",
+    "leaving_makes_irregular",
+    "market_tightness",
     "overstay_or_return",
     "permits_ending",
     "regular_departures",
+    "renewal_failures",
     "return_home",
     "voluntary_returns",
 ]
@@ -89,10 +106,9 @@ def abroad_events(model: MigrationModel, month: int) -> None:
     groups = AbroadGroups.of(model, away)
     earn_and_spend(model, groups.employed)
     jobless_upkeep(model, groups.jobless)
-    exploitation(model, groups.present)
-    overstay_or_return(
-        model, permits_ending(model, groups.regular_employed, groups.regular_jobless)
-    )
+    exits = exploitation(model, groups.present)
+    regular_employed = employer_changes(model, groups.regular_employed, exits)
+    overstay_or_return(model, permits_ending(model, regular_employed, groups.regular_jobless))
     deportations(model, groups.detained)
     irregular = arrests(model, away)
     if model.policy.amnesty_open.any():
@@ -204,7 +220,7 @@ def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
     probability (one uniform each; counted in ``border_interceptions``, sent home) or get in:
     ``legal`` irregular, ``social_security`` zero, ``status`` employed irregular with the
     destination's job-finding chance x irregular hiring (one uniform each) or unemployed
-    abroad. Counts ``arrivals`` (irregular).
+    abroad. Counts ``arrivals`` and ``irregular_by_entry`` (irregular).
 
     Why: a crossing takes the corridor's transit time; border control stops some; an irregular
     newcomer looks for work like anyone abroad, with employers less willing to hire them."""
@@ -226,6 +242,7 @@ def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
         rng.random(len(inside)) < p_job, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
     )
     mx.add("arrivals", c, Channel.IRREGULAR)
+    mx.add("irregular_by_entry", c, Channel.IRREGULAR)
 
 
 # ---- 3: earnings and spending ---------------------------------------------------------------
@@ -285,12 +302,14 @@ def jobless_upkeep(model: MigrationModel, jobless: np.ndarray) -> None:
 
 
 # ---- 4: exploitation ------------------------------------------------------------------------
-def exploitation(model: MigrationModel, present: np.ndarray) -> None:
+def exploitation(model: MigrationModel, present: np.ndarray) -> np.ndarray:
     """Step 4. Reads ``corridor``, ``legal``, ``recruiter``, ``trained``, ``female``,
     ``exploited`` of ``present`` (in a destination, not detained) and the recruiters'
     malpractice; writes ``exploited`` (starts and ends) and ``exploitation_count``, and adds
     complaints to the recruiters of new cases that protection reaches. Draws two uniforms per
     person (start, end), then one per new case (complaint). Counts ``exploitation_cases``.
+    Returns the rows whose case ended this month (they left the exploitative job, for
+    :func:`employer_changes`).
 
     Why: exploitation starts with the hazard workers weigh when they choose
     (:func:`~simulation.formulas.monthly_exploitation_hazard`: the channel's base hazard,
@@ -333,42 +352,176 @@ def exploitation(model: MigrationModel, present: np.ndarray) -> None:
         np.add.at(model.recruiters.complaints, pop.recruiter[complain], model.people_per_agent)
     ends = present[was & (u[1] < lv.exploitation_exit_per_month + 0.5 * lv.protection_coverage[d])]
     pop.exploited[ends] = False
+    return ends
+
+
+def leaving_makes_irregular(lv: LeverArrays) -> FloatArray:
+    """[destination] Chance that a regular worker who leaves the employer named on the permit
+    becomes irregular: certain if the documents are held (``documents_held_share`` less what
+    ``document_retention_ban_enforcement`` removes), else ``permit_employer_tie``. No state, no
+    draws.
+
+    Why: a tied permit is void away from its employer; a worker whose passport the employer or
+    broker keeps cannot transfer or show a permit at all."""
+    held = lv.documents_held_share * (1.0 - lv.document_retention_ban_enforcement)
+    return held + (1.0 - held) * lv.permit_employer_tie
+
+
+def employer_changes(
+    model: MigrationModel, regular_employed: np.ndarray, exploitation_exits: np.ndarray
+) -> np.ndarray:
+    """Step 4, second half. Of the rows ``regular_employed``, those who left the employer named
+    on their permit this month become irregular, each time with
+    :func:`leaving_makes_irregular` of the destination. A worker leaves an employer when taken
+    on by another after a layoff (regular, employed, ``timer`` still counting the grace
+    period: :func:`~simulation.markets.hire_unemployed` keeps it), at the end of an exploitation
+    case (``exploitation_exits``) and by a job move of their own
+    (``voluntary_job_change_per_month``). One uniform for each row whose chance is above 0,
+    and none at all while the chance is 0 everywhere (then nothing is read or written).
+    Writes ``legal`` (irregular), ``status`` (employed irregular), ``contract_left`` and
+    ``timer`` (0) of those who become irregular, ``timer`` (0) of the others taken on after a
+    layoff; counts ``overstays`` and ``irregular_by_employer_change``. Returns the rows still
+    regular, for :func:`permits_ending`.
+
+    Why: where a permit names the employer, changing employer is a main road into
+    irregularity; documents held by employers or brokers close the legal way out."""
+    p_irr = leaving_makes_irregular(model.lv)
+    if not p_irr.any() or len(regular_employed) == 0:
+        return regular_employed
+    pop, lv = model.population, model.lv
+    p = p_irr[model.c_dest[pop.corridor[regular_employed]]]
+    rehired = pop.timer[regular_employed] > 0
+    exited = np.zeros(len(pop), bool)
+    exited[exploitation_exits] = True
+    leaves = rehired.astype(np.int64) + exited[regular_employed]
+    p_change = 1.0 - (1.0 - p) ** leaves * (1.0 - lv.voluntary_job_change_per_month * p)
+    cand = np.flatnonzero(p_change > 0)
+    hit = cand[model.rng.random(len(cand)) < p_change[cand]]
+    pop.timer[regular_employed[rehired]] = 0
+    gone = regular_employed[hit]
+    if len(gone):
+        pop.legal[gone] = Legal.IRREGULAR
+        pop.status[gone] = Status.EMPLOYED_IRREGULAR
+        pop.contract_left[gone] = 0
+        c = pop.corridor[gone]
+        model.metrics.add("overstays", c, Channel.IRREGULAR)
+        model.metrics.add("irregular_by_employer_change", c, Channel.IRREGULAR)
+    keep = np.ones(len(regular_employed), bool)
+    keep[hit] = False
+    return regular_employed[keep]
 
 
 # ---- 5: contracts and permits ---------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PermitEnds:
+    """Rows whose regular permit ends this month, and why (for :func:`overstay_or_return`)."""
+
+    rows: np.ndarray
+    lapse: np.ndarray
+    """[row] True where the employer wanted to renew but the renewal failed (documents, fee,
+    processing); False where it was not renewed (or the grace period ran out)."""
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 def permits_ending(
     model: MigrationModel, regular_employed: np.ndarray, regular_jobless: np.ndarray
-) -> np.ndarray:
+) -> PermitEnds:
     """Step 5, first half. Reads and writes ``contract_left`` of ``regular_employed`` (one
-    month less) and ``timer`` of ``regular_jobless`` (the grace period, one month less). A
-    contract that ends is renewed with ``contract_renewal_probability`` (one uniform per
-    ending contract; ``contract_left`` back to ``contract_months``). Returns the rows whose
-    permit ends: contracts not renewed, then grace periods over.
+    month less) and ``timer`` of ``regular_jobless`` (the grace period, one month less). At
+    the end of a contract the employer keeps the worker with :func:`employer_keep_probability`
+    (one uniform per ending contract); a kept worker renews (``contract_left`` back to
+    ``contract_months``) unless :func:`renewal_failures` stops it. Returns the permits that
+    end: contracts not renewed, renewals that failed (``lapse``), then grace periods over.
 
     Why: a regular permit lasts as long as the contract, or the grace period after a job is
-    lost."""
+    lost; keeping it takes an employer who wants the worker, documents, money and time."""
     pop, lv = model.population, model.lv
     pop.contract_left[regular_employed] -= 1
     due = regular_employed[pop.contract_left[regular_employed] <= 0]
     pop.timer[regular_jobless] -= 1
     lapsed = regular_jobless[pop.timer[regular_jobless] <= 0]
+    failed = due[:0]
     if len(due):
-        renew = model.rng.random(len(due)) < lv.contract_renewal_probability
-        pop.contract_left[due[renew]] = lv.contract_months
-        due = due[~renew]
-    return np.concatenate([due, lapsed])
+        keep = model.rng.random(len(due)) < employer_keep_probability(model, due)
+        kept = due[keep]
+        fails = renewal_failures(model, kept)
+        failed = kept[fails]
+        pop.contract_left[kept[~fails]] = lv.contract_months
+        due = due[~keep]
+    rows = np.concatenate([due, failed, lapsed])
+    lapse = np.zeros(len(rows), bool)
+    lapse[len(due) : len(due) + len(failed)] = True
+    return PermitEnds(rows, lapse)
 
 
-def overstay_or_return(model: MigrationModel, ending: np.ndarray) -> None:
-    """Step 5, second half. Of the rows ``ending`` (a permit ends), some overstay with
+def market_tightness(model: MigrationModel) -> FloatArray:
+    """[destination] How tight this month's labour market is: the share of demand left
+    unfilled (``vacancy_rate``) less the share of job-seekers who find no job
+    (1 - ``job_finding``), from -1 (slack) to 1 (tight). Reads ``model.market``; no draws."""
+    return model.market.vacancy_rate - (1.0 - model.market.job_finding)
+
+
+def employer_keep_probability(model: MigrationModel, due: np.ndarray) -> float | FloatArray:
+    """Chance that the employer of each of the rows ``due`` (a contract ends) wants to keep
+    the worker: ``contract_renewal_probability``, plus ``renewal_keep_market_slope`` x the
+    destination's :func:`market_tightness`, clipped to 0-1 (the bare renewal probability,
+    a number, while the slope is 0). No draws.
+
+    Why: an employer renews a worker it needs; in a slack market fewer are kept."""
+    lv = model.lv
+    if lv.renewal_keep_market_slope == 0:
+        return lv.contract_renewal_probability
+    tight = market_tightness(model)[model.c_dest[model.population.corridor[due]]]
+    return np.clip(lv.contract_renewal_probability + lv.renewal_keep_market_slope * tight, 0, 1)
+
+
+def renewal_failures(model: MigrationModel, kept: np.ndarray) -> BoolArray:
+    """[row of ``kept``] Whose renewal fails although the employer keeps them, in this order:
+    documents held (``documents_held_share`` less the ban's enforcement: one uniform each,
+    drawn only where some are held); the fee (``permit_renewal_fee_usd``) neither covered
+    by ``savings`` nor borrowable (the borrowing limit of ``borrowing_limit_months_of_income``
+    x home income, less ``debt``; no draws); then, for those who paid (from ``savings``, the
+    rest borrowed into ``debt``), the old permit lapsing while the renewal is processed:
+    ``1 - (1 - renewal_lapse_per_processing_month) ^ permit_renewal_processing_months`` (one
+    uniform each, drawn only where processing takes time). Nothing is read, written or drawn
+    while these levers are 0.
+
+    Why: a renewal needs the worker's documents, money and time; each can make a worker the
+    employer wanted to keep irregular."""
+    pop, lv = model.population, model.lv
+    fails = np.zeros(len(kept), bool)
+    d = model.c_dest[pop.corridor[kept]]
+    held = lv.documents_held_share * (1.0 - lv.document_retention_ban_enforcement)
+    if held.any():
+        fails |= model.rng.random(len(kept)) < held[d]
+    fee = lv.permit_renewal_fee_usd[d]
+    if fee.any():
+        room = lv.borrowing_limit_months_of_income * home_income(model, kept, model.month)
+        fails |= pop.savings[kept] + np.maximum(room - pop.debt[kept], 0.0) < fee
+        pay(model, kept[~fails], fee[~fails])
+    months = lv.permit_renewal_processing_months[d]
+    if months.any():
+        p_lapse = 1.0 - (1.0 - lv.renewal_lapse_per_processing_month) ** months
+        paid = np.flatnonzero(~fails)
+        fails[paid[model.rng.random(len(paid)) < p_lapse[paid]]] = True
+    return fails
+
+
+def overstay_or_return(model: MigrationModel, ends: PermitEnds) -> None:
+    """Step 5, second half. Of the rows of ``ends`` (a permit ends), some overstay with
     ``overstay_probability`` x (1 - the destination's social security portability) (one
     uniform each): ``legal`` irregular, ``status`` employed irregular if employed, else
-    unemployed abroad (counted in ``overstays``); the others go home (:func:`return_home`).
+    unemployed abroad (counted in ``overstays``, and by cause in ``irregular_by_lapse`` where
+    a renewal failed, in ``irregular_by_overstay`` otherwise); the others go home
+    (:func:`return_home`).
 
     Why: without a permit a worker either stays on irregularly or goes home; contributions
     that would be lost by staying make going home more attractive."""
-    if len(ending) == 0:
+    if len(ends) == 0:
         return
+    ending = ends.rows
     pop, lv, st = model.population, model.lv, model.population.status
     d = model.c_dest[pop.corridor[ending]]
     p_stay = lv.overstay_probability * (1.0 - lv.social_security_portability[d])
@@ -378,7 +531,11 @@ def overstay_or_return(model: MigrationModel, ending: np.ndarray) -> None:
     st[over] = np.where(
         st[over] == Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
     )
-    model.metrics.add("overstays", pop.corridor[over], Channel.IRREGULAR)
+    c = pop.corridor[over]
+    lapse = ends.lapse[stay]
+    model.metrics.add("overstays", c, Channel.IRREGULAR)
+    model.metrics.add("irregular_by_overstay", c[~lapse], Channel.IRREGULAR)
+    model.metrics.add("irregular_by_lapse", c[lapse], Channel.IRREGULAR)
     return_home(model, ending[~stay])
 
 

@@ -116,7 +116,32 @@ FLOWS: tuple[Measure, ...] = (
     _flow(
         "overstays",
         "irregular",
-        "regular -> irregular: contract or permit ended, stayed on",
+        "regular -> irregular, every cause: irregular_by_overstay + irregular_by_lapse + "
+        "irregular_by_employer_change",
+    ),
+    _flow(
+        "irregular_by_overstay",
+        "irregular",
+        "regular -> irregular: the permit ended unrenewed (the employer did not keep them, or "
+        "the grace period after a lost job ran out) and they stayed on",
+    ),
+    _flow(
+        "irregular_by_lapse",
+        "irregular",
+        "regular -> irregular: the employer kept them but the renewal failed (documents held, "
+        "fee neither paid nor borrowed, permit lapsed in processing) and they stayed on",
+    ),
+    _flow(
+        "irregular_by_employer_change",
+        "irregular",
+        "regular -> irregular: left the employer named on a tied permit, or left without the "
+        "documents an employer or broker held (taken on elsewhere after a layoff, out of an "
+        "exploitative job, a job move of their own)",
+    ),
+    _flow(
+        "irregular_by_entry",
+        "irregular",
+        "into irregular status by entering irregularly (the irregular arrivals)",
     ),
     _flow(
         "layoffs",

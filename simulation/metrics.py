@@ -12,6 +12,11 @@ next,
                              - returns[irregular] - deportations
 
 where registrations are recorded in the regular row and overstays in the irregular row.
+Moves into irregular status add up by cause:
+
+    overstays            = irregular_by_overstay + irregular_by_lapse
+                           + irregular_by_employer_change
+    arrivals[irregular]  = irregular_by_entry
 """
 
 from __future__ import annotations

@@ -63,6 +63,11 @@ class LeverArrays:
     migrant_minimum_wage_usd_per_month: FloatArray  # [destination] USD per month
     protection_coverage: FloatArray  # [destination] share of migrant workers reached
     social_security_portability: FloatArray  # [destination] share of contributions paid out on r...
+    permit_employer_tie: FloatArray  # [destination] strength (0-1)
+    documents_held_share: FloatArray  # [destination] share of regular migrant workers
+    document_retention_ban_enforcement: FloatArray  # [destination] intensity (0-1)
+    permit_renewal_fee_usd: FloatArray  # [destination] USD per renewal
+    permit_renewal_processing_months: FloatArray  # [destination] months
     recruitment_fee_cap_usd: FloatArray  # [origin] USD per worker
     agency_inspection_rate: FloatArray  # [origin] probability per agency per month
     deployment_ban_start: tuple[tuple[int, ...], ...]  # [corridor] start months (month indices)
@@ -123,6 +128,9 @@ class LeverArrays:
     reintegration_income_boost: float  # share of home income
     contract_months: int  # months
     contract_renewal_probability: float  # probability
+    renewal_keep_market_slope: float  # probability per unit of market tightness
+    voluntary_job_change_per_month: float  # probability per month
+    renewal_lapse_per_processing_month: float  # probability per month
     overstay_probability: float  # probability
     return_hazard_per_month: float  # probability per month
     unemployed_return_hazard_per_month: float  # probability per month

@@ -13,6 +13,10 @@ a coarse scale and checked month by month:
 * the number of people per origin (sum of ``people_*``) never changes;
 * no stock or flow in the output table is negative (or NaN);
 * the stock accounting identities of ``simulation/metrics.py`` hold per corridor and month;
+* the flows into irregular status by cause add up to the in-flows of those identities
+  (``irregular_by_overstay + irregular_by_lapse + irregular_by_employer_change = overstays``,
+  ``irregular_by_entry = arrivals[irregular]``), so with the irregular identity they add up to
+  every move into irregular status;
 * the table's corridor rows and per-origin status rows agree with each other.
 """
 
@@ -69,6 +73,9 @@ EDGE_PARAMETERS = [
         "recruiter_reentry_months",
         "monthly_interest_rate_pct",
         "borrowing_limit_months_of_income",
+        "renewal_keep_market_slope",
+        "voluntary_job_change_per_month",
+        "renewal_lapse_per_processing_month",
     )
 ]
 WORLDS = (["THA", "MYS", "SGP"], ["THA", "MYS", "SGP", "JPN"], ["MYS", "SGP", "JPN"])
@@ -216,6 +223,28 @@ def status_panel(table: pd.DataFrame) -> pd.DataFrame:
     ).sort_index()
 
 
+IRREGULAR_CAUSES_FROM_REGULAR = (
+    "irregular_by_overstay",
+    "irregular_by_lapse",
+    "irregular_by_employer_change",
+)
+
+
+def check_causes(panel, flow, months, tol) -> None:
+    """The causes of moves into irregular status add up to the in-flows of the irregular
+    identity: regular -> irregular (``overstays``) and irregular entry (``arrivals``)."""
+    after = months[1:]
+    by_cause = sum(panel(c, "irregular").loc[after] for c in IRREGULAR_CAUSES_FROM_REGULAR)
+    gap = (by_cause - flow["overstays", "irregular"]).abs()
+    assert (gap <= tol).all().all(), "causes != overstays:\n" + gap.max().to_string()
+    gap = (
+        panel("irregular_by_entry", "irregular").loc[after] - flow["arrivals", "irregular"]
+    ).abs()
+    assert (gap <= tol).all().all(), "irregular_by_entry != irregular arrivals"
+    for cause in (*IRREGULAR_CAUSES_FROM_REGULAR, "irregular_by_entry"):
+        assert (panel(cause, "regular").abs() <= tol).all().all(), cause
+
+
 def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
     ppa = m.people_per_agent
     tol = 1e-6 * ppa
@@ -273,6 +302,9 @@ def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
         ("deportations", "regular"),
     ):
         assert (flow[measure, wrong].abs() <= tol).all().all(), (measure, wrong)
+    # moves into irregular status add up by cause (booked in the irregular row only)
+    check_causes(panel, flow, months, tol)
+
     # no irregular entry where the corridor has none
     no_entry = [c.code for c in m.world.corridors if not c.has_irregular_entry]
     if no_entry:
@@ -373,6 +405,10 @@ STRESS = {
         "adaptive_policy": True,
         "crackdown_threshold_irregular_people": 100_000.0,
         "border_control": 0.6,
+        "permit_employer_tie": {"all": 0.5},
+        "documents_held_share": {"MYS": 0.3},
+        "permit_renewal_fee_usd": {"SGP": 1500.0},
+        "permit_renewal_processing_months": {"THA": 2.0},
     },
     "drivers": {
         "border_closure_start": {"THA": ["2011-01"], "MYS": ["2012-06"]},
@@ -387,6 +423,8 @@ STRESS = {
         "overstay_probability": 0.6,
         "amnesty_monthly_takeup": 0.5,
         "decision_rate_per_month": 0.1,
+        "voluntary_job_change_per_month": 0.01,
+        "renewal_keep_market_slope": 0.5,
     },
 }
 
@@ -415,6 +453,10 @@ def test_invariants_under_stress_with_every_flow_active():
         ("layoffs", "regular"),
         ("applications", "regular"),
         ("departures", "irregular"),
+        ("irregular_by_overstay", "irregular"),
+        ("irregular_by_lapse", "irregular"),
+        ("irregular_by_employer_change", "irregular"),
+        ("irregular_by_entry", "irregular"),
     ):
         assert totals[measure, channel] > 0, (measure, channel)
     # detention_months = 0: everyone arrested is deported in the same month

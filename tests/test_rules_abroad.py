@@ -12,6 +12,7 @@ from rule_workers import MMR_THA, THA, FixedUniforms, set_levers, small_model
 
 from agents.status import Legal, Status
 from simulation import abroad
+from simulation.metrics import FLOW_MEASURES
 
 EMPLOYED_REGULAR = {
     "status": Status.EMPLOYED_REGULAR,
@@ -172,7 +173,7 @@ def test_permit_ends_without_renewal_and_worker_overstays_as_irregular():
         social_security_portability=0.0,
     )
     ending = abroad.permits_ending(model, rows(1), rows(0))
-    assert ending.tolist() == [0]
+    assert ending.rows.tolist() == [0]
     abroad.overstay_or_return(model, ending)
     assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
     assert model.population.legal[0] == Legal.IRREGULAR
@@ -306,20 +307,43 @@ def test_voluntary_return_hazards():
 
 
 # ---- the whole month --------------------------------------------------------------------------
-def test_month_abroad_permit_ends_and_worker_cannot_renew_so_becomes_irregular():
+STAYS_ON = {"overstay_probability": 1.0, "social_security_portability": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("worker", "levers", "cause"),
+    [
+        # the contract ends and the employer does not renew: overstay
+        ({"contract_left": 1}, {"contract_renewal_probability": 0.0, **STAYS_ON}, "overstay"),
+        # the employer renews but the worker can neither pay nor borrow the fee: lapse
+        (
+            {"contract_left": 1},
+            {
+                "contract_renewal_probability": 1.0,
+                "permit_renewal_fee_usd": 100.0,
+                "borrowing_limit_months_of_income": 0.0,
+                **STAYS_ON,
+            },
+            "lapse",
+        ),
+        # taken on by another employer after a layoff, on a tied permit: employer change
+        ({"contract_left": 10, "timer": 1}, {"permit_employer_tie": 1.0}, "employer_change"),
+    ],
+)
+def test_month_abroad_regular_worker_becomes_irregular_by_cause(worker, levers, cause):
     model = small_model(
-        [{**EMPLOYED_REGULAR, "contract_left": 1}],
-        contract_renewal_probability=0.0,
-        overstay_probability=1.0,
-        social_security_portability=0.0,
+        [{**EMPLOYED_REGULAR, **worker}],
         exploitation_base_regular=0.0,
         exploitation_base_irregular=0.0,
         return_hazard_per_month=0.0,
+        **levers,
     )
     model.policy.arrest_probability[:] = 0.0
     abroad.abroad_events(model, 0)
     assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
     assert model.population.legal[0] == Legal.IRREGULAR
+    flows = model.metrics.flows[:, list(FLOW_MEASURES).index(f"irregular_by_{cause}")]
+    assert flows.sum() == model.people_per_agent
 
 
 def test_month_abroad_arrested_irregular_worker_is_deported_the_month_after():
