@@ -15,7 +15,10 @@ regular applications on the banned corridor; a border closure lowers arrivals du
 closure; stronger border control raises interceptions and lowers irregular arrivals; a higher
 corridor constant raises the corridor's departures; anti-trafficking enforcement lowers
 trafficking cases; protection lowers exploitation cases; information campaigns raise the
-regular share.
+regular share. Churn into irregularity (issue 14, mechanism 1; coarser and shorter runs, to
+December 2013): a stricter permit-employer tie raises flows into irregularity by employer
+change; a higher renewal fee raises lapses; documents held by employers or brokers raise
+irregularity after leaving an employer or an exploitative job.
 
 Levers set from January 2010 are measured from January 2011 to December 2016 (the years
 after the change, once the first movers have arrived); windows (amnesty, ban, closure) are
@@ -356,6 +359,61 @@ def test_information_campaigns_raise_regular_share(baseline):
     lever = replicates(N, information_campaign_coverage={"all": 0.5})
     c = compare(
         "regular share of departures 2011-2016", regular_share_of_departures, baseline, lever
+    )
+    print(c)
+    c.assert_raises()
+
+
+# ---- churn into irregularity (issue 14, mechanism 1) -------------------------------------
+N_CHURN = 6
+CHURN = {"people_per_agent": 5000, "end": "2013-12"}  # about a second a run
+CHURN_AFTER = {"start": "2011-01", "end": "2013-12"}
+
+
+def churn_flow(measure: str):
+    def outcome(table):
+        return total(table, measure, channel="irregular", **CHURN_AFTER)
+
+    return outcome
+
+
+def test_stricter_permit_employer_tie_raises_irregularity_by_employer_change():
+    """Permit-employer tie 0.3 -> 1 in every destination, with voluntary job moves of 0.5% a
+    month in both arms (layoffs and exploitation exits also change employers)."""
+    moves = {**CHURN, "voluntary_job_change_per_month": 0.005}
+    loose = replicates(N_CHURN, **moves, permit_employer_tie={"all": 0.3})
+    strict = replicates(N_CHURN, **moves, permit_employer_tie={"all": 1.0})
+    c = compare(
+        "irregular by employer change 2011-2013",
+        churn_flow("irregular_by_employer_change"),
+        loose,
+        strict,
+    )
+    print(c)
+    c.assert_raises()
+
+
+def test_higher_renewal_fee_raises_lapses():
+    """Permit renewal fee 800 -> 1600 USD in every destination: more workers whose employer
+    would keep them can neither pay nor borrow it."""
+    low = replicates(N_CHURN, **CHURN, permit_renewal_fee_usd={"all": 800})
+    high = replicates(N_CHURN, **CHURN, permit_renewal_fee_usd={"all": 1600})
+    c = compare("irregular by lapse 2011-2013", churn_flow("irregular_by_lapse"), low, high)
+    print(c)
+    c.assert_raises()
+
+
+def test_documents_held_raise_irregularity_after_leaving_an_employer():
+    """Documents held 0 -> 0.3 in every destination, with a weak tie (0.1) and no voluntary
+    job moves: the employer changes are those after exploitation exits and layoffs."""
+    tie = {**CHURN, "permit_employer_tie": {"all": 0.1}}
+    free = replicates(N_CHURN, **tie)
+    held = replicates(N_CHURN, **tie, documents_held_share={"all": 0.3})
+    c = compare(
+        "irregular by employer change 2011-2013",
+        churn_flow("irregular_by_employer_change"),
+        free,
+        held,
     )
     print(c)
     c.assert_raises()
