@@ -15,6 +15,14 @@ Simulated regular and irregular stocks are not what statistics count:
   nationalities in the published totals);
 * recruitment costs from surveys: fees paid per mover divided by monthly earnings abroad;
 * remittance prices: the cost paid over the amount sent.
+
+Which origins a target counts (:func:`_cells`): a target for one origin or a group of them
+(``IDN``, ``CLM``) counts those origins' corridors only; a destination total (origin ``ALL``)
+counts every origin of the run. With the rest of the world off (the default) that is the
+modelled origins, so a source's all-nationality total is compared with part of it (hence the
+40-90% bands of the deportation targets and a census coverage that absorbs the rest of the
+world's share); with it on (``[world] origins`` with ``ROW``), ROW's corridors are counted
+too, and the same total is compared with all origins.
 """
 
 from __future__ import annotations
@@ -43,6 +51,8 @@ NEEDED = (
 
 
 def _cells(model, target: Target) -> np.ndarray:
+    """The corridors a target counts: its destination's, of its origins (of every origin of
+    the run, the rest of the world included when it is on, for an ``ALL`` total)."""
     w = model.world
     return np.array(
         [

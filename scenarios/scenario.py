@@ -11,6 +11,7 @@ A scenario file is TOML::
     people_per_agent = 500
     [world]
     destinations = ["THA", "MYS", "SGP", "JPN"]
+    origins = ["KHM", "LAO", "MMR", "VNM", "IDN", "ROW"]  # ROW (rest of the world): off by default
     [levers]
     enforcement_monthly_arrest_probability = { all = 0.004, MYS = 0.012 }
     recruitment_fee_cap_usd = 300
@@ -53,7 +54,14 @@ from .extends import (
 )
 from .registry import DECLARATIONS, SECTION_OF, SECTIONS
 from .tomlfile import check_depth, parse_toml, read_toml_text
-from .world import World, available_destinations, default_destinations, load_world
+from .world import (
+    World,
+    available_destinations,
+    available_origins,
+    default_destinations,
+    default_origins,
+    load_world,
+)
 
 __all__ = [
     "PRESET_DIR",
@@ -133,6 +141,8 @@ class Scenario:
         if self.policy_source:
             out["policy_source"] = self.policy_source
         out["world"] = {"destinations": list(self.world.destinations)}
+        if self.world.origins != default_origins():  # written only when not the default
+            out["world"]["origins"] = list(self.world.origins)
         for section, decls in SECTIONS.items():
             out[section] = {d.name: _plain(d, self.values[d.name]) for d in decls}
         out["settings"]["end"] = month_label(self.end)
@@ -277,26 +287,35 @@ def _world_from(f: str, table: Any) -> World:
     if not isinstance(table, dict):
         raise ScenarioError(f, "world", table, "a table")
     for key in table:
-        if key != "destinations":
-            raise ScenarioError(f, f"world.{key}", table[key], "only 'destinations'")
-    dests = table.get("destinations", list(default_destinations()))
-    allowed = available_destinations()
+        if key not in ("destinations", "origins"):
+            raise ScenarioError(f, f"world.{key}", table[key], "only 'destinations' or 'origins'")
+    dests = _codes(f, "destinations", table, default_destinations(), available_destinations())
+    origins = _codes(f, "origins", table, default_origins(), available_origins())
+    return load_world(dests, origins)
+
+
+def _codes(
+    f: str, key: str, table: dict, default: tuple[str, ...], allowed: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The countries ``[world] <key>`` lists (default: those on by default), in the data's
+    order."""
+    codes = table.get(key, list(default))
     if (
-        not isinstance(dests, list)
-        or not dests
-        or any(d not in allowed for d in dests)
-        or len(set(dests)) != len(dests)
+        not isinstance(codes, list)
+        or not codes
+        or any(c not in allowed for c in codes)
+        or len(set(codes)) != len(codes)
     ):
         raise ScenarioError(
             f,
-            "world.destinations",
-            dests,
+            f"world.{key}",
+            codes,
             f"a non-empty list of distinct codes from {list(allowed)}",
         )
-    return load_world(tuple(d for d in allowed if d in dests))
+    return tuple(c for c in allowed if c in codes)
 
 
-FULL_WORLD = load_world(available_destinations())
+FULL_WORLD = load_world(available_destinations(), available_origins())
 
 
 def _keys_for(decl: Declaration, world: World) -> tuple[str, ...]:

@@ -2,14 +2,19 @@
 
 Every number in ``data/*.csv`` carries a source column (or is marked as an assumption); this
 module only reads, checks and arranges them. Which destinations take part in a run is chosen
-by the scenario (``[world] destinations``); Japan is in the data but off by default.
+by the scenario (``[world] destinations``); Japan is in the data but off by default. Which
+origins take part is chosen the same way (``[world] origins``): the aggregated rest of the
+world (``ROW``: Bangladesh, Nepal, the Philippines, India, Pakistan and others) is in the data
+but off by default. ``labour_demand.csv`` gives the demand for the modelled origins' workers
+(``workers_from = modelled``) and, separately, for the rest of the world's (``ROW``); an
+origin's own demand rows count only when that origin takes part.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -17,10 +22,20 @@ import numpy as np
 
 from .errors import ScenarioError
 
-__all__ = ["DATA_DIR", "Corridor", "World", "load_world", "world_table"]
+__all__ = [
+    "DATA_DIR",
+    "MODELLED_DEMAND",
+    "Corridor",
+    "World",
+    "available_origins",
+    "default_origins",
+    "load_world",
+    "world_table",
+]
 
 DATA_DIR = Path(__file__).parent / "data"
 N_MONTHS_MAX = 312  # 2010-01 .. 2035-12
+MODELLED_DEMAND = "modelled"  # labour_demand.csv rows for the modelled origins' workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +77,9 @@ class World:
     female_share: dict
     skilled_wage_multiplier: dict  # destination -> factor
     wage_points: dict  # country -> ((month_index, usd), ...)
-    demand_points: dict  # destination -> ((month_index, people), ...)
+    demand_points: dict  # destination -> ((month_index, people), ...), modelled origins
+    # origin -> destination -> points: demand for an enabled extra origin's workers (ROW)
+    origin_demand_points: dict = field(default_factory=dict)
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -114,9 +131,11 @@ def _require_source(file: str, row: int, record: dict, column: str) -> None:
         )
 
 
-def _points(rows, key_col, value_col, file) -> dict:
+def _points(rows, key_col, value_col, file, only: tuple[str, str] | None = None) -> dict:
     points: dict[str, list] = {}
     for i, r in enumerate(rows, start=2):
+        if only is not None and r[only[0]] != only[1]:
+            continue
         _require_source(file, i, r, "source")
         year = int(_number(file, i, "year", r["year"], lo=1990, hi=2035))
         value = _number(file, i, value_col, r[value_col], lo=0.0)
@@ -155,12 +174,22 @@ def _raw_world() -> dict:
         "wages": _points(
             _read("wages.csv"), "country", "low_skill_wage_usd_per_month", "wages.csv"
         ),
-        "demand": _points(
-            _read("labour_demand.csv"),
+        "demand": _demand_by_workers(_read("labour_demand.csv")),
+    }
+
+
+def _demand_by_workers(rows: list[dict]) -> dict:
+    """The demand rows grouped by whose workers they are for (``workers_from``: ``modelled``
+    or an origin code), each group as destination -> points."""
+    return {
+        key: _points(
+            rows,
             "destination",
             "migrant_labour_demand_people",
             "labour_demand.csv",
-        ),
+            ("workers_from", key),
+        )
+        for key in dict.fromkeys(r["workers_from"] for r in rows)
     }
 
 
@@ -176,14 +205,33 @@ def default_destinations() -> tuple[str, ...]:
     )
 
 
-def load_world(destinations: tuple[str, ...] | None = None) -> World:
-    """Build the world with the given destinations (default: those enabled in the data)."""
+def available_origins() -> tuple[str, ...]:
+    """Every origin in the data, enabled by default or not."""
+    return tuple(r["code"] for r in _raw_world()["origins"])
+
+
+def default_origins() -> tuple[str, ...]:
+    """The origins a scenario has unless its ``[world] origins`` says otherwise (the modelled
+    ones; the rest of the world is off by default)."""
+    return tuple(
+        r["code"]
+        for r in _raw_world()["origins"]
+        if r["enabled_by_default"].strip().lower() == "true"
+    )
+
+
+def load_world(
+    destinations: tuple[str, ...] | None = None, origins: tuple[str, ...] | None = None
+) -> World:
+    """Build the world with the given destinations and origins (default: those enabled in
+    the data)."""
     raw = _raw_world()
     dests = tuple(destinations) if destinations is not None else default_destinations()
+    wanted = tuple(origins) if origins is not None else default_origins()
     f = "corridors.csv"
     corridors = []
     for i, r in enumerate(raw["corridors"], start=2):
-        if r["destination"] not in dests:
+        if r["destination"] not in dests or r["origin"] not in wanted:
             continue
         corridors.append(
             Corridor(
@@ -250,7 +298,12 @@ def load_world(destinations: tuple[str, ...] | None = None) -> World:
             for i, r in enumerate(dest_rows, start=2)
         },
         wage_points={k: v for k, v in raw["wages"].items() if k in used_origins or k in dests},
-        demand_points={k: v for k, v in raw["demand"].items() if k in dests},
+        demand_points={k: v for k, v in raw["demand"][MODELLED_DEMAND].items() if k in dests},
+        origin_demand_points={
+            o: {k: v for k, v in raw["demand"][o].items() if k in dests}
+            for o in used_origins
+            if o in raw["demand"]
+        },
     )
 
 

@@ -1,6 +1,9 @@
 """Month-by-month paths fixed by the scenario: wages, labour demand and the windows in which
 amnesties, deployment bans, border closures and push shocks are on.
 
+With the rest of the world on, a destination's demand is the modelled origins' demand plus the
+rest of the world's (``labour_demand.csv``), one pool that workers of every origin compete for.
+
 Precomputed once per run as arrays indexed [country or corridor, month], so the monthly step
 only looks values up.
 """
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.scenario import Scenario
-from scenarios.world import path
+from scenarios.world import World, path
 
 from .policy import LeverArrays
 
@@ -24,6 +27,18 @@ def _windows(starts: tuple[int, ...], length: int, n_months: int) -> np.ndarray:
     for s in starts:
         on[s : s + length] = True
     return on
+
+
+def _demand(w: World, destination: str, n: int, growth: float, factor: float) -> np.ndarray:
+    """[month] Demand for migrant workers in ``destination``: for the modelled origins'
+    workers, plus, for each enabled origin with demand rows of its own (the rest of the
+    world), that origin's; all of it one pool the workers of every origin compete for. The
+    growth after the data and the factor apply to each part alike."""
+    demand = path(w.demand_points[destination], growth, factor, n)
+    for points in w.origin_demand_points.values():
+        if destination in points:
+            demand = demand + path(points[destination], growth, factor, n)
+    return demand
 
 
 @dataclass(frozen=True)
@@ -57,11 +72,12 @@ class Schedules:
             dest_wage=np.array([wage(n_o + i, d) for i, d in enumerate(w.destinations)]),
             demand=np.array(
                 [
-                    path(
-                        w.demand_points[d],
+                    _demand(
+                        w,
+                        d,
+                        n,
                         float(lv.labour_demand_growth_after_data_pct_per_year[i]),
                         float(lv.labour_demand_factor[i]),
-                        n,
                     )
                     for i, d in enumerate(w.destinations)
                 ]

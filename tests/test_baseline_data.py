@@ -30,8 +30,13 @@ def _rows(name: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-CORRIDORS = _rows("corridors.csv")
 ORIGINS = {r["code"]: r for r in _rows("origins.csv")}
+# the corridors of the origins a scenario has by default (the rest of the world is off)
+CORRIDORS = [
+    r
+    for r in _rows("corridors.csv")
+    if ORIGINS[r["origin"]]["enabled_by_default"].strip().lower() == "true"
+]
 DEFAULT_DESTINATIONS = [
     r["code"]
     for r in _rows("destinations.csv")

@@ -1,0 +1,233 @@
+"""The aggregated rest-of-world origin ``ROW`` (issue 14, mechanism 4: competing origins).
+
+ROW (Bangladesh, Nepal, the Philippines, India, Pakistan and others) is in the world data but
+off by default, like Japan; a scenario switches it on with ``[world] origins``. Checked here:
+its data rows are sourced; it is off by default; its initial stocks and its share of labour
+demand are UN DESA's residual (total less the modelled origins); people are conserved and
+statuses exclusive with it on; ROW workers compete with the modelled origins' for the same
+jobs (an effect over seeded replicates); and the results, ``corridors compare`` and the
+observation model keep it apart from the modelled origins.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import tomli_w
+from test_invariants import check_table, run_checked
+
+from agents.status import Legal
+from calibration.observation import observe
+from calibration.targets import Target
+from corridors.cli import main
+from scenarios.flows import MODELLED_ORIGINS, row_residual
+from scenarios.scenario import load_scenario, scenario_from_dict
+from scenarios.world import DATA_DIR, available_origins, default_origins, load_world
+from simulation.model import MigrationModel
+
+ALL_DESTINATIONS = ["THA", "MYS", "SGP", "JPN"]
+WITH_ROW = ["KHM", "LAO", "MMR", "VNM", "IDN", "ROW"]
+MID_2010, MID_2015 = (2010, 7), (2015, 7)
+
+
+def row_scenario(**settings) -> dict:
+    return {
+        "extends": "baseline",
+        "settings": settings,
+        "world": {"destinations": ALL_DESTINATIONS, "origins": WITH_ROW},
+    }
+
+
+def rows_of(name: str) -> list[dict]:
+    with (DATA_DIR / name).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+# ---- data ---------------------------------------------------------------------------------
+def test_row_is_in_the_data_but_off_by_default():
+    assert "ROW" in available_origins()
+    assert "ROW" not in default_origins()
+    assert set(default_origins()) == MODELLED_ORIGINS
+    for preset in ("baseline", "crackdown", "asean_japan_hrd"):
+        world = load_scenario(preset).world
+        assert "ROW" not in world.origins
+        assert not any(c.origin == "ROW" for c in world.corridors)
+        assert world.origin_demand_points == {}
+
+
+def test_every_row_data_row_is_sourced():
+    """Every ROW figure names its source (or says 'assumption')."""
+    origin = [r for r in rows_of("origins.csv") if r["code"] == "ROW"]
+    corridors = [r for r in rows_of("corridors.csv") if r["origin"] == "ROW"]
+    demand = [r for r in rows_of("labour_demand.csv") if r["workers_from"] == "ROW"]
+    wages = [r for r in rows_of("wages.csv") if r["country"] == "ROW"]
+    assert len(origin) == 1 and len(wages) >= 2
+    assert {r["destination"] for r in corridors} == set(ALL_DESTINATIONS)
+    assert {r["destination"] for r in demand} == set(ALL_DESTINATIONS)
+    for r in origin + corridors + demand + wages:
+        for column, value in r.items():
+            if column.endswith("source") and column != "irregular_transit_source":
+                assert value.strip(), (r.get("code") or r.get("origin"), column)
+    for r in corridors:  # a transit time needs a source where there is an irregular route
+        if r["irregular_cost_usd"]:
+            assert r["irregular_transit_source"].strip(), r["destination"]
+
+
+def test_row_stocks_and_demand_are_the_un_desa_residual():
+    """ROW's 2010 stock in each destination, and its part of the demand in 2010 and 2015,
+    are UN DESA's total less the five modelled origins (:func:`row_residual`); no figure
+    dated after 2016 (held out) is used."""
+    world = load_world(tuple(ALL_DESTINATIONS), tuple(WITH_ROW))
+    demand = world.origin_demand_points["ROW"]
+    for c in world.corridors:
+        if c.origin != "ROW":
+            continue
+        residual = row_residual(c.destination)
+        assert c.initial_stock == residual[MID_2010], c.destination
+        points = dict(demand[c.destination])
+        assert points == {6: residual[MID_2010], 66: residual[MID_2015]}, c.destination
+    # the modelled origins' own demand is unchanged, so census totals add up to UN DESA's
+    mys_modelled = dict(world.demand_points["MYS"])[6]
+    assert mys_modelled + dict(demand["MYS"])[6] == 2_417_395  # UN DESA total, MYS 2010
+
+
+def test_row_initial_population_matches_the_residual():
+    ppa = 5000
+    m = MigrationModel(scenario_from_dict(row_scenario(end="2010-01", people_per_agent=ppa)))
+    pop, w = m.population, m.world
+    row = w.origins.index("ROW")
+    abroad = (pop.origin == row) & (pop.legal != Legal.NONE)
+    for ci, c in enumerate(w.corridors):
+        if c.origin != "ROW":
+            continue
+        people = ppa * np.count_nonzero(abroad & (pop.corridor == ci))
+        # two blocks (regular, irregular), each rounded to the nearest whole agent
+        assert abs(people - row_residual(c.destination)[MID_2010]) <= ppa, c.destination
+    at_home = ppa * np.count_nonzero((pop.origin == row) & (pop.legal == Legal.NONE))
+    assert abs(at_home - w.population_at_risk["ROW"]) <= ppa / 2
+
+
+def test_scenario_with_row_round_trips():
+    s = scenario_from_dict(row_scenario())
+    assert s.world.origins[-1] == "ROW"
+    again = scenario_from_dict(s.to_dict(resolved=True))
+    assert again.world == s.world and again.digest() == s.digest()
+    # a per-origin value keyed by ROW is accepted, and ignored while ROW is off
+    on = scenario_from_dict({**row_scenario(), "levers": {"recruitment_fee_cap_usd": {"ROW": 900}}})
+    assert on["recruitment_fee_cap_usd"]["ROW"] == 900
+    off = scenario_from_dict({"levers": {"recruitment_fee_cap_usd": {"ROW": 900}}})
+    assert "ROW" not in off["recruitment_fee_cap_usd"]
+    assert "origins" not in load_scenario("baseline").to_dict()["world"]
+
+
+# ---- the run ------------------------------------------------------------------------------
+def test_people_conserved_and_statuses_exclusive_with_row():
+    scenario = scenario_from_dict(row_scenario(end="2012-12", people_per_agent=20000, seed=3))
+    m, table = run_checked(scenario)  # statuses exclusive, legal status consistent, monthly
+    check_table(m, table)  # people per origin constant, flows add up to stock changes
+    origins = set(table["origin"].astype(str))
+    assert "ROW" in origins and MODELLED_ORIGINS <= origins
+
+
+MYS_2010_MODELLED, MYS_2010_ALL = 1_278_256, 2_417_395  # UN DESA 2019 revision, mid-2010
+
+
+def modelled_arrivals_in_malaysia(world: dict | None, drivers: dict | None, seed: int) -> float:
+    data: dict = {
+        "extends": "baseline",
+        "settings": {"end": "2014-12", "people_per_agent": 5000, "seed": seed},
+    }
+    if world:
+        data["world"] = world
+    if drivers:
+        data["drivers"] = drivers
+    m = MigrationModel(scenario_from_dict(data))
+    m.run()
+    t = m.metrics.to_frame()
+    rows = t[
+        (t["measure"].astype(str) == "arrivals")
+        & (t["destination"].astype(str) == "MYS")
+        & (t["origin"].astype(str) != "ROW")
+        & (t["month"].astype(str) >= "2011-01")
+    ]
+    return float(rows["value"].sum())
+
+
+def test_row_workers_compete_for_the_same_jobs():
+    """With ROW on and Malaysia's total demand for migrant workers held at what it is with
+    ROW off (``labour_demand_factor`` scales the modelled and ROW parts alike, to the 2010
+    share of the modelled origins in UN DESA's total), the modelled origins' arrivals in
+    Malaysia in 2011-2014 fall: ROW workers take part of the same jobs. Six seeds each, by
+    more than two standard errors of the difference."""
+    same_total = {"labour_demand_factor": {"MYS": MYS_2010_MODELLED / MYS_2010_ALL}}
+    on_world = {"destinations": ["THA", "MYS", "SGP"], "origins": WITH_ROW}
+    seeds = range(1, 7)
+    off = np.array([modelled_arrivals_in_malaysia(None, None, s) for s in seeds])
+    on = np.array([modelled_arrivals_in_malaysia(on_world, same_total, s) for s in seeds])
+    se = math.sqrt(off.var(ddof=1) / len(off) + on.var(ddof=1) / len(on))
+    assert off.mean() - on.mean() > 2 * se, (off.mean(), on.mean(), se)
+
+
+# ---- consumers ----------------------------------------------------------------------------
+def test_observation_compares_totals_with_all_origins():
+    """A destination total (no origin, or ``ALL``) counts every origin of the run, ROW
+    included; a per-origin or group target counts only its origins."""
+    m = MigrationModel(scenario_from_dict(row_scenario(end="2010-02", people_per_agent=20000)))
+    m.run()
+    w, ppa = m.world, m.people_per_agent
+
+    def target(origins: tuple[str, ...]) -> Target:
+        last = m.scenario.end  # the stock at the end of the last month: ``latest``
+        return Target(
+            "t", "total_stock", "MYS", origins, "", "", last, last, 1.0, math.nan, math.nan, 1, ""
+        )
+
+    stock = m.metrics.latest("stock").sum(axis=1)
+    by_origin = {o: 0.0 for o in w.origins}
+    for ci, c in enumerate(w.corridors):
+        if c.destination == "MYS":
+            by_origin[c.origin] += stock[ci]
+    assert observe(m, target(())) == pytest.approx(sum(by_origin.values()))
+    assert observe(m, target(("IDN",))) == pytest.approx(by_origin["IDN"])
+    assert observe(m, target(("ROW",))) == pytest.approx(by_origin["ROW"])
+    assert by_origin["ROW"] > 10 * ppa
+
+
+def test_results_and_compare_keep_row_apart(tmp_path: Path):
+    """``corridors compare`` writes ROW's rows under origin ``ROW``, next to (never summed
+    into) the modelled origins' rows."""
+    scenario = tmp_path / "with_row.toml"
+    scenario.write_text(tomli_w.dumps({"name": "with_row", **row_scenario()}))
+    batch = tmp_path / "batch.toml"
+    batch.write_text(
+        tomli_w.dumps(
+            {
+                "name": "row",
+                "scenarios": ["baseline", str(scenario)],
+                "replicates": 1,
+                "root_seed": 1,
+                "settings": {"end": "2010-12", "people_per_agent": 20000},
+            }
+        )
+    )
+    out = tmp_path / "out"
+    assert main(["batch", str(batch), "--out", str(out), "--serial", "--quiet"]) == 0
+    assert main(["compare", str(out)]) == 0
+    summary = pd.read_csv(out / "compare" / "summary.csv", keep_default_na=False)
+    stock = summary[(summary["measure"] == "stock") & (summary["year"] == 2010)]
+    with_row = stock[stock["label"] == "with_row"]
+    assert "ROW" in set(with_row["origin"])
+    assert "ROW" not in set(stock[stock["label"] == "baseline"]["origin"])
+    mys = with_row[(with_row["destination"] == "MYS") & (with_row["origin"] == "IDN")]
+    base = stock[
+        (stock["label"] == "baseline")
+        & (stock["destination"] == "MYS")
+        & (stock["origin"] == "IDN")
+    ]
+    # IDN's row in Malaysia is IDN's alone: of the order of its own stock, not ROW's added
+    assert mys["mean"].sum() < 2 * base["mean"].sum()
