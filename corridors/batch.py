@@ -240,7 +240,9 @@ def run_batch(
         with folder_lock(out):
             store = ResultsStore.open(out, spec, tasks)
             done_before = store.done()
-            pending = [t for t in tasks if t.run_id not in done_before]
+            # made one at a time as the runs are dispatched: memory does not grow with the
+            # size of the batch
+            pending = (t for t in tasks if t.run_id not in done_before)
             done, failed, interrupted = _run_tasks(
                 spec,
                 store,
@@ -273,18 +275,24 @@ def _run_tasks(spec, store, executor, pending, total, initial, workers, progress
     # written as soon as it finishes and a kill loses at most the run under way
     window = 1 if isinstance(executor, SerialExecutor) else max(2, 2 * max(workers, 1))
     in_flight: dict[Future, Task] = {}
-    queue = list(pending)
+    queue = iter(pending)
+    more = True
     try:
-        while queue or in_flight:
-            while queue and len(in_flight) < window:
-                task = queue.pop(0)
+        while more or in_flight:
+            while more and len(in_flight) < window:
+                task = next(queue, None)
+                if task is None:
+                    more = False
+                    break
                 in_flight[executor.submit(execute_task, spec.scenario_for(task), task)] = task
+            if not in_flight:
+                break
             finished, _ = wait(list(in_flight), timeout=1.0, return_when=FIRST_COMPLETED)
             if not finished and getattr(executor, "lost", lambda: False)():
                 # the runs still in flight will never come back: not failures either
                 lost += len(in_flight)
                 in_flight.clear()
-                queue.clear()
+                more = False
                 continue
             for future in finished:
                 task = in_flight.pop(future)
@@ -294,7 +302,7 @@ def _run_tasks(spec, store, executor, pending, total, initial, workers, progress
                     # cancelled by the executor, not by us: a Dask cluster that went away.
                     # Not a failure of the run; stop submitting and say so below.
                     lost += 1
-                    queue.clear()
+                    more = False
                     continue
                 except Exception as exc:  # the worker itself died
                     outcome = {

@@ -27,6 +27,13 @@ A swept name is any numeric lever, driver or parameter; ``name.KEY`` sweeps one 
 corridor and leaves the others as the scenario sets them. Replicate seeds come from
 ``numpy.random.SeedSequence(root_seed).spawn(replicates)`` and are shared by every scenario and
 sweep point (common random numbers), so differences between scenarios are not seed noise.
+
+The number of runs is counted before anything is expanded and refused above ``--max-runs``;
+a grid's points and the batch's tasks are then computed on demand (:class:`GridPoints`,
+:class:`Tasks`), in the order and with the run ids and seeds a list would have, so memory
+does not grow with the size of the batch. Its ``batch.json`` still lists every task (it is
+what a rerun and ``corridors compare`` check a folder against): written as it is encoded,
+it costs disk, about 280 bytes a run, and time, not memory.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +60,9 @@ from scenarios.tomlfile import read_toml
 __all__ = [
     "DEFAULT_MAX_RUNS",
     "BatchSpec",
+    "GridPoints",
     "Task",
+    "Tasks",
     "check_axes",
     "check_run_count",
     "load_batch",
@@ -103,25 +114,16 @@ class BatchSpec:
     scenario_labels: tuple[str, ...]
     replicates: int
     root_seed: int
-    points: tuple[dict, ...]  # sweep points (one empty dict without a sweep)
+    points: Sequence[dict]  # sweep points (one empty dict without a sweep; a grid's lazily)
     sweep_method: str
     raw: dict
     parameter_uncertainty: bool = False  # replicate r also takes posterior draw r
 
-    def tasks(self) -> list[Task]:
-        seeds = replicate_seeds(self.root_seed, self.replicates)
-        out = []
-        for (label, scenario), (p, point), (r, seed) in itertools.product(
-            zip(self.scenario_labels, self.scenarios, strict=True),
-            enumerate(self.points),
-            enumerate(seeds),
-        ):
-            ident = json.dumps(
-                [scenario.digest(), point, seed, self.parameter_uncertainty and r], sort_keys=True
-            )
-            run_id = f"{label}-p{p:04d}-r{r:03d}-" + hashlib.sha256(ident.encode()).hexdigest()[:8]
-            out.append(Task(run_id, label, p, r, seed, dict(point)))
-        return out
+    def tasks(self) -> Tasks:
+        """Every run of the batch, in order: scenarios, then sweep points, then replicates.
+        A sequence computed on demand (its length, any task by index, or one after another),
+        so a grid of any size costs no memory until its runs are dispatched."""
+        return Tasks(self)
 
     def scenario_for(self, task: Task) -> Scenario:
         base = self.scenarios[self.scenario_labels.index(task.scenario_label)]
@@ -129,6 +131,92 @@ class BatchSpec:
         if self.parameter_uncertainty:
             scenario = apply_draw(scenario, load_draws(), task.replicate)
         return scenario.with_values(seed=task.seed)
+
+
+class _Computed(Sequence):
+    """A sequence whose items are computed from their position (``_at``) when asked."""
+
+    def _at(self, i: int):
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self)))]
+        n = len(self)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError(index)
+        return self._at(i)
+
+
+class Tasks(_Computed):
+    """The tasks of a :class:`BatchSpec` (see :meth:`BatchSpec.tasks`): task ``i`` is
+    scenario ``i // (points x replicates)``, point and replicate from the remainder, the
+    order of ``itertools.product(scenarios, points, replicates)``."""
+
+    def __init__(self, spec: BatchSpec) -> None:
+        self.spec = spec
+        self.seeds = replicate_seeds(spec.root_seed, spec.replicates)
+        self.digests = [s.digest() for s in spec.scenarios]
+        self.per_scenario = len(spec.points) * len(self.seeds)
+
+    def __len__(self) -> int:
+        return len(self.digests) * self.per_scenario
+
+    def _at(self, i: int) -> Task:
+        s, rest = divmod(i, self.per_scenario)
+        p, r = divmod(rest, len(self.seeds))
+        return self._task(s, p, self.spec.points[p], r)
+
+    def __iter__(self) -> Iterator[Task]:
+        for s in range(len(self.digests)):
+            for p, point in enumerate(self.spec.points):
+                for r in range(len(self.seeds)):
+                    yield self._task(s, p, point, r)
+
+    def _task(self, s: int, p: int, point: dict, r: int) -> Task:
+        seed = self.seeds[r]
+        label = self.spec.scenario_labels[s]
+        ident = json.dumps(
+            [self.digests[s], point, seed, self.spec.parameter_uncertainty and r], sort_keys=True
+        )
+        run_id = f"{label}-p{p:04d}-r{r:03d}-" + hashlib.sha256(ident.encode()).hexdigest()[:8]
+        return Task(run_id, label, p, r, seed, dict(point))
+
+
+class GridPoints(_Computed):
+    """The points of a grid sweep in ``itertools.product`` order (the last axis varies
+    fastest), computed on demand: a grid of 10^8 points is a few lists of values."""
+
+    def __init__(self, axes: list[tuple[str, list]]) -> None:
+        self.axes = tuple((key, tuple(values)) for key, values in axes)
+
+    def __len__(self) -> int:
+        return math.prod(len(values) for _, values in self.axes)
+
+    def _at(self, i: int) -> dict:
+        picks = []
+        for _, values in reversed(self.axes):
+            i, k = divmod(i, len(values))
+            picks.append(values[k])
+        return {key: v for (key, _), v in zip(self.axes, reversed(picks), strict=True)}
+
+    def __iter__(self) -> Iterator[dict]:
+        keys = [key for key, _ in self.axes]
+        for combo in itertools.product(*(values for _, values in self.axes)):
+            yield dict(zip(keys, combo, strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GridPoints):
+            return self.axes == other.axes
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"GridPoints({len(self)} points over {[key for key, _ in self.axes]})"
 
 
 def replicate_seeds(root_seed: int, n: int) -> list[int]:
@@ -267,7 +355,7 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
             )
     method, points = _sweep_points(f, data.get("sweep"), scenarios[0])
     for s in scenarios:  # every point must be valid for every scenario
-        for point in points[:1] + points[-1:]:
+        for point in (points[0], points[-1]):
             try:
                 apply_point(s, point)
             except ScenarioError as exc:
@@ -280,7 +368,7 @@ def load_batch(path: str | Path, max_runs: int = DEFAULT_MAX_RUNS) -> BatchSpec:
         scenario_labels=tuple(labels),
         replicates=replicates,
         root_seed=root_seed,
-        points=tuple(points),
+        points=points if isinstance(points, GridPoints) else tuple(points),
         sweep_method=method,
         raw=data,
         parameter_uncertainty=uncertainty,
@@ -349,8 +437,9 @@ def _count_points(f: str, sweep: Any) -> int:
     return samples
 
 
-def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dict]]:
-    """The sweep's points (its shape and size were checked by :func:`_count_points`)."""
+def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, Sequence[dict]]:
+    """The sweep's points (its shape and size were checked by :func:`_count_points`); a
+    grid's are not expanded (:class:`GridPoints`)."""
     if sweep is None:
         return "none", [{}]
     method = sweep.get("method", "grid")
@@ -377,8 +466,8 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, list[dic
                     or (decl.kind == "int" and not float(v).is_integer())
                 ):
                     raise ScenarioError(f, f"sweep.values.{key}", v, decl.allowed())
-            axes.append([(key, v) for v in vals])
-        return method, [dict(combo) for combo in itertools.product(*axes)]
+            axes.append((key, vals))
+        return method, GridPoints(axes)
     ranges = sweep.get("ranges")
     if not isinstance(ranges, dict) or not ranges:
         raise ScenarioError(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +39,7 @@ class ResultsStore:
 
     # ---- opening -----------------------------------------------------------------------
     @classmethod
-    def open(cls, root: Path, spec: BatchSpec, tasks: list[Task]) -> ResultsStore:
+    def open(cls, root: Path, spec: BatchSpec, tasks: Sequence[Task]) -> ResultsStore:
         """Create the folder for a new batch, or reopen it for the same batch (an error if it
         holds a different one)."""
         store = cls(root)
@@ -46,7 +47,6 @@ class ResultsStore:
             raise ScenarioError(
                 str(root), "--out", str(root), "a folder (a file of that name exists)"
             )
-        fingerprint = [t.run_id for t in tasks]
         manifest = store.root / "batch.json"
         if manifest.exists():
             try:
@@ -61,7 +61,7 @@ class ResultsStore:
                     "a batch folder whose batch.json is readable JSON (this "
                     "one is not: choose a new folder)",
                 ) from None
-            if old.get("run_ids") != fingerprint:
+            if old.get("run_ids") != [t.run_id for t in tasks]:
                 raise ScenarioError(
                     str(root),
                     "--out",
@@ -78,35 +78,33 @@ class ResultsStore:
                     "an empty or new folder (this one holds other files)",
                 )
             store.root.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(
+            write_json_atomic(
                 manifest,
-                json.dumps(
-                    {
-                        "name": spec.name,
-                        "description": spec.description,
-                        "batch_file": spec.source_file,
-                        "definition": spec.raw,
-                        "root_seed": spec.root_seed,
-                        "replicates": spec.replicates,
-                        "sweep_method": spec.sweep_method,
-                        "scenarios": {
-                            label: s.to_dict()
-                            for label, s in zip(spec.scenario_labels, spec.scenarios, strict=True)
-                        },
-                        "scenario_digests": {
-                            label: s.digest()
-                            for label, s in zip(spec.scenario_labels, spec.scenarios, strict=True)
-                        },
-                        "tasks": [t.__dict__ for t in tasks],
-                        "run_ids": fingerprint,
-                        "code": code_version(),
-                        "packages": package_versions(),
-                        "machine": platform_info(),
-                        "created_utc": dt.datetime.now(dt.UTC).isoformat(),
+                {
+                    "name": spec.name,
+                    "description": spec.description,
+                    "batch_file": spec.source_file,
+                    "definition": spec.raw,
+                    "root_seed": spec.root_seed,
+                    "replicates": spec.replicates,
+                    "sweep_method": spec.sweep_method,
+                    "scenarios": {
+                        label: s.to_dict()
+                        for label, s in zip(spec.scenario_labels, spec.scenarios, strict=True)
                     },
-                    indent=1,
-                    default=str,
-                ),
+                    "scenario_digests": {
+                        label: s.digest()
+                        for label, s in zip(spec.scenario_labels, spec.scenarios, strict=True)
+                    },
+                    # listed one by one as they are written: a batch of any size
+                    # takes no memory to start (its batch.json takes disk)
+                    "tasks": _Streamed(lambda: (t.__dict__ for t in tasks), len(tasks)),
+                    "run_ids": _Streamed(lambda: (t.run_id for t in tasks), len(tasks)),
+                    "code": code_version(),
+                    "packages": package_versions(),
+                    "machine": platform_info(),
+                    "created_utc": dt.datetime.now(dt.UTC).isoformat(),
+                },
             )
         for sub in ("results", "runs", "failures"):
             (store.root / sub).mkdir(exist_ok=True)
@@ -159,6 +157,35 @@ class ResultsStore:
                 default=str,
             ),
         )
+
+
+class _Streamed(list):
+    """A list to :mod:`json` whose items are made while they are encoded (the encoder with
+    an indent, written in pure Python, asks a list only for its length and its items)."""
+
+    def __init__(self, items: Callable[[], Iterator], n: int) -> None:
+        super().__init__()
+        self._items = items
+        self._n = n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator:
+        return iter(self._items())
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    """``json.dumps(data, indent=1, default=str)`` written atomically piece by piece, so
+    :class:`_Streamed` lists are never held whole (the same bytes as ``json.dumps``)."""
+
+    def write(tmp: Path) -> None:
+        encoder = json.JSONEncoder(indent=1, default=str)
+        with tmp.open("w", encoding="utf-8") as fh:
+            for chunk in encoder.iterencode(data):
+                fh.write(chunk)
+
+    write_atomic(path, write)
 
 
 def read_results(root: Path, **filters) -> pd.DataFrame:

@@ -768,3 +768,133 @@ def test_duckdb_reads_the_same_dataset(serial_dir):
     assert crackdown_stock == pytest.approx(
         read_results(serial_dir, scenario="crackdown", measure="stock")["value"].sum(), rel=1e-12
     )
+
+
+# ---- lazy expansion (issue 12, item 11) ------------------------------------------------------
+def _eager_tasks(spec, grid: dict) -> list[tuple]:
+    """The tasks as the batch layer listed them before expansion was lazy (every point of
+    the grid in a list, then the product with scenarios and replicates): run ids, order and
+    seeds must not change, or existing batch folders would no longer resume."""
+    import hashlib
+
+    from corridors.batchspec import replicate_seeds
+
+    seeds = replicate_seeds(spec.root_seed, spec.replicates)
+    axes = [[(key, v) for v in values] for key, values in grid.items()]
+    points = [dict(combo) for combo in itertools.product(*axes)]
+    out = []
+    for (label, scenario), (p, point), (r, seed) in itertools.product(
+        zip(spec.scenario_labels, spec.scenarios, strict=True), enumerate(points), enumerate(seeds)
+    ):
+        ident = json.dumps([scenario.digest(), point, seed, False], sort_keys=True)
+        run_id = f"{label}-p{p:04d}-r{r:03d}-" + hashlib.sha256(ident.encode()).hexdigest()[:8]
+        out.append((run_id, label, p, r, seed, point))
+    return out
+
+
+GRID = {
+    "recruitment_fee_cap_usd": [0, 500, 5000],
+    f"{ARREST}.MYS": [0.004, 0.012],
+    "nest_scale": [0.4, 0.6, 0.8],
+}
+
+
+def test_lazy_tasks_are_the_eager_ones_in_the_same_order(tmp_path):
+    spec = load_batch(write_batch(tmp_path / "g.toml", _with(sweep={"values": GRID})))
+    eager = _eager_tasks(spec, GRID)
+    tasks = spec.tasks()
+    assert len(tasks) == len(eager) == 2 * 18 * 2
+    as_tuples = [
+        (t.run_id, t.scenario_label, t.point, t.replicate, t.seed, t.overrides) for t in tasks
+    ]
+    assert as_tuples == eager
+    for i in (0, 1, 17, 35, 36, len(eager) - 1, -1, -len(eager)):  # by index, as by iteration
+        t = tasks[i]
+        assert (t.run_id, t.scenario_label, t.point, t.replicate, t.seed, t.overrides) == eager[i]
+    assert [spec.points[i] for i in range(18)] == list(spec.points) == [e[5] for e in eager[:36:2]]
+    with pytest.raises(IndexError):
+        tasks[len(eager)]
+
+
+def test_a_grid_of_10_to_the_8_points_is_counted_and_indexed_without_expanding(tmp_path):
+    """10^8 runs at about 1 kB a task would be 100 GB of memory: the batch is loaded, counted
+    and any task found in a few megabytes (the runs themselves are dispatched one window at
+    a time; only batch.json, written when the batch starts, lists every task, on disk)."""
+    import tracemalloc
+
+    axes = {
+        "recruitment_fee_cap_usd": list(range(0, 1000, 10)),
+        f"{ARREST}.MYS": [i / 1000 for i in range(100)],
+        "nest_scale": [0.3 + i / 200 for i in range(100)],
+        "decision_rate_per_month": [0.01 + i / 2000 for i in range(100)],
+    }
+    path = write_batch(
+        tmp_path / "huge.toml", _with(scenarios=["baseline"], replicates=1, sweep={"values": axes})
+    )
+    with pytest.raises(ScenarioError, match="= 100000000: at most 10,000 runs"):
+        load_batch(path)  # refused by default, before anything is expanded
+    tracemalloc.start()
+    try:
+        spec = load_batch(path, max_runs=10**8)
+        tasks = spec.tasks()
+        assert len(tasks) == len(spec.points) == 10**8
+        last = tasks[-1]
+        middle = tasks[12_345_678]
+        first = list(itertools.islice(iter(tasks), 3))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30e6, f"{peak / 1e6:.0f} MB to load and index a 10^8-point grid"
+    assert last.overrides == {k: v[-1] for k, v in axes.items()}
+    assert last.point == 10**8 - 1 and last.run_id.startswith("baseline-p99999999-r000-")
+    digits = [int(d) for d in f"{12_345_678:08d}"]
+    assert middle.overrides == {
+        k: v[int("".join(map(str, digits[2 * j : 2 * j + 2])))]
+        for j, (k, v) in enumerate(axes.items())
+    }
+    assert [t.overrides for t in first] == [
+        {
+            **{k: v[0] for k, v in axes.items()},
+            "decision_rate_per_month": axes["decision_rate_per_month"][i],
+        }
+        for i in range(3)
+    ]
+
+
+def _open_store_peak(tmp_path: Path, fees: int) -> tuple[float, str, object]:
+    """Memory peak of starting a batch of ``fees`` x 100 runs, its batch.json, its tasks."""
+    import tracemalloc
+
+    axes = {
+        "recruitment_fee_cap_usd": list(range(0, 10 * fees, 10)),
+        "nest_scale": [0.3 + i / 200 for i in range(100)],
+    }
+    data = _with(scenarios=["baseline"], replicates=1, sweep={"values": axes})
+    spec = load_batch(write_batch(tmp_path / f"b{fees}.toml", data))
+    tasks = spec.tasks()
+    tracemalloc.start()
+    try:
+        ResultsStore.open(tmp_path / f"out{fees}", spec, tasks)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak, (tmp_path / f"out{fees}" / "batch.json").read_text(encoding="utf-8"), tasks
+
+
+def test_a_large_batch_starts_without_holding_its_task_list(tmp_path):
+    """batch.json lists every task, as before, written as it is encoded: the same bytes as
+    json.dumps, without the list of tasks or the text in memory (starting 10,000 runs takes
+    no more memory than starting 100)."""
+    small_peak, _, _ = _open_store_peak(tmp_path, 1)
+    peak, text, tasks = _open_store_peak(tmp_path, 100)
+    growth = peak - small_peak
+    print(
+        f"{peak / 1e6:.2f} MB peak for 10,000 tasks, {small_peak / 1e6:.2f} MB for 100; "
+        f"batch.json {len(text) / 1e6:.1f} MB"
+    )
+    assert growth < len(text) / 10, f"{growth / 1e6:.1f} MB more for 10,000 tasks than 100"
+    data = json.loads(text)
+    assert json.dumps(data, indent=1, default=str) == text  # json.dumps's very bytes
+    assert data["run_ids"] == [t.run_id for t in tasks]
+    assert data["tasks"][-1] == {**tasks[-1].__dict__}
+    assert len(data["tasks"]) == 10_000
