@@ -10,6 +10,11 @@ month's leavers to be replaced, is posted as regular job orders for the recruitm
 destination and legal status feed the workers' Harris-Todaro expected earnings; the share of
 demand still unfilled (``vacancy_rate``) is the demand pull beyond full employment, which
 raises how many people at home weigh a move (``decisions.vacancy_pull``).
+
+One pool per destination: demand, layoffs, hiring, job orders and employment rates count
+every worker in the destination whatever their origin, so with the rest of the world on
+(``[world] origins`` with ``ROW``) its workers compete for the same jobs as the modelled
+origins' (its own part of the demand is added in ``simulation/schedules.py``).
 """
 
 from __future__ import annotations

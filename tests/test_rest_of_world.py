@@ -25,6 +25,7 @@ from agents.status import Legal
 from calibration.observation import observe
 from calibration.targets import Target
 from corridors.cli import main
+from scenarios.errors import ScenarioError
 from scenarios.flows import MODELLED_ORIGINS, row_residual
 from scenarios.scenario import load_scenario, scenario_from_dict
 from scenarios.world import DATA_DIR, available_origins, default_origins, load_world
@@ -123,6 +124,12 @@ def test_scenario_with_row_round_trips():
     off = scenario_from_dict({"levers": {"recruitment_fee_cap_usd": {"ROW": 900}}})
     assert "ROW" not in off["recruitment_fee_cap_usd"]
     assert "origins" not in load_scenario("baseline").to_dict()["world"]
+
+
+@pytest.mark.parametrize("origins", [["KHM", "XXX"], [], ["ROW", "ROW"], "ROW", ["THA"]], ids=repr)
+def test_world_origins_are_checked(origins):
+    with pytest.raises(ScenarioError, match=r"world\.origins"):
+        scenario_from_dict({"world": {"origins": origins}})
 
 
 # ---- the run ------------------------------------------------------------------------------
