@@ -67,6 +67,10 @@ COUNTRY_NAMES = {
     "SGP": "Singapore",
     "JPN": "Japan",
 }
+# the aggregated rest-of-world origin (Bangladesh, Nepal, India, the Philippines, ...) has no
+# shape of its own: a symbolic marker at Dhaka, the capital of its largest origin in Malaysia
+PLACES = {**MARKER, "ROW": (90.41, 23.81)}
+PLACE_NAMES = {**COUNTRY_NAMES, "ROW": "Rest of the world"}
 # which side of its marker a country's label goes (away from the arrows that meet there)
 LABEL_SIDE = {
     "KHM": "bottom",
@@ -78,6 +82,7 @@ LABEL_SIDE = {
     "MYS": "left",
     "SGP": "right",
     "JPN": "bottom",
+    "ROW": "left",
 }
 MARKER_PX = 12
 MAX_ARROW_PX = 14.0
@@ -141,8 +146,8 @@ def _shortened(a: tuple[float, float], b: tuple[float, float]) -> list[list[floa
 
 def map_bounds(codes: list[str]) -> list[list[float]]:
     """ECharts ``boundingCoords`` ([[west, north], [east, south]]) around the markers."""
-    lons = [MARKER[c][0] for c in codes]
-    lats = [MARKER[c][1] for c in codes]
+    lons = [PLACES[c][0] for c in codes]
+    lats = [PLACES[c][1] for c in codes]
     return [[min(lons) - 6.0, max(lats) + 6.0], [max(lons) + 6.0, min(lats) - 5.0]]
 
 
@@ -215,11 +220,11 @@ def map_option(
                     "corridor": corridor.code,
                     "channel": channel,
                     "value": round(people),
-                    "coords": _shortened(MARKER[corridor.origin], MARKER[corridor.destination]),
+                    "coords": _shortened(PLACES[corridor.origin], PLACES[corridor.destination]),
                     "lineStyle": {"width": arrow_width_px(people, scale_people)},
                     "tooltip": {
-                        "formatter": f"{COUNTRY_NAMES[corridor.origin]} to "
-                        f"{COUNTRY_NAMES[corridor.destination]}, {channel}: "
+                        "formatter": f"{PLACE_NAMES[corridor.origin]} to "
+                        f"{PLACE_NAMES[corridor.destination]}, {channel}: "
                         f"{people:,.0f} people arrived in {month}"
                     },
                 }
@@ -227,7 +232,7 @@ def map_option(
     markers = []
     for code in codes:
         is_destination = code in world.destinations
-        text = COUNTRY_NAMES[code]
+        text = PLACE_NAMES[code]
         tip = text
         if is_destination:
             rows = [i for i, d in enumerate(dest_of) if d == code]
@@ -240,7 +245,7 @@ def map_option(
         markers.append(
             {
                 "name": code,
-                "value": [*MARKER[code], 1],
+                "value": [*PLACES[code], 1],
                 "symbol": "rect" if is_destination else "circle",
                 "itemStyle": {"color": "#3a3a3a" if is_destination else "#7a7a7a"},
                 "label": {
@@ -339,13 +344,13 @@ class MapPick:
     def describe(self) -> str:
         if self.corridor:
             origin, destination = self.corridor.split("-")
-            text = f"{COUNTRY_NAMES.get(origin, origin)} to "
-            text += COUNTRY_NAMES.get(destination, destination)
+            text = f"{PLACE_NAMES.get(origin, origin)} to "
+            text += PLACE_NAMES.get(destination, destination)
             return text + (f", {self.channel}" if self.channel else "")
         if self.destination:
-            return f"in {COUNTRY_NAMES.get(self.destination, self.destination)}"
+            return f"in {PLACE_NAMES.get(self.destination, self.destination)}"
         if self.origin:
-            return f"from {COUNTRY_NAMES.get(self.origin, self.origin)}"
+            return f"from {PLACE_NAMES.get(self.origin, self.origin)}"
         return f"{self.channel}" if self.channel else "anyone"
 
 

@@ -759,3 +759,25 @@ def test_a_frame_renders_quickly_without_a_browser(explore):
     median = statistics.median(seconds)
     print(f"\none Step (month + frame), component test: median {median * 1000:.0f} ms")
     assert median < 0.4
+
+
+def test_map_draws_the_rest_of_the_world_origin_when_a_scenario_turns_it_on():
+    """A scenario with ``[world] origins`` including ROW (uploaded, for instance) gets a map
+    with a symbolic rest-of-world marker and its arrows, not an error."""
+    from scenarios.scenario import scenario_from_dict
+
+    world = scenario_from_dict(
+        {"world": {"origins": ["KHM", "LAO", "MMR", "VNM", "IDN", "ROW"]}}
+    ).world
+    assert "ROW" in world.origins
+    n = len(world.corridors)
+    arrivals = np.zeros((n, 2))
+    arrivals[[c.code for c in world.corridors].index("ROW-MYS")] = (3000.0, 1000.0)
+    option = map_option(
+        world=world, arrivals=arrivals, stocks=np.ones((n, 2)), month="2011-01", scale_people=5e3
+    )
+    markers = {m["name"]: m for m in option["series"][2]["data"]}
+    assert "Rest of the world" in markers["ROW"]["label"]["formatter"]
+    arrows = [d["corridor"] for d in option["series"][0]["data"]]
+    assert arrows == ["ROW-MYS"]
+    json.dumps(option, allow_nan=False)
