@@ -162,6 +162,7 @@ def run_abc(config: CalibrationConfig, out: Path, executor, workers: int, progre
         if progress is not None:
             pops = history.get_all_populations()
             progress(generation + 1, float(pops["epsilon"].iloc[-1]), int(pops["samples"].sum()))
+    assert history is not None, "at least one generation (checked when the config is read)"
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     frame = frame.rename(columns={f"p{i}": n for i, n in enumerate(names)})[names]
     frame = pd.DataFrame(config.from_unit(frame.to_numpy()), columns=names)

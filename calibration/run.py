@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import tomli_w
@@ -59,7 +60,7 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1, quiet: boo
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     state_file = out / "state.json"
-    state = (
+    state: dict[str, Any] = (
         json.loads(state_file.read_text())
         if state_file.exists()
         else {"started_utc": dt.datetime.now(dt.UTC).isoformat(), "wall_s_before": 0.0}

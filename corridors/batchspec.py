@@ -129,7 +129,10 @@ class BatchSpec:
         base = self.scenarios[self.scenario_labels.index(task.scenario_label)]
         scenario = apply_point(base, task.overrides)
         if self.parameter_uncertainty:
-            scenario = apply_draw(scenario, load_draws(), task.replicate)
+            draws = load_draws()
+            if draws is None:  # checked when the batch was loaded; gone since
+                raise FileNotFoundError(f"posterior draws are missing: {POSTERIOR_DRAWS}")
+            scenario = apply_draw(scenario, draws, task.replicate)
         return scenario.with_values(seed=task.seed)
 
 
@@ -462,7 +465,7 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, Sequence
                 if (
                     isinstance(v, bool)
                     or not isinstance(v, int | float)
-                    or not (decl.minimum <= v <= decl.maximum)
+                    or not (decl.bounds()[0] <= v <= decl.bounds()[1])
                     or (decl.kind == "int" and not float(v).is_integer())
                 ):
                     raise ScenarioError(f, f"sweep.values.{key}", v, decl.allowed())
@@ -477,9 +480,7 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, Sequence
     bounds = []
     for key, rng in ranges.items():
         decl = swept_declaration(f, key, scenario)
-        lo, hi = checked_range(
-            f, f"sweep.ranges.{key}", rng, decl.minimum, decl.maximum, decl.allowed()
-        )
+        lo, hi = checked_range(f, f"sweep.ranges.{key}", rng, *decl.bounds(), decl.allowed())
         bounds.append((key, lo, hi, decl.kind))
     samples = sweep.get("samples", 16)
     seed = sweep.get("seed", 0)
@@ -492,9 +493,7 @@ def _sweep_points(f: str, sweep: Any, scenario: Scenario) -> tuple[str, Sequence
         else qmc.Sobol(d=d, scramble=True, rng=seed)
     )
     unit = sampler.random(samples)
-    lo = np.array([b[1] for b in bounds])
-    hi = np.array([b[2] for b in bounds])
-    scaled = qmc.scale(unit, lo, hi)
+    scaled = qmc.scale(unit, np.array([b[1] for b in bounds]), np.array([b[2] for b in bounds]))
     points = []
     for row in scaled:
         point = {}
