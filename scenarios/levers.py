@@ -151,6 +151,137 @@ LEVERS: tuple[Declaration, ...] = (
         label="Share of irregular workers eligible to register",
     ),
     D(
+        "amnesty_verification_months",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        24.0,
+        "months",
+        "enforcement and regularisation",
+        "Months between registering in a window and the end of the verification step "
+        "(nationality verification by the origin's officials, biometrics, employer "
+        "sponsorship). A registrant stays irregular, protected from arrest, until verified. "
+        "0: no verification step, registration gives regular status at once.",
+        "nationality verification of registered migrant workers (2007 Declaration: cooperation "
+        "to resolve the cases of undocumented migrant workers)",
+        "receiving",
+        label="Verification time after registration",
+    ),
+    D(
+        "amnesty_verification_capacity_per_month",
+        "float",
+        "destination",
+        10_000_000.0,
+        0.0,
+        10_000_000.0,
+        "people per month",
+        "enforcement and regularisation",
+        "Registrants whose processing time is over that the authorities can verify in a month, "
+        "those waiting longest first; the others wait on (and lapse at the deadline). The "
+        "default, 10 million, never binds.",
+        "administrative capacity of registration and nationality verification",
+        "receiving",
+        label="Verifications per month",
+    ),
+    D(
+        "amnesty_verification_fee_usd",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        2000.0,
+        "USD per person",
+        "enforcement and regularisation",
+        "Fee paid from savings at verification (passport or certificate of identity, "
+        "biometrics, work permit, health insurance), beside the registration fee. A registrant "
+        "who cannot pay it lapses back to irregular status.",
+        "nationality verification and work permits for registered migrant workers",
+        "receiving",
+        label="Verification fee",
+    ),
+    D(
+        "amnesty_verification_failure_share",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        1.0,
+        "share of verifications",
+        "enforcement and regularisation",
+        "Share of verified registrants whose verification fails (nationality not confirmed, "
+        "no employer to sponsor them, biometrics matching a blacklist); they lapse back to "
+        "irregular status.",
+        "nationality verification of registered migrant workers",
+        "receiving",
+        label="Verifications that fail",
+    ),
+    D(
+        "amnesty_verification_deadline_months",
+        "int",
+        "destination",
+        12,
+        1,
+        60,
+        "months",
+        "enforcement and regularisation",
+        "Months after registering by which verification must be finished; a registrant still "
+        "waiting then (processing, or in the queue behind the capacity) lapses back to "
+        "irregular status. It acts only where verification takes time.",
+        "deadlines of registration and nationality verification programmes",
+        "receiving",
+        label="Deadline to finish verification",
+    ),
+    D(
+        "amnesty_return_track",
+        "bool",
+        "destination",
+        False,
+        None,
+        None,
+        "on/off",
+        "enforcement and regularisation",
+        "When on, a window also offers repatriation without penalty: irregular workers who "
+        "come forward but cannot be legalised (not eligible, or unable to pay the fee) go home "
+        "through the programme instead of staying on irregularly.",
+        "voluntary return of undocumented migrant workers without penalty (an amnesty "
+        "track of regularisation programmes; Table 1: return and reintegration)",
+        "receiving",
+        label="Return track in a window",
+    ),
+    D(
+        "amnesty_enforcement_threat",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        1.0,
+        "intensity (0-1)",
+        "enforcement and regularisation",
+        "How loudly the state announces enforcement against those who do not come forward "
+        "(0: none; 1: mass raids announced for after the deadline). It raises take-up with "
+        "``amnesty_takeup_threat_sensitivity``; it does not itself change the arrest rate.",
+        "enforcement announced with registration windows",
+        "receiving",
+        label="Enforcement announced with a window",
+    ),
+    D(
+        "amnesty_information_coverage",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        1.0,
+        "share of irregular workers reached",
+        "enforcement and regularisation",
+        "Share of irregular workers an information campaign on the window reaches (in their "
+        "languages, through employers, unions, migrant associations). It raises take-up with "
+        "``amnesty_takeup_information_sensitivity``.",
+        "information campaigns for migrant workers (Table 1: information dissemination)",
+        "receiving",
+        label="Information campaign on a window",
+    ),
+    D(
         "migrant_minimum_wage_usd_per_month",
         "float",
         "destination",

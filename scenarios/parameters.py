@@ -343,6 +343,47 @@ PARAMETERS: tuple[Declaration, ...] = (
         "Monthly chance that a migrant without a job goes home.",
     ),
     _p(
+        "beta_shock_risk",
+        "float",
+        4.0,
+        0.0,
+        50.0,
+        "utility per unit annual risk",
+        "Weight of the yearly risk a pandemic adds to going to a destination, or a coup to "
+        "staying at home (an enforcement scare adds to the arrest risk, weighed by "
+        "``beta_arrest_risk``).",
+    ),
+    _p(
+        "shock_return_response",
+        "float",
+        0.5,
+        0.0,
+        1.0,
+        "probability per month per unit annual risk",
+        "Monthly chance of going home, per unit of the yearly risk a pandemic or an enforcement "
+        "scare adds, in the first month of the shock (the peak of the return wave).",
+    ),
+    _p(
+        "shock_return_decay_per_month",
+        "float",
+        0.5,
+        0.0,
+        1.0,
+        "share per month",
+        "Share of a shock's return hazard left one month later: the wave comes in the first "
+        "weeks and fades (0.5: halved each month).",
+    ),
+    _p(
+        "scare_regular_response",
+        "float",
+        0.25,
+        0.0,
+        1.0,
+        "times the irregular response",
+        "How strongly regular migrants and would-be regular migrants respond to an enforcement "
+        "scare, relative to irregular ones (who are the ones arrested).",
+    ),
+    _p(
         "regular_grace_months",
         "int",
         2,
@@ -371,6 +412,57 @@ PARAMETERS: tuple[Declaration, ...] = (
         "probability per month",
         "Monthly chance that an irregular worker who can pay the fee registers while a "
         "window is open.",
+    ),
+    _p(
+        "amnesty_takeup_threat_sensitivity",
+        "float",
+        0.0,
+        0.0,
+        5.0,
+        "log take-up per unit of announced threat",
+        "How much the enforcement announced with a window raises take-up: the monthly chance "
+        "of coming forward is multiplied by exp(this x ``amnesty_enforcement_threat``).",
+    ),
+    _p(
+        "amnesty_takeup_fee_sensitivity",
+        "float",
+        0.0,
+        0.0,
+        5.0,
+        "log take-up per month of wage",
+        "How much the fees deter take-up beyond affordability: the chance of coming forward "
+        "is multiplied by exp(-this x (registration + verification fee) / the destination's "
+        "monthly market wage).",
+    ),
+    _p(
+        "amnesty_takeup_time_sensitivity",
+        "float",
+        0.0,
+        0.0,
+        1.0,
+        "log take-up per month of verification",
+        "How much a long verification deters take-up: the chance of coming forward is "
+        "multiplied by exp(-this x ``amnesty_verification_months``).",
+    ),
+    _p(
+        "amnesty_takeup_need_sensitivity",
+        "float",
+        0.0,
+        0.0,
+        5.0,
+        "log take-up per unit of market tightness",
+        "How much an employer's need for the worker (sponsorship) raises take-up of employed "
+        "irregular workers: exp(this x market tightness, from -1 slack to 1 tight).",
+    ),
+    _p(
+        "amnesty_takeup_information_sensitivity",
+        "float",
+        0.0,
+        0.0,
+        5.0,
+        "log take-up per unit of coverage",
+        "How much an information campaign on the window raises take-up: exp(this x "
+        "``amnesty_information_coverage``).",
     ),
     _p(
         "employer_irregular_hiring_base",

@@ -26,8 +26,14 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    past the grace period overstay or go home.
 6. :func:`deportations` then :func:`arrests`: detained people are deported; irregular people
    are arrested with the month's arrest probability.
-7. :func:`amnesty_registration`: open amnesty windows register irregular people who are
-   eligible (``amnesty_eligible_share``) and can pay the fee.
+7. :func:`amnesty_verification` then :func:`amnesty_registration`: earlier registrants whose
+   verification is due are verified within the month's capacity (legalised, or lapsing back
+   to irregular status when it fails, the fee is not paid or the deadline passes); then open
+   amnesty windows register irregular people who come forward (:func:`amnesty_takeup`), are
+   eligible (``amnesty_eligible_share``) and can pay the fee: regular at once without a
+   verification step, else pending (still irregular, not arrested, not leaving); those who
+   come forward but cannot be legalised go home where the window has a return track.
+   Verification is off, with no draws, while ``amnesty_verification_months`` is 0.
 8. :func:`voluntary_returns`: voluntary returns (more for the unemployed and those over 50);
    returnees collect portable social security and may join a reintegration programme
    (:func:`return_home`).
@@ -68,7 +74,10 @@ __all__ = [
     "AbroadGroups",
     "PermitEnds",
     "abroad_events",
+    "amnesty_lapse",
     "amnesty_registration",
+    "amnesty_takeup",
+    "amnesty_verification",
     "arrests",
     "deportations",
     "earn_and_spend",
@@ -78,12 +87,16 @@ __all__ = [
     "irregular_arrivals",
     "jobless_upkeep",
     "leaving_makes_irregular",
+    "legalise",
     "market_tightness",
     "overstay_or_return",
     "permits_ending",
+    "programme_returns",
     "regular_departures",
     "renewal_failures",
     "return_home",
+    "verification_failures",
+    "verification_queue",
     "voluntary_returns",
 ]
 
@@ -111,6 +124,8 @@ def abroad_events(model: MigrationModel, month: int) -> None:
     overstay_or_return(model, permits_ending(model, regular_employed, groups.regular_jobless))
     deportations(model, groups.detained)
     irregular = arrests(model, away)
+    if model.lv.amnesty_verification_months.any():
+        amnesty_verification(model, away)
     if model.policy.amnesty_open.any():
         amnesty_registration(model, irregular)
     voluntary_returns(model, away)
@@ -146,9 +161,12 @@ class AbroadGroups:
 
 # ---- shared moves ---------------------------------------------------------------------------
 def go_home(model: MigrationModel, rows: np.ndarray) -> None:
-    """Writes ``status`` (returned), ``legal`` (none), ``exploited``, ``timer`` and
-    ``contract_left`` (cleared) of ``rows``: they are back in their origin."""
+    """Writes ``status`` (returned), ``legal`` (none), ``exploited``, ``timer``,
+    ``contract_left`` and ``amnesty_wait`` (cleared) of ``rows``: they are back in their
+    origin. A registrant pending verification who leaves gives the registration up: counted in
+    ``amnesty_lapses`` (:func:`amnesty_lapse`), so pending registrants add up."""
     pop = model.population
+    amnesty_lapse(model, rows[pop.amnesty_wait[rows] > 0])
     pop.status[rows] = Status.RETURNED
     pop.legal[rows] = Legal.NONE
     pop.exploited[rows] = False
@@ -560,12 +578,16 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
     destination's arrest probability this month (``unemployed_arrest_factor`` times it if
     unemployed; one uniform each): ``status`` detained, ``exploited`` cleared, ``timer``
     ``detention_months`` (deported at once if that is zero). Counts ``arrests``. Returns the
-    irregular people who could be arrested (arrested or not), for the amnesty.
+    irregular people who could be arrested (arrested or not), for the amnesty. Registrants
+    pending verification (``amnesty_wait`` above 0) are irregular but not arrested.
 
-    Why: enforcement catches irregular workers; those without a job are easier to catch."""
+    Why: enforcement catches irregular workers; those without a job are easier to catch; a
+    registrant holds a document (a registration card) that protects them while verified."""
     pop, lv, mx, st = model.population, model.lv, model.metrics, model.population.status
     s_away, l_away = st[away], pop.legal[away]
-    irregular = away[(l_away == Legal.IRREGULAR) & (s_away != Status.DETAINED)]
+    irregular = away[
+        (l_away == Legal.IRREGULAR) & (s_away != Status.DETAINED) & (pop.amnesty_wait[away] == 0)
+    ]
     p = model.policy.arrest_probability[model.c_dest[pop.corridor[irregular]]]
     p = np.where(
         st[irregular] == Status.UNEMPLOYED_ABROAD,
@@ -586,36 +608,189 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
 
 
 # ---- 7: amnesty -----------------------------------------------------------------------------
-def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
-    """Step 7. Of the rows ``irregular`` (those who could be arrested in step 6), the ones still
-    irregular and not detained in a destination whose amnesty window is open register with
-    ``amnesty_monthly_takeup`` x ``amnesty_eligible_share`` (one uniform each) if their
-    savings cover ``amnesty_fee_usd``: ``savings`` less the fee, a regular contract,
-    ``status`` employed regular (or unemployed abroad with the grace period in ``timer``),
-    ``social_security`` zero. Counts ``registrations`` (regular).
+def amnesty_takeup(model: MigrationModel, cand: np.ndarray, d: np.ndarray) -> float | FloatArray:
+    """[row of ``cand``, in destinations ``d``] Monthly chance of coming forward in an open
+    window: ``amnesty_monthly_takeup`` x exp(``amnesty_takeup_threat_sensitivity`` x
+    ``amnesty_enforcement_threat`` + ``amnesty_takeup_information_sensitivity`` x
+    ``amnesty_information_coverage`` - ``amnesty_takeup_time_sensitivity`` x
+    ``amnesty_verification_months`` - ``amnesty_takeup_fee_sensitivity`` x (registration +
+    verification fee) / monthly market wage + ``amnesty_takeup_need_sensitivity`` x
+    :func:`market_tightness`, the last for the employed only), at most 1. The bare
+    ``amnesty_monthly_takeup``, a number, while every sensitivity is 0. No draws.
 
-    Why: a registration window turns eligible irregular workers who can pay into regular
-    ones."""
+    Why: people come forward when the threat of staying out is loud, when they know of the
+    window, when it is cheap and quick, and when an employer needs them enough to sponsor
+    them; not at a constant rate."""
+    lv = model.lv
+    s_threat, s_info = (
+        lv.amnesty_takeup_threat_sensitivity,
+        lv.amnesty_takeup_information_sensitivity,
+    )
+    s_time, s_fee = lv.amnesty_takeup_time_sensitivity, lv.amnesty_takeup_fee_sensitivity
+    s_need = lv.amnesty_takeup_need_sensitivity
+    if not (s_threat or s_info or s_time or s_fee or s_need):
+        return lv.amnesty_monthly_takeup
+    fees = lv.amnesty_fee_usd + lv.amnesty_verification_fee_usd
+    per_dest = (
+        s_threat * lv.amnesty_enforcement_threat
+        + s_info * lv.amnesty_information_coverage
+        - s_time * lv.amnesty_verification_months
+        - s_fee * fees / np.maximum(model.policy.market_wage, 1.0)
+    )
+    x = per_dest[d]
+    if s_need:
+        employed = model.population.status[cand] == Status.EMPLOYED_IRREGULAR
+        x = x + s_need * market_tightness(model)[d] * employed
+    return np.minimum(1.0, lv.amnesty_monthly_takeup * np.exp(x))
+
+
+def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
+    """Step 7, second half. Of the rows ``irregular`` (those who could be arrested in step 6:
+    not pending), the ones still irregular and not detained in a destination whose amnesty
+    window is open come forward with :func:`amnesty_takeup` (one uniform each). Those below
+    that chance x ``amnesty_eligible_share`` (the same uniform) whose ``savings`` cover
+    ``amnesty_fee_usd`` register: ``savings`` less the fee, counted in
+    ``amnesty_registrants``; they are legalised at once (:func:`legalise`) where
+    ``amnesty_verification_months`` is 0, else pending (``amnesty_wait`` 1). Where the window
+    has a return track (``amnesty_return_track``), those who came forward but are not
+    eligible or cannot pay go home through it (:func:`programme_returns`).
+
+    Why: a registration window is cheap and broad; legal status may wait for verification;
+    a programme with a return track sends home without penalty those it cannot legalise."""
     pop, lv, pol, st = model.population, model.lv, model.policy, model.population.status
     cand = irregular[(st[irregular] != Status.DETAINED) & (pop.legal[irregular] == Legal.IRREGULAR)]
     d = model.c_dest[pop.corridor[cand]]
     fee = lv.amnesty_fee_usd[d]
+    p_forward = amnesty_takeup(model, cand, d)
+    u = model.rng.random(len(cand))
     ok = (
         pol.amnesty_open[d]
         & (pop.savings[cand] >= fee)
-        & (model.rng.random(len(cand)) < lv.amnesty_monthly_takeup * lv.amnesty_eligible_share[d])
+        & (u < p_forward * lv.amnesty_eligible_share[d])
     )
+    if lv.amnesty_return_track.any():
+        back = pol.amnesty_open[d] & lv.amnesty_return_track[d] & (u < p_forward) & ~ok
+        programme_returns(model, cand[back])
     reg = cand[ok]
     if len(reg) == 0:
         return
     pop.savings[reg] -= fee[ok]
-    to_regular_contract(model, reg)
-    st[reg] = np.where(
-        st[reg] == Status.EMPLOYED_IRREGULAR, Status.EMPLOYED_REGULAR, Status.UNEMPLOYED_ABROAD
+    model.metrics.add("amnesty_registrants", pop.corridor[reg], Channel.IRREGULAR)
+    now = lv.amnesty_verification_months[d[ok]] == 0
+    legalise(model, reg[now])
+    pop.amnesty_wait[reg[~now]] = 1
+
+
+def legalise(model: MigrationModel, rows: np.ndarray) -> None:
+    """Writes ``legal`` (regular) and ``contract_left`` (a regular contract), ``status``
+    (employed irregular becomes employed regular; the unemployed stay unemployed with the grace
+    period ``regular_grace_months`` in ``timer``), ``social_security`` (zero) and
+    ``amnesty_wait`` (0) of ``rows``. Counts ``registrations`` (regular). No draws.
+
+    Why: a registrant who is legalised gets a work permit like a regular arrival's."""
+    if len(rows) == 0:
+        return
+    pop, lv, st = model.population, model.lv, model.population.status
+    to_regular_contract(model, rows)
+    st[rows] = np.where(
+        st[rows] == Status.EMPLOYED_IRREGULAR, Status.EMPLOYED_REGULAR, Status.UNEMPLOYED_ABROAD
     )
-    pop.timer[reg] = np.where(st[reg] == Status.UNEMPLOYED_ABROAD, lv.regular_grace_months, 0)
-    pop.social_security[reg] = 0.0
-    model.metrics.add("registrations", pop.corridor[reg], Channel.REGULAR)
+    pop.timer[rows] = np.where(st[rows] == Status.UNEMPLOYED_ABROAD, lv.regular_grace_months, 0)
+    pop.social_security[rows] = 0.0
+    pop.amnesty_wait[rows] = 0
+    model.metrics.add("registrations", pop.corridor[rows], Channel.REGULAR)
+
+
+def programme_returns(model: MigrationModel, rows: np.ndarray) -> None:
+    """Counts ``amnesty_returns`` (irregular) of ``rows`` and sends them home with
+    :func:`return_home` (so they are also in ``returns``, irregular row).
+
+    Why: repatriation without penalty is a voluntary return, counted apart so that a
+    programme's return track can be told from other returns."""
+    if len(rows):
+        model.metrics.add("amnesty_returns", model.population.corridor[rows], Channel.IRREGULAR)
+        return_home(model, rows)
+
+
+def amnesty_verification(model: MigrationModel, away: np.ndarray) -> None:
+    """Step 7, first half. Of the rows ``away``, the registrants pending verification
+    (``amnesty_wait`` above 0) whose processing time is over (``amnesty_wait`` at least
+    ``amnesty_verification_months``) are verified within the month's capacity
+    (:func:`verification_queue`); of those, the ones who fail (:func:`verification_failures`)
+    lapse, the others are legalised (:func:`legalise`). Of the ones not verified, those whose
+    wait has reached ``amnesty_verification_deadline_months`` lapse (:func:`amnesty_lapse`),
+    the others wait a month more (``amnesty_wait`` + 1). Reads ``amnesty_wait``,
+    ``corridor``; draws only in :func:`verification_failures`.
+
+    Why: nationality verification, biometrics and employer sponsorship take months and
+    administrative capacity; a registrant not verified in time falls back into irregularity."""
+    pop, lv = model.population, model.lv
+    pending = away[pop.amnesty_wait[away] > 0]
+    if len(pending) == 0:
+        return
+    d = model.c_dest[pop.corridor[pending]]
+    wait = pop.amnesty_wait[pending]
+    served = verification_queue(model, d, wait, wait >= lv.amnesty_verification_months[d])
+    verified = pending[served]
+    fails = verification_failures(model, verified)
+    legalise(model, verified[~fails])
+    late = ~served & (wait >= lv.amnesty_verification_deadline_months[d])
+    amnesty_lapse(model, np.concatenate([verified[fails], pending[late]]))
+    pop.amnesty_wait[pending[~served & ~late]] += 1
+
+
+def verification_queue(
+    model: MigrationModel, d: np.ndarray, wait: np.ndarray, ready: BoolArray
+) -> BoolArray:
+    """[row] Which of the ``ready`` registrants (in destinations ``d``, waiting ``wait``
+    months) are verified this month: at most ``amnesty_verification_capacity_per_month`` /
+    ``people_per_agent`` (rounded down) per destination, those waiting longest first (ties in
+    row order). No draws, nothing written.
+
+    Why: a verification programme processes a limited number of people a month; a queue
+    forms when more registrants are due."""
+    cap = np.floor(model.lv.amnesty_verification_capacity_per_month / model.people_per_agent)
+    idx = np.flatnonzero(ready)
+    if (np.bincount(d[idx], minlength=len(cap)) <= cap).all():
+        return ready
+    order = idx[np.lexsort((-wait[idx].astype(np.int64), d[idx]))]
+    dd = d[order]
+    rank = np.arange(len(order)) - np.searchsorted(dd, dd, side="left")
+    served = ready.copy()
+    served[order[rank >= cap[dd]]] = False
+    return served
+
+
+def verification_failures(model: MigrationModel, verified: np.ndarray) -> BoolArray:
+    """[row of ``verified``] Whose verification fails: the verification fee
+    (``amnesty_verification_fee_usd``) not covered by ``savings`` (no draws; those who can pay
+    do so from ``savings``), then, of those who paid, ``amnesty_verification_failure_share``
+    (one uniform each, drawn only where that share is above 0 somewhere).
+
+    Why: verification costs money and the origin's officials or the employer may not confirm
+    a registrant."""
+    pop, lv = model.population, model.lv
+    d = model.c_dest[pop.corridor[verified]]
+    fee = lv.amnesty_verification_fee_usd[d]
+    fails = pop.savings[verified] < fee
+    pop.savings[verified[~fails]] -= fee[~fails]
+    if lv.amnesty_verification_failure_share.any():
+        paid = np.flatnonzero(~fails)
+        p = lv.amnesty_verification_failure_share[d[paid]]
+        fails[paid[model.rng.random(len(paid)) < p]] = True
+    return fails
+
+
+def amnesty_lapse(model: MigrationModel, rows: np.ndarray) -> None:
+    """Writes ``amnesty_wait`` (0) of ``rows`` and counts ``amnesty_lapses`` (irregular): the
+    registrants are plainly irregular again (arrested like anyone, free to register again in
+    an open window). No draws.
+
+    Why: a registration that is not turned into legal status in time leaves the worker where
+    they were."""
+    if len(rows):
+        model.population.amnesty_wait[rows] = 0
+        model.metrics.add("amnesty_lapses", model.population.corridor[rows], Channel.IRREGULAR)
 
 
 # ---- 8: voluntary returns -------------------------------------------------------------------
@@ -625,6 +800,8 @@ def voluntary_returns(model: MigrationModel, away: np.ndarray) -> None:
     if unemployed; at least ``OLD_AGE_RETURN_HAZARD`` from age 50; one uniform each):
     :func:`return_home`.
 
+    Registrants pending verification do not go home (they wait for the outcome).
+
     Why: people go home of their own accord, sooner without a job or when older."""
     pop, lv, st = model.population, model.lv, model.population.status
     s_away = st[away]
@@ -633,6 +810,8 @@ def voluntary_returns(model: MigrationModel, away: np.ndarray) -> None:
         | (s_away == Status.EMPLOYED_IRREGULAR)
         | (s_away == Status.UNEMPLOYED_ABROAD)
     ]
+    if model.lv.amnesty_verification_months.any():
+        here = here[pop.amnesty_wait[here] == 0]  # registrants wait for their verification
     hazard = np.where(
         st[here] == Status.UNEMPLOYED_ABROAD,
         lv.unemployed_return_hazard_per_month,

@@ -105,6 +105,12 @@ FLOWS: tuple[Measure, ...] = (
     ),
     _flow("arrivals", BY_MOVE, "entered the destination stock"),
     _flow("returns", BY_LEGAL_STATUS, "went home of their own accord (contract end or voluntary)"),
+    _flow(
+        "shock_returns",
+        BY_LEGAL_STATUS,
+        "of the returns, those a shock sent home (an enforcement scare or a pandemic in the "
+        "destination), including the stranded who went home when the border opened",
+    ),
     _flow("deportations", "irregular", "deported after detention"),
     _flow(
         "border_interceptions",
@@ -112,7 +118,29 @@ FLOWS: tuple[Measure, ...] = (
         "irregular crossings stopped at the border and sent back",
     ),
     _flow("arrests", "irregular", "irregular migrants arrested"),
-    _flow("registrations", "regular", "irregular -> regular in an amnesty"),
+    _flow(
+        "registrations",
+        "regular",
+        "irregular -> regular in an amnesty: legalised (at registration where there is no "
+        "verification step, else when verification succeeds)",
+    ),
+    _flow(
+        "amnesty_registrants",
+        "irregular",
+        "came forward in an open window, eligible, and paid the registration fee: legalised at "
+        "once without a verification step, else pending (still irregular)",
+    ),
+    _flow(
+        "amnesty_lapses",
+        "irregular",
+        "registrants back to plain irregular status: verification failed, its fee unpaid, or "
+        "not finished by the deadline",
+    ),
+    _flow(
+        "amnesty_returns",
+        "irregular",
+        "went home through a window's return track (repatriation without penalty); also in returns",
+    ),
     _flow(
         "overstays",
         "irregular",
@@ -180,6 +208,16 @@ STOCKS: tuple[Measure, ...] = (
     _stock("employed", BY_LEGAL_STATUS, "employed abroad"),
     _stock("unemployed", BY_LEGAL_STATUS, "unemployed abroad"),
     _stock("detained", "irregular", "detained, awaiting deportation"),
+    _stock(
+        "stranded",
+        BY_LEGAL_STATUS,
+        "in the destination, wanting to go home after a shock but held by a closed border",
+    ),
+    _stock(
+        "amnesty_pending",
+        "irregular",
+        "registrants awaiting verification: still irregular (in the irregular stock), not arrested",
+    ),
     _stock("waiting", "regular", "regular pipeline: signed, not yet departed (still at home)"),
     _stock("in_transit", "irregular", "crossing at the end of the month"),
     _stock("exploited_now", BY_LEGAL_STATUS, "exploited at the end of the month (abroad)"),

@@ -17,6 +17,14 @@ Moves into irregular status add up by cause:
     overstays            = irregular_by_overstay + irregular_by_lapse
                            + irregular_by_employer_change
     arrivals[irregular]  = irregular_by_entry
+
+Registrants pending verification stay irregular until legalised (``registrations``), so
+
+    amnesty_pending change = amnesty_registrants - registrations - amnesty_lapses
+
+and ``amnesty_returns`` are part of ``returns[irregular]``. Of the returns, ``shock_returns``
+are those a shock sent home (``simulation/shocks.py``); ``stranded`` is a stock that rule
+counts (:meth:`Metrics.set_stock`), not one counted from the population's columns.
 """
 
 from __future__ import annotations
@@ -47,6 +55,8 @@ __all__ = [
 ]
 
 _FLOW_INDEX = {m: i for i, m in enumerate(FLOW_MEASURES)}
+RULE_STOCKS = ("stranded",)
+"""Stocks a rule counts (:meth:`Metrics.set_stock`) rather than :meth:`Metrics.close_month`."""
 
 
 class Metrics:
@@ -63,6 +73,7 @@ class Metrics:
         )
         self.status_data = np.zeros((n_months + 1, self.n_origins, len(Status)))
         self.flows = np.zeros((self.n_cells, len(FLOW_MEASURES)))
+        self.rule_stocks: dict[str, np.ndarray] = {}  # RULE_STOCKS set this month
         self.months_recorded = 0
 
     def add(self, measure: str, corridor: np.ndarray, channel, amount=None) -> None:
@@ -74,6 +85,12 @@ class Metrics:
         self.flows[:, _FLOW_INDEX[measure]] += self.ppa * np.bincount(
             cell, weights=weights, minlength=self.n_cells
         )
+
+    def set_stock(self, measure: str, corridor: np.ndarray, channel) -> None:
+        """Count agents (as people) into a stock of :data:`RULE_STOCKS`, one a rule keeps
+        rather than the population's columns, for the end of this month (zero unless set)."""
+        cell = corridor.astype(np.int64) * 2 + channel
+        self.rule_stocks[measure] = self.ppa * np.bincount(cell, minlength=self.n_cells)
 
     def close_month(self, pop, month_slot: int) -> None:
         """Record flows of the month and stocks at its end into slot ``month_slot``
@@ -98,6 +115,7 @@ class Metrics:
             ),
             "unemployed": count(s_away == Status.UNEMPLOYED_ABROAD),
             "detained": count(s_away == Status.DETAINED),
+            "amnesty_pending": count(pop.amnesty_wait[away] > 0),
             "exploited_now": count(pop.exploited[away] & abroad),
         }
         move_cell = corridor * 2 + np.maximum(pop.channel[away], 0)
@@ -110,6 +128,8 @@ class Metrics:
         stocks["debt_outstanding_usd"] = ppa * np.bincount(
             debt_cell, weights=pop.debt[has_debt], minlength=n_cells
         )
+        for name in RULE_STOCKS:
+            stocks[name] = self.rule_stocks.pop(name, np.zeros(n_cells))
         row = self.corridor_data[month_slot]
         row[:, : len(FLOW_MEASURES)] = self.flows
         for j, name in enumerate(STOCK_MEASURES):

@@ -60,6 +60,14 @@ class LeverArrays:
     amnesty_length_months: IntArray  # [destination] months
     amnesty_fee_usd: FloatArray  # [destination] USD per person
     amnesty_eligible_share: FloatArray  # [destination] share of irregular workers
+    amnesty_verification_months: FloatArray  # [destination] months
+    amnesty_verification_capacity_per_month: FloatArray  # [destination] people per month
+    amnesty_verification_fee_usd: FloatArray  # [destination] USD per person
+    amnesty_verification_failure_share: FloatArray  # [destination] share of verifications
+    amnesty_verification_deadline_months: IntArray  # [destination] months
+    amnesty_return_track: BoolArray  # [destination] on/off
+    amnesty_enforcement_threat: FloatArray  # [destination] intensity (0-1)
+    amnesty_information_coverage: FloatArray  # [destination] share of irregular workers reached
     migrant_minimum_wage_usd_per_month: FloatArray  # [destination] USD per month
     protection_coverage: FloatArray  # [destination] share of migrant workers reached
     social_security_portability: FloatArray  # [destination] share of contributions paid out on r...
@@ -99,6 +107,15 @@ class LeverArrays:
     push_shock_length_months: IntArray  # [origin] months
     push_shock_home_income_factor: FloatArray  # [origin] times normal home income
     push_shock_decision_factor: FloatArray  # [origin] times the normal decision rate
+    enforcement_scare_start: tuple[tuple[int, ...], ...]  # [destination] start months (month in...
+    enforcement_scare_length_months: IntArray  # [destination] months
+    enforcement_scare_size: FloatArray  # [destination] perceived yearly risk
+    pandemic_start: tuple[tuple[int, ...], ...]  # [destination] start months (month indices)
+    pandemic_length_months: IntArray  # [destination] months
+    pandemic_size: FloatArray  # [destination] perceived yearly risk
+    coup_start: tuple[tuple[int, ...], ...]  # [origin] start months (month indices)
+    coup_length_months: IntArray  # [origin] months
+    coup_size: FloatArray  # [origin] perceived yearly risk
     # ---- parameters
     decision_rate_per_month: float  # share per month
     vacancy_recruitment_pull: float  # times per unit vacancy rate
@@ -134,10 +151,19 @@ class LeverArrays:
     overstay_probability: float  # probability
     return_hazard_per_month: float  # probability per month
     unemployed_return_hazard_per_month: float  # probability per month
+    beta_shock_risk: float  # utility per unit annual risk
+    shock_return_response: float  # probability per month per unit annual risk
+    shock_return_decay_per_month: float  # share per month
+    scare_regular_response: float  # times the irregular response
     regular_grace_months: int  # months
     detention_months: int  # months
     border_interception_max: float  # share of crossings
     amnesty_monthly_takeup: float  # probability per month
+    amnesty_takeup_threat_sensitivity: float  # log take-up per unit of announced threat
+    amnesty_takeup_fee_sensitivity: float  # log take-up per month of wage
+    amnesty_takeup_time_sensitivity: float  # log take-up per month of verification
+    amnesty_takeup_need_sensitivity: float  # log take-up per unit of market tightness
+    amnesty_takeup_information_sensitivity: float  # log take-up per unit of coverage
     employer_irregular_hiring_base: float  # probability
     employer_sanction_sensitivity: float  # per USD of expected yearly fine
     sanction_dismissal_rate: float  # probability per month

@@ -9,7 +9,7 @@ stock matches the world data within half an agent's worth of people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -47,6 +47,15 @@ class Population:
     trafficked: np.ndarray  # bool ever trafficked
     social_security: np.ndarray  # float64 USD accrued contributions of the current stay
     reintegration_left: np.ndarray  # int16 months of reintegration support left
+    amnesty_wait: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    """int16 months since registering in an amnesty window while verification is pending
+    (1 in the month of registration), 0 if not pending. A registrant is still irregular until
+    legalised. Left out when building (nobody is pending at the start, nor among hand-built
+    workers), it is all zeros."""
+
+    def __post_init__(self) -> None:
+        if len(self.amnesty_wait) != len(self.status):
+            self.amnesty_wait = np.zeros(len(self.status), np.int16)
 
     def __len__(self) -> int:
         return len(self.status)

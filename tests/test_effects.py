@@ -18,7 +18,10 @@ trafficking cases; protection lowers exploitation cases; information campaigns r
 regular share. Churn into irregularity (issue 14, mechanism 1; coarser and shorter runs, to
 December 2013): a stricter permit-employer tie raises flows into irregularity by employer
 change; a higher renewal fee raises lapses; documents held by employers or brokers raise
-irregularity after leaving an employer or an exploitative job.
+irregularity after leaving an employer or an exploitative job. Shocks that move people in
+weeks (issue 14, mechanism 6; at the churn scale): a louder enforcement announcement raises
+returns in the two months after it and lowers the irregular stock; a pandemic while the border
+is closed raises the stranded stock; a coup at home raises departures from that origin.
 
 Levers set from January 2010 are measured from January 2011 to December 2016 (the years
 after the change, once the first movers have arrived); windows (amnesty, ban, closure) are
@@ -411,3 +414,175 @@ def test_documents_held_raise_irregularity_after_leaving_an_employer():
     assert_churn_raises(
         "irregular_by_employer_change", tie, {**tie, "documents_held_share": {"all": 0.3}}
     )
+
+
+# ---- shocks that move people in weeks (issue 14, mechanism 6) ------------------------------
+N_SHOCK = 6
+SHOCK = {"people_per_agent": 5000, "end": "2012-12"}  # about a second a run
+
+
+def shock_arms(base: dict, lever: dict) -> tuple[list, list]:
+    """Seeded replicates of the baseline at the shock scale with ``base`` and ``lever``."""
+    return replicates(N_SHOCK, **SHOCK, **base), replicates(N_SHOCK, **SHOCK, **lever)
+
+
+def test_louder_enforcement_announcement_raises_returns_and_lowers_irregular_stock():
+    """Thailand announces an enforcement drive in January 2012 (3 months): its size, the
+    yearly arrest risk it adds in people's eyes, 0.1 -> 0.4."""
+    scare = {"enforcement_scare_start": {"THA": ["2012-01"]}}
+    base, lever = shock_arms(
+        {**scare, "enforcement_scare_size": {"THA": 0.1}},
+        {**scare, "enforcement_scare_size": {"THA": 0.4}},
+    )
+    weeks = {"destination": "THA", "start": "2012-01", "end": "2012-02"}
+    c = compare(
+        "returns from Thailand 2012-01..02", lambda t: total(t, "returns", **weeks), base, lever
+    )
+    print(c)
+    c.assert_raises()
+    c = compare(
+        "irregular stock in Thailand at the end of 2012-02",
+        lambda t: total(
+            t, "stock", channel="irregular", destination="THA", start="2012-02", end="2012-02"
+        ),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+
+
+def test_pandemic_with_closed_borders_raises_the_stranded_stock():
+    """Thailand closes its border from January 2012 for 6 months; a pandemic reaches it in the
+    same month (size 0.3) or not."""
+    closure = {
+        "border_closure_start": plus_window("border_closure_start", "2012-01", "THA"),
+        "border_closure_length_months": {
+            **baseline_table("border_closure_length_months"),
+            "THA": 6,
+        },
+    }
+    base, lever = shock_arms(
+        closure, {**closure, "pandemic_start": {"THA": ["2012-01"]}, "pandemic_size": {"THA": 0.3}}
+    )
+    c = compare(
+        "stranded in Thailand at the end of 2012-03",
+        lambda t: total(t, "stranded", destination="THA", start="2012-03", end="2012-03"),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+
+
+def test_coup_at_home_raises_departures_from_that_origin():
+    """A coup in Myanmar in January 2012 (12 months, size 0.5) or none."""
+    base, lever = shock_arms(
+        {},
+        {
+            "coup_start": {"MMR": ["2012-01"]},
+            "coup_length_months": {"MMR": 12},
+            "coup_size": {"MMR": 0.5},
+        },
+    )
+    c = compare(
+        "departures from Myanmar 2012",
+        lambda t: total(t, "departures", origin="MMR", start="2012-01", end="2012-12"),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+
+
+# ---- regularisation as it runs (issue 14, mechanism 2) -----------------------------------
+N_REGUL = 6
+REGUL = {"people_per_agent": 5000, "end": "2012-06"}  # about a second a run
+THA_WINDOW = {"destination": "THA", "start": "2011-06", "end": "2011-08"}  # the 2011 drive
+MYS_WINDOW = {"destination": "MYS", "start": "2011-08", "end": "2012-01"}  # the 6P programme
+
+
+def regularisation_arms(base: dict, lever: dict) -> tuple[list, list]:
+    """Seeded replicates of the baseline at the regularisation scale with ``base`` and
+    ``lever`` (the baseline's 2011 windows: Thailand June-August, Malaysia August-January)."""
+    return replicates(N_REGUL, **REGUL, **base), replicates(N_REGUL, **REGUL, **lever)
+
+
+def test_return_track_raises_programme_returns_and_lowers_the_irregular_stock():
+    """Malaysia's 2011 window with a return track for those who come forward but cannot be
+    legalised (the baseline restricts eligibility there), or without."""
+    base, lever = regularisation_arms({}, {"amnesty_return_track": {"MYS": True}})
+    c = compare(
+        "programme returns from Malaysia in the 2011 window",
+        lambda t: total(t, "amnesty_returns", **MYS_WINDOW),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+    c = compare(
+        "irregular stock in Malaysia at the end of 2012-01",
+        lambda t: total(
+            t, "stock", channel="irregular", destination="MYS", start="2012-01", end="2012-01"
+        ),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+
+
+def test_louder_enforcement_announced_with_the_window_raises_takeup():
+    """Thailand's 2011 window announced with no threat or with mass raids after it (intensity
+    0 -> 1), take-up sensitivity to the threat 1 in both arms."""
+    sensitivity = {"amnesty_takeup_threat_sensitivity": 1.0}
+    base, lever = regularisation_arms(
+        sensitivity, {**sensitivity, "amnesty_enforcement_threat": {"THA": 1.0}}
+    )
+    c = compare(
+        "registrants in Thailand's 2011 window",
+        lambda t: total(t, "amnesty_registrants", **THA_WINDOW),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+
+
+def test_lower_verification_capacity_raises_lapses():
+    """Thailand verifies its 2011 registrants in 2 months with a 6-month deadline, without a
+    limit or at 10,000 people a month."""
+    verification = {
+        "amnesty_verification_months": {"THA": 2.0},
+        "amnesty_verification_deadline_months": {"THA": 6},
+    }
+    base, lever = regularisation_arms(
+        verification,
+        {**verification, "amnesty_verification_capacity_per_month": {"THA": 10_000.0}},
+    )
+    c = compare(
+        "lapsed registrants in Thailand 2011-06..2012-06",
+        lambda t: total(t, "amnesty_lapses", destination="THA", start="2011-06", end="2012-06"),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+
+
+def test_higher_fee_lowers_registrants():
+    """Thailand's 2011 registration fee 100 -> 400 USD (fewer can pay it), with a take-up
+    sensitivity to the fee of 0.5 per month of wage in both arms."""
+    sensitivity = {"amnesty_takeup_fee_sensitivity": 0.5}
+    base, lever = regularisation_arms(
+        {**sensitivity, "amnesty_fee_usd": {"all": 100, "MYS": 300}},
+        {**sensitivity, "amnesty_fee_usd": {"all": 100, "MYS": 300, "THA": 400}},
+    )
+    c = compare(
+        "registrants in Thailand's 2011 window",
+        lambda t: total(t, "amnesty_registrants", **THA_WINDOW),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()

@@ -17,6 +17,13 @@ a coarse scale and checked month by month:
   (``irregular_by_overstay + irregular_by_lapse + irregular_by_employer_change = overstays``,
   ``irregular_by_entry = arrivals[irregular]``), so with the irregular identity they add up to
   every move into irregular status;
+* registrants pending verification are still irregular until legalised: a pending worker
+  (``amnesty_wait`` above 0) is legal IRREGULAR, employed or unemployed abroad, never
+  detained; the pending stock is part of the irregular stock and changes by
+  ``amnesty_registrants - registrations - amnesty_lapses``; programme returns
+  (``amnesty_returns``) are part of ``returns[irregular]``;
+* shock returns are part of the returns (cell by cell); the stranded are part of the stock of
+  their cell, employed or unemployed abroad;
 * the table's corridor rows and per-origin status rows agree with each other.
 """
 
@@ -76,6 +83,14 @@ EDGE_PARAMETERS = [
         "renewal_keep_market_slope",
         "voluntary_job_change_per_month",
         "renewal_lapse_per_processing_month",
+        "shock_return_response",
+        "shock_return_decay_per_month",
+        "scare_regular_response",
+        "amnesty_takeup_threat_sensitivity",
+        "amnesty_takeup_fee_sensitivity",
+        "amnesty_takeup_time_sensitivity",
+        "amnesty_takeup_need_sensitivity",
+        "amnesty_takeup_information_sensitivity",
     )
 ]
 WORLDS = (["THA", "MYS", "SGP"], ["THA", "MYS", "SGP", "JPN"], ["MYS", "SGP", "JPN"])
@@ -182,6 +197,13 @@ def check_population(m: MigrationModel) -> None:
     assert (pop.channel[status == Status.IN_TRANSIT] == 1).all()
     # nobody crosses irregularly where the corridor has no irregular entry
     assert m.c_has_irregular[corr[status == Status.IN_TRANSIT]].all()
+    # the stranded are abroad, employed or unemployed (and listed once)
+    assert len(np.unique(m.stranded)) == len(m.stranded)
+    assert np.isin(status[m.stranded], ABROAD_PRESENT).all()
+    # registrants pending verification are irregular, present and not detained
+    pending = pop.amnesty_wait > 0
+    assert (legal[pending] == Legal.IRREGULAR).all()
+    assert np.isin(status[pending], [Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD]).all()
     for name in ("savings", "debt"):
         col = getattr(pop, name)
         assert np.isfinite(col).all(), f"{name} not finite"
@@ -245,6 +267,46 @@ def check_causes(panel, flow, months, tol) -> None:
         assert (panel(cause, "regular").abs() <= tol).all().all(), cause
 
 
+ABROAD_PRESENT = [Status.EMPLOYED_REGULAR, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD]
+
+
+def check_shocks(panel, months, tol) -> None:
+    """Shock returns are part of the returns and the stranded part of the stock, cell by cell
+    (regular and irregular rows alike)."""
+    for channel in ("regular", "irregular"):
+        after = months[1:]
+        over = panel("shock_returns", channel).loc[after] - panel("returns", channel).loc[after]
+        assert (over <= tol).all().all(), f"shock_returns > returns ({channel})"
+        over = panel("stranded", channel) - panel("stock", channel)
+        assert (over <= tol).all().all(), f"stranded > stock ({channel})"
+
+
+AMNESTY_IRREGULAR_ROW = ("amnesty_registrants", "amnesty_lapses", "amnesty_returns")
+
+
+def check_amnesty(panel, months, tol) -> None:
+    """Registrants pending verification are still irregular until legalised: the pending stock
+    is part of the irregular stock and changes by registrants - legalised (``registrations``)
+    - lapses; programme returns are part of the irregular returns; all booked in the
+    irregular row."""
+    after = months[1:]
+    pending = panel("amnesty_pending", "irregular")
+    assert (pending <= panel("stock", "irregular") + tol).all().all(), "pending > irregular"
+    expected = (
+        panel("amnesty_registrants", "irregular").loc[after]
+        - panel("registrations", "regular").loc[after]
+        - panel("amnesty_lapses", "irregular").loc[after]
+    )
+    gap = (pending.diff().loc[after] - expected).abs()
+    assert (gap <= tol).all().all(), "pending identity broken:\n" + gap.max().to_string()
+    over = (
+        panel("amnesty_returns", "irregular").loc[after] - panel("returns", "irregular").loc[after]
+    )
+    assert (over <= tol).all().all(), "amnesty_returns > irregular returns"
+    for measure in (*AMNESTY_IRREGULAR_ROW, "amnesty_pending"):
+        assert (panel(measure, "regular").abs() <= tol).all().all(), measure
+
+
 def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
     ppa = m.people_per_agent
     tol = 1e-6 * ppa
@@ -304,6 +366,10 @@ def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
         assert (flow[measure, wrong].abs() <= tol).all().all(), (measure, wrong)
     # moves into irregular status add up by cause (booked in the irregular row only)
     check_causes(panel, flow, months, tol)
+    # pending registrants, legalised, lapsed and programme returns add up
+    check_amnesty(panel, months, tol)
+    # shock returns inside the returns, the stranded inside the stock
+    check_shocks(panel, months, tol)
 
     # no irregular entry where the corridor has none
     no_entry = [c.code for c in m.world.corridors if not c.has_irregular_entry]
@@ -409,11 +475,23 @@ STRESS = {
         "documents_held_share": {"MYS": 0.3},
         "permit_renewal_fee_usd": {"SGP": 1500.0},
         "permit_renewal_processing_months": {"THA": 2.0},
+        "amnesty_verification_months": {"all": 0.0, "THA": 2.0, "MYS": 3.0},
+        "amnesty_verification_capacity_per_month": {"all": 10_000_000.0, "MYS": 4000.0},
+        "amnesty_verification_deadline_months": {"all": 12, "MYS": 5},
+        "amnesty_verification_fee_usd": {"THA": 100.0},
+        "amnesty_verification_failure_share": {"THA": 0.2},
+        "amnesty_return_track": {"MYS": True},
+        "amnesty_eligible_share": {"all": 1.0, "MYS": 0.5},
+        "amnesty_enforcement_threat": {"MYS": 1.0},
     },
     "drivers": {
         "border_closure_start": {"THA": ["2011-01"], "MYS": ["2012-06"]},
         "border_closure_length_months": 5,
         "push_shock_start": {"MMR": ["2010-04"], "KHM": ["2012-02"]},
+        "enforcement_scare_start": {"MYS": ["2010-09"], "THA": ["2012-11"]},
+        "pandemic_start": {"THA": ["2010-12"], "MYS": ["2012-05"]},
+        "pandemic_length_months": 4,
+        "coup_start": {"MMR": ["2011-03"]},
         "labour_demand_factor": {"all": 1.0, "MYS": 0.5},
     },
     "parameters": {
@@ -425,6 +503,7 @@ STRESS = {
         "decision_rate_per_month": 0.1,
         "voluntary_job_change_per_month": 0.01,
         "renewal_keep_market_slope": 0.5,
+        "amnesty_takeup_threat_sensitivity": 0.5,
     },
 }
 
@@ -457,6 +536,14 @@ def test_invariants_under_stress_with_every_flow_active():
         ("irregular_by_lapse", "irregular"),
         ("irregular_by_employer_change", "irregular"),
         ("irregular_by_entry", "irregular"),
+        ("amnesty_registrants", "irregular"),
+        ("amnesty_lapses", "irregular"),
+        ("amnesty_returns", "irregular"),
+        ("amnesty_pending", "irregular"),
+        ("shock_returns", "regular"),
+        ("shock_returns", "irregular"),
+        ("stranded", "regular"),
+        ("stranded", "irregular"),
     ):
         assert totals[measure, channel] > 0, (measure, channel)
     # detention_months = 0: everyone arrested is deported in the same month

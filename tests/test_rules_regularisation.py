@@ -1,0 +1,231 @@
+"""Unit specifications of regularisation as it runs (``simulation/abroad.py``, issue 14
+mechanism 2): who comes forward in an open window (:func:`amnesty_takeup`), registration
+(:func:`amnesty_registration`), verification within a capacity and a deadline
+(:func:`amnesty_verification`, :func:`verification_queue`, :func:`verification_failures`),
+legal status (:func:`legalise`), lapse back to irregular status (:func:`amnesty_lapse`) and
+the return track (:func:`programme_returns`), on hand-built workers in Myanmar -> Thailand.
+Registrants pending verification are still irregular until legalised. With the declarations
+at their defaults, registration legalises at once at the constant take-up and nothing else is
+read, written or drawn (results stay identical to the amnesty before the mechanism)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from rule_workers import MMR_THA, THA, FixedUniforms, small_model
+from test_rules_churn import NoDraws, flow, rows
+
+from agents.status import Legal, Status
+from simulation import abroad
+
+EMPLOYED_IRREGULAR = {
+    "status": Status.EMPLOYED_IRREGULAR,
+    "legal": Legal.IRREGULAR,
+    "corridor": MMR_THA,
+    "channel": 1,
+    "savings": 500.0,
+}
+UNEMPLOYED_IRREGULAR = {**EMPLOYED_IRREGULAR, "status": Status.UNEMPLOYED_ABROAD}
+OPEN = {"amnesty_fee_usd": 100.0, "amnesty_monthly_takeup": 1.0, "amnesty_eligible_share": 1.0}
+
+
+def window(workers, **levers):
+    model = small_model(workers, **{**OPEN, **levers})
+    model.policy.amnesty_open[THA] = True
+    return model
+
+
+# ---- take-up ---------------------------------------------------------------------------------
+def test_takeup_is_the_constant_rate_while_every_sensitivity_is_zero():
+    model = window([EMPLOYED_IRREGULAR], amnesty_monthly_takeup=0.3, amnesty_enforcement_threat=1.0)
+    assert abroad.amnesty_takeup(model, rows(1), np.array([THA])) == 0.3
+
+
+def test_takeup_follows_threat_information_time_and_fee():
+    model = window(
+        [EMPLOYED_IRREGULAR],
+        amnesty_monthly_takeup=0.1,
+        amnesty_fee_usd=150.0,
+        amnesty_verification_fee_usd=150.0,
+        amnesty_verification_months=2.0,
+        amnesty_enforcement_threat=1.0,
+        amnesty_information_coverage=0.5,
+        amnesty_takeup_threat_sensitivity=1.0,
+        amnesty_takeup_information_sensitivity=0.4,
+        amnesty_takeup_time_sensitivity=0.1,
+        amnesty_takeup_fee_sensitivity=0.5,
+    )
+    model.policy.market_wage[THA] = 300.0  # fees: one month of wage
+    x = 1.0 * 1.0 + 0.4 * 0.5 - 0.1 * 2.0 - 0.5 * 1.0
+    p = abroad.amnesty_takeup(model, rows(1), np.array([THA]))
+    assert p[0] == pytest.approx(0.1 * math.exp(x))
+
+
+def test_employers_need_raises_takeup_of_the_employed_only_and_takeup_is_at_most_one():
+    model = window(
+        [EMPLOYED_IRREGULAR, UNEMPLOYED_IRREGULAR],
+        amnesty_monthly_takeup=0.2,
+        amnesty_takeup_need_sensitivity=2.0,
+    )
+    model.market.vacancy_rate[:] = 0.5
+    model.market.job_finding[:] = 1.0  # tightness 0.5
+    p = abroad.amnesty_takeup(model, rows(2), np.array([THA, THA]))
+    assert p.tolist() == pytest.approx([0.2 * math.e, 0.2])
+    high = window(
+        [EMPLOYED_IRREGULAR],
+        amnesty_takeup_threat_sensitivity=5.0,
+        amnesty_enforcement_threat=1.0,
+    )
+    assert abroad.amnesty_takeup(high, rows(1), np.array([THA]))[0] == 1.0
+
+
+# ---- registration ----------------------------------------------------------------------------
+def test_without_verification_registration_legalises_at_once():
+    model = window([EMPLOYED_IRREGULAR, {**UNEMPLOYED_IRREGULAR, "savings": 50.0}])
+    abroad.amnesty_registration(model, rows(2))
+    pop = model.population
+    assert pop.legal.tolist() == [Legal.REGULAR, Legal.IRREGULAR]  # row 1 cannot pay
+    assert pop.status[0] == Status.EMPLOYED_REGULAR
+    assert pop.amnesty_wait.tolist() == [0, 0]
+    ppa = model.people_per_agent
+    assert flow(model, "amnesty_registrants") == ppa
+    assert flow(model, "registrations") == ppa
+    assert flow(model, "amnesty_returns") == 0.0
+
+
+def test_with_verification_a_registrant_pays_and_is_pending_still_irregular():
+    model = window([EMPLOYED_IRREGULAR], amnesty_verification_months=2.0)
+    abroad.amnesty_registration(model, rows(1))
+    pop = model.population
+    assert pop.legal[0] == Legal.IRREGULAR and pop.status[0] == Status.EMPLOYED_IRREGULAR
+    assert pop.amnesty_wait[0] == 1
+    assert pop.savings[0] == pytest.approx(400.0)
+    assert flow(model, "amnesty_registrants") == model.people_per_agent
+    assert flow(model, "registrations") == 0.0
+
+
+def test_pending_registrants_are_not_arrested_and_do_not_go_home():
+    model = window(
+        [EMPLOYED_IRREGULAR, EMPLOYED_IRREGULAR],
+        amnesty_verification_months=2.0,
+        return_hazard_per_month=1.0,
+    )
+    model.population.amnesty_wait[0] = 1
+    model.policy.arrest_probability[THA] = 1.0
+    could = abroad.arrests(model, rows(2))
+    assert could.tolist() == [1]
+    assert model.population.status.tolist() == [Status.EMPLOYED_IRREGULAR, Status.DETAINED]
+    abroad.voluntary_returns(model, rows(1))
+    assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
+
+
+def test_return_track_sends_home_those_who_come_forward_but_cannot_be_legalised():
+    workers = [EMPLOYED_IRREGULAR, {**EMPLOYED_IRREGULAR, "savings": 0.0}]
+    levers = {"amnesty_eligible_share": 0.5, "reintegration_programme_coverage": 0.0}
+    for track, status in ((False, Status.EMPLOYED_IRREGULAR), (True, Status.RETURNED)):
+        model = window(workers, amnesty_return_track=track, **levers)
+        model.rng = FixedUniforms(0.7)  # 0.7 < take-up 1 (comes forward), >= 1 x 0.5 (not eligible)
+        abroad.amnesty_registration(model, rows(2))
+        assert model.population.status.tolist() == [status, status]
+        assert flow(model, "amnesty_returns") == (2 * model.people_per_agent if track else 0)
+        assert flow(model, "returns") == flow(model, "amnesty_returns")
+    model = window(workers, amnesty_return_track=True, **levers)
+    model.rng = FixedUniforms(0.3)  # eligible: row 0 registers, row 1 cannot pay and goes home
+    abroad.amnesty_registration(model, rows(2))
+    assert model.population.status.tolist() == [Status.EMPLOYED_REGULAR, Status.RETURNED]
+
+
+# ---- verification ----------------------------------------------------------------------------
+def test_verification_legalises_when_processing_is_over():
+    model = window([EMPLOYED_IRREGULAR, UNEMPLOYED_IRREGULAR], amnesty_verification_months=2.0)
+    model.population.amnesty_wait[:] = [1, 2]
+    abroad.amnesty_verification(model, rows(2))
+    pop = model.population
+    assert pop.amnesty_wait.tolist() == [2, 0]
+    assert pop.legal.tolist() == [Legal.IRREGULAR, Legal.REGULAR]
+    assert pop.status[1] == Status.UNEMPLOYED_ABROAD
+    assert pop.timer[1] == model.lv.regular_grace_months
+    assert flow(model, "registrations") == model.people_per_agent
+    abroad.amnesty_verification(model, rows(2))
+    assert pop.legal.tolist() == [Legal.REGULAR, Legal.REGULAR]
+
+
+def test_capacity_serves_the_longest_waiting_and_the_rest_lapse_at_the_deadline():
+    model = window(
+        [EMPLOYED_IRREGULAR] * 3,
+        amnesty_verification_months=1.0,
+        amnesty_verification_capacity_per_month=1_500_000.0,  # one agent a month
+        amnesty_verification_deadline_months=3,
+    )
+    pop = model.population
+    pop.amnesty_wait[:] = [2, 3, 1]
+    abroad.amnesty_verification(model, rows(3))
+    assert pop.legal.tolist() == [Legal.IRREGULAR, Legal.REGULAR, Legal.IRREGULAR]
+    assert pop.amnesty_wait.tolist() == [3, 0, 2]
+    abroad.amnesty_verification(model, rows(3))
+    assert pop.legal.tolist() == [Legal.REGULAR, Legal.REGULAR, Legal.IRREGULAR]
+    assert pop.amnesty_wait.tolist() == [0, 0, 3]
+    abroad.amnesty_verification(model, rows(3))  # served at its deadline: verified, not lapsed
+    assert pop.legal[2] == Legal.REGULAR
+    assert flow(model, "amnesty_lapses") == 0.0
+
+
+def test_queue_past_the_deadline_lapses():
+    model = window(
+        [EMPLOYED_IRREGULAR] * 2,
+        amnesty_verification_months=1.0,
+        amnesty_verification_capacity_per_month=1_000_000.0,
+        amnesty_verification_deadline_months=2,
+    )
+    model.population.amnesty_wait[:] = [2, 2]
+    abroad.amnesty_verification(model, rows(2))
+    assert model.population.legal.tolist() == [Legal.REGULAR, Legal.IRREGULAR]
+    assert model.population.amnesty_wait.tolist() == [0, 0]
+    assert flow(model, "amnesty_lapses") == model.people_per_agent
+
+
+def test_verification_fee_unpaid_or_failure_lapses_back_to_irregular():
+    model = window(
+        [EMPLOYED_IRREGULAR, {**EMPLOYED_IRREGULAR, "savings": 10.0}],
+        amnesty_verification_months=1.0,
+        amnesty_verification_fee_usd=200.0,
+    )
+    model.population.amnesty_wait[:] = 1
+    abroad.amnesty_verification(model, rows(2))
+    pop = model.population
+    assert pop.legal.tolist() == [Legal.REGULAR, Legal.IRREGULAR]
+    assert pop.savings.tolist() == pytest.approx([300.0, 10.0])
+    assert pop.amnesty_wait.tolist() == [0, 0]
+    assert flow(model, "amnesty_lapses") == model.people_per_agent
+    model = window(
+        [EMPLOYED_IRREGULAR],
+        amnesty_verification_months=1.0,
+        amnesty_verification_failure_share=0.5,
+    )
+    model.population.amnesty_wait[:] = 1
+    model.rng = FixedUniforms(0.4)  # 0.4 < 0.5: fails
+    abroad.amnesty_verification(model, rows(1))
+    assert model.population.legal[0] == Legal.IRREGULAR
+    assert flow(model, "amnesty_lapses") == model.people_per_agent
+
+
+def test_going_home_gives_a_pending_registration_up():
+    model = window([EMPLOYED_IRREGULAR], amnesty_verification_months=2.0)
+    model.population.amnesty_wait[0] = 1
+    abroad.go_home(model, rows(1))
+    assert model.population.amnesty_wait[0] == 0
+    assert flow(model, "amnesty_lapses") == model.people_per_agent  # gave the registration up
+
+
+# ---- off: nothing read, written or drawn -------------------------------------------------------
+def test_defaults_verify_nobody_and_draw_nothing():
+    model = window([EMPLOYED_IRREGULAR])
+    assert not model.lv.amnesty_verification_months.any()
+    assert not model.lv.amnesty_return_track.any()
+    model.rng = NoDraws()
+    abroad.amnesty_verification(model, rows(1))  # nobody pending: returns before any draw
+    q = abroad.verification_queue(model, np.array([THA]), np.array([1]), np.array([True]))
+    assert q.tolist() == [True]
+    assert model.population.amnesty_wait[0] == 0
