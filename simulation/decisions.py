@@ -77,6 +77,7 @@ __all__ = [
     "movers_in_random_order",
     "pay",
     "record_demand",
+    "shock_utility",
     "take_places",
     "trafficking",
     "vacancy_pull",
@@ -101,6 +102,7 @@ class CorridorOffer:
     open: np.ndarray  # [corridor, channel] bool
     training: np.ndarray  # [corridor] pre-departure training coverage
     official_fee: np.ndarray  # [corridor]
+    shock_utility: np.ndarray | None = None  # [corridor, channel] shocks' term; None: no shock
 
 
 def home_income(model: MigrationModel, rows: np.ndarray, month: int) -> np.ndarray:
@@ -136,8 +138,10 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
     the realised events use, at the corridor's training coverage (raised on ASEAN-Japan
     corridors by ``asean_japan_training_cooperation``, which also cuts official fees); the
     employment rate x the chance of getting through the border; yearly arrest and
-    exploitation risks from the monthly ones; costs, waits and which channels are open.
-    Reads the policy, the market, the recruitment summary and ``model.lv``; no draws."""
+    exploitation risks from the monthly ones; costs, waits and which channels are open; the
+    term this month's shocks add to each alternative's utility
+    (:func:`~simulation.shocks.shock_utility`). Reads the policy, the market, the recruitment
+    summary, the shock schedule and ``model.lv``; no draws."""
     lv, pol, rec, mk = model.lv, model.policy, model.recruitment, model.market
     d, o = model.c_dest, model.c_origin
     n_c = len(d)
@@ -196,7 +200,28 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
         open=np.stack([regular_open, irregular_open], axis=1),
         training=training,
         official_fee=official,
+        shock_utility=shock_utility(model, model.month),
     )
+
+
+def shock_utility(model: MigrationModel, month: int) -> np.ndarray | None:
+    """[corridor, channel] What this month's shocks add to the utility of each alternative
+    (ODD 7.5), or None when no shock is on (then the decision is exactly as without shocks):
+    minus ``beta_arrest_risk`` x the scare's risk in the destination (x
+    ``scare_regular_response`` on the regular channel), minus ``beta_shock_risk`` x the
+    pandemic's risk there, plus ``beta_shock_risk`` x the coup's risk in the origin (staying
+    is riskier: the same as lowering the utility of staying). No draws.
+
+    Why: an announced crackdown or an epidemic makes a destination look dangerous; a coup makes
+    home look dangerous."""
+    sch, lv = model.shocks, model.lv
+    if month >= len(sch.deciding) or not sch.deciding[month]:
+        return None
+    d, o = model.c_dest, model.c_origin
+    by_channel = np.array([lv.scare_regular_response, 1.0])
+    arrest = lv.beta_arrest_risk * sch.scare_risk[d, month][:, None] * by_channel[None, :]
+    danger = lv.beta_shock_risk * (sch.pandemic_risk[d, month] - sch.coup_risk[o, month])
+    return -(arrest + danger[:, None])
 
 
 def decide_and_move(model: MigrationModel, month: int) -> None:
@@ -387,7 +412,9 @@ def group_utilities(lv: LeverArrays, offer: CorridorOffer, cs: np.ndarray) -> np
     perceived risks (arrest on the irregular channel; exploitation, x
     ``female_vulnerability`` for women; both x ``risk_misperception`` unless informed), plus
     the channel constant (irregular preference, or the regular complexity penalty: none for the
-    informed, halved for the skilled) and the corridor constant."""
+    informed, halved for the skilled), the corridor constant and, while a shock is on, the
+    offer's ``shock_utility`` (perceived risk of a scare or a pandemic there, of a coup at
+    home)."""
     n = len(cs)
     arrest = np.tile([0.0, 1.0], n) * np.repeat(offer.arrest_risk[cs], 2)
     expl = offer.exploitation_risk[cs].reshape(-1)
@@ -406,6 +433,8 @@ def group_utilities(lv: LeverArrays, offer: CorridorOffer, cs: np.ndarray) -> np
     constant = np.where(
         irregular[None, None, :], lv.irregular_channel_constant, -penalty[:, :, None]
     ) + np.repeat(lv.corridor_constant[cs], 2)
+    if offer.shock_utility is not None:  # shocks (ODD 7.5): none, and nothing added, by default
+        constant = constant + offer.shock_utility[cs].reshape(-1)
     # [skilled, female, informed, alternative]
     return (
         gain[:, None, None, :]

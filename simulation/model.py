@@ -26,6 +26,7 @@ from .policy import Policy, lever_arrays
 from .population import build_population
 from .recruitment import recruiters_step, summarise
 from .schedules import Schedules
+from .shocks import ShockSchedule, shock_returns
 
 __all__ = ["MigrationModel"]
 
@@ -46,6 +47,9 @@ class MigrationModel(mesa.Model):
         self.people_per_agent = scenario.people_per_agent
         self.lv = lever_arrays(scenario)
         self.schedules = Schedules.build(scenario, self.lv)
+        self.shocks = ShockSchedule.build(self.lv, scenario.n_months)
+        # rows of the people a shock sent home but a closed border holds (simulation/shocks.py)
+        self.stranded = np.zeros(0, np.int64)
         self.c_origin = np.array([w.origins.index(c.origin) for c in w.corridors])
         self.c_dest = np.array([w.destinations.index(c.destination) for c in w.corridors])
         self.c_has_irregular = np.array([c.has_irregular_entry for c in w.corridors])
@@ -133,6 +137,7 @@ class MigrationModel(mesa.Model):
         self.offer = corridor_offer(self)
         decide_and_move(self, m)  # 4. workers at home decide and move
         abroad_events(self, m)  # 5. events abroad: arrivals, pay, arrests, amnesty, returns
+        shock_returns(self, m)  # 5b. shocks send people home or strand them
         home_life(self, m)  # 6. life at home, debt, ageing
         self.metrics.close_month(self.population, m + 1)  # 7. outputs
         self.transitions.record(m, self.population.status, self.population.corridor)

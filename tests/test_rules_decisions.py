@@ -241,3 +241,66 @@ def test_information_removes_risk_misperception_and_the_complexity_penalty():
     skilled = u[4] - u[0]  # skilled earn 1.5 x and bear half the complexity penalty
     b_gap = model.lv.beta_log_earnings_gap
     assert skilled.tolist() == pytest.approx([b_gap * np.log(1.5) + 0.5, b_gap * np.log(1.5)])
+
+
+# ---- shocks (issue 14, mechanism 6) --------------------------------------------------------
+KHM_THA, MMR_MYS = 0, 5  # corridor indices in the baseline world
+
+
+def shocked(month: int = 0, **levers):
+    """A small model whose shock schedule follows ``levers``, and its utility term in
+    ``month``."""
+    from simulation.shocks import ShockSchedule
+
+    model = small_model([], **levers)
+    model.shocks = ShockSchedule.build(model.lv, 12)
+    return model, decisions.shock_utility(model, month)
+
+
+def test_no_shock_adds_nothing_to_the_utilities():
+    model, extra = shocked()
+    assert extra is None and decisions.corridor_offer(model).shock_utility is None
+
+
+def test_a_scare_lowers_the_utility_of_going_there_most_on_the_irregular_channel():
+    _, extra = shocked(
+        enforcement_scare_start=((0,), (), ()),
+        enforcement_scare_size=0.3,
+        beta_arrest_risk=2.0,
+        scare_regular_response=0.25,
+    )
+    assert extra is not None
+    assert extra[MMR_THA].tolist() == pytest.approx([-2.0 * 0.3 * 0.25, -2.0 * 0.3])
+    assert extra[MMR_MYS].tolist() == [0.0, 0.0]  # another destination: untouched
+    assert shocked(4, enforcement_scare_start=((0,), (), ()))[1] is None  # over after 3 months
+
+
+def test_a_pandemic_lowers_both_channels_and_a_coup_raises_every_alternative_of_its_origin():
+    _, extra = shocked(
+        pandemic_start=((0,), (), ()),
+        pandemic_size=0.2,
+        coup_start=((), (), (0,), (), ()),
+        coup_size=0.5,
+        beta_shock_risk=3.0,
+    )
+    assert extra is not None
+    assert extra[MMR_THA].tolist() == pytest.approx([3.0 * (0.5 - 0.2)] * 2)
+    assert extra[MMR_MYS].tolist() == pytest.approx([3.0 * 0.5] * 2)
+    assert extra[KHM_THA].tolist() == pytest.approx([-3.0 * 0.2] * 2)
+
+
+def test_a_coup_at_home_raises_the_chance_of_leaving():
+    model, extra = shocked(coup_start=((), (), (0,), (), ()), coup_size=0.5, beta_shock_risk=4.0)
+    model.population.savings[:] = 0.0
+    open_all = np.ones((len(model.c_dest), 2), bool)
+    calm = offer_for_one_corridor(model, open=open_all, cost=np.zeros((len(model.c_dest), 2)))
+    coup = dataclasses.replace(calm, shock_utility=extra)
+    args = (np.ones(1, bool), np.full(1, 0.5), np.zeros((5, len(model.c_dest))))
+    model.population = small_model([{}]).population
+    p_calm, _ = decisions.choice_probabilities(model, np.arange(1), 0, calm, *args)
+    p_coup, _ = decisions.choice_probabilities(model, np.arange(1), 0, coup, *args)
+    assert 0 < p_coup[0, 0] < p_calm[0, 0] < 1  # staying less likely
+    # the same shift as lowering the utility of staying by 4 x 0.5
+    model.lv = dataclasses.replace(model.lv, stay_constant=model.lv.stay_constant - 2.0)
+    p_lower_stay, _ = decisions.choice_probabilities(model, np.arange(1), 0, calm, *args)
+    assert p_coup[0].tolist() == pytest.approx(p_lower_stay[0].tolist())
