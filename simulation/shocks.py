@@ -146,7 +146,8 @@ def shock_hazard(model: MigrationModel, rows: np.ndarray, month: int) -> FloatAr
 def shock_returns(model: MigrationModel, month: int) -> None:
     """The month's shock returns, right after the events abroad: the stranded whose border is
     open again go home (:func:`release_stranded`); then, while a scare or a pandemic sends
-    people home, each person employed or unemployed abroad and not stranded goes with
+    people home, each person employed or unemployed abroad, not stranded and not a registrant
+    pending verification (``amnesty_wait``, as in the ordinary returns) goes with
     :func:`shock_hazard` (one uniform each, only where it is above 0) and is sent home or
     stranded (:func:`strand_or_return`). Records the ``stranded`` stock. Returns at once,
     reading and drawing nothing, while no shock sends anyone home and nobody is stranded.
@@ -165,6 +166,7 @@ def shock_returns(model: MigrationModel, month: int) -> None:
             | (st == Status.EMPLOYED_IRREGULAR)
             | (st == Status.UNEMPLOYED_ABROAD)
         )
+        here = here[pop.amnesty_wait[here] == 0]  # registrants wait for their verification
         here = np.setdiff1d(here, model.stranded, assume_unique=True)
         hazard = shock_hazard(model, here, month)
         cand = np.flatnonzero(hazard > 0)
@@ -178,10 +180,12 @@ def shock_returns(model: MigrationModel, month: int) -> None:
 
 
 def release_stranded(model: MigrationModel) -> None:
-    """Reads ``status`` and ``corridor`` of ``model.stranded``: those no longer employed or
-    unemployed abroad (arrested, deported, gone home of their own accord) leave the list;
-    those whose destination's border is open this month go home (counted in ``returns`` and
-    ``shock_returns``: :func:`~simulation.abroad.return_home`). Writes ``model.stranded``.
+    """Reads ``status``, ``amnesty_wait`` and ``corridor`` of ``model.stranded``: those no
+    longer employed or unemployed abroad (arrested, deported, gone home of their own accord)
+    and those who registered in an amnesty window and wait for verification (they chose to
+    stay) leave the list; those whose destination's border is open this month go home
+    (counted in ``returns`` and ``shock_returns``: :func:`~simulation.abroad.return_home`).
+    Writes ``model.stranded``.
 
     Why: a person stranded by a closure goes home as soon as the border opens."""
     rows, pop = model.stranded, model.population
@@ -191,6 +195,7 @@ def release_stranded(model: MigrationModel) -> None:
         | (st == Status.EMPLOYED_IRREGULAR)
         | (st == Status.UNEMPLOYED_ABROAD)
     ]
+    rows = rows[pop.amnesty_wait[rows] == 0]
     closed = model.policy.border_closed[model.c_dest[pop.corridor[rows]]]
     model.stranded = rows[closed]
     go_home_counted(model, rows[~closed])

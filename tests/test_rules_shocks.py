@@ -129,6 +129,14 @@ def test_only_people_employed_or_unemployed_abroad_are_sent_home():
     assert model.population.status.tolist() == [Status.DETAINED, Status.AT_HOME]
 
 
+def test_registrants_pending_verification_wait_for_it():
+    model = with_shocks([IRREGULAR, IRREGULAR], pandemic_start=((0,), (), ()))
+    model.population.amnesty_wait[0] = 2
+    model.rng = FixedUniforms(0.0)
+    shocks.shock_returns(model, 0)
+    assert model.population.status.tolist() == [Status.EMPLOYED_IRREGULAR, Status.RETURNED]
+
+
 # ---- stranding ----------------------------------------------------------------------------
 def test_a_closed_border_strands_those_a_shock_sends_home_until_it_opens():
     model = with_shocks([IRREGULAR, REGULAR], pandemic_start=((0,), (), ()), pandemic_size=0.4)
@@ -171,3 +179,16 @@ def test_set_levers_without_shocks_keeps_the_schedule_empty():
     model = small_model([])
     set_levers(model, **NO_SHOCKS)
     assert not shocks.ShockSchedule.build(model.lv, 12).returning.any()
+
+
+def test_the_stranded_who_register_in_an_amnesty_leave_the_stranded():
+    model = with_shocks([IRREGULAR], pandemic_start=((0,), (), ()), pandemic_size=0.4)
+    model.policy.border_closed[THA] = True
+    model.rng = FixedUniforms(0.0)
+    shocks.shock_returns(model, 0)
+    model.population.amnesty_wait[0] = 1
+    model.policy.border_closed[THA] = False
+    model.rng = FixedUniforms(0.99)
+    shocks.shock_returns(model, 1)
+    assert len(model.stranded) == 0
+    assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
