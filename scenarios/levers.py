@@ -282,6 +282,24 @@ LEVERS: tuple[Declaration, ...] = (
         label="Information campaign on a window",
     ),
     D(
+        "amnesty_origin_eligible",
+        "bool",
+        "corridor",
+        True,
+        None,
+        None,
+        "on/off",
+        "enforcement and regularisation",
+        "Whether irregular workers from the corridor's origin may register in the "
+        "destination's windows (Thailand's drives were for workers from Myanmar, Cambodia and "
+        "Lao PDR; Malaysia's were open to every nationality). Those who come forward from an "
+        "origin left out cannot be legalised (they may take a return track).",
+        "registration of undocumented migrant workers by nationality (bilateral MOUs; 2007 "
+        "Declaration)",
+        "receiving",
+        label="Origin eligible to register",
+    ),
+    D(
         "migrant_minimum_wage_usd_per_month",
         "float",
         "destination",

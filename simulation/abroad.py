@@ -648,8 +648,9 @@ def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
     """Step 7, second half. Of the rows ``irregular`` (those who could be arrested in step 6:
     not pending), the ones still irregular and not detained in a destination whose amnesty
     window is open come forward with :func:`amnesty_takeup` (one uniform each). Those below
-    that chance x ``amnesty_eligible_share`` (the same uniform) whose ``savings`` cover
-    ``amnesty_fee_usd`` register: ``savings`` less the fee, counted in
+    that chance x ``amnesty_eligible_share`` (the same uniform), from an origin eligible
+    there (``amnesty_origin_eligible`` of the corridor; not read while every corridor is) and
+    whose ``savings`` cover ``amnesty_fee_usd`` register: ``savings`` less the fee, counted in
     ``amnesty_registrants``; they are legalised at once (:func:`legalise`) where
     ``amnesty_verification_months`` is 0, else pending (``amnesty_wait`` 1). Where the window
     has a return track (``amnesty_return_track``), those who came forward but are not
@@ -668,6 +669,8 @@ def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
         & (pop.savings[cand] >= fee)
         & (u < p_forward * lv.amnesty_eligible_share[d])
     )
+    if not lv.amnesty_origin_eligible.all():
+        ok &= lv.amnesty_origin_eligible[pop.corridor[cand]]
     if lv.amnesty_return_track.any():
         back = pol.amnesty_open[d] & lv.amnesty_return_track[d] & (u < p_forward) & ~ok
         programme_returns(model, cand[back])

@@ -68,6 +68,7 @@ class LeverArrays:
     amnesty_return_track: BoolArray  # [destination] on/off
     amnesty_enforcement_threat: FloatArray  # [destination] intensity (0-1)
     amnesty_information_coverage: FloatArray  # [destination] share of irregular workers reached
+    amnesty_origin_eligible: BoolArray  # [corridor] on/off
     migrant_minimum_wage_usd_per_month: FloatArray  # [destination] USD per month
     protection_coverage: FloatArray  # [destination] share of migrant workers reached
     social_security_portability: FloatArray  # [destination] share of contributions paid out on r...

@@ -137,6 +137,25 @@ def test_return_track_sends_home_those_who_come_forward_but_cannot_be_legalised(
     assert model.population.status.tolist() == [Status.EMPLOYED_REGULAR, Status.RETURNED]
 
 
+def test_only_eligible_origins_register_and_the_others_may_take_the_return_track():
+    eligible = np.ones(len(small_model([]).lv.amnesty_origin_eligible), bool)
+    eligible[MMR_THA] = False
+    cambodian = {**EMPLOYED_IRREGULAR, "origin": 0, "corridor": 0}  # KHM -> THA
+    model = window([EMPLOYED_IRREGULAR, cambodian], amnesty_origin_eligible=eligible)
+    assert model.world.corridors[0].code == "KHM-THA"
+    abroad.amnesty_registration(model, rows(2))
+    assert model.population.legal.tolist() == [Legal.IRREGULAR, Legal.REGULAR]
+    model = window(
+        [EMPLOYED_IRREGULAR],
+        amnesty_origin_eligible=eligible,
+        amnesty_return_track=True,
+        reintegration_programme_coverage=0.0,
+    )
+    abroad.amnesty_registration(model, rows(1))
+    assert model.population.status[0] == Status.RETURNED
+    assert flow(model, "amnesty_returns") == model.people_per_agent
+
+
 # ---- verification ----------------------------------------------------------------------------
 def test_verification_legalises_when_processing_is_over():
     model = window([EMPLOYED_IRREGULAR, UNEMPLOYED_IRREGULAR], amnesty_verification_months=2.0)
