@@ -1,7 +1,7 @@
 """Calibration configuration (TOML), validated like scenario files.
 
 name = "default"
-targets = "targets.csv"        # relative to this file, or a path
+targets = "targets.csv"        # relative to this file, or a path; or a list of them
 scenario = "baseline"          # whose parameters are fitted
 end = "2024-12"                # simulate to here (must cover every target)
 people_per_agent = 2000
@@ -88,6 +88,7 @@ class CalibrationConfig:
     source_file: str
     targets: tuple[Target, ...]
     targets_file: str
+    """The (first) targets file; ``targets_files`` lists every one."""
     scenario: Scenario
     names: tuple[str, ...]
     low: tuple[float, ...]
@@ -103,6 +104,9 @@ class CalibrationConfig:
     raw: dict
     cutoff: int | None = None
     """The hindcast's cut-off month (``corridors validate``), if the file gives one."""
+    targets_files: tuple[str, ...] = ()
+    """Every targets file, in the order given (``targets`` may be a list: the level targets
+    and the flow targets of issue 14); their targets are concatenated."""
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Parameter values from unit-cube coordinates (last axis: parameters, clipped to
@@ -166,25 +170,50 @@ def checked_month(f: str, key: str, value: object) -> int:
     return index
 
 
+def _targets_paths(f: str, value: object, folder: Path) -> list[Path]:
+    """``targets``: one path or a non-empty list of paths (relative to the config's folder),
+    each named once."""
+    items = value if isinstance(value, list) else [value]
+    allowed = "a path to a targets CSV file, or a non-empty list of them, each named once"
+    if not items or len(set(map(str, items))) != len(items):
+        raise ScenarioError(f, "targets", value, allowed)
+    paths = []
+    for item in items:
+        if not isinstance(item, str) or not item or "\0" in item:
+            raise ScenarioError(f, "targets", value, allowed)
+        paths.append(Path(item) if Path(item).is_absolute() else folder / item)
+    return paths
+
+
+def _load_all_targets(f: str, paths: list[Path]) -> list[Target]:
+    """The targets of every file, none of them a held-out kind, no id in two files."""
+    targets: list[Target] = []
+    for tpath in paths:
+        targets += load_targets(tpath)
+        held_out = held_out_targets(tpath)
+        if held_out:  # out-of-sample figures are never fitted (issue 14): see scenarios/flows.py
+            raise ScenarioError(
+                str(tpath),
+                "target_id",
+                held_out[0],
+                "a target that is not a held-out kind (registrants in a registration or "
+                "amnesty window, Malaysia's irregular population, a corridor to Japan after "
+                "2016, a return wave): those are kept for out-of-sample checks",
+            )
+    seen: set[str] = set()
+    for t in targets:
+        if t.target_id in seen:
+            raise ScenarioError(f, "targets", t.target_id, "target ids unique across the files")
+        seen.add(t.target_id)
+    return targets
+
+
 def load_config(path: str | Path) -> CalibrationConfig:
     p = Path(path)
     data, f = read_toml(p, "calibration", _TOP)
     config_name = check_name(f, data, p.stem)
-    targets_file = data.get("targets", "targets.csv")
-    if not isinstance(targets_file, str) or not targets_file or "\0" in targets_file:
-        raise ScenarioError(f, "targets", targets_file, "a path to a targets CSV file")
-    tpath = Path(targets_file) if Path(targets_file).is_absolute() else p.parent / targets_file
-    targets = load_targets(tpath)
-    held_out = held_out_targets(tpath)
-    if held_out:  # out-of-sample figures are never fitted (issue 14): see scenarios/flows.py
-        raise ScenarioError(
-            str(tpath),
-            "target_id",
-            held_out[0],
-            "a target that is not a held-out kind (registrants in a registration or amnesty "
-            "window, Malaysia's irregular population, a corridor to Japan after 2016, a return "
-            "wave): those are kept for out-of-sample checks",
-        )
+    paths = _targets_paths(f, data.get("targets", "targets.csv"), p.parent)
+    targets = _load_all_targets(f, paths)
     scenario = load_named_scenario(f, "scenario", data.get("scenario", "baseline"), p.parent)
     settings = {k: data[k] for k in ("end", "people_per_agent") if k in data}
     try:
@@ -220,7 +249,7 @@ def load_config(path: str | Path) -> CalibrationConfig:
         name=config_name,
         source_file=f,
         targets=tuple(targets),
-        targets_file=str(tpath),
+        targets_file=str(paths[0]),
         scenario=scenario,
         names=tuple(names),
         low=tuple(lows),
@@ -235,4 +264,5 @@ def load_config(path: str | Path) -> CalibrationConfig:
         posterior_draws=_int(f, abc, "posterior_draws", 40, 1, 10_000),
         raw=data,
         cutoff=checked_month(f, "cutoff", data["cutoff"]) if "cutoff" in data else None,
+        targets_files=tuple(str(t) for t in paths),
     )

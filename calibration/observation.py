@@ -14,7 +14,35 @@ Simulated regular and irregular stocks are not what statistics count:
   interceptions per month over the target's period (the targets' bands allow for other
   nationalities in the published totals);
 * recruitment costs from surveys: fees paid per mover divided by monthly earnings abroad;
-* remittance prices: the cost paid over the amount sent.
+* remittance prices: the cost paid over the amount sent;
+* flows (issue 14, ``calibration/targets_flows.csv``), each averaged per month over the
+  target's months, summed over its corridors:
+
+  - ``regular_departures_per_month``: departures on the regular channel (people who left
+    home after processing). An origin's deployment statistics (Viet Nam's DOLAB, Indonesia's
+    BNP2TKI placements, Cambodia's ministry and recruitment agencies) count the workers it
+    sends, at departure: the model's departures, not its arrivals (which lag by the transit
+    months) nor its applications (signed, not yet gone). Irregular departures are left out:
+    a ministry never counts them;
+  - ``forced_returns_per_month``: deportations plus border interceptions (both on the
+    irregular channel): everyone the destination's authorities hand back at the border,
+    arrested inland or stopped crossing, as a border post's count of those "sent back"
+    (Cambodians through Poipet) counts them. Own-accord returns are not in it;
+  - ``returns_per_month``: returns of one's own accord (contract end, voluntary, a shock,
+    a programme's return track), both legal statuses (or the target's channel), for counts
+    of returnees; deportations are not in it;
+  - ``remittances_received_usd_per_month``: remittances received at home (sent minus the
+    cost of sending), both legal statuses (or the target's channel), USD: the World Bank's
+    bilateral estimates allocate an origin's recorded inflows to host countries;
+  - ``notified_workers_stock``: the employed with regular status at the end of the
+    target's last month: Japan's employer notifications (MHLW, end of October) count
+    foreigners in legal employment; absconded trainees (irregular) and the unemployed are
+    not notified.
+
+  A flow target whose corridors are not in the run (Japan when the run's world leaves it
+  out) is not observed: nan, which the distance counts as a miss (1). Fiscal years need no
+  conversion: a target covers the months it names (``flows.csv`` writes fiscal years as
+  their months), and the observable averages over exactly those.
 
 Which origins a target counts (:func:`_cells`): a target for one origin or a group of them
 (``IDN``, ``CLM``) counts those origins' corridors only; a destination total (origin ``ALL``)
@@ -33,7 +61,7 @@ from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 
 from .targets import Target
 
-__all__ = ["NEEDED", "census_coverage", "observe"]
+__all__ = ["FLOW_OBSERVABLES", "NEEDED", "census_coverage", "observe"]
 
 _INDEX = {m: i for i, m in enumerate(FLOW_MEASURES + STOCK_MEASURES)}
 NEEDED = (
@@ -47,7 +75,18 @@ NEEDED = (
     "employed",
     "remittance_cost_usd",
     "remittances_sent_usd",
+    "returns",
+    "remittances_received_usd",
 )
+
+FLOW_OBSERVABLES = {
+    # observable: (measure(s) summed, channel row: 0 regular, 1 irregular, None the target's)
+    "regular_departures_per_month": (("departures",), 0),
+    "forced_returns_per_month": (("deportations", "border_interceptions"), 1),
+    "returns_per_month": (("returns",), None),
+    "remittances_received_usd_per_month": (("remittances_received_usd",), None),
+}
+"""The flow observables of issue 14 (per month over the target's months) and what they sum."""
 
 
 def _cells(model, target: Target) -> np.ndarray:
@@ -81,6 +120,23 @@ def census_coverage(observation: dict | None, destination: str) -> float:
     )
 
 
+def _target_channel(target: Target) -> int | None:
+    return 0 if target.channel == "regular" else 1 if target.channel == "irregular" else None
+
+
+def _flow_observable(model, target: Target, cells: np.ndarray, s: int, e: int) -> float:
+    """A flow observable of :data:`FLOW_OBSERVABLES` averaged over slots ``s``..``e``, or the
+    notified workers at slot ``e``; nan when none of the target's corridors is in the run."""
+    if len(cells) == 0:
+        return float("nan")
+    if target.observable == "notified_workers_stock":
+        return float(_series(model, "employed", cells, 0)[e])
+    measures, channel = FLOW_OBSERVABLES[target.observable]
+    channel = _target_channel(target) if channel is None else channel
+    total = sum(float(_series(model, m, cells, channel)[s : e + 1].sum()) for m in measures)
+    return total / (e - s + 1)
+
+
 def observe(model, target: Target, observation: dict | None = None) -> float:
     """The simulated value of a target from a model that has run past the target's end;
     ``observation`` holds the observation parameters (``census_coverage`` and its
@@ -102,11 +158,13 @@ def observe(model, target: Target, observation: dict | None = None) -> float:
             "regular_share": reg / max(reg + irr, 1e-9),
         }[o]
     months = e - s + 1
+    if o in FLOW_OBSERVABLES or o == "notified_workers_stock":
+        return _flow_observable(model, target, cells, s, e)
     if o == "deportations_per_month":
         return float(_series(model, "deportations", cells, 1)[s : e + 1].sum() / months)
     if o == "border_interceptions_per_month":
         return float(_series(model, "border_interceptions", cells, 1)[s : e + 1].sum() / months)
-    channel = 0 if target.channel == "regular" else 1 if target.channel == "irregular" else None
+    channel = _target_channel(target)
     if o in ("recruitment_cost_usd", "recruitment_cost_months"):
         fees = _series(model, "recruitment_fees_paid_usd", cells, channel)[s : e + 1].sum()
         movers = 0.0

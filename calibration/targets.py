@@ -33,6 +33,12 @@ OBSERVABLES = {
     "recruitment_cost_months": "fees paid per mover / monthly earnings abroad",
     "recruitment_cost_usd": "fees paid per mover, USD",
     "remittance_cost_pct": "remittance cost / amount sent, percent",
+    # flows (issue 14; calibration/observation.py says what each counts)
+    "regular_departures_per_month": "departures on the regular channel per month (deployments)",
+    "forced_returns_per_month": "deportations plus border interceptions per month (sent back)",
+    "returns_per_month": "returns of one's own accord per month",
+    "remittances_received_usd_per_month": "remittances received at home per month, USD",
+    "notified_workers_stock": "employed with regular status (employer notifications)",
 }
 COLUMNS = (
     "target_id",
