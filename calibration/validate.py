@@ -133,12 +133,16 @@ def training_config(config: CalibrationConfig, cutoff: int, folder: Path) -> Cal
 
 
 def _training_targets_csv(config: CalibrationConfig, train: tuple[Target, ...]) -> str:
-    """The calibration's targets file, only the training rows (as the user wrote them)."""
+    """The calibration's targets files, only the training rows (as the user wrote them), in
+    one file: every targets file shares the targets format's columns."""
     keep = {t.target_id for t in train}
-    with open(config.targets_file, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        rows = [r for r in reader if (r.get("target_id") or "").strip() in keep]
-        fields = list(reader.fieldnames or [])
+    rows: list[dict[str, str]] = []
+    fields: list[str] = []
+    for path in config.targets_files or (config.targets_file,):
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            rows += [r for r in reader if (r.get("target_id") or "").strip() in keep]
+            fields = fields or list(reader.fieldnames or [])
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()

@@ -278,3 +278,22 @@ def test_a_folder_another_process_writes_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--out" in err and "no other process is writing" in err, err
     assert not (out / "setup.json").exists()
+
+
+def test_the_training_record_holds_the_training_rows_of_every_targets_file(tmp_path):
+    """With ``targets = [a.csv, b.csv]`` the training folder's targets.csv keeps the training
+    rows of both files (it held only the first file's)."""
+    from types import SimpleNamespace
+
+    from calibration.validate import _training_targets_csv
+
+    header = "target_id,observable,value\n"
+    (tmp_path / "a.csv").write_text(header + "a1,x,1\na2,x,2\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(header + "b1,y,3\nb2,y,4\n", encoding="utf-8")
+    config = SimpleNamespace(
+        targets_file=str(tmp_path / "a.csv"),
+        targets_files=(str(tmp_path / "a.csv"), str(tmp_path / "b.csv")),
+    )
+    train = tuple(SimpleNamespace(target_id=i) for i in ("a1", "b2"))
+    text = _training_targets_csv(config, train)  # type: ignore[arg-type]
+    assert text == header + "a1,x,1\nb2,y,4\n"
