@@ -617,6 +617,24 @@ LEVERS: tuple[Declaration, ...] = (
         label="Border control",
     ),
     D(
+        "seasonal_share",
+        "float",
+        "corridor",
+        0.0,
+        0.0,
+        1.0,
+        "share of arrivals",
+        "bilateral and regional",
+        "Share of the corridor's arrivals whose stay lasts a season (``season_length_months``): "
+        "seasonal and cross-border commuting under border passes and seasonal schemes "
+        "(Cambodia and Lao PDR to Thailand). They go home when the season ends and may go "
+        "again the next season (``seasonal_decision_factor``). 0: no seasonal stays.",
+        "border passes and seasonal employment under bilateral MOUs (Thailand's border "
+        "employment for Cambodian and Lao workers)",
+        "bilateral",
+        label="Seasonal and cross-border stays",
+    ),
+    D(
         "asean_japan_training_cooperation",
         "float",
         "global",

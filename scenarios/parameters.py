@@ -342,6 +342,81 @@ PARAMETERS: tuple[Declaration, ...] = (
         "probability per month",
         "Monthly chance that a migrant without a job goes home.",
     ),
+    # circular migration (issue 14, mechanism 3): every term neutral by default
+    _p(
+        "planned_return_share",
+        "float",
+        0.0,
+        0.0,
+        1.0,
+        "share of ending contracts",
+        "Share of regular workers whose contract ends who go home as they planned (a fixed "
+        "stay: a target sum saved, a family reason, the contract the agency sold them) rather "
+        "than renewing or staying on. 0: every ending contract goes to the employer's renewal "
+        "decision as before.",
+    ),
+    _p(
+        "season_length_months",
+        "int",
+        6,
+        1,
+        11,
+        "months",
+        "How long a seasonal stay lasts (the planting-to-harvest season, a cross-border pass): "
+        "a seasonal mover goes home when it is over. It acts only on corridors with a seasonal "
+        "share (lever ``seasonal_share``).",
+    ),
+    _p(
+        "seasonal_decision_factor",
+        "float",
+        5.0,
+        1.0,
+        20.0,
+        "times",
+        "How much more often a seasonal mover back home weighs going again than others at home "
+        "(the next season's move is planned, not a new decision); it acts only where someone "
+        "came back from a seasonal stay.",
+    ),
+    _p(
+        "returnee_decision_factor",
+        "float",
+        1.0,
+        0.1,
+        20.0,
+        "times",
+        "How much more often a person back home after migrating weighs migrating again than "
+        "someone who never left (the re-migration propensity). 1: as often.",
+    ),
+    _p(
+        "remigration_utility",
+        "float",
+        0.0,
+        -5.0,
+        5.0,
+        "utility",
+        "Added to every move of a person who migrated before: experience makes the move "
+        "cheaper and simpler (knowing the route, the paperwork, the recruiter). 0: none.",
+    ),
+    _p(
+        "returnee_known_employer_utility",
+        "float",
+        0.0,
+        0.0,
+        5.0,
+        "utility",
+        "Added, for a returnee whose last move was regular, to the regular channel of the "
+        "corridor they came back from: a known employer asks for them again. 0: none.",
+    ),
+    _p(
+        "beta_debt_push",
+        "float",
+        0.0,
+        0.0,
+        2.0,
+        "utility per month of income at home",
+        "Weight of the debt still owed (in months of income at home) on every move: debt that "
+        "home earnings cannot repay pushes people out again. 0: none.",
+    ),
     _p(
         "beta_shock_risk",
         "float",

@@ -8,7 +8,9 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
 2. :func:`irregular_arrivals`: irregular movers arrive after their crossing, unless
    intercepted at the border (border control, more during a closure) and sent back; arrivals
    find work with the destination's job-finding chance times the employers' willingness to
-   hire irregular workers.
+   hire irregular workers. Departures of people who left before are counted as
+   re-migrations (:func:`count_trips`); the corridor's ``seasonal_share`` of arrivals come
+   for a season (:func:`seasonal_stays`, no draws while no corridor has one).
 3. :func:`earn_and_spend` and :func:`jobless_upkeep`: employed migrants earn (regular: at
    least the migrant minimum wage; irregular: at a discount; exploited: with pay withheld),
    pay living costs, repay debt, remit at the corridor's cost and save; regular workers accrue
@@ -23,7 +25,9 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    the employer keeps the worker and the worker has the documents, the fee and the time
    (:func:`renewal_failures`), otherwise overstay (becoming irregular: by overstay, or by
    lapse when the renewal the employer wanted failed) or return; regular workers out of work
-   past the grace period overstay or go home.
+   past the grace period overstay or go home. Before the renewal, those who planned a fixed
+   stay go home at the end of their contract (:func:`planned_returns`, off with no draws
+   while ``planned_return_share`` is 0).
 6. :func:`deportations` then :func:`arrests`: detained people are deported; irregular people
    are arrested with the month's arrest probability.
 7. :func:`amnesty_verification` then :func:`amnesty_registration`: earlier registrants whose
@@ -34,7 +38,9 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    verification step, else pending (still irregular, not arrested, not leaving); those who
    come forward but cannot be legalised go home where the window has a return track.
    Verification is off, with no draws, while ``amnesty_verification_months`` is 0.
-8. :func:`voluntary_returns`: voluntary returns (more for the unemployed and those over 50);
+8. :func:`season_ends` (only while some corridor has a ``seasonal_share``): seasonal and
+   cross-border movers whose season is over go home. :func:`voluntary_returns`: voluntary
+   returns (more for the unemployed and those over 50);
    returnees collect portable social security and may join a reintegration programme
    (:func:`return_home`).
 
@@ -57,7 +63,7 @@ import numpy as np
 
 from agents.status import Channel, Legal, Status, channel_of_legal
 
-from .decisions import border_interception_probability, home_income, pay
+from .decisions import border_interception_probability, count_trips, home_income, pay
 from .formulas import (
     irregular_wage,
     monthly_exploitation_hazard,
@@ -91,10 +97,13 @@ __all__ = [
     "market_tightness",
     "overstay_or_return",
     "permits_ending",
+    "planned_returns",
     "programme_returns",
     "regular_departures",
     "renewal_failures",
     "return_home",
+    "season_ends",
+    "seasonal_stays",
     "verification_failures",
     "verification_queue",
     "voluntary_returns",
@@ -128,6 +137,8 @@ def abroad_events(model: MigrationModel, month: int) -> None:
         amnesty_verification(model, away)
     if model.policy.amnesty_open.any():
         amnesty_registration(model, irregular)
+    if model.lv.seasonal_share.any():
+        season_ends(model, away)
     voluntary_returns(model, away)
 
 
@@ -163,7 +174,9 @@ class AbroadGroups:
 def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     """Writes ``status`` (returned), ``legal`` (none), ``exploited``, ``timer``,
     ``contract_left`` and ``amnesty_wait`` (cleared) of ``rows``: they are back in their
-    origin. A registrant pending verification who leaves gives the registration up: counted in
+    origin; ``season_left`` -1 for those on a seasonal stay (back from a season: they weigh
+    the next one more often), written only where some corridor has seasonal stays. A
+    registrant pending verification who leaves gives the registration up: counted in
     ``amnesty_lapses`` (:func:`amnesty_lapse`), so pending registrants add up."""
     pop = model.population
     amnesty_lapse(model, rows[pop.amnesty_wait[rows] > 0])
@@ -172,6 +185,8 @@ def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     pop.exploited[rows] = False
     pop.timer[rows] = 0
     pop.contract_left[rows] = 0
+    if model.lv.seasonal_share.any():  # nobody is on a seasonal stay otherwise
+        pop.season_left[rows] = np.where(pop.season_left[rows] != 0, -1, 0)
 
 
 def to_regular_contract(model: MigrationModel, rows: np.ndarray) -> None:
@@ -208,12 +223,27 @@ def return_home(model: MigrationModel, rows: np.ndarray) -> None:
 
 
 # ---- 1-2: departures and arrivals -----------------------------------------------------------
+def seasonal_stays(model: MigrationModel, rows: np.ndarray, c: np.ndarray) -> None:
+    """Of the arrivals ``rows`` (on corridors ``c``), ``seasonal_share`` of the corridor stay a
+    season: ``season_left`` ``season_length_months``; the others' ``season_left`` is 0 (one
+    uniform each). Nothing read, written or drawn while ``seasonal_share`` is 0 everywhere.
+
+    Why: seasonal and cross-border commuters (border passes, seasonal schemes) come for a
+    season and go home when it ends."""
+    share = model.lv.seasonal_share
+    if not share.any() or len(rows) == 0:
+        return
+    seasonal = model.rng.random(len(rows)) < share[c]
+    model.population.season_left[rows] = np.where(seasonal, model.lv.season_length_months, 0)
+
+
 def regular_departures(model: MigrationModel, waiting: np.ndarray) -> None:
     """Step 1. Reads ``corridor`` and ``timer`` of the ``waiting`` rows and this month's
     deployment bans and border closures; writes ``timer`` (one month less, unless paused) and,
     for those whose processing is over, ``status`` (employed regular), a regular contract,
     ``trained`` (with the corridor's training coverage: one uniform per departure) and
-    ``social_security`` (zero). Counts ``departures`` and ``arrivals`` (regular).
+    ``social_security`` (zero). Counts ``departures`` and ``arrivals`` (regular), then
+    :func:`count_trips` and :func:`seasonal_stays`.
 
     Why: a regular placement leaves when the agency's processing time has passed; a ban or a
     closure holds the queue where it is."""
@@ -230,6 +260,8 @@ def regular_departures(model: MigrationModel, waiting: np.ndarray) -> None:
         pop.social_security[leave] = 0.0
         model.metrics.add("departures", c, Channel.REGULAR)
         model.metrics.add("arrivals", c, Channel.REGULAR)
+        count_trips(model, leave, c, Channel.REGULAR)
+        seasonal_stays(model, leave, c)
 
 
 def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
@@ -238,7 +270,8 @@ def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
     probability (one uniform each; counted in ``border_interceptions``, sent home) or get in:
     ``legal`` irregular, ``social_security`` zero, ``status`` employed irregular with the
     destination's job-finding chance x irregular hiring (one uniform each) or unemployed
-    abroad. Counts ``arrivals`` and ``irregular_by_entry`` (irregular).
+    abroad. Counts ``arrivals`` and ``irregular_by_entry`` (irregular); then
+    :func:`seasonal_stays` of those who got in.
 
     Why: a crossing takes the corridor's transit time; border control stops some; an irregular
     newcomer looks for work like anyone abroad, with employers less willing to hire them."""
@@ -261,6 +294,7 @@ def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
     )
     mx.add("arrivals", c, Channel.IRREGULAR)
     mx.add("irregular_by_entry", c, Channel.IRREGULAR)
+    seasonal_stays(model, inside, c)
 
 
 # ---- 3: earnings and spending ---------------------------------------------------------------
@@ -448,7 +482,9 @@ def permits_ending(
 ) -> PermitEnds:
     """Step 5, first half. Reads and writes ``contract_left`` of ``regular_employed`` (one
     month less) and ``timer`` of ``regular_jobless`` (the grace period, one month less). At
-    the end of a contract the employer keeps the worker with :func:`employer_keep_probability`
+    the end of a contract those who planned a fixed stay go home (:func:`planned_returns`, only
+    while ``planned_return_share`` is above 0); for the others the employer keeps the worker
+    with :func:`employer_keep_probability`
     (one uniform per ending contract); a kept worker renews (``contract_left`` back to
     ``contract_months``) unless :func:`renewal_failures` stops it. Returns the permits that
     end: contracts not renewed, renewals that failed (``lapse``), then grace periods over.
@@ -461,6 +497,8 @@ def permits_ending(
     pop.timer[regular_jobless] -= 1
     lapsed = regular_jobless[pop.timer[regular_jobless] <= 0]
     failed = due[:0]
+    if len(due) and lv.planned_return_share:
+        due = planned_returns(model, due)
     if len(due):
         keep = model.rng.random(len(due)) < employer_keep_probability(model, due)
         kept = due[keep]
@@ -472,6 +510,22 @@ def permits_ending(
     lapse = np.zeros(len(rows), bool)
     lapse[len(due) : len(due) + len(failed)] = True
     return PermitEnds(rows, lapse)
+
+
+def planned_returns(model: MigrationModel, due: np.ndarray) -> np.ndarray:
+    """Of the rows ``due`` (a regular contract ends this month), ``planned_return_share`` go
+    home as they planned (one uniform each): counted in ``planned_returns`` and sent home by
+    :func:`return_home` (so also in ``returns``, regular row). Returns the rest, whose
+    contract goes on to the employer's renewal decision.
+
+    Why: many contract workers go for a fixed stay (a sum to save, a family reason, the
+    contract sold to them) and go home when it ends rather than renewing or staying on."""
+    home = model.rng.random(len(due)) < model.lv.planned_return_share
+    back = due[home]
+    if len(back):
+        model.metrics.add("planned_returns", model.population.corridor[back], Channel.REGULAR)
+        return_home(model, back)
+    return due[~home]
 
 
 def market_tightness(model: MigrationModel) -> FloatArray:
@@ -797,6 +851,33 @@ def amnesty_lapse(model: MigrationModel, rows: np.ndarray) -> None:
 
 
 # ---- 8: voluntary returns -------------------------------------------------------------------
+def season_ends(model: MigrationModel, away: np.ndarray) -> None:
+    """Step 8, first part. Of the rows ``away``, those on a seasonal stay (``season_left``
+    above 0) who are employed or unemployed abroad count a month down; those whose season is
+    over go home: counted in ``seasonal_returns`` by legal status and sent home by
+    :func:`return_home` (so also in ``returns``; ``season_left`` becomes -1). Registrants
+    pending verification wait for it. No draws of its own (:func:`return_home` draws the
+    reintegration programme). Called only while some corridor has seasonal stays.
+
+    Why: a seasonal or cross-border stay ends with the season or the pass."""
+    pop, st = model.population, model.population.status
+    s_away = away[pop.season_left[away] > 0]
+    here = s_away[
+        (
+            (st[s_away] == Status.EMPLOYED_REGULAR)
+            | (st[s_away] == Status.EMPLOYED_IRREGULAR)
+            | (st[s_away] == Status.UNEMPLOYED_ABROAD)
+        )
+        & (pop.amnesty_wait[s_away] == 0)
+    ]
+    pop.season_left[here] -= 1
+    over = here[pop.season_left[here] <= 0]
+    if len(over):
+        model.metrics.add("seasonal_returns", pop.corridor[over], channel_of_legal(pop.legal[over]))
+        pop.season_left[over] = -1
+        return_home(model, over)
+
+
 def voluntary_returns(model: MigrationModel, away: np.ndarray) -> None:
     """Step 8. Reads ``status`` and ``age_months`` of ``away``; everyone employed or unemployed
     abroad goes home with ``return_hazard_per_month`` (``unemployed_return_hazard_per_month``

@@ -4,7 +4,9 @@ Who weighs migrating this month: a share ``decision_rate_per_month`` of the peop
 aged 18-49, raised during a push shock and, where jobs abroad go unfilled, by
 ``vacancy_recruitment_pull`` times the origin's unfilled-vacancy rate (employers short of
 workers send agencies and brokers into the villages: the demand pull beyond full employment,
-which expected earnings cannot give once everyone abroad has a job).
+which expected earnings cannot give once everyone abroad has a job). Returnees weigh it
+``returnee_decision_factor`` times as often, those back from a seasonal stay
+``seasonal_decision_factor`` times more (off by default: 1, and no seasonal stays).
 
 For each worker who weighs migrating this month, every destination x channel of its origin
 gets a utility (the utility of staying is ``stay_constant``)::
@@ -17,6 +19,9 @@ gets a utility (the utility of staying is ``stay_constant``)::
       + b_net  * log(1 + ties x share of the origin's people already there)
       + channel constant (irregular preference; regular complexity unless informed)
       + corridor constant (what the model does not represent; calibrated)
+      + for people who migrated before: remigration utility (experience), known employer
+        (regular channel of the corridor a regular returnee came back from), b_debt x debt /
+        monthly income at home (every term 0 by default)
 
 Expected earnings are wage x employment rate (Harris-Todaro) x the chance of getting through
 the border (irregular: an intercepted crossing is sent back, the broker paid), net of
@@ -68,6 +73,7 @@ __all__ = [
     "choice_probabilities",
     "choose_alternatives",
     "corridor_offer",
+    "count_trips",
     "decide_and_move",
     "decision_rates",
     "draw_deciders",
@@ -77,6 +83,8 @@ __all__ = [
     "movers_in_random_order",
     "pay",
     "record_demand",
+    "returnee_rates",
+    "returnee_utility",
     "shock_utility",
     "take_places",
     "trafficking",
@@ -259,14 +267,33 @@ def decision_rates(model: MigrationModel, share: np.ndarray) -> np.ndarray:
 
 def draw_deciders(model: MigrationModel, rate: np.ndarray) -> np.ndarray:
     """Rows of the people who weigh migrating this month: at home (never migrated or
-    returned), aged 18-49, each with its origin's ``rate`` (one uniform per such person).
-    Reads ``status``, ``age_months``, ``origin``; writes nothing."""
+    returned), aged 18-49, each with its origin's ``rate`` (one uniform per such person),
+    raised for returnees by :func:`returnee_rates`. Reads ``status``, ``age_months``,
+    ``origin``; writes nothing."""
     pop = model.population
     st = pop.status
     at_home = (st == Status.AT_HOME) | (st == Status.RETURNED)
     of_age = (pop.age_months >= MIN_AGE_MONTHS) & (pop.age_months < MAX_DECISION_AGE_MONTHS)
     candidates = np.flatnonzero(at_home & of_age)
-    return candidates[model.rng.random(len(candidates)) < rate[pop.origin[candidates]]]
+    p = returnee_rates(model, candidates, rate[pop.origin[candidates]])
+    return candidates[model.rng.random(len(candidates)) < p]
+
+
+def returnee_rates(model: MigrationModel, candidates: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """[row of ``candidates``] Each candidate's monthly chance of weighing a move: ``rate``
+    (their origin's) times ``returnee_decision_factor`` for those who migrated before
+    (``trips`` above 0), times ``seasonal_decision_factor`` more for those back from a seasonal
+    stay (``season_left`` -1), at most 1. ``rate`` itself, untouched, while the first factor
+    is 1 and no corridor has seasonal stays. No draws.
+
+    Why: people who have been abroad know the way and often plan to go again (the
+    re-migration propensity); a seasonal mover plans the next season."""
+    lv, pop = model.lv, model.population
+    if lv.returnee_decision_factor == 1.0 and not lv.seasonal_share.any():
+        return rate
+    factor = np.where(pop.trips[candidates] > 0, lv.returnee_decision_factor, 1.0)
+    factor *= np.where(pop.season_left[candidates] < 0, lv.seasonal_decision_factor, 1.0)
+    return np.minimum(1.0, rate * factor)
 
 
 def choose_alternatives(
@@ -363,8 +390,9 @@ def _origin_probabilities(
 
     The terms that depend on a worker only through being skilled, female or informed are
     computed once for the 8 combinations (:func:`group_utilities`) and gathered; only income,
-    savings and network ties are per worker. Reads ``skilled``, ``female``, ``network_ties``,
-    ``savings`` and the home income of ``rows``; no draws."""
+    savings and network ties are per worker, and what a returnee's past moves add
+    (:func:`returnee_utility`). Reads ``skilled``, ``female``, ``network_ties``, ``savings``
+    and the home income of ``rows``; no draws."""
     pop, lv = model.population, model.lv
     income = home_income(model, rows, month)
     skilled, female = pop.skilled[rows], pop.female[rows]
@@ -380,12 +408,45 @@ def _origin_probabilities(
             - lv.beta_cost_per_month_of_income * cost[None, :] / income[:, None]
             + lv.beta_network * network[ties]
         )
+    extra = returnee_utility(model, rows, cs, income)
+    if extra is not None:
+        utility = utility + extra
     affordable = (
         cost[None, :] <= (pop.savings[rows] + lv.borrowing_limit_months_of_income * income)[:, None]
     )
     valid = offer.open[cs].reshape(-1)[None, :] & affordable & np.isfinite(utility)
     utility = np.where(valid, utility, -np.inf)
     return nested_logit_probabilities(utility, lv.stay_constant, lv.nest_scale)
+
+
+def returnee_utility(
+    model: MigrationModel, rows: np.ndarray, cs: np.ndarray, income: np.ndarray
+) -> np.ndarray | None:
+    """[row, alternative 2j + k over corridors ``cs``] What having migrated before adds to each
+    move: ``remigration_utility`` to every move of those with ``trips`` above 0,
+    ``returnee_known_employer_utility`` to the regular channel of the corridor a returnee
+    came back from when their last move was regular (``corridor``, ``channel``), and
+    ``beta_debt_push`` x ``debt`` / monthly ``income`` at home to every move of anyone who
+    owes. None (nothing added, nothing read) while all three are 0. No draws.
+
+    Why: experience makes a move cheaper and simpler, a known employer asks a regular returnee
+    back, and debt that home earnings cannot repay pushes people out again. Savings pay for
+    the next move already (:func:`pay` takes the fee from savings first, and the move is
+    affordable within savings plus the borrowing limit)."""
+    lv, pop = model.lv, model.population
+    b_exp, b_emp, b_debt = (
+        lv.remigration_utility,
+        lv.returnee_known_employer_utility,
+        lv.beta_debt_push,
+    )
+    if not (b_exp or b_emp or b_debt):
+        return None
+    before = pop.trips[rows] > 0
+    extra = np.repeat((b_exp * before + b_debt * pop.debt[rows] / income)[:, None], 2 * len(cs), 1)
+    known = before & (pop.channel[rows] == Channel.REGULAR)
+    same = pop.corridor[rows][:, None] == cs[None, :]  # [row, j]
+    extra[:, 0::2] += b_emp * (known[:, None] & same)
+    return extra
 
 
 def expected_earnings(offer: CorridorOffer, cs: np.ndarray) -> np.ndarray:
@@ -482,7 +543,8 @@ def admit_irregular(model: MigrationModel, rows: np.ndarray, corridor: np.ndarra
     """Irregular movers ``rows`` (for ``corridor``, in lottery order) pay a broker within the
     brokers' capacity (:func:`take_places`) and start crossing: ``status`` in transit,
     ``legal`` none, ``timer`` 1 + the corridor's transit months (at least 1); then
-    :func:`trafficking`. Counts ``departures`` (irregular).
+    :func:`trafficking`. Counts ``departures`` (irregular) and, of them, the re-migrations
+    (:func:`count_trips`).
 
     Why: the irregular channel is rationed only by the brokers' capacity."""
     if len(rows) == 0:
@@ -496,6 +558,7 @@ def admit_irregular(model: MigrationModel, rows: np.ndarray, corridor: np.ndarra
     # +1 as for regular moves: a crossing of up to a month arrives next month
     pop.timer[rows] = 1 + np.maximum(1, np.ceil(model.c_transit[corridor])).astype(np.int16)
     model.metrics.add("departures", corridor, Channel.IRREGULAR)
+    count_trips(model, rows, corridor, Channel.IRREGULAR)
     trafficking(model, rows, corridor, recruiter)
 
 
@@ -581,6 +644,18 @@ def admission_lottery(
             model.c_dest[corridor[idx]], stochastic_round(destination_limit / ppa, rng)
         )
     return ok
+
+
+def count_trips(model: MigrationModel, rows: np.ndarray, c: np.ndarray, channel: Channel) -> None:
+    """Reads and writes ``trips`` of ``rows`` (departing on corridors ``c`` by ``channel``):
+    those who had left before (``trips`` above 0) are counted in ``remigrations``; everyone's
+    ``trips`` goes up by one. No draws.
+
+    Why: re-migration of returnees is the circular part of the flows; it is counted apart
+    inside the departures."""
+    again = model.population.trips[rows] > 0
+    model.metrics.add("remigrations", c[again], channel)
+    model.population.trips[rows] += 1
 
 
 def pay(model: MigrationModel, rows: np.ndarray, amount: np.ndarray) -> None:

@@ -101,7 +101,8 @@ def renew(model: MigrationModel, rows: np.ndarray, month: int) -> None:
     """Rows ``rows`` become new people of the same origin: 18 years old, at home, never
     migrated, no debt, no history; ``skilled`` and ``female`` drawn with the origin's shares,
     ``savings`` exponential around ``initial_savings_months_of_income`` months of the home
-    wage, ``network_ties`` Poisson around ``network_mean_ties`` (draws in that order). Counts
+    wage, ``network_ties`` Poisson around ``network_mean_ties`` (draws in that order); no
+    ``trips``, no seasonal stay. Counts
     ``model.renewals``.
 
     Why: the same agent stands for a new person entering the population at risk."""
@@ -130,4 +131,6 @@ def renew(model: MigrationModel, rows: np.ndarray, month: int) -> None:
     pop.reintegration_left[rows] = 0
     pop.timer[rows] = 0
     pop.contract_left[rows] = 0
+    pop.trips[rows] = 0
+    pop.season_left[rows] = 0
     model.renewals += len(rows)

@@ -111,6 +111,22 @@ FLOWS: tuple[Measure, ...] = (
         "of the returns, those a shock sent home (an enforcement scare or a pandemic in the "
         "destination), including the stranded who went home when the border opened",
     ),
+    _flow(
+        "planned_returns",
+        "regular",
+        "of the returns, regular workers who went home at the end of their contract as they "
+        "had planned (a fixed stay) rather than renewing",
+    ),
+    _flow(
+        "seasonal_returns",
+        BY_LEGAL_STATUS,
+        "of the returns, seasonal and cross-border movers who went home when their season ended",
+    ),
+    _flow(
+        "remigrations",
+        BY_MOVE,
+        "of the departures, people who had migrated before (returnees leaving again)",
+    ),
     _flow("deportations", "irregular", "deported after detention"),
     _flow(
         "border_interceptions",

@@ -24,7 +24,10 @@ Registrants pending verification stay irregular until legalised (``registrations
 
 and ``amnesty_returns`` are part of ``returns[irregular]``. Of the returns, ``shock_returns``
 are those a shock sent home (``simulation/shocks.py``); ``stranded`` is a stock that rule
-counts (:meth:`Metrics.set_stock`), not one counted from the population's columns.
+counts (:meth:`Metrics.set_stock`), not one counted from the population's columns. Circular
+migration (issue 14, mechanism 3) adds no stock: ``planned_returns`` and ``seasonal_returns``
+are part of ``returns`` (planned ones of ``returns[regular]``), ``remigrations`` part of
+``departures``, channel by channel.
 """
 
 from __future__ import annotations

@@ -89,6 +89,7 @@ class LeverArrays:
     remittance_cost_pct: FloatArray  # [corridor] percent of the amount sent
     anti_trafficking_enforcement: FloatArray  # [destination] intensity (0-1)
     border_control: FloatArray  # [destination] intensity (0-1)
+    seasonal_share: FloatArray  # [corridor] share of arrivals
     asean_japan_training_cooperation: float  # intensity (0-1)
     adaptive_policy: BoolArray  # [destination] on/off
     crackdown_threshold_irregular_people: FloatArray  # [destination] people
@@ -152,6 +153,13 @@ class LeverArrays:
     overstay_probability: float  # probability
     return_hazard_per_month: float  # probability per month
     unemployed_return_hazard_per_month: float  # probability per month
+    planned_return_share: float  # share of ending contracts
+    season_length_months: int  # months
+    seasonal_decision_factor: float  # times
+    returnee_decision_factor: float  # times
+    remigration_utility: float  # utility
+    returnee_known_employer_utility: float  # utility
+    beta_debt_push: float  # utility per month of income at home
     beta_shock_risk: float  # utility per unit annual risk
     shock_return_response: float  # probability per month per unit annual risk
     shock_return_decay_per_month: float  # share per month

@@ -53,9 +53,18 @@ class Population:
     legalised. Left out when building (nobody is pending at the start, nor among hand-built
     workers), it is all zeros."""
 
+    trips: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    """int16 moves abroad so far (departures; 1 for those abroad at the start): a departure
+    of someone with ``trips`` above 0 is a re-migration. All zeros when left out."""
+    season_left: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    """int16 months left of a seasonal stay (above 0 while abroad on one), -1 once back home
+    from a seasonal stay (until the next move or renewal), 0 otherwise. All zeros when left
+    out (nobody is seasonal at the start)."""
+
     def __post_init__(self) -> None:
-        if len(self.amnesty_wait) != len(self.status):
-            self.amnesty_wait = np.zeros(len(self.status), np.int16)
+        for name in ("amnesty_wait", "trips", "season_left"):
+            if len(getattr(self, name)) != len(self.status):
+                setattr(self, name, np.zeros(len(self.status), np.int16))
 
     def __len__(self) -> int:
         return len(self.status)
@@ -121,4 +130,5 @@ def build_population(
         trafficked=np.zeros(n, bool),
         social_security=np.zeros(n),
         reintegration_left=np.zeros(n, np.int16),
+        trips=abroad.astype(np.int16),
     )

@@ -41,6 +41,8 @@ COLUMN_DTYPES = {
     "trafficked": bool,
     "social_security": np.float64,
     "reintegration_left": np.int16,
+    "trips": np.int16,
+    "season_left": np.int16,
 }
 
 DEFAULT_WORKER: dict[str, Any] = {
@@ -64,6 +66,8 @@ DEFAULT_WORKER: dict[str, Any] = {
     "trafficked": False,
     "social_security": 0.0,
     "reintegration_left": 0,
+    "trips": 0,
+    "season_left": 0,
 }
 
 MMR_THA = 2  # corridor index of Myanmar -> Thailand in the baseline world

@@ -24,6 +24,10 @@ a coarse scale and checked month by month:
   (``amnesty_returns``) are part of ``returns[irregular]``;
 * shock returns are part of the returns (cell by cell); the stranded are part of the stock of
   their cell, employed or unemployed abroad;
+* circular migration: returns at contract end as planned (``planned_returns``, regular row
+  only) and seasonal returns are part of the returns, re-migrations part of the departures
+  (cell by cell); a worker on a seasonal stay (``season_left`` above 0) is abroad, one back
+  from a season (-1) is not;
 * the table's corridor rows and per-origin status rows agree with each other.
 """
 
@@ -91,6 +95,13 @@ EDGE_PARAMETERS = [
         "amnesty_takeup_time_sensitivity",
         "amnesty_takeup_need_sensitivity",
         "amnesty_takeup_information_sensitivity",
+        "planned_return_share",
+        "season_length_months",
+        "seasonal_decision_factor",
+        "returnee_decision_factor",
+        "remigration_utility",
+        "returnee_known_employer_utility",
+        "beta_debt_push",
     )
 ]
 WORLDS = (["THA", "MYS", "SGP"], ["THA", "MYS", "SGP", "JPN"], ["MYS", "SGP", "JPN"])
@@ -204,6 +215,9 @@ def check_population(m: MigrationModel) -> None:
     pending = pop.amnesty_wait > 0
     assert (legal[pending] == Legal.IRREGULAR).all()
     assert np.isin(status[pending], [Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD]).all()
+    # a seasonal stay is spent abroad; a seasonal returnee is not abroad
+    assert np.isin(status[pop.season_left > 0], ABROAD).all()
+    assert not np.isin(status[pop.season_left < 0], ABROAD).any()
     for name in ("savings", "debt"):
         col = getattr(pop, name)
         assert np.isfinite(col).all(), f"{name} not finite"
@@ -279,6 +293,21 @@ def check_shocks(panel, months, tol) -> None:
         assert (over <= tol).all().all(), f"shock_returns > returns ({channel})"
         over = panel("stranded", channel) - panel("stock", channel)
         assert (over <= tol).all().all(), f"stranded > stock ({channel})"
+
+
+def check_circular(panel, months, tol) -> None:
+    """Planned and seasonal returns are part of the returns, re-migrations part of the
+    departures, cell by cell; planned returns are booked in the regular row only."""
+    after = months[1:]
+    for part, whole in (
+        ("planned_returns", "returns"),
+        ("seasonal_returns", "returns"),
+        ("remigrations", "departures"),
+    ):
+        for channel in ("regular", "irregular"):
+            over = panel(part, channel).loc[after] - panel(whole, channel).loc[after]
+            assert (over <= tol).all().all(), f"{part} > {whole} ({channel})"
+    assert (panel("planned_returns", "irregular").abs() <= tol).all().all()
 
 
 AMNESTY_IRREGULAR_ROW = ("amnesty_registrants", "amnesty_lapses", "amnesty_returns")
@@ -370,6 +399,7 @@ def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
     check_amnesty(panel, months, tol)
     # shock returns inside the returns, the stranded inside the stock
     check_shocks(panel, months, tol)
+    check_circular(panel, months, tol)
 
     # no irregular entry where the corridor has none
     no_entry = [c.code for c in m.world.corridors if not c.has_irregular_entry]
@@ -483,6 +513,7 @@ STRESS = {
         "amnesty_return_track": {"MYS": True},
         "amnesty_eligible_share": {"all": 1.0, "MYS": 0.5},
         "amnesty_enforcement_threat": {"MYS": 1.0},
+        "seasonal_share": {"KHM-THA": 0.5, "LAO-THA": 0.3},
     },
     "drivers": {
         "border_closure_start": {"THA": ["2011-01"], "MYS": ["2012-06"]},
@@ -504,6 +535,12 @@ STRESS = {
         "voluntary_job_change_per_month": 0.01,
         "renewal_keep_market_slope": 0.5,
         "amnesty_takeup_threat_sensitivity": 0.5,
+        "planned_return_share": 0.3,
+        "season_length_months": 4,
+        "returnee_decision_factor": 2.0,
+        "remigration_utility": 0.5,
+        "returnee_known_employer_utility": 1.0,
+        "beta_debt_push": 0.1,
     },
 }
 
@@ -544,6 +581,11 @@ def test_invariants_under_stress_with_every_flow_active():
         ("shock_returns", "irregular"),
         ("stranded", "regular"),
         ("stranded", "irregular"),
+        ("planned_returns", "regular"),
+        ("seasonal_returns", "regular"),
+        ("seasonal_returns", "irregular"),
+        ("remigrations", "regular"),
+        ("remigrations", "irregular"),
     ):
         assert totals[measure, channel] > 0, (measure, channel)
     # detention_months = 0: everyone arrested is deported in the same month
