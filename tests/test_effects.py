@@ -22,6 +22,10 @@ irregularity after leaving an employer or an exploitative job. Shocks that move 
 weeks (issue 14, mechanism 6; at the churn scale): a louder enforcement announcement raises
 returns in the two months after it and lowers the irregular stock; a pandemic while the border
 is closed raises the stranded stock; a coup at home raises departures from that origin.
+Circular migration (issue 14, mechanism 3; at the churn scale): a higher planned-return share
+raises returns at contract end and shortens the average stay; a seasonal share on Cambodia ->
+Thailand raises the corridor's departures and returns at a similar stock; a re-migration
+propensity (decision factor or experience utility) raises departures of returnees.
 
 Levers set from January 2010 are measured from January 2011 to December 2016 (the years
 after the change, once the first movers have arrived); windows (amnesty, ban, closure) are
@@ -586,3 +590,76 @@ def test_higher_fee_lowers_registrants():
     )
     print(c)
     c.assert_lowers()
+
+
+# ---- circular migration (issue 14, mechanism 3) ------------------------------------------
+N_CIRCULAR = 6
+N_SEASONAL = 12  # seasonal moves on one corridor are a small flow at this scale
+CIRCULAR = {"people_per_agent": 5000, "end": "2013-12"}  # a fraction of a second a run
+CIRCULAR_AFTER = {"start": "2011-01", "end": "2013-12"}
+KHM_THA = {"origin": "KHM", "destination": "THA"}
+
+
+def average_stay_years(table) -> float:
+    """Average stay abroad in 2011-2013 (years): the mean stock over the outflow a month
+    (returns and deportations), as in a steady state."""
+    months = 36
+    stock = total(table, "stock", **CIRCULAR_AFTER) / months
+    out = total(table, "returns", **CIRCULAR_AFTER) + total(table, "deportations", **CIRCULAR_AFTER)
+    return stock / (out / months) / 12.0
+
+
+def test_planned_returns_raise_returns_at_contract_end_and_shorten_stays():
+    """Planned-return share 0 -> 0.5: half the regular contracts that end go home."""
+    base = replicates(N_CIRCULAR, **CIRCULAR)
+    lever = replicates(N_CIRCULAR, **CIRCULAR, planned_return_share=0.5)
+    c = compare(
+        "planned returns 2011-2013",
+        lambda t: total(t, "planned_returns", **CIRCULAR_AFTER),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+    c = compare("average stay (years) 2011-2013", average_stay_years, base, lever)
+    print(c)
+    c.assert_lowers()
+
+
+def test_seasonal_share_raises_departures_and_returns_on_khm_tha_at_a_similar_stock():
+    """Seasonal share on Cambodia -> Thailand 0 -> 0.5 (6-month seasons): more departures and
+    more returns each year, with the corridor's stock at the end of 2013 within 10%."""
+    base = replicates(N_SEASONAL, **CIRCULAR)
+    lever = replicates(N_SEASONAL, **CIRCULAR, seasonal_share={"KHM-THA": 0.5})
+    for measure in ("departures", "returns", "seasonal_returns"):
+        c = compare(
+            f"{measure} KHM-THA 2011-2013",
+            lambda t, m=measure: total(t, m, **KHM_THA, **CIRCULAR_AFTER),
+            base,
+            lever,
+        )
+        print(c)
+        c.assert_raises()
+    c = compare(
+        "stock KHM-THA 2013-12",
+        lambda t: total(t, "stock", **KHM_THA, start="2013-12", end="2013-12"),
+        base,
+        lever,
+    )
+    print(c)
+    assert abs(c.difference) < 0.1 * c.base_mean, str(c)
+
+
+@pytest.mark.parametrize(
+    "lever", [{"returnee_decision_factor": 3.0}, {"remigration_utility": 1.0}], ids=str
+)
+def test_remigration_propensity_raises_departures_of_returnees(lever):
+    """Returnees weigh migrating 3 times as often, or gain 1 utility on every move."""
+    c = compare(
+        "re-migrations 2011-2013",
+        lambda t: total(t, "remigrations", **CIRCULAR_AFTER),
+        replicates(N_CIRCULAR, **CIRCULAR),
+        replicates(N_CIRCULAR, **CIRCULAR, **lever),
+    )
+    print(c)
+    c.assert_raises()
