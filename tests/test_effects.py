@@ -34,6 +34,8 @@ measured during or right after the window.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from effects_helpers import (
     BASELINE,
@@ -600,6 +602,13 @@ CIRCULAR_AFTER = {"start": "2011-01", "end": "2013-12"}
 KHM_THA = {"origin": "KHM", "destination": "THA"}
 
 
+def circular_effect(name: str, outcome, base: list, lever: list):
+    """The comparison of ``outcome`` in the two arms, printed."""
+    c = compare(name, outcome, base, lever)
+    print(c)
+    return c
+
+
 def average_stay_years(table) -> float:
     """Average stay abroad in 2011-2013 (years): the mean stock over the outflow a month
     (returns and deportations), as in a steady state."""
@@ -613,17 +622,9 @@ def test_planned_returns_raise_returns_at_contract_end_and_shorten_stays():
     """Planned-return share 0 -> 0.5: half the regular contracts that end go home."""
     base = replicates(N_CIRCULAR, **CIRCULAR)
     lever = replicates(N_CIRCULAR, **CIRCULAR, planned_return_share=0.5)
-    c = compare(
-        "planned returns 2011-2013",
-        lambda t: total(t, "planned_returns", **CIRCULAR_AFTER),
-        base,
-        lever,
-    )
-    print(c)
-    c.assert_raises()
-    c = compare("average stay (years) 2011-2013", average_stay_years, base, lever)
-    print(c)
-    c.assert_lowers()
+    planned = partial(total, measure="planned_returns", **CIRCULAR_AFTER)
+    circular_effect("planned returns 2011-2013", planned, base, lever).assert_raises()
+    circular_effect("average stay (years)", average_stay_years, base, lever).assert_lowers()
 
 
 def test_seasonal_share_raises_departures_and_returns_on_khm_tha_at_a_similar_stock():
@@ -632,21 +633,10 @@ def test_seasonal_share_raises_departures_and_returns_on_khm_tha_at_a_similar_st
     base = replicates(N_SEASONAL, **CIRCULAR)
     lever = replicates(N_SEASONAL, **CIRCULAR, seasonal_share={"KHM-THA": 0.5})
     for measure in ("departures", "returns", "seasonal_returns"):
-        c = compare(
-            f"{measure} KHM-THA 2011-2013",
-            lambda t, m=measure: total(t, m, **KHM_THA, **CIRCULAR_AFTER),
-            base,
-            lever,
-        )
-        print(c)
-        c.assert_raises()
-    c = compare(
-        "stock KHM-THA 2013-12",
-        lambda t: total(t, "stock", **KHM_THA, start="2013-12", end="2013-12"),
-        base,
-        lever,
-    )
-    print(c)
+        outcome = partial(total, measure=measure, **KHM_THA, **CIRCULAR_AFTER)
+        circular_effect(f"{measure} KHM-THA 2011-2013", outcome, base, lever).assert_raises()
+    end_stock = partial(total, measure="stock", **KHM_THA, start="2013-12", end="2013-12")
+    c = circular_effect("stock KHM-THA 2013-12", end_stock, base, lever)
     assert abs(c.difference) < 0.1 * c.base_mean, str(c)
 
 
@@ -655,11 +645,9 @@ def test_seasonal_share_raises_departures_and_returns_on_khm_tha_at_a_similar_st
 )
 def test_remigration_propensity_raises_departures_of_returnees(lever):
     """Returnees weigh migrating 3 times as often, or gain 1 utility on every move."""
-    c = compare(
+    circular_effect(
         "re-migrations 2011-2013",
         lambda t: total(t, "remigrations", **CIRCULAR_AFTER),
         replicates(N_CIRCULAR, **CIRCULAR),
         replicates(N_CIRCULAR, **CIRCULAR, **lever),
-    )
-    print(c)
-    c.assert_raises()
+    ).assert_raises()
