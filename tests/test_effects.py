@@ -25,7 +25,9 @@ is closed raises the stranded stock; a coup at home raises departures from that 
 Circular migration (issue 14, mechanism 3; at the churn scale): a higher planned-return share
 raises returns at contract end and shortens the average stay; a seasonal share on Cambodia ->
 Thailand raises the corridor's departures and returns at a similar stock; a re-migration
-propensity (decision factor or experience utility) raises departures of returnees.
+propensity (decision factor or experience utility), a known employer, debt still owed (with
+interceptions that send people home owing their broker) and a higher next-season propensity
+raise departures of returnees.
 
 Levers set from January 2010 are measured from January 2011 to December 2016 (the years
 after the change, once the first movers have arrived); windows (amnesty, ban, closure) are
@@ -650,4 +652,40 @@ def test_remigration_propensity_raises_departures_of_returnees(lever):
         lambda t: total(t, "remigrations", **CIRCULAR_AFTER),
         replicates(N_CIRCULAR, **CIRCULAR),
         replicates(N_CIRCULAR, **CIRCULAR, **lever),
+    ).assert_raises()
+
+
+def test_known_employer_raises_regular_remigrations():
+    """A known employer worth 1 utility on the regular channel of a regular returnee's last
+    corridor."""
+    circular_effect(
+        "regular re-migrations 2011-2013",
+        partial(total, measure="remigrations", channel="regular", **CIRCULAR_AFTER),
+        replicates(N_CIRCULAR, **CIRCULAR),
+        replicates(N_CIRCULAR, **CIRCULAR, returnee_known_employer_utility=1.0),
+    ).assert_raises()
+
+
+def test_debt_still_owed_raises_remigrations():
+    """Debt push 0 -> 2 per month of home income, with border control 0.6 in both arms: those
+    intercepted at the border come home owing their broker (returnees who saved pay their
+    debt off at once, so without interceptions few at home owe anything)."""
+    control = {"border_control": {"all": 0.6}}
+    circular_effect(
+        "re-migrations 2011-2013",
+        partial(total, measure="remigrations", **CIRCULAR_AFTER),
+        replicates(N_CIRCULAR, **CIRCULAR, **control),
+        replicates(N_CIRCULAR, **CIRCULAR, **control, beta_debt_push=2.0),
+    ).assert_raises()
+
+
+def test_seasonal_decision_factor_raises_remigrations_on_khm_tha():
+    """With half of KHM-THA's arrivals seasonal in both arms, seasonal returnees weigh the
+    next season 5 -> 15 times as often as others at home."""
+    seasonal = {"seasonal_share": {"KHM-THA": 0.5}}
+    circular_effect(
+        "re-migrations KHM-THA 2011-2013",
+        partial(total, measure="remigrations", **KHM_THA, **CIRCULAR_AFTER),
+        replicates(N_SEASONAL, **CIRCULAR, **seasonal),
+        replicates(N_SEASONAL, **CIRCULAR, **seasonal, seasonal_decision_factor=15.0),
     ).assert_raises()
