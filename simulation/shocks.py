@@ -39,7 +39,7 @@ import numpy as np
 
 from agents.status import Legal, Status, channel_of_legal
 
-from .abroad import return_home
+from .moves import return_home
 
 if TYPE_CHECKING:
     from .model import MigrationModel
@@ -184,7 +184,7 @@ def release_stranded(model: MigrationModel) -> None:
     longer employed or unemployed abroad (arrested, deported, gone home of their own accord)
     and those who registered in an amnesty window and wait for verification (they chose to
     stay) leave the list; those whose destination's border is open this month go home
-    (counted in ``returns`` and ``shock_returns``: :func:`~simulation.abroad.return_home`).
+    (counted in ``returns`` and ``shock_returns``: :func:`~simulation.moves.return_home`).
     Writes ``model.stranded``.
 
     Why: a person stranded by a closure goes home as soon as the border opens."""
@@ -205,7 +205,7 @@ def strand_or_return(model: MigrationModel, rows: np.ndarray) -> None:
     """The people ``rows`` whom a shock sends home: those whose destination's border is closed
     this month are added to ``model.stranded``; the others go home (counted in ``returns``
     and ``shock_returns``). Reads ``corridor``; no draws besides those of
-    :func:`~simulation.abroad.return_home`.
+    :func:`~simulation.moves.return_home`.
 
     Why: a return needs a crossing, which a closed border does not allow."""
     pop = model.population
@@ -216,7 +216,7 @@ def strand_or_return(model: MigrationModel, rows: np.ndarray) -> None:
 
 def go_home_counted(model: MigrationModel, rows: np.ndarray) -> None:
     """A shock return of ``rows``: counted in ``shock_returns`` by legal status, then
-    :func:`~simulation.abroad.return_home` (which counts it in ``returns``)."""
+    :func:`~simulation.moves.return_home` (which counts it in ``returns``)."""
     if len(rows) == 0:
         return
     pop = model.population

@@ -11,7 +11,7 @@ import pytest
 from rule_workers import MMR_THA, THA, FixedUniforms, set_levers, small_model
 
 from agents.status import Legal, Status
-from simulation import abroad
+from simulation import abroad, permits, regularisation
 from simulation.metrics import FLOW_MEASURES
 
 EMPLOYED_REGULAR = {
@@ -172,9 +172,9 @@ def test_permit_ends_without_renewal_and_worker_overstays_as_irregular():
         overstay_probability=1.0,
         social_security_portability=0.0,
     )
-    ending = abroad.permits_ending(model, rows(1), rows(0))
+    ending = permits.permits_ending(model, rows(1), rows(0))
     assert ending.rows.tolist() == [0]
-    abroad.overstay_or_return(model, ending)
+    permits.overstay_or_return(model, ending)
     assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
     assert model.population.legal[0] == Legal.IRREGULAR
 
@@ -183,7 +183,7 @@ def test_renewed_contract_runs_again():
     model = small_model(
         [{**EMPLOYED_REGULAR, "contract_left": 1}], contract_renewal_probability=1.0
     )
-    assert len(abroad.permits_ending(model, rows(1), rows(0))) == 0
+    assert len(permits.permits_ending(model, rows(1), rows(0))) == 0
     assert model.population.contract_left[0] == model.lv.contract_months
 
 
@@ -201,8 +201,8 @@ def test_grace_period_over_and_no_overstay_means_going_home_with_portable_saving
         social_security_portability=0.6,
         reintegration_programme_coverage=0.0,
     )
-    ending = abroad.permits_ending(model, rows(0), rows(1))
-    abroad.overstay_or_return(model, ending)
+    ending = permits.permits_ending(model, rows(0), rows(1))
+    permits.overstay_or_return(model, ending)
     pop = model.population
     assert pop.status[0] == Status.RETURNED
     assert pop.legal[0] == Legal.NONE
@@ -261,7 +261,7 @@ def test_amnesty_registers_those_who_can_pay():
         amnesty_eligible_share=1.0,
     )
     model.policy.amnesty_open[THA] = True
-    abroad.amnesty_registration(model, rows(3))
+    regularisation.amnesty_registration(model, rows(3))
     pop = model.population
     assert pop.status.tolist() == [
         Status.EMPLOYED_REGULAR,
@@ -282,7 +282,7 @@ def test_closed_window_registers_nobody():
         amnesty_eligible_share=1.0,
     )
     model.policy.amnesty_open[:] = False
-    abroad.amnesty_registration(model, rows(1))
+    regularisation.amnesty_registration(model, rows(1))
     assert model.population.legal[0] == Legal.IRREGULAR
 
 

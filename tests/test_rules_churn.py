@@ -13,7 +13,7 @@ import pytest
 from rule_workers import MMR_THA, THA, FixedUniforms, small_model
 
 from agents.status import Legal, Status
-from simulation import abroad
+from simulation import abroad, permits
 from simulation.metrics import FLOW_MEASURES
 
 EMPLOYED_REGULAR = {
@@ -52,12 +52,12 @@ def test_leaving_makes_irregular_combines_documents_held_and_the_tie():
         document_retention_ban_enforcement=0.5,
     )
     # documents held 0.4 x (1 - 0.5) = 0.2: irregular for sure; the other 0.8 with the tie
-    assert abroad.leaving_makes_irregular(model.lv)[THA] == pytest.approx(0.2 + 0.8 * 0.5)
+    assert permits.leaving_makes_irregular(model.lv)[THA] == pytest.approx(0.2 + 0.8 * 0.5)
 
 
 def test_tied_permit_voids_when_taken_on_elsewhere_after_a_layoff():
     model = small_model([REHIRED, EMPLOYED_REGULAR], permit_employer_tie=1.0)
-    still = abroad.employer_changes(model, rows(2), rows(0))
+    still = permits.employer_changes(model, rows(2), rows(0))
     pop = model.population
     assert still.tolist() == [1]
     assert pop.status.tolist() == [Status.EMPLOYED_IRREGULAR, Status.EMPLOYED_REGULAR]
@@ -72,7 +72,7 @@ def test_documents_held_make_leaving_an_exploitative_job_irregular_without_a_tie
     model = small_model(
         [EMPLOYED_REGULAR, EMPLOYED_REGULAR], permit_employer_tie=0.0, documents_held_share=1.0
     )
-    still = abroad.employer_changes(model, rows(2), np.array([1]))  # row 1's case ended
+    still = permits.employer_changes(model, rows(2), np.array([1]))  # row 1's case ended
     assert still.tolist() == [0]
     assert model.population.legal.tolist() == [Legal.REGULAR, Legal.IRREGULAR]
 
@@ -80,7 +80,7 @@ def test_documents_held_make_leaving_an_exploitative_job_irregular_without_a_tie
 def test_a_ban_enforced_in_full_gives_the_documents_back():
     model = small_model([REHIRED], documents_held_share=1.0, document_retention_ban_enforcement=1.0)
     model.rng = NoDraws()
-    assert abroad.employer_changes(model, rows(1), rows(1)).tolist() == [0]
+    assert permits.employer_changes(model, rows(1), rows(1)).tolist() == [0]
 
 
 @pytest.mark.parametrize(("draw", "irregular"), [(0.05, True), (0.15, False)])
@@ -90,7 +90,7 @@ def test_voluntary_job_move_under_a_tied_permit(draw, irregular):
         [EMPLOYED_REGULAR], permit_employer_tie=0.5, voluntary_job_change_per_month=0.2
     )
     model.rng = FixedUniforms(draw)
-    abroad.employer_changes(model, rows(1), rows(0))
+    permits.employer_changes(model, rows(1), rows(0))
     assert (model.population.legal[0] == Legal.IRREGULAR) == irregular
 
 
@@ -99,7 +99,7 @@ def test_rehired_worker_who_keeps_the_permit_is_not_counted_again():
     # same worker is not "taken on after a layoff" again
     model = small_model([REHIRED], permit_employer_tie=0.5)
     model.rng = FixedUniforms(0.9)
-    abroad.employer_changes(model, rows(1), rows(0))
+    permits.employer_changes(model, rows(1), rows(0))
     assert model.population.legal[0] == Legal.REGULAR
     assert model.population.timer[0] == 0
 
@@ -107,7 +107,7 @@ def test_rehired_worker_who_keeps_the_permit_is_not_counted_again():
 def test_employer_changes_off_by_default_draw_and_change_nothing():
     model = small_model([REHIRED, EMPLOYED_REGULAR], voluntary_job_change_per_month=0.1)
     model.rng = NoDraws()
-    assert abroad.employer_changes(model, rows(2), rows(2)).tolist() == [0, 1]
+    assert permits.employer_changes(model, rows(2), rows(2)).tolist() == [0, 1]
     assert model.population.timer.tolist() == [1, 0]  # untouched while off
 
 
@@ -116,16 +116,16 @@ def test_employer_keeps_fewer_workers_in_a_slack_market():
     model = small_model([ENDING], contract_renewal_probability=0.9, renewal_keep_market_slope=1.0)
     model.market.vacancy_rate[:] = 0.0
     model.market.job_finding[:] = 0.5  # half the job-seekers find nothing: tightness -0.5
-    assert abroad.market_tightness(model)[THA] == pytest.approx(-0.5)
-    assert abroad.employer_keep_probability(model, rows(1)) == pytest.approx([0.4])
+    assert permits.market_tightness(model)[THA] == pytest.approx(-0.5)
+    assert permits.employer_keep_probability(model, rows(1)) == pytest.approx([0.4])
     model.rng = FixedUniforms(0.5)  # 0.5 >= 0.4: not kept
-    ends = abroad.permits_ending(model, rows(1), rows(0))
+    ends = permits.permits_ending(model, rows(1), rows(0))
     assert ends.rows.tolist() == [0] and ends.lapse.tolist() == [False]
 
 
 def test_without_the_slope_the_keep_chance_is_the_renewal_probability():
     model = small_model([ENDING], contract_renewal_probability=0.9)
-    assert abroad.employer_keep_probability(model, rows(1)) == 0.9
+    assert permits.employer_keep_probability(model, rows(1)) == 0.9
 
 
 def test_renewal_fee_paid_from_savings_or_borrowed_or_the_permit_lapses():
@@ -140,7 +140,7 @@ def test_renewal_fee_paid_from_savings_or_borrowed_or_the_permit_lapses():
         borrowing_limit_months_of_income=3.0,
     )
     model.schedules.home_wage[:, 0] = 100.0
-    ends = abroad.permits_ending(model, rows(3), rows(0))
+    ends = permits.permits_ending(model, rows(3), rows(0))
     pop = model.population
     assert ends.rows.tolist() == [2] and ends.lapse.tolist() == [True]
     assert pop.savings.tolist() == pytest.approx([100.0, 0.0, 100.0])
@@ -150,7 +150,7 @@ def test_renewal_fee_paid_from_savings_or_borrowed_or_the_permit_lapses():
 
 def test_documents_held_block_a_renewal_the_employer_wanted():
     model = small_model([ENDING], contract_renewal_probability=1.0, documents_held_share=1.0)
-    ends = abroad.permits_ending(model, rows(1), rows(0))
+    ends = permits.permits_ending(model, rows(1), rows(0))
     assert ends.rows.tolist() == [0] and ends.lapse.tolist() == [True]
 
 
@@ -164,7 +164,7 @@ def test_permit_lapses_while_the_renewal_is_processed(months, draw, lapses):
         renewal_lapse_per_processing_month=0.2,
     )
     model.rng = FixedUniforms(draw)
-    ends = abroad.permits_ending(model, rows(1), rows(0))
+    ends = permits.permits_ending(model, rows(1), rows(0))
     assert (len(ends) == 1) == lapses
 
 
@@ -172,7 +172,7 @@ def test_renewal_draws_nothing_with_the_levers_at_zero():
     model = small_model([ENDING, {**ENDING, "contract_left": 5}])
     model.rng = NoDraws()
     pop = model.population
-    kept = abroad.renewal_failures(model, rows(2))
+    kept = permits.renewal_failures(model, rows(2))
     assert not kept.any()
     assert pop.savings.tolist() == [0.0, 0.0] and pop.debt.tolist() == [0.0, 0.0]
 
@@ -184,8 +184,8 @@ def test_overstays_are_counted_by_cause():
         overstay_probability=1.0,
         social_security_portability=0.0,
     )
-    ends = abroad.PermitEnds(rows(2), np.array([False, True]))
-    abroad.overstay_or_return(model, ends)
+    ends = permits.PermitEnds(rows(2), np.array([False, True]))
+    permits.overstay_or_return(model, ends)
     ppa = model.people_per_agent
     assert model.population.legal.tolist() == [Legal.IRREGULAR, Legal.IRREGULAR]
     assert flow(model, "irregular_by_overstay") == ppa

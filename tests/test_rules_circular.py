@@ -1,7 +1,7 @@
 """Unit specifications of circular migration (issue 14, mechanism 3) on hand-built workers in
-Myanmar -> Thailand: returns at contract end as planned (:func:`abroad.planned_returns`
-inside :func:`abroad.permits_ending`), seasonal stays (:func:`abroad.seasonal_stays`,
-:func:`abroad.season_ends`, the flag :func:`abroad.go_home` leaves), re-migrations counted
+Myanmar -> Thailand: returns at contract end as planned (:func:`permits.planned_returns`
+inside :func:`permits.permits_ending`), seasonal stays (:func:`abroad.seasonal_stays`,
+:func:`abroad.season_ends`, the flag :func:`moves.go_home` leaves), re-migrations counted
 (:func:`decisions.count_trips`) and what having migrated before does to a decision
 (:func:`decisions.returnee_rates`, :func:`decisions.returnee_utility`), and the renewal of a
 person (:func:`home.renew`). With the declarations at their defaults each rule reads and
@@ -14,7 +14,7 @@ import pytest
 from rule_workers import MMR_THA, FixedUniforms, small_model
 
 from agents.status import Channel, Legal, Status
-from simulation import abroad, decisions, home
+from simulation import abroad, decisions, home, moves, permits
 from simulation.metrics import FLOW_MEASURES
 
 REGULAR = {"legal": Legal.REGULAR, "corridor": MMR_THA, "channel": 0, "trips": 1}
@@ -47,7 +47,7 @@ class NoDraws:
 def test_planned_return_sends_an_ending_contract_home_before_the_renewal():
     model = small_model([ENDING, EMPLOYED_REGULAR], planned_return_share=0.5)
     model.rng = FixedUniforms(0.2)  # below 0.5: planned; the renewal draw is not reached
-    ends = abroad.permits_ending(model, rows(2), rows(0))
+    ends = permits.permits_ending(model, rows(2), rows(0))
     pop = model.population
     assert len(ends) == 0  # the planned return is not an ending permit left to decide
     assert pop.status.tolist() == [Status.RETURNED, Status.EMPLOYED_REGULAR]
@@ -60,7 +60,7 @@ def test_planned_return_sends_an_ending_contract_home_before_the_renewal():
 def test_unplanned_ending_contract_goes_to_the_employer_as_before():
     model = small_model([ENDING], planned_return_share=0.5, contract_renewal_probability=1.0)
     model.rng = FixedUniforms(0.7)  # above 0.5: not planned; kept by the employer
-    ends = abroad.permits_ending(model, rows(1), rows(0))
+    ends = permits.permits_ending(model, rows(1), rows(0))
     assert len(ends) == 0
     assert model.population.contract_left[0] == model.lv.contract_months  # renewed
     assert flow(model, "planned_returns") == 0.0
@@ -76,7 +76,7 @@ def test_no_planned_returns_draw_nothing_extra():
             return super().random(size)
 
     model.rng = Counting(0.0)
-    abroad.permits_ending(model, rows(1), rows(0))
+    permits.permits_ending(model, rows(1), rows(0))
     assert sizes == [1]  # the employer's keep draw only
     assert flow(model, "planned_returns") == 0.0
 
@@ -117,7 +117,7 @@ def test_season_ends_sends_home_and_flags_the_seasonal_returnee():
 
 def test_going_home_early_from_a_season_flags_the_seasonal_returnee():
     model = small_model([{**SEASONAL, "season_left": 3}, EMPLOYED_REGULAR], seasonal_share=0.5)
-    abroad.go_home(model, rows(2))
+    moves.go_home(model, rows(2))
     assert model.population.season_left.tolist() == [-1, 0]
 
 

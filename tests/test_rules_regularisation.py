@@ -18,7 +18,7 @@ from rule_workers import MMR_THA, THA, FixedUniforms, small_model
 from test_rules_churn import NoDraws, flow, rows
 
 from agents.status import Legal, Status
-from simulation import abroad
+from simulation import abroad, moves, regularisation
 
 EMPLOYED_IRREGULAR = {
     "status": Status.EMPLOYED_IRREGULAR,
@@ -40,7 +40,7 @@ def window(workers, **levers):
 # ---- take-up ---------------------------------------------------------------------------------
 def test_takeup_is_the_constant_rate_while_every_sensitivity_is_zero():
     model = window([EMPLOYED_IRREGULAR], amnesty_monthly_takeup=0.3, amnesty_enforcement_threat=1.0)
-    assert abroad.amnesty_takeup(model, rows(1), np.array([THA])) == 0.3
+    assert regularisation.amnesty_takeup(model, rows(1), np.array([THA])) == 0.3
 
 
 def test_takeup_follows_threat_information_time_and_fee():
@@ -59,7 +59,7 @@ def test_takeup_follows_threat_information_time_and_fee():
     )
     model.policy.market_wage[THA] = 300.0  # fees: one month of wage
     x = 1.0 * 1.0 + 0.4 * 0.5 - 0.1 * 2.0 - 0.5 * 1.0
-    p = abroad.amnesty_takeup(model, rows(1), np.array([THA]))
+    p = regularisation.amnesty_takeup(model, rows(1), np.array([THA]))
     assert p[0] == pytest.approx(0.1 * math.exp(x))
 
 
@@ -71,20 +71,20 @@ def test_employers_need_raises_takeup_of_the_employed_only_and_takeup_is_at_most
     )
     model.market.vacancy_rate[:] = 0.5
     model.market.job_finding[:] = 1.0  # tightness 0.5
-    p = abroad.amnesty_takeup(model, rows(2), np.array([THA, THA]))
+    p = regularisation.amnesty_takeup(model, rows(2), np.array([THA, THA]))
     assert p.tolist() == pytest.approx([0.2 * math.e, 0.2])
     high = window(
         [EMPLOYED_IRREGULAR],
         amnesty_takeup_threat_sensitivity=5.0,
         amnesty_enforcement_threat=1.0,
     )
-    assert abroad.amnesty_takeup(high, rows(1), np.array([THA]))[0] == 1.0
+    assert regularisation.amnesty_takeup(high, rows(1), np.array([THA]))[0] == 1.0
 
 
 # ---- registration ----------------------------------------------------------------------------
 def test_without_verification_registration_legalises_at_once():
     model = window([EMPLOYED_IRREGULAR, {**UNEMPLOYED_IRREGULAR, "savings": 50.0}])
-    abroad.amnesty_registration(model, rows(2))
+    regularisation.amnesty_registration(model, rows(2))
     pop = model.population
     assert pop.legal.tolist() == [Legal.REGULAR, Legal.IRREGULAR]  # row 1 cannot pay
     assert pop.status[0] == Status.EMPLOYED_REGULAR
@@ -97,7 +97,7 @@ def test_without_verification_registration_legalises_at_once():
 
 def test_with_verification_a_registrant_pays_and_is_pending_still_irregular():
     model = window([EMPLOYED_IRREGULAR], amnesty_verification_months=2.0)
-    abroad.amnesty_registration(model, rows(1))
+    regularisation.amnesty_registration(model, rows(1))
     pop = model.population
     assert pop.legal[0] == Legal.IRREGULAR and pop.status[0] == Status.EMPLOYED_IRREGULAR
     assert pop.amnesty_wait[0] == 1
@@ -127,13 +127,13 @@ def test_return_track_sends_home_those_who_come_forward_but_cannot_be_legalised(
     for track, status in ((False, Status.EMPLOYED_IRREGULAR), (True, Status.RETURNED)):
         model = window(workers, amnesty_return_track=track, **levers)
         model.rng = FixedUniforms(0.7)  # 0.7 < take-up 1 (comes forward), >= 1 x 0.5 (not eligible)
-        abroad.amnesty_registration(model, rows(2))
+        regularisation.amnesty_registration(model, rows(2))
         assert model.population.status.tolist() == [status, status]
         assert flow(model, "amnesty_returns") == (2 * model.people_per_agent if track else 0)
         assert flow(model, "returns") == flow(model, "amnesty_returns")
     model = window(workers, amnesty_return_track=True, **levers)
     model.rng = FixedUniforms(0.3)  # eligible: row 0 registers, row 1 cannot pay and goes home
-    abroad.amnesty_registration(model, rows(2))
+    regularisation.amnesty_registration(model, rows(2))
     assert model.population.status.tolist() == [Status.EMPLOYED_REGULAR, Status.RETURNED]
 
 
@@ -143,7 +143,7 @@ def test_only_eligible_origins_register_and_the_others_may_take_the_return_track
     cambodian = {**EMPLOYED_IRREGULAR, "origin": 0, "corridor": 0}  # KHM -> THA
     model = window([EMPLOYED_IRREGULAR, cambodian], amnesty_origin_eligible=eligible)
     assert model.world.corridors[0].code == "KHM-THA"
-    abroad.amnesty_registration(model, rows(2))
+    regularisation.amnesty_registration(model, rows(2))
     assert model.population.legal.tolist() == [Legal.IRREGULAR, Legal.REGULAR]
     model = window(
         [EMPLOYED_IRREGULAR],
@@ -151,7 +151,7 @@ def test_only_eligible_origins_register_and_the_others_may_take_the_return_track
         amnesty_return_track=True,
         reintegration_programme_coverage=0.0,
     )
-    abroad.amnesty_registration(model, rows(1))
+    regularisation.amnesty_registration(model, rows(1))
     assert model.population.status[0] == Status.RETURNED
     assert flow(model, "amnesty_returns") == model.people_per_agent
 
@@ -160,14 +160,14 @@ def test_only_eligible_origins_register_and_the_others_may_take_the_return_track
 def test_verification_legalises_when_processing_is_over():
     model = window([EMPLOYED_IRREGULAR, UNEMPLOYED_IRREGULAR], amnesty_verification_months=2.0)
     model.population.amnesty_wait[:] = [1, 2]
-    abroad.amnesty_verification(model, rows(2))
+    regularisation.amnesty_verification(model, rows(2))
     pop = model.population
     assert pop.amnesty_wait.tolist() == [2, 0]
     assert pop.legal.tolist() == [Legal.IRREGULAR, Legal.REGULAR]
     assert pop.status[1] == Status.UNEMPLOYED_ABROAD
     assert pop.timer[1] == model.lv.regular_grace_months
     assert flow(model, "registrations") == model.people_per_agent
-    abroad.amnesty_verification(model, rows(2))
+    regularisation.amnesty_verification(model, rows(2))
     assert pop.legal.tolist() == [Legal.REGULAR, Legal.REGULAR]
 
 
@@ -180,13 +180,15 @@ def test_capacity_serves_the_longest_waiting_and_the_rest_lapse_at_the_deadline(
     )
     pop = model.population
     pop.amnesty_wait[:] = [2, 3, 1]
-    abroad.amnesty_verification(model, rows(3))
+    regularisation.amnesty_verification(model, rows(3))
     assert pop.legal.tolist() == [Legal.IRREGULAR, Legal.REGULAR, Legal.IRREGULAR]
     assert pop.amnesty_wait.tolist() == [3, 0, 2]
-    abroad.amnesty_verification(model, rows(3))
+    regularisation.amnesty_verification(model, rows(3))
     assert pop.legal.tolist() == [Legal.REGULAR, Legal.REGULAR, Legal.IRREGULAR]
     assert pop.amnesty_wait.tolist() == [0, 0, 3]
-    abroad.amnesty_verification(model, rows(3))  # served at its deadline: verified, not lapsed
+    regularisation.amnesty_verification(
+        model, rows(3)
+    )  # served at its deadline: verified, not lapsed
     assert pop.legal[2] == Legal.REGULAR
     assert flow(model, "amnesty_lapses") == 0.0
 
@@ -199,7 +201,7 @@ def test_queue_past_the_deadline_lapses():
         amnesty_verification_deadline_months=2,
     )
     model.population.amnesty_wait[:] = [2, 2]
-    abroad.amnesty_verification(model, rows(2))
+    regularisation.amnesty_verification(model, rows(2))
     assert model.population.legal.tolist() == [Legal.REGULAR, Legal.IRREGULAR]
     assert model.population.amnesty_wait.tolist() == [0, 0]
     assert flow(model, "amnesty_lapses") == model.people_per_agent
@@ -212,7 +214,7 @@ def test_verification_fee_unpaid_or_failure_lapses_back_to_irregular():
         amnesty_verification_fee_usd=200.0,
     )
     model.population.amnesty_wait[:] = 1
-    abroad.amnesty_verification(model, rows(2))
+    regularisation.amnesty_verification(model, rows(2))
     pop = model.population
     assert pop.legal.tolist() == [Legal.REGULAR, Legal.IRREGULAR]
     assert pop.savings.tolist() == pytest.approx([300.0, 10.0])
@@ -225,7 +227,7 @@ def test_verification_fee_unpaid_or_failure_lapses_back_to_irregular():
     )
     model.population.amnesty_wait[:] = 1
     model.rng = FixedUniforms(0.4)  # 0.4 < 0.5: fails
-    abroad.amnesty_verification(model, rows(1))
+    regularisation.amnesty_verification(model, rows(1))
     assert model.population.legal[0] == Legal.IRREGULAR
     assert flow(model, "amnesty_lapses") == model.people_per_agent
 
@@ -233,7 +235,7 @@ def test_verification_fee_unpaid_or_failure_lapses_back_to_irregular():
 def test_going_home_gives_a_pending_registration_up():
     model = window([EMPLOYED_IRREGULAR], amnesty_verification_months=2.0)
     model.population.amnesty_wait[0] = 1
-    abroad.go_home(model, rows(1))
+    moves.go_home(model, rows(1))
     assert model.population.amnesty_wait[0] == 0
     assert flow(model, "amnesty_lapses") == model.people_per_agent  # gave the registration up
 
@@ -244,7 +246,7 @@ def test_defaults_verify_nobody_and_draw_nothing():
     assert not model.lv.amnesty_verification_months.any()
     assert not model.lv.amnesty_return_track.any()
     model.rng = NoDraws()
-    abroad.amnesty_verification(model, rows(1))  # nobody pending: returns before any draw
-    q = abroad.verification_queue(model, np.array([THA]), np.array([1]), np.array([True]))
+    regularisation.amnesty_verification(model, rows(1))  # nobody pending: returns before any draw
+    q = regularisation.verification_queue(model, np.array([THA]), np.array([1]), np.array([True]))
     assert q.tolist() == [True]
     assert model.population.amnesty_wait[0] == 0

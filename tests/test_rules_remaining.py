@@ -20,7 +20,7 @@ from rule_workers import MMR_THA, THA, population_of, set_levers, small_model, u
 from agents.recruiter import Recruiter
 from agents.status import Channel, Legal, Status
 from scenarios.scenario import load_scenario
-from simulation import abroad, decisions
+from simulation import decisions, moves
 from simulation.metrics import FLOW_MEASURES
 from simulation.model import MigrationModel
 from simulation.recruitment import recruiters_step, summarise
@@ -108,7 +108,7 @@ def test_regular_contract_gives_regular_status_and_a_full_contract_to_those_rows
         ],
         contract_months=18,
     )
-    abroad.to_regular_contract(model, np.array([0, 1]))
+    moves.to_regular_contract(model, np.array([0, 1]))
     pop = model.population
     # ODD 7.7 (1, 7): legal REGULAR, contract_left = contract_months
     assert pop.legal.tolist() == [Legal.REGULAR, Legal.REGULAR, Legal.IRREGULAR]
@@ -153,7 +153,7 @@ def test_return_home_by_hand():
     )
     model.rng = uniforms(0.5)  # reached where coverage > 0.5: Myanmar (0.7), not Cambodia (0.3)
     ppa = model.people_per_agent
-    abroad.return_home(model, np.array([0, 1, 2]))
+    moves.return_home(model, np.array([0, 1, 2]))
     pop = model.population
     # ODD 7.7 (8): regular returnees add social_security x social_security_portability[d]
     # (THA: 0.5); social security is reset; with probability

@@ -1,0 +1,209 @@
+"""Regularisation as it runs: take-up, registration, verification within a capacity,
+legalisation, and a programme's return track.
+
+Step 7 of the events abroad (:mod:`simulation.abroad`). Why a module of its own: a
+registration window is a programme with its own stages and outputs (registrants, legalised,
+programme returns, lapses, pending), which the sources count separately (ODD 7.7, item 7).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.status import Channel, Legal, Status
+
+if TYPE_CHECKING:
+    from .model import MigrationModel
+    from .policy import BoolArray, FloatArray
+
+from .moves import amnesty_lapse, return_home, to_regular_contract
+from .permits import market_tightness
+
+__all__ = [
+    "amnesty_registration",
+    "amnesty_takeup",
+    "amnesty_verification",
+    "legalise",
+    "programme_returns",
+    "verification_failures",
+    "verification_queue",
+]
+
+
+# ---- 7: amnesty -----------------------------------------------------------------------------
+def amnesty_takeup(model: MigrationModel, cand: np.ndarray, d: np.ndarray) -> float | FloatArray:
+    """[row of ``cand``, in destinations ``d``] Monthly chance of coming forward in an open
+    window: ``amnesty_monthly_takeup`` x exp(``amnesty_takeup_threat_sensitivity`` x
+    ``amnesty_enforcement_threat`` + ``amnesty_takeup_information_sensitivity`` x
+    ``amnesty_information_coverage`` - ``amnesty_takeup_time_sensitivity`` x
+    ``amnesty_verification_months`` - ``amnesty_takeup_fee_sensitivity`` x (registration +
+    verification fee) / monthly market wage + ``amnesty_takeup_need_sensitivity`` x
+    :func:`market_tightness`, the last for the employed only), at most 1. The bare
+    ``amnesty_monthly_takeup``, a number, while every sensitivity is 0. No draws.
+
+    Why: people come forward when the threat of staying out is loud, when they know of the
+    window, when it is cheap and quick, and when an employer needs them enough to sponsor
+    them; not at a constant rate."""
+    lv = model.lv
+    s_threat, s_info = (
+        lv.amnesty_takeup_threat_sensitivity,
+        lv.amnesty_takeup_information_sensitivity,
+    )
+    s_time, s_fee = lv.amnesty_takeup_time_sensitivity, lv.amnesty_takeup_fee_sensitivity
+    s_need = lv.amnesty_takeup_need_sensitivity
+    if not (s_threat or s_info or s_time or s_fee or s_need):
+        return lv.amnesty_monthly_takeup
+    fees = lv.amnesty_fee_usd + lv.amnesty_verification_fee_usd
+    per_dest = (
+        s_threat * lv.amnesty_enforcement_threat
+        + s_info * lv.amnesty_information_coverage
+        - s_time * lv.amnesty_verification_months
+        - s_fee * fees / np.maximum(model.policy.market_wage, 1.0)
+    )
+    x = per_dest[d]
+    if s_need:
+        employed = model.population.status[cand] == Status.EMPLOYED_IRREGULAR
+        x = x + s_need * market_tightness(model)[d] * employed
+    return np.minimum(1.0, lv.amnesty_monthly_takeup * np.exp(x))
+
+
+def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
+    """Step 7, second half. Of the rows ``irregular`` (those who could be arrested in step 6:
+    not pending), the ones still irregular and not detained in a destination whose amnesty
+    window is open come forward with :func:`amnesty_takeup` (one uniform each). Those below
+    that chance x ``amnesty_eligible_share`` (the same uniform), from an origin eligible
+    there (``amnesty_origin_eligible`` of the corridor; not read while every corridor is) and
+    whose ``savings`` cover ``amnesty_fee_usd`` register: ``savings`` less the fee, counted in
+    ``amnesty_registrants``; they are legalised at once (:func:`legalise`) where
+    ``amnesty_verification_months`` is 0, else pending (``amnesty_wait`` 1). Where the window
+    has a return track (``amnesty_return_track``), those who came forward but are not
+    eligible or cannot pay go home through it (:func:`programme_returns`).
+
+    Why: a registration window is cheap and broad; legal status may wait for verification;
+    a programme with a return track sends home without penalty those it cannot legalise."""
+    pop, lv, pol, st = model.population, model.lv, model.policy, model.population.status
+    cand = irregular[(st[irregular] != Status.DETAINED) & (pop.legal[irregular] == Legal.IRREGULAR)]
+    d = model.c_dest[pop.corridor[cand]]
+    fee = lv.amnesty_fee_usd[d]
+    p_forward = amnesty_takeup(model, cand, d)
+    u = model.rng.random(len(cand))
+    ok = (
+        pol.amnesty_open[d]
+        & (pop.savings[cand] >= fee)
+        & (u < p_forward * lv.amnesty_eligible_share[d])
+    )
+    if not lv.amnesty_origin_eligible.all():
+        ok &= lv.amnesty_origin_eligible[pop.corridor[cand]]
+    if lv.amnesty_return_track.any():
+        back = pol.amnesty_open[d] & lv.amnesty_return_track[d] & (u < p_forward) & ~ok
+        programme_returns(model, cand[back])
+    reg = cand[ok]
+    if len(reg) == 0:
+        return
+    pop.savings[reg] -= fee[ok]
+    model.metrics.add("amnesty_registrants", pop.corridor[reg], Channel.IRREGULAR)
+    now = lv.amnesty_verification_months[d[ok]] == 0
+    legalise(model, reg[now])
+    pop.amnesty_wait[reg[~now]] = 1
+
+
+def legalise(model: MigrationModel, rows: np.ndarray) -> None:
+    """Writes ``legal`` (regular) and ``contract_left`` (a regular contract), ``status``
+    (employed irregular becomes employed regular; the unemployed stay unemployed with the grace
+    period ``regular_grace_months`` in ``timer``), ``social_security`` (zero) and
+    ``amnesty_wait`` (0) of ``rows``. Counts ``registrations`` (regular). No draws.
+
+    Why: a registrant who is legalised gets a work permit like a regular arrival's."""
+    if len(rows) == 0:
+        return
+    pop, lv, st = model.population, model.lv, model.population.status
+    to_regular_contract(model, rows)
+    st[rows] = np.where(
+        st[rows] == Status.EMPLOYED_IRREGULAR, Status.EMPLOYED_REGULAR, Status.UNEMPLOYED_ABROAD
+    )
+    pop.timer[rows] = np.where(st[rows] == Status.UNEMPLOYED_ABROAD, lv.regular_grace_months, 0)
+    pop.social_security[rows] = 0.0
+    pop.amnesty_wait[rows] = 0
+    model.metrics.add("registrations", pop.corridor[rows], Channel.REGULAR)
+
+
+def programme_returns(model: MigrationModel, rows: np.ndarray) -> None:
+    """Counts ``amnesty_returns`` (irregular) of ``rows`` and sends them home with
+    :func:`return_home` (so they are also in ``returns``, irregular row).
+
+    Why: repatriation without penalty is a voluntary return, counted apart so that a
+    programme's return track can be told from other returns."""
+    if len(rows):
+        model.metrics.add("amnesty_returns", model.population.corridor[rows], Channel.IRREGULAR)
+        return_home(model, rows)
+
+
+def amnesty_verification(model: MigrationModel, away: np.ndarray) -> None:
+    """Step 7, first half. Of the rows ``away``, the registrants pending verification
+    (``amnesty_wait`` above 0) whose processing time is over (``amnesty_wait`` at least
+    ``amnesty_verification_months``) are verified within the month's capacity
+    (:func:`verification_queue`); of those, the ones who fail (:func:`verification_failures`)
+    lapse, the others are legalised (:func:`legalise`). Of the ones not verified, those whose
+    wait has reached ``amnesty_verification_deadline_months`` lapse (:func:`amnesty_lapse`),
+    the others wait a month more (``amnesty_wait`` + 1). Reads ``amnesty_wait``,
+    ``corridor``; draws only in :func:`verification_failures`.
+
+    Why: nationality verification, biometrics and employer sponsorship take months and
+    administrative capacity; a registrant not verified in time falls back into irregularity."""
+    pop, lv = model.population, model.lv
+    pending = away[pop.amnesty_wait[away] > 0]
+    if len(pending) == 0:
+        return
+    d = model.c_dest[pop.corridor[pending]]
+    wait = pop.amnesty_wait[pending]
+    served = verification_queue(model, d, wait, wait >= lv.amnesty_verification_months[d])
+    verified = pending[served]
+    fails = verification_failures(model, verified)
+    legalise(model, verified[~fails])
+    late = ~served & (wait >= lv.amnesty_verification_deadline_months[d])
+    amnesty_lapse(model, np.concatenate([verified[fails], pending[late]]))
+    pop.amnesty_wait[pending[~served & ~late]] += 1
+
+
+def verification_queue(
+    model: MigrationModel, d: np.ndarray, wait: np.ndarray, ready: BoolArray
+) -> BoolArray:
+    """[row] Which of the ``ready`` registrants (in destinations ``d``, waiting ``wait``
+    months) are verified this month: at most ``amnesty_verification_capacity_per_month`` /
+    ``people_per_agent`` (rounded down) per destination, those waiting longest first (ties in
+    row order). No draws, nothing written.
+
+    Why: a verification programme processes a limited number of people a month; a queue
+    forms when more registrants are due."""
+    cap = np.floor(model.lv.amnesty_verification_capacity_per_month / model.people_per_agent)
+    idx = np.flatnonzero(ready)
+    if (np.bincount(d[idx], minlength=len(cap)) <= cap).all():
+        return ready
+    order = idx[np.lexsort((-wait[idx].astype(np.int64), d[idx]))]
+    dd = d[order]
+    rank = np.arange(len(order)) - np.searchsorted(dd, dd, side="left")
+    served = ready.copy()
+    served[order[rank >= cap[dd]]] = False
+    return served
+
+
+def verification_failures(model: MigrationModel, verified: np.ndarray) -> BoolArray:
+    """[row of ``verified``] Whose verification fails: the verification fee
+    (``amnesty_verification_fee_usd``) not covered by ``savings`` (no draws; those who can pay
+    do so from ``savings``), then, of those who paid, ``amnesty_verification_failure_share``
+    (one uniform each, drawn only where that share is above 0 somewhere).
+
+    Why: verification costs money and the origin's officials or the employer may not confirm
+    a registrant."""
+    pop, lv = model.population, model.lv
+    d = model.c_dest[pop.corridor[verified]]
+    fee = lv.amnesty_verification_fee_usd[d]
+    fails = pop.savings[verified] < fee
+    pop.savings[verified[~fails]] -= fee[~fails]
+    if lv.amnesty_verification_failure_share.any():
+        paid = np.flatnonzero(~fails)
+        p = lv.amnesty_verification_failure_share[d[paid]]
+        fails[paid[model.rng.random(len(paid)) < p]] = True
+    return fails
