@@ -15,14 +15,25 @@
 * ``headline.csv``: per scenario, the headline indicators declared in
   :mod:`simulation.measures` (the irregular share of the stock in the final year,
   deportations, recruitment fees paid, debt outstanding, remittances received and exploitation
-  cases over the whole run), computed as the dashboard's Compare view computes them.
+  cases over the whole run), computed as the dashboard's Compare view computes them; with,
+  for each scenario against the reference, ``same_sign_share`` (the share of paired
+  replicates, each one seed and, with ``parameter_uncertainty``, one posterior draw, in which
+  the effect has the sign of its mean), ``robust`` (that share at least 90%) and
+  ``sign_verdict`` (robust, uncertain or not distinguishable from zero), computed by
+  :func:`simulation.metrics.same_sign_share` as the dashboard computes them.
+  ``differences.csv`` carries the same three columns per row.
+* ``robustness.csv``: the same per scenario and indicator with the paired difference's mean
+  and 90% interval, the indicator's better-when, and what the replicates vary over.
 * ``flows_by_scenario.png|svg`` and ``stocks_by_scenario.png|svg``: regular and irregular
   arrivals (stocks) per corridor, scenarios side by side with their 90% bands.
-* ``report.md`` and ``report.html`` tying them together.
+* ``report.md`` and ``report.html`` tying them together, opening with "What we can and cannot
+  say": each indicator's effect in words, robust or not, and what that rests on.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Callable
 from functools import partial
@@ -36,7 +47,16 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from scenarios.errors import ScenarioError
-from simulation.metrics import headline_per_run, over_replicates, yearly
+from simulation.measures import HEADLINE_LABELS, indicator
+from simulation.metrics import (
+    DISTINGUISHABLE_AT,
+    FEW_REPLICATES,
+    ROBUST_AT,
+    headline_per_run,
+    over_replicates,
+    same_sign_share,
+    yearly,
+)
 
 from .atomic import write_atomic, write_text_atomic
 from .listed import ListedRuns, listed_runs, read_listed
@@ -108,7 +128,7 @@ def compare_batch(
         staged, old = root / ".compare.new", root / ".compare.old"
         for folder in (staged, old):  # left by a comparison that was killed
             shutil.rmtree(folder, ignore_errors=True)
-        _write_comparison(root, staged, annual, reference, note)
+        _write_comparison(root, staged, annual, reference, note, _posterior_draws(root))
         final = root / "compare"
         if final.exists():
             final.rename(old)
@@ -117,24 +137,30 @@ def compare_batch(
     return final
 
 
+def _posterior_draws(root: Path) -> bool:
+    """Whether the batch's replicates took posterior draws (``parameter_uncertainty``)."""
+    meta = json.loads((root / "batch.json").read_text(encoding="utf-8"))
+    return bool((meta.get("definition") or {}).get("parameter_uncertainty", False))
+
+
 def _write_comparison(
-    root: Path, out: Path, annual: pd.DataFrame, reference: str, note: str
+    root: Path,
+    out: Path,
+    annual: pd.DataFrame,
+    reference: str,
+    note: str,
+    posterior_draws: bool = False,
 ) -> None:
     labels = sorted(annual["label"].unique(), key=lambda x: (not x.startswith(reference), x))
     keys = ["label", "origin", "destination", "channel", "measure", "year"]
     summary = over_replicates(annual, keys)
-    # pair each run with the reference run of the same replicate (and the same sweep point
-    # when the reference was swept too)
-    ref = annual[annual["scenario"] == reference].drop(columns=["label", "scenario"])
-    on = ["replicate", "origin", "destination", "channel", "measure", "year"]
-    if ref["point"].nunique() > 1:
-        on.append("point")
-    else:
-        ref = ref.drop(columns=["point"])
-    paired = annual.merge(ref, on=on, suffixes=("", "_reference"))
-    paired["difference"] = paired["value"] - paired["value_reference"]
-    differences = over_replicates(paired, keys, "difference")
-    headline = _headline(annual)
+    paired = _paired(annual, reference, ["origin", "destination", "channel", "measure", "year"])
+    differences = over_replicates(paired, keys, "difference").merge(
+        same_sign_share(paired, keys, "difference"), on=keys, how="left"
+    )
+    reference_labels = annual.loc[annual["scenario"] == reference, "label"].unique()
+    differences.loc[differences["label"].isin(reference_labels), "sign_verdict"] = "reference"
+    headline, robustness = _headline(annual, reference, posterior_draws)
     last = paired[
         (paired["measure"] == "stock")
         & (paired["year"] == paired["year"].max())
@@ -149,6 +175,7 @@ def _write_comparison(
         ("summary", summary),
         ("differences", differences),
         ("headline", headline),
+        ("robustness", robustness),
         ("final_stock_change", stock_change),
     ):
         write_atomic(out / f"{name}.parquet", partial(frame.to_parquet, index=False))
@@ -163,17 +190,123 @@ def _write_comparison(
         for ext in ("png", "svg"):
             write_atomic(out / f"{stem}.{ext}", partial(fig.savefig, format=ext, dpi=100))
         figures[stem] = title
-    md, html = _report(root, labels, reference, headline, stock_change, figures, note)
+    say = _what_we_can_say(robustness, reference, posterior_draws)
+    md, html = _report(root, labels, reference, headline, stock_change, figures, note, say)
     write_text_atomic(out / "report.md", md)
     write_text_atomic(out / "report.html", html)
 
 
-def _headline(annual: pd.DataFrame) -> pd.DataFrame:
+def _paired(frame: pd.DataFrame, reference: str, on: list[str]) -> pd.DataFrame:
+    """Each row (columns ``label``, ``scenario``, ``point``, ``replicate``, ``on``, ``value``)
+    with the reference run's value of the same replicate (and the same sweep point when the
+    reference was swept too) and ``difference`` = value - the reference's."""
+    ref = frame[frame["scenario"] == reference].drop(columns=["label", "scenario"])
+    on = ["replicate", *on]
+    if ref["point"].nunique() > 1:
+        on.append("point")
+    else:
+        ref = ref.drop(columns=["point"])
+    paired = frame.merge(ref, on=on, suffixes=("", "_reference"))
+    paired["difference"] = paired["value"] - paired["value_reference"]
+    return paired
+
+
+def _headline(
+    annual: pd.DataFrame, reference: str, posterior_draws: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The headline table (levels per scenario, with the robustness of each scenario's effect
+    against the reference) and the robustness table (one row per scenario difference and
+    indicator)."""
+    keys = ["label", "indicator"]
     per_run = headline_per_run(annual, ["label", "replicate"])
     long = per_run.melt(id_vars=["label", "replicate"], var_name="indicator")
-    table = over_replicates(long, ["label", "indicator"])
+    table = over_replicates(long, keys)
     table["final_year"] = annual["year"].max()
-    return table
+    runs = annual.drop_duplicates("label").set_index("label")
+    long["point"], long["scenario"] = (long["label"].map(runs[k]) for k in ("point", "scenario"))
+    paired = _paired(long, reference, ["indicator"])
+    paired = paired[paired["scenario"] != reference].sort_values([*keys, "replicate"])
+    signs = same_sign_share(paired, keys, "difference")
+    table = table.merge(signs, on=keys, how="left")
+    table["robust"] = table["robust"].eq(True)
+    table["sign_verdict"] = table["sign_verdict"].fillna("reference")
+    robustness = over_replicates(paired, keys, "difference").merge(signs, on=keys)
+    robustness.insert(1, "reference", reference)
+    robustness["better"] = [indicator(i).better for i in robustness["indicator"]]
+    robustness["varies_over"] = (
+        "posterior draws and seeds" if posterior_draws else "seeds only (point estimate)"
+    )
+    order = {name: i for i, name in enumerate(HEADLINE_LABELS)}
+    robustness = robustness.sort_values(
+        ["label", "indicator"], key=lambda c: c.map(order) if c.name == "indicator" else c
+    ).reset_index(drop=True)
+    return table, robustness
+
+
+def _effect_text(key: str, mean: float) -> str:
+    unit = indicator(key).unit
+    if unit == "share":
+        return f"{mean * 100:+.3g} pp"
+    size = abs(mean)
+    scale, suffix = next(
+        ((s, x) for s, x in ((1e9, " bn"), (1e6, " M"), (1e3, " k")) if size >= s), (1, "")
+    )
+    return f"{mean / scale:+.3g}{suffix}" + (" USD" if unit == "USD" else "")
+
+
+def _what_we_can_say(
+    robustness: pd.DataFrame, reference: str, posterior_draws: bool
+) -> tuple[list[str], list[str]]:
+    """The "What we can and cannot say" section: its paragraphs, then one list item per
+    scenario (Markdown: backticks and ``**`` only)."""
+    if robustness.empty:
+        return [f"Only the reference `{reference}` was run: there is no effect to judge."], []
+    n = int(robustness["replicates"].min())
+    if posterior_draws:
+        over = (
+            f"{n} paired replicates, each a posterior draw of the calibrated parameters with "
+            "its own seed, so the share of draws in which an effect keeps its sign covers "
+            "parameter uncertainty as well as chance"
+        )
+    else:
+        over = (
+            f"{n} paired replicates that differ only in their seed, at the point estimate "
+            "of the parameters (the batch did not set `parameter_uncertainty = true`): the "
+            "share in which an effect keeps its sign is over chance alone, not over "
+            "parameter uncertainty"
+        )
+    intro = [
+        f"Each effect is a scenario minus `{reference}`, replicate by replicate, over {over}. "
+        f"An effect is robust when it has the sign of its mean in at least "
+        f"{ROBUST_AT:.0%} of them, uncertain from {DISTINGUISHABLE_AT:.0%}, and not "
+        f"distinguishable from zero below that or when its mean is zero."
+    ]
+    if n < FEW_REPLICATES:
+        intro.append(
+            f"**Warning: only {n} replicates.** A share over so few draws moves in steps of "
+            f"{1 / n:.0%}; rerun with at least {FEW_REPLICATES} before calling an effect "
+            "robust."
+        )
+    items = []
+    for label, rows in robustness.groupby("label", sort=False):
+        parts = []
+        for r in rows.to_dict("records"):
+            key, mean, n = str(r["indicator"]), float(r["mean"]), int(r["replicates"])
+            name, share = HEADLINE_LABELS[key], float(r["same_sign_share"])
+            if not np.isfinite(share):
+                held = "mean exactly zero"
+                if r["p05"] == r["p95"] == 0:
+                    held = "identical in every replicate"
+                parts.append(f"{name}: not distinguishable from zero ({held})")
+                continue
+            better = (mean < 0) == (r["better"] == "lower")
+            parts.append(
+                f"{name}: {_effect_text(key, mean)} "
+                f"({'better' if better else 'worse'}), {r['sign_verdict']}, same sign in "
+                f"{round(share * n)} of {n}"
+            )
+        items.append(f"`{label}` against `{reference}`: " + "; ".join(parts) + ".")
+    return intro, items
 
 
 def _side_by_side(summary: pd.DataFrame, measure: str, labels: list[str], title: str):
@@ -213,12 +346,18 @@ def _side_by_side(summary: pd.DataFrame, measure: str, labels: list[str], title:
     return fig
 
 
-def _report(root: Path, labels, reference, headline, stock_diff, figures, note=""):
+def _report(root: Path, labels, reference, headline, stock_diff, figures, note="", say=((), ())):
     wide = headline.pivot(index="label", columns="indicator", values="mean").reindex(labels)
+    intro, items = say
     lines = [
         f"# Comparison of batch `{root.name}`",
         "",
         *([f"**{note}**", ""] if note else []),
+        "## What we can and cannot say",
+        "",
+        *(x for p in intro for x in (p, "")),
+        *(f"- {item}" for item in items),
+        *([""] if items else []),
         f"Scenarios: {', '.join(labels)}. Reference: `{reference}`. Means and 90% "
         "intervals (5th-95th percentile) across replicates; differences are paired by "
         "replicate (common random numbers).",
@@ -246,6 +385,9 @@ def _report(root: Path, labels, reference, headline, stock_diff, figures, note="
     body = [
         f"<h1>Comparison of batch <code>{html_escape(root.name)}</code></h1>",
         *([f"<p><strong>{html_escape(note)}</strong></p>"] if note else []),
+        "<h2>What we can and cannot say</h2>",
+        *(f"<p>{_md_to_html(p)}</p>" for p in intro),
+        *(["<ul>", *(f"<li>{_md_to_html(i)}</li>" for i in items), "</ul>"] if items else []),
         f"<p>Scenarios: {', '.join(labels)}. Reference: <code>{reference}</code>. Means "
         "and 90% intervals across replicates; differences paired by replicate.</p>",
         "<h2>Headline indicators (means over replicates)</h2>",
@@ -262,6 +404,13 @@ def _report(root: Path, labels, reference, headline, stock_diff, figures, note="
         "</style></head><body>" + "\n".join(body) + "</body></html>"
     )
     return md, html
+
+
+def _md_to_html(text: str) -> str:
+    """The little Markdown the "what we can say" section uses: backticks and bold."""
+    out = html_escape(text)
+    out = re.sub(r"`([^`]*)`", r"<code>\1</code>", out)
+    return re.sub(r"\*\*([^*]*)\*\*", r"<strong>\1</strong>", out)
 
 
 def _has_tabulate() -> bool:

@@ -232,8 +232,9 @@ def ComparisonResult(result: Comparison, changes: list[str], corridor: solara.Re
         )
     solara.Markdown(
         f"**A** = {a}, **B** = {b} (mean over {inputs.replicates} replicates, 90% interval "
-        f"in brackets; 'same direction in': replicates where B - A has the sign shown). "
-        + setting_note(inputs.parameter_uncertainty),
+        f"in brackets; 'same direction in': replicates where B - A has the sign shown; "
+        "'robust?': robust when that is at least 90% of them, not distinguishable from zero "
+        "below 75%, uncertain in between). " + setting_note(inputs.parameter_uncertainty),
         style={"font-size": "0.95em"},
     )
     HeadlineTable(readable, SCALE_NOTE)

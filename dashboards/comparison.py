@@ -16,6 +16,7 @@ import pandas as pd
 import tomli_w
 
 from scenarios.scenario import Scenario
+from simulation.metrics import same_sign_share
 
 from .cancel import CancelToken
 from .replicate_cache import ReplicateCache
@@ -125,7 +126,8 @@ class Comparison:
     inputs: ComparisonInputs
     toml_a: str
     toml_b: str
-    headline: pd.DataFrame  # indicator, key, A/B mean, p05, p95, B_minus_A, same_sign_share
+    headline: pd.DataFrame  # indicator, key, A/B mean, p05, p95, B_minus_A, same_sign_share,
+    # robust, sign_verdict (simulation.metrics.same_sign_share)
     stock: tuple[pd.DataFrame, pd.DataFrame]  # per corridor, month, channel: mean, p05, p95
     arrivals: tuple[pd.DataFrame, pd.DataFrame]
     stock_total: tuple[pd.DataFrame, pd.DataFrame]  # all corridors (per-replicate totals)
@@ -159,16 +161,9 @@ class Comparison:
 def _paired_headline(runs_a: pd.DataFrame, runs_b: pd.DataFrame) -> pd.DataFrame:
     per_a, per_b = headline_per_replicate(runs_a), headline_per_replicate(runs_b)
     ha, hb = headline_summary(per_a), headline_summary(per_b)
-    diff = per_b - per_a
-    mean = diff.mean()
-    same_sign = [
-        (
-            float(((diff[k] > 0) if mean[k] > 0 else (diff[k] < 0)).mean())
-            if mean[k] != 0
-            else float("nan")
-        )
-        for k in diff.columns
-    ]
+    diff = (per_b - per_a).reset_index(drop=True)
+    long = diff.rename_axis("replicate").reset_index().melt("replicate", var_name="key")
+    signs = same_sign_share(long, ["key"]).set_index("key").loc[list(diff.columns)]
     return pd.DataFrame(
         {
             "indicator": ha["indicator"],
@@ -180,7 +175,9 @@ def _paired_headline(runs_a: pd.DataFrame, runs_b: pd.DataFrame) -> pd.DataFrame
             "B_p05": hb["p05"],
             "B_p95": hb["p95"],
             "B_minus_A": hb["mean"] - ha["mean"],
-            "same_sign_share": same_sign,
+            "same_sign_share": signs["same_sign_share"].to_numpy(),
+            "robust": signs["robust"].to_numpy(),
+            "sign_verdict": signs["sign_verdict"].to_numpy(),
         }
     )
 

@@ -14,6 +14,7 @@ import pandas as pd
 import solara
 
 from simulation.measures import indicator
+from simulation.metrics import FEW_REPLICATES
 
 from .numbers import SCALE_NOTE, human, share, share_points
 
@@ -39,11 +40,20 @@ def _same_sign(share_of_runs: float, replicates: int) -> str:
     return f"{agreeing} of {replicates}"
 
 
+def _verdict(share_of_runs: float, verdict: str, replicates: int) -> str:
+    if not math.isfinite(share_of_runs):
+        return "no change" if verdict.startswith("not") else verdict
+    few = f" (only {replicates} replicates)" if replicates < FEW_REPLICATES else ""
+    return f"{verdict}{few}"
+
+
 def readable_headline(
     table: pd.DataFrame, labels: tuple[str, str] = ("A", "B"), replicates: int | None = None
 ) -> pd.DataFrame:
     """Headline numbers as text: mean with the 90% interval, B - A, and in how many paired
-    replicates B - A has the sign of its mean. Units are in the indicator's name."""
+    replicates B - A has the sign of its mean, and whether that makes the effect robust
+    (sign held in at least 90% of them), uncertain, or not distinguishable from zero
+    (:func:`simulation.metrics.same_sign_share`). Units are in the indicator's name."""
     rows = []
     for _, r in table.iterrows():
         k = r["key"]
@@ -56,6 +66,8 @@ def readable_headline(
         row["B - A"] = _difference(k, r["B_minus_A"])
         if replicates is not None and "same_sign_share" in r:
             row["same direction in"] = _same_sign(r["same_sign_share"], replicates)
+        if replicates is not None and "sign_verdict" in r:
+            row["robust?"] = _verdict(r["same_sign_share"], r["sign_verdict"], replicates)
         rows.append(row)
     return pd.DataFrame(rows)
 

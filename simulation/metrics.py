@@ -54,6 +54,8 @@ __all__ = [
     "Metrics",
     "headline_per_run",
     "over_replicates",
+    "same_sign_share",
+    "sign_verdict",
     "yearly",
 ]
 
@@ -239,6 +241,47 @@ def over_replicates(
     if count:
         out["replicates"] = g.count()
     return pd.DataFrame(out).reset_index()
+
+
+ROBUST_AT = 0.9
+"""An effect is *robust* when its sign holds in at least this share of the paired draws."""
+DISTINGUISHABLE_AT = 0.75
+"""Below this share (or with a mean of exactly zero) an effect is *not distinguishable from
+zero*: it takes the other sign in more than a quarter of the draws. In between: *uncertain*."""
+FEW_REPLICATES = 10
+"""Fewer paired replicates than this and the share rests on too few draws to lean on."""
+
+
+def sign_verdict(share: float) -> str:
+    """``robust``, ``uncertain`` or ``not distinguishable from zero`` for a
+    :func:`same_sign_share` (NaN, a mean of exactly zero, is the last)."""
+    if not np.isfinite(share) or share < DISTINGUISHABLE_AT:
+        return "not distinguishable from zero"
+    return "robust" if share >= ROBUST_AT else "uncertain"
+
+
+def same_sign_share(frame: pd.DataFrame, keys: list[str], column: str = "value") -> pd.DataFrame:
+    """For each group of ``keys`` whose rows are the paired replicates of one effect (B - A of
+    the same replicate: same seed, and the same posterior draw when the batch used them), the
+    share of rows in which ``column`` has the sign of the group's mean (``same_sign_share``),
+    whether that is at least :data:`ROBUST_AT` (``robust``) and :func:`sign_verdict`
+    (``sign_verdict``). A row equal to zero agrees with neither sign; a group whose mean is
+    exactly zero has no sign to hold: its share is NaN, not robust. The one computation
+    ``corridors compare`` and the dashboard's comparison both use."""
+    d = frame[[*keys, column]].copy()
+    g = d.groupby(keys, observed=True)[column]
+    d["_mean"] = g.transform("mean")
+    d["_agree"] = (np.sign(d[column]) == np.sign(d["_mean"])).astype(float)
+    out = (
+        d.groupby(keys, observed=True)
+        .agg(_mean=("_mean", "first"), same_sign_share=("_agree", "mean"))
+        .reset_index()
+    )
+    signed = out["_mean"].notna() & (out["_mean"] != 0)
+    out["same_sign_share"] = out["same_sign_share"].where(signed)
+    out["robust"] = (out["same_sign_share"] >= ROBUST_AT).astype(bool)
+    out["sign_verdict"] = [sign_verdict(x) for x in out["same_sign_share"]]
+    return out.drop(columns="_mean")
 
 
 class _RunYears:

@@ -127,9 +127,11 @@ def test_series_and_headline_name_the_scenarios(small_comparison):
         "crackdown",
         "B - A",
         "same direction in",
+        "robust?",
     ]
     deportations = readable.set_index("indicator").filter(like="Deport", axis=0).iloc[0]
     assert deportations["B - A"].startswith("+") and deportations["same direction in"] == "2 of 2"
+    assert deportations["robust?"] == "robust (only 2 replicates)"
     for text in readable[["baseline", "crackdown", "B - A"]].to_numpy().ravel():
         assert not re.search(r"\d{5}", text.replace(",", "")), text  # no long raw numbers
     fees = readable.set_index("indicator").filter(like="fees", axis=0).iloc[0]["baseline"]

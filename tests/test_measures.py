@@ -111,14 +111,35 @@ def test_compare_and_the_dashboard_give_identical_headline_numbers(compare_headl
     pd.testing.assert_frame_equal(dashboard, command_line, check_exact=True, check_names=False)
 
 
-def test_the_compare_view_shows_the_same_numbers_as_corridors_compare(compare_headline):
+@pytest.fixture(scope="module")
+def compare_view() -> pd.DataFrame:
     a, b = (load_scenario(n).with_values(**SETTINGS) for n in SCENARIOS)
-    table = compare_runs(a, b, REPLICATES, labels=SCENARIOS).headline.set_index("key")
+    return compare_runs(a, b, REPLICATES, labels=SCENARIOS).headline.set_index("key")
+
+
+def test_the_compare_view_shows_the_same_numbers_as_corridors_compare(
+    compare_headline, compare_view
+):
+    table = compare_view
     for side, name in zip("AB", SCENARIOS, strict=True):
         expected = compare_headline[compare_headline["label"] == name].set_index("indicator")
         for stat in ("mean", "p05", "p95"):
             got = table[f"{side}_{stat}"]
             assert got.to_dict() == expected[stat].reindex(got.index).to_dict(), (side, stat)
+
+
+def test_the_compare_view_and_corridors_compare_agree_on_which_effects_are_robust(
+    compare_headline, compare_view
+):
+    """Same runs, same function (``simulation.metrics.same_sign_share``): the share of paired
+    replicates in which B - A keeps its sign, and the verdict, identical."""
+    effect = compare_headline[compare_headline["label"] == SCENARIOS[1]].set_index("indicator")
+    columns = ["same_sign_share", "robust", "sign_verdict"]
+    dashboard = compare_view[columns]
+    pd.testing.assert_frame_equal(
+        dashboard, effect[columns].reindex(dashboard.index), check_exact=True, check_names=False
+    )
+    assert dashboard["same_sign_share"].notna().any()
 
 
 def test_yearly_sums_flows_and_takes_stocks_at_december_or_at_the_end_of_the_run():
