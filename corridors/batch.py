@@ -155,7 +155,9 @@ def make_executor(workers: int, dask_address: str | None, serial: bool):
         # A lost scheduler is reported once, in one line, by run_batch (ExecutorLost). Dask's
         # client side would add its reconnection attempts and tracebacks of its closed
         # connections: quiet its log in this process (the scheduler and workers keep theirs).
-        for name in ("distributed", "distributed.client"):
+        # Tornado's callback log carries the same tracebacks when a gather in flight meets
+        # the closed connection (distributed's cfexecutor cascades it into the IO loop).
+        for name in ("distributed", "distributed.client", "tornado.application"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
         return DaskExecutor(client), client.close
     if serial or workers <= 1:
