@@ -192,3 +192,35 @@ def test_the_stranded_who_register_in_an_amnesty_leave_the_stranded():
     shocks.shock_returns(model, 1)
     assert len(model.stranded) == 0
     assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
+
+
+# ---- counting a shock return --------------------------------------------------------------
+def cell_flow(model, measure: str, corridor: int, channel: int) -> float:
+    """People counted in ``measure`` this month in one corridor x channel cell."""
+    return float(model.metrics.flows[corridor * 2 + channel, FLOW_MEASURES.index(measure)])
+
+
+def test_a_shock_return_is_counted_by_legal_status_inside_returns():
+    # the channel of the count is the worker's legal status now, not the channel of entry:
+    # a worker who entered irregularly and was regularised counts as a regular return
+    regularised = {**REGULAR, "channel": 1}
+    model = small_model([IRREGULAR, regularised, IRREGULAR])
+    ppa = model.people_per_agent
+    shocks.go_home_counted(model, np.array([0, 1]))
+    assert model.population.status.tolist() == [
+        Status.RETURNED,
+        Status.RETURNED,
+        Status.EMPLOYED_IRREGULAR,
+    ]
+    for measure in ("shock_returns", "returns"):
+        assert cell_flow(model, measure, MMR_THA, 0) == ppa  # the regularised worker
+        assert cell_flow(model, measure, MMR_THA, 1) == ppa  # the irregular one
+        assert flow(model, measure) == 2 * ppa
+
+
+def test_no_rows_counts_and_draws_nothing():
+    model = small_model([IRREGULAR])
+    model.rng = NoDraws()
+    shocks.go_home_counted(model, np.array([], dtype=np.int64))
+    assert model.population.status.tolist() == [Status.EMPLOYED_IRREGULAR]
+    assert flow(model, "shock_returns") == 0 and flow(model, "returns") == 0
