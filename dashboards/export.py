@@ -19,6 +19,8 @@ from typing import Any
 import pandas as pd
 import solara
 
+from simulation.metrics import DISTINGUISHABLE_AT, ROBUST_AT
+
 from .comparison import Comparison
 from .replicate_cache import code_version
 from .replicates import ROOT_SEED
@@ -91,12 +93,19 @@ def comparison_bundle(comparison: Comparison, headline_text: pd.DataFrame | None
             f"A_{file_stem(a)}.toml": "scenario A",
             f"B_{file_stem(b)}.toml": "scenario B",
             "headline.csv": "headline indicators: mean, 5th and 95th percentile across "
-            "replicates, B minus A, share of replicates where B - A has the "
-            "sign of its mean",
+            f"replicates of {a} and {b}, {b} minus {a}; same_sign_share: share of paired "
+            "replicates (same seed and posterior draw) where B - A has the sign of its mean; "
+            f"robust: true when that share is at least {ROBUST_AT}; sign_verdict: robust, "
+            f"uncertain or not distinguishable from zero (below {DISTINGUISHABLE_AT})",
             "series.csv": "stock and arrivals per month, channel and corridor ('all': every "
             "corridor), mean and 90% interval across replicates",
         },
     }
+    if headline_text is not None:
+        about["files"]["headline_readable.csv"] = (
+            "the headline table as the dashboard shows it (rounded, with units, intervals in "
+            "brackets and the robust verdict in words)"
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(f"A_{file_stem(a)}.toml", comparison.toml_a)

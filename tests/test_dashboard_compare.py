@@ -5,6 +5,7 @@ really stops runs, out-of-date marks, the saved bundle, and the words about unce
 from __future__ import annotations
 
 import io
+import json
 import multiprocessing
 import os
 import re
@@ -284,6 +285,17 @@ def test_the_bundle_holds_both_scenarios_and_named_csvs(small_comparison):
     assert {"baseline_mean", "crackdown_mean", "crackdown_minus_baseline"} <= set(headline)
     series = pd.read_csv(z.open("series.csv"))
     assert set(series["scenario"]) == {"baseline", "crackdown"}
+
+
+def test_the_bundle_describes_every_file_and_column_it_holds(small_comparison):
+    readable = pd.DataFrame({"indicator": ["x"], "robust?": ["robust"]})
+    z = zipfile.ZipFile(io.BytesIO(comparison_bundle(small_comparison, readable)))
+    about = json.loads(z.read("comparison.json"))
+    assert set(about["files"]) == set(z.namelist()) - {"comparison.json"}
+    described = about["files"]["headline.csv"]
+    headline = pd.read_csv(z.open("headline.csv"))
+    for column in ("same_sign_share", "robust", "sign_verdict"):
+        assert column in headline and column in described
 
 
 # ---- charts -------------------------------------------------------------------------------
