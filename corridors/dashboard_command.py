@@ -52,18 +52,19 @@ def server_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]
     """The server's command line and environment for these options (checked)."""
     import os
 
-    import solara.server.settings as solara_settings
-
+    from dashboards.install_assets import PACKAGES, cache_dir, missing
     from dashboards.results_root import ENV as RESULTS_ENV
 
-    cache = Path(solara_settings.assets.proxy_cache_dir)
-    if not (cache / "@widgetti" / "solara-vuetify-app@10.1.1").is_dir():
+    cache = cache_dir()
+    absent = missing(cache)
+    if absent:
         raise ScenarioError(
             str(cache),
             "solara front-end assets",
-            "missing",
-            "run 'bash dashboards/install_assets.sh' once (it fetches them "
-            "from the npm registry) so the page renders offline",
+            f"{len(absent)} of {len(PACKAGES)} bundles missing",
+            f"every bundle the page loads ({', '.join(absent)} not there): run "
+            f"'{sys.executable} -m dashboards.install_assets' once (it fetches them from the "
+            "npm registry) so the page renders offline",
         )
     if not 1 <= args.port <= 65535:
         raise ScenarioError("(command line)", "--port", args.port, "a port from 1 to 65535")
