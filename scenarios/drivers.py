@@ -317,4 +317,36 @@ DRIVERS: tuple[Declaration, ...] = (
         "political and security push factors",
         label="Size of a coup",
     ),
+    # ---- Japan (issue 14, mechanism 5): read only when JPN is in the run ---------------
+    D(
+        "ssw_start",
+        "months",
+        "global",
+        (),
+        None,
+        None,
+        "months (YYYY-MM)",
+        "drivers",
+        "Month Japan opens the Specified Skilled Worker (i) channel (April 2019 in fact, under "
+        "the revised Immigration Control Act of December 2018); the first month listed counts. "
+        "None: no SSW channel, Japan admits technical interns only.",
+        "labour-deficit demography of receiving states",
+        label="SSW channel opens",
+    ),
+    D(
+        "ssw_annual_intake",
+        "float",
+        "global",
+        69_030.0,
+        0.0,
+        500_000.0,
+        "people per year",
+        "drivers",
+        "Specified Skilled Worker (i) places Japan opens each year from the channel's start "
+        "(prorated in the first year), on top of the technical-intern quota "
+        "(``annual_regular_quota`` of JPN). 69,030: the government's estimate of up to 345,150 "
+        "over the first five years (Kyodo, 2019-04-01), a year's share.",
+        "labour-deficit demography of receiving states",
+        label="SSW places a year",
+    ),
 )

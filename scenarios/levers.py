@@ -649,6 +649,56 @@ LEVERS: tuple[Declaration, ...] = (
         "bilateral",
         label="ASEAN-Japan training cooperation",
     ),
+    # ---- Japan's programmes (issue 14, mechanism 5): read only when JPN is in the run -----
+    D(
+        "titp_max_stay_months",
+        "int",
+        "global",
+        36,
+        12,
+        60,
+        "months",
+        "bilateral and regional",
+        "Longest stay of a Technical Intern Training (TITP) trainee in Japan: a fixed term with "
+        "no renewal; at its end the trainee goes home or stays on irregularly. 36: stages (i) "
+        "and (ii); 60 with the stage (iii) extension of the 2017 Technical Intern Training Act.",
+        "Japan's Technical Intern Training Program (ASEAN-Japan human resources cooperation)",
+        "bilateral",
+        label="TITP: longest stay",
+    ),
+    D(
+        "ssw_max_stay_months",
+        "int",
+        "global",
+        60,
+        12,
+        60,
+        "months",
+        "bilateral and regional",
+        "Longest stay of a Specified Skilled Worker (i) in Japan: renewed yearly up to five "
+        "years in all (modelled as one fixed term), then home or an irregular stay.",
+        "Japan's Specified Skilled Worker status (i), from April 2019",
+        "bilateral",
+        label="SSW (i): longest stay",
+    ),
+    D(
+        "ssw_cost_share",
+        "float",
+        "global",
+        0.5,
+        0.0,
+        1.0,
+        "share of the TITP fee",
+        "bilateral and regional",
+        "What a Specified Skilled Worker pays for recruitment, as a share of the recruiter's fee "
+        "on the corridor's technical-intern channel (the SSW route has no sending and "
+        "supervising organisations to pay for, and the 2019 cooperation memoranda bar "
+        "deposits, but brokers still charge). Settled after signing; the choice weighs the "
+        "TITP fee.",
+        "Memoranda of Cooperation on Specified Skilled Workers (Japan with the sending states)",
+        "bilateral",
+        label="SSW: share of the TITP fee paid",
+    ),
     # ---- adaptive receiving states ----------------------------------------------------
     D(
         "adaptive_policy",

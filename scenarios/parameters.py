@@ -775,4 +775,38 @@ PARAMETERS: tuple[Declaration, ...] = (
         "Rise in broker fees at full border control and anti-trafficking enforcement.",
         "recruiters",
     ),
+    # Japan's technical interns (issue 14, mechanism 5): read only when JPN is in the run
+    _p(
+        "titp_abscond_base_per_month",
+        "float",
+        0.0025,
+        0.0,
+        0.05,
+        "probability per month",
+        "Monthly chance that a technical intern with no debt and decent conditions leaves the "
+        "employer named on the permit (absconds) and stays on irregularly. 0.0025 (3% a "
+        "year): 5,803 trainees went missing in 2015 (Ministry of Justice) of 192,655 in Japan "
+        "at the end of 2015.",
+    ),
+    _p(
+        "abscond_debt_sensitivity",
+        "float",
+        0.1,
+        0.0,
+        2.0,
+        "times per month of wage owed",
+        "Rise of the absconding hazard per month of the destination's market wage still owed "
+        "to brokers and lenders (1 + this x debt / wage): trainees who cannot repay on the "
+        "trainee wage leave for better-paid irregular work.",
+    ),
+    _p(
+        "abscond_exploited_factor",
+        "float",
+        3.0,
+        1.0,
+        20.0,
+        "times",
+        "Absconding hazard of an exploited trainee (unpaid wages, abuse: poor conditions) "
+        "relative to one who is not.",
+    ),
 )

@@ -71,6 +71,7 @@ from .formulas import (
     regular_wage,
     training_exploitation_factor,
 )
+from .japan import absconding, programme_ends, start_stays
 from .moves import go_home, return_home, to_regular_contract
 from .permits import (
     employer_changes,
@@ -114,13 +115,17 @@ def abroad_events(model: MigrationModel, month: int) -> None:
     s_away = st[away]
     waiting = away[s_away == Status.WAITING]
     transit = away[s_away == Status.IN_TRANSIT]  # step 1 makes nobody IN_TRANSIT
-    regular_departures(model, waiting)
+    departed = regular_departures(model, waiting)
+    if model.japan.on:
+        start_stays(model, departed)  # Japan's programmes: fixed terms
     irregular_arrivals(model, transit)
     groups = AbroadGroups.of(model, away)
     earn_and_spend(model, groups.employed)
     jobless_upkeep(model, groups.jobless)
     exits = exploitation(model, groups.present)
     regular_employed = employer_changes(model, groups.regular_employed, exits)
+    if model.japan.on:  # trainees abscond; programme terms end unrenewed
+        regular_employed = programme_ends(model, absconding(model, regular_employed))
     overstay_or_return(model, permits_ending(model, regular_employed, groups.regular_jobless))
     deportations(model, groups.detained)
     irregular = arrests(model, away)
@@ -176,13 +181,13 @@ def seasonal_stays(model: MigrationModel, rows: np.ndarray, c: np.ndarray) -> No
     model.population.season_left[rows] = np.where(seasonal, model.lv.season_length_months, 0)
 
 
-def regular_departures(model: MigrationModel, waiting: np.ndarray) -> None:
+def regular_departures(model: MigrationModel, waiting: np.ndarray) -> np.ndarray:
     """Step 1. Reads ``corridor`` and ``timer`` of the ``waiting`` rows and this month's
     deployment bans and border closures; writes ``timer`` (one month less, unless paused) and,
     for those whose processing is over, ``status`` (employed regular), a regular contract,
     ``trained`` (with the corridor's training coverage: one uniform per departure) and
     ``social_security`` (zero). Counts ``departures`` and ``arrivals`` (regular), then
-    :func:`count_trips` and :func:`seasonal_stays`.
+    :func:`count_trips` and :func:`seasonal_stays`. Returns the rows that departed.
 
     Why: a regular placement leaves when the agency's processing time has passed; a ban or a
     closure holds the queue where it is."""
@@ -201,6 +206,7 @@ def regular_departures(model: MigrationModel, waiting: np.ndarray) -> None:
         model.metrics.add("arrivals", c, Channel.REGULAR)
         count_trips(model, leave, c, Channel.REGULAR)
         seasonal_stays(model, leave, c)
+    return leave
 
 
 def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:

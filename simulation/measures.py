@@ -104,6 +104,16 @@ FLOWS: tuple[Measure, ...] = (
         "left home: regular after processing, irregular at the start of the crossing",
     ),
     _flow("arrivals", BY_MOVE, "entered the destination stock"),
+    _flow(
+        "arrivals_titp",
+        "regular",
+        "of the regular arrivals in Japan, technical interns (TITP), each on a fixed term",
+    ),
+    _flow(
+        "arrivals_ssw",
+        "regular",
+        "of the regular arrivals in Japan, Specified Skilled Workers (i), from the SSW start",
+    ),
     _flow("returns", BY_LEGAL_STATUS, "went home of their own accord (contract end or voluntary)"),
     _flow(
         "shock_returns",
@@ -161,7 +171,7 @@ FLOWS: tuple[Measure, ...] = (
         "overstays",
         "irregular",
         "regular -> irregular, every cause: irregular_by_overstay + irregular_by_lapse + "
-        "irregular_by_employer_change",
+        "irregular_by_employer_change + absconding",
     ),
     _flow(
         "irregular_by_overstay",
@@ -181,6 +191,12 @@ FLOWS: tuple[Measure, ...] = (
         "regular -> irregular: left the employer named on a tied permit, or left without the "
         "documents an employer or broker held (taken on elsewhere after a layoff, out of an "
         "exploitative job, a job move of their own)",
+    ),
+    _flow(
+        "absconding",
+        "irregular",
+        "regular -> irregular: technical interns in Japan who left the employer named on their "
+        "permit (absconded) and stayed on; also in overstays",
     ),
     _flow(
         "irregular_by_entry",

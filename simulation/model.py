@@ -20,6 +20,7 @@ from .abroad import abroad_events
 from .decisions import CorridorOffer, corridor_offer, decide_and_move
 from .history import ChoiceRecord, TransitionLog
 from .home import home_life
+from .japan import JapanPrograms, assign_programmes, clear_programmes, open_ssw_places
 from .markets import LabourMarket
 from .metrics import Metrics
 from .policy import Policy, lever_arrays
@@ -99,6 +100,8 @@ class MigrationModel(mesa.Model):
         self.policy = Policy(len(w.origins), len(w.destinations), len(w.corridors))
         self.market = LabourMarket.empty(len(w.destinations))
         self.metrics = Metrics(w, self.people_per_agent, scenario.n_months)
+        # Japan's programmes (simulation/japan.py): nothing acts, nothing is drawn without JPN
+        self.japan = JapanPrograms.build(self)
         self.transitions = TransitionLog(self.population.status)
         self.choices = ChoiceRecord(
             len(self.population),
@@ -132,13 +135,19 @@ class MigrationModel(mesa.Model):
         m = self.month
         for state in self.origin_states + self.destination_states:
             state.apply_policy(m)  # 1. states apply policy
+        if self.japan.on:
+            open_ssw_places(self, m)  # 1b. Japan's SSW places
         self.market.clear(self)  # 2. labour markets clear
         self.recruitment = recruiters_step(self)  # 3. recruiters set fees, get inspected
         self.offer = corridor_offer(self)
         decide_and_move(self, m)  # 4. workers at home decide and move
+        if self.japan.on:
+            assign_programmes(self)  # 4b. Japan: technical intern or SSW
         abroad_events(self, m)  # 5. events abroad: arrivals, pay, arrests, amnesty, returns
         shock_returns(self, m)  # 5b. shocks send people home or strand them
         home_life(self, m)  # 6. life at home, debt, ageing
+        if self.japan.on:
+            clear_programmes(self)  # 6b. Japan: who left a programme
         self.metrics.close_month(self.population, m + 1)  # 7. outputs
         self.transitions.record(m, self.population.status, self.population.corridor)
         self.month += 1

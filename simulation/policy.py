@@ -91,6 +91,9 @@ class LeverArrays:
     border_control: FloatArray  # [destination] intensity (0-1)
     seasonal_share: FloatArray  # [corridor] share of arrivals
     asean_japan_training_cooperation: float  # intensity (0-1)
+    titp_max_stay_months: int  # months
+    ssw_max_stay_months: int  # months
+    ssw_cost_share: float  # share of the TITP fee
     adaptive_policy: BoolArray  # [destination] on/off
     crackdown_threshold_irregular_people: FloatArray  # [destination] people
     crackdown_enforcement_multiplier: FloatArray  # [destination] times
@@ -118,6 +121,8 @@ class LeverArrays:
     coup_start: tuple[tuple[int, ...], ...]  # [origin] start months (month indices)
     coup_length_months: IntArray  # [origin] months
     coup_size: FloatArray  # [origin] perceived yearly risk
+    ssw_start: tuple[int, ...]  # start months (month indices); the first counts
+    ssw_annual_intake: float  # people per year
     # ---- parameters
     decision_rate_per_month: float  # share per month
     vacancy_recruitment_pull: float  # times per unit vacancy rate
@@ -198,6 +203,9 @@ class LeverArrays:
     broker_malpractice_mean: float  # share
     recruiter_reentry_months: int  # months
     broker_risk_premium: float  # times
+    titp_abscond_base_per_month: float  # probability per month
+    abscond_debt_sensitivity: float  # times per month of wage owed
+    abscond_exploited_factor: float  # times
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> LeverArrays:

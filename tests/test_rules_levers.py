@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def expected_type(decl) -> str:
     """The field annotation a declaration must have."""
     if decl.kind == "months":
-        return "tuple[tuple[int, ...], ...]"
+        # a global list of months (``ssw_start``) is one tuple of month indices
+        return "tuple[int, ...]" if decl.scope == "global" else "tuple[tuple[int, ...], ...]"
     if decl.scope == "global":
         return {"float": "float", "int": "int", "bool": "bool"}[decl.kind]
     return {"float": "FloatArray", "int": "IntArray", "bool": "BoolArray"}[decl.kind]
