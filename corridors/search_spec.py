@@ -264,19 +264,21 @@ def _levers(f: str, table: Any, base: Scenario) -> tuple[Lever, ...]:
     check_axes(f, "levers", list(table))
     out = []
     for key, rng in table.items():
-        try:
-            decl = swept_declaration(f, key, base)
-        except ScenarioError as exc:
+        from scenarios.registry import DECLARATIONS
+
+        decl = DECLARATIONS.get(key.partition(".")[0])
+        if decl is None or not _is_lever(decl.name) or decl.kind not in ("float", "int"):
             raise ScenarioError(
                 f,
                 f"levers.{key}",
-                exc.value,
-                exc.allowed.replace("lever, driver or parameter", "lever"),
-            ) from None
-        if not _is_lever(decl.name):
-            raise ScenarioError(
-                f, f"levers.{key}", key, "a numeric policy lever (see corridors levers)"
+                key,
+                "a numeric policy lever, optionally name.KEY for one country or corridor "
+                "(see corridors levers)",
             )
+        try:
+            decl = swept_declaration(f, key, base)
+        except ScenarioError as exc:
+            raise ScenarioError(f, f"levers.{key}", exc.value, exc.allowed) from None
         lo, hi = decl.bounds()
         if rng != "declared":
             lo, hi = checked_range(
