@@ -14,9 +14,12 @@ a coarse scale and checked month by month:
 * no stock or flow in the output table is negative (or NaN);
 * the stock accounting identities of ``simulation/metrics.py`` hold per corridor and month;
 * the flows into irregular status by cause add up to the in-flows of those identities
-  (``irregular_by_overstay + irregular_by_lapse + irregular_by_employer_change = overstays``,
-  ``irregular_by_entry = arrivals[irregular]``), so with the irregular identity they add up to
-  every move into irregular status;
+  (``irregular_by_overstay + irregular_by_lapse + irregular_by_employer_change + absconding
+  = overstays``, ``irregular_by_entry = arrivals[irregular]``), so with the irregular identity
+  they add up to every move into irregular status;
+* Japan's programmes: regular arrivals in Japan are technical interns or SSW workers, the
+  programme flows exist only there, and only people signed for Japan or regular there hold a
+  programme (a Japan-on stress case has every Japan flow non-zero);
 * registrants pending verification are still irregular until legalised: a pending worker
   (``amnesty_wait`` above 0) is legal IRREGULAR, employed or unemployed abroad, never
   detained; the pending stock is part of the irregular stock and changes by
@@ -45,6 +48,7 @@ from scenarios.drivers import DRIVERS
 from scenarios.levers import LEVERS
 from scenarios.registry import DECLARATIONS
 from scenarios.scenario import FULL_WORLD, load_scenario, scenario_from_dict
+from simulation import japan
 from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 from simulation.model import MigrationModel
 
@@ -218,10 +222,25 @@ def check_population(m: MigrationModel) -> None:
     # a seasonal stay is spent abroad; a seasonal returnee is not abroad
     assert np.isin(status[pop.season_left > 0], ABROAD).all()
     assert not np.isin(status[pop.season_left < 0], ABROAD).any()
+    check_japan_population(m)
     for name in ("savings", "debt"):
         col = getattr(pop, name)
         assert np.isfinite(col).all(), f"{name} not finite"
         assert (col >= 0).all(), f"{name} negative: min {col.min()}"
+
+
+def check_japan_population(m: MigrationModel) -> None:
+    """Japan's programmes (``simulation/japan.py``): none without Japan; with it, only people
+    signed for Japan (waiting) or regular there hold one."""
+    jp, pop = m.japan, m.population
+    if not jp.on:
+        assert len(jp.programme) == 0
+        return
+    assert len(jp.programme) == len(pop)
+    assert np.isin(jp.programme, [japan.NO_PROGRAMME, japan.TITP, japan.SSW]).all()
+    holds = np.flatnonzero(jp.programme != japan.NO_PROGRAMME)
+    assert ((pop.status[holds] == Status.WAITING) | (pop.legal[holds] == Legal.REGULAR)).all()
+    assert m.c_is_japan[pop.corridor[holds]].all()
 
 
 def run_checked(scenario) -> tuple[MigrationModel, pd.DataFrame]:
@@ -263,6 +282,7 @@ IRREGULAR_CAUSES_FROM_REGULAR = (
     "irregular_by_overstay",
     "irregular_by_lapse",
     "irregular_by_employer_change",
+    "absconding",
 )
 
 
@@ -308,6 +328,25 @@ def check_circular(panel, months, tol) -> None:
             over = panel(part, channel).loc[after] - panel(whole, channel).loc[after]
             assert (over <= tol).all().all(), f"{part} > {whole} ({channel})"
     assert (panel("planned_returns", "irregular").abs() <= tol).all().all()
+
+
+def check_japan(panel, months, tol) -> None:
+    """Japan's regular arrivals are technical interns or SSW workers, and only there; every
+    absconder was a trainee in Japan (the cause itself adds up in :func:`check_causes`)."""
+    after = months[1:]
+    to_japan = [c for c in panel("arrivals", "regular").columns if c.endswith("JPN")]
+    elsewhere = [c for c in panel("arrivals", "regular").columns if not c.endswith("JPN")]
+    by_programme = panel("arrivals_titp", "regular") + panel("arrivals_ssw", "regular")
+    gap = by_programme.loc[after, to_japan] - panel("arrivals", "regular").loc[after, to_japan]
+    assert (gap.abs() <= tol).all().all(), "Japan's regular arrivals != TITP + SSW"
+    for measure, channel in (
+        ("arrivals_titp", "regular"),
+        ("arrivals_ssw", "regular"),
+        ("absconding", "irregular"),
+    ):
+        assert (panel(measure, channel)[elsewhere].abs() <= tol).all().all(), measure
+        other = "irregular" if channel == "regular" else "regular"
+        assert (panel(measure, other).abs() <= tol).all().all(), measure
 
 
 AMNESTY_IRREGULAR_ROW = ("amnesty_registrants", "amnesty_lapses", "amnesty_returns")
@@ -400,6 +439,7 @@ def check_table(m: MigrationModel, table: pd.DataFrame) -> None:
     # shock returns inside the returns, the stranded inside the stock
     check_shocks(panel, months, tol)
     check_circular(panel, months, tol)
+    check_japan(panel, months, tol)
 
     # no irregular entry where the corridor has none
     no_entry = [c.code for c in m.world.corridors if not c.has_irregular_entry]
@@ -592,3 +632,34 @@ def test_invariants_under_stress_with_every_flow_active():
     assert totals["arrests", "irregular"] == pytest.approx(totals["deportations", "irregular"])
     jp = table[(table["destination"].astype(str) == "JPN") & (table["measure"] == "stock")]
     assert jp["value"].sum() > 0
+
+
+JAPAN_STRESS = {
+    **STRESS,
+    "name": "japan_stress",
+    "settings": {**STRESS["settings"], "seed": 3},
+    "levers": {**STRESS["levers"], "annual_regular_quota": {"all": 2_000_000, "JPN": 20_000}},
+    "drivers": {
+        **STRESS["drivers"],
+        # SSW from mid-2011 with more places than technical interns; VNM-JPN and IDN-JPN made
+        # attractive enough for both programmes to fill within the run
+        "ssw_start": ["2011-06"],
+        "ssw_annual_intake": 100_000.0,
+        "corridor_constant": {"VNM-JPN": 3.0, "IDN-JPN": 3.0},
+    },
+    "parameters": {**STRESS["parameters"], "titp_abscond_base_per_month": 0.05},
+}
+
+
+def test_invariants_with_japans_programmes_active():
+    """The stress scenario with both of Japan's programmes filling and trainees absconding:
+    the identities and the Japan checks hold with every Japan flow non-zero."""
+    m, table = run_checked(scenario_from_dict(JAPAN_STRESS))
+    check_table(m, table)
+    totals = table.groupby(["measure", "channel"], observed=True)["value"].sum()
+    for measure, channel in (
+        ("arrivals_titp", "regular"),
+        ("arrivals_ssw", "regular"),
+        ("absconding", "irregular"),
+    ):
+        assert totals[measure, channel] > 0, (measure, channel)
