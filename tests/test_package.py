@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -313,3 +314,16 @@ def test_code_version_records_a_commit_only_for_a_checkouts_top(tmp_path):
     assert set(below) == {"version"}
     assert code_version(tmp_path)["version"] == top["version"]
     assert "git_commit" not in code_version(tmp_path)
+
+
+def test_citation_and_changelog_carry_pyprojects_version():
+    """One version: pyproject's, repeated in CITATION.cff and as the changelog's newest release."""
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(r"^cff-version: 1\.2\.0$", citation, flags=re.M)
+    assert re.search(rf'^version: "{re.escape(VERSION)}"$', citation, flags=re.M)
+    released = re.search(r'^date-released: "(\d{4}-\d{2}-\d{2})"$', citation, flags=re.M)
+    assert released, "CITATION.cff: date-released as a quoted YYYY-MM-DD"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = re.findall(r"^## \[([^\]]+)\](?: - (\S+))?$", changelog, flags=re.M)
+    assert releases[0] == ("Unreleased", "")
+    assert releases[1] == (VERSION, released.group(1))
