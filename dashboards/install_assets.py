@@ -149,6 +149,7 @@ def install(
     """Fetch and unpack every package not yet complete in ``cache``; return the ``name@version``
     of those fetched. A package appears in its folder whole or not at all."""
     fetched = []
+    cache.mkdir(parents=True, exist_ok=True)  # a folder that cannot be written fails before a fetch
     for name, version in packages:
         spec = f"{name}@{version}"
         target = _folder(cache, name, version)
@@ -191,6 +192,13 @@ def main(argv: list[str] | None = None) -> int:
         install(cache, registry_download(args.registry))
     except AssetError as e:
         print(f"{COMMAND}: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # a cache folder this user cannot write (a system-wide Python)
+        print(
+            f"{COMMAND}: cannot write into {cache} ({e.strerror or e}): give a folder of yours "
+            "with --cache DIR and serve with SOLARA_ASSETS_PROXY_CACHE_DIR=DIR",
+            file=sys.stderr,
+        )
         return 1
     print(f"solara assets ready in {cache}")
     return 0

@@ -116,3 +116,12 @@ def test_the_shipped_list_names_exact_versions():
         assert name and version[0].isdigit() and not set(version) & set("^~<>=* "), name
     assert len({name for name, _ in PACKAGES}) == len(PACKAGES)
     assert not any(Path(name).is_absolute() or ".." in name for name, _ in PACKAGES)
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_line_and_exit_1(tmp_path, capsys):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    code = main(["--cache", str(blocker / "cdn"), "--registry", "http://127.0.0.1:9"])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"cannot write into {blocker / 'cdn'}" in err and "SOLARA_ASSETS_PROXY_CACHE_DIR" in err
