@@ -1,4 +1,4 @@
-"""corridors dashboard (Solara): Compare, Explore, Learn and Results views.
+"""corridors dashboard (Solara): Compare, Explore, Learn, Results and Search views.
 
 Serve with ``corridors dashboard`` (127.0.0.1 by default). All state is created inside the
 page component, so every browser session has its own settings, model and runs.
@@ -24,6 +24,7 @@ from .learn_view import LearnView
 from .levers_panel import LeversPanel
 from .page_address import AddressSync, token_from_search
 from .results_view import ResultsView
+from .search_view import SearchView
 from .settings_state import PanelSettings, settings_from_query
 
 __all__ = ["Page"]
@@ -48,6 +49,14 @@ def Page():
     start, problem = solara.use_memo(lambda: initial_settings(router.search), dependencies=[])
     settings = solara.use_reactive(start)
     levers_folded = solara.use_reactive(True)  # only matters on narrow screens (CSS)
+    tab = solara.use_reactive(0)
+    opened = solara.use_reactive(None)  # a search solution opened as scenario B
+
+    def open_solution(label, scenario):
+        count = opened.value[2] + 1 if opened.value else 1
+        opened.set((label, scenario, count))
+        tab.set(0)  # the Compare tab
+
     solara.Title("corridors: labour migration in mainland Southeast Asia")
     solara.Style(STYLE)
     AddressSync(settings.value.to_query())
@@ -72,12 +81,14 @@ def Page():
                     solara.Warning(problem, dense=True)
                 LeversPanel(settings)
         with solara.Div(classes=["corridors-main"]):
-            with solara.lab.Tabs():
+            with solara.lab.Tabs(value=tab):
                 with solara.lab.Tab("Compare"):
-                    CompareView(settings)
+                    CompareView(settings, opened=opened)
                 with solara.lab.Tab("Explore"):
                     ExploreView(settings)
                 with solara.lab.Tab("Learn"):
                     LearnView()
                 with solara.lab.Tab("Results"):
                     ResultsView()
+                with solara.lab.Tab("Search"):
+                    SearchView(open_solution)

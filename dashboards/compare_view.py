@@ -44,9 +44,12 @@ CURRENT = "current lever settings"
 DEFAULT_REPLICATES = 5
 
 
-def _scenario(choice: str, settings: PanelSettings):
+def _scenario(choice: str, settings: PanelSettings, opened: tuple | None = None):
     if choice == CURRENT:
         return settings.scenario()
+    if opened is not None and choice == opened[0]:
+        # a solution opened from the Search view: its levers, the page's period and scale
+        return opened[1].with_values(end=settings.end, people_per_agent=settings.people_per_agent)
     return PanelSettings(
         preset=choice, end=settings.end, people_per_agent=settings.people_per_agent
     ).scenario()
@@ -65,10 +68,12 @@ def scenario_labels(choice_a: str, choice_b: str, settings: PanelSettings) -> tu
     return (f"{a} (A)", f"{b} (B)") if a == b else (a, b)
 
 
-def _inputs(choice_a, choice_b, settings, replicates, uncertainty) -> ComparisonInputs | str:
+def _inputs(
+    choice_a, choice_b, settings, replicates, uncertainty, opened=None
+) -> ComparisonInputs | str:
     """The request the controls now describe, or the reason it is not valid."""
     try:
-        a, b = _scenario(choice_a, settings), _scenario(choice_b, settings)
+        a, b = _scenario(choice_a, settings, opened), _scenario(choice_b, settings, opened)
         labels = scenario_labels(choice_a, choice_b, settings)
     except ScenarioError as exc:
         return str(exc)
@@ -80,7 +85,9 @@ def _period(settings: PanelSettings) -> str:
 
 
 @solara.component
-def CompareView(settings: solara.Reactive):
+def CompareView(settings: solara.Reactive, opened: solara.Reactive | None = None):
+    """``opened``: a solution the Search view opened, ``(label, scenario, count)`` or None;
+    it becomes one more choice, and scenario B each time a solution is opened."""
     choice_a = solara.use_reactive("baseline")
     choice_b = solara.use_reactive(CURRENT)
     replicates = solara.use_reactive(DEFAULT_REPLICATES)
@@ -92,12 +99,25 @@ def CompareView(settings: solara.Reactive):
     corridor = solara.use_reactive(ALL_CORRIDORS)
     token = solara.use_ref(None)
     s = settings.value
-    options = [CURRENT, *presets()]
+    extra = opened.value if opened is not None else None
+    options = [CURRENT, *presets(), *([extra[0]] if extra else [])]
     use_draws = uncertainty.value and has_posterior
 
+    def pick_opened():
+        if extra:
+            choice_b.set(extra[0])
+
+    solara.use_effect(pick_opened, [extra[0] if extra else None, extra[2] if extra else 0])
     now = solara.use_memo(
-        lambda: _inputs(choice_a.value, choice_b.value, s, replicates.value, use_draws),
-        dependencies=[choice_a.value, choice_b.value, s, replicates.value, use_draws],
+        lambda: _inputs(choice_a.value, choice_b.value, s, replicates.value, use_draws, extra),
+        dependencies=[
+            choice_a.value,
+            choice_b.value,
+            s,
+            replicates.value,
+            use_draws,
+            extra[2] if extra else 0,
+        ],
     )
 
     def work(cancel: CancelToken):
@@ -109,8 +129,8 @@ def CompareView(settings: solara.Reactive):
             return None
         try:
             result = compare_runs(
-                _scenario(request.choice_a, s),
-                _scenario(request.choice_b, s),
+                _scenario(request.choice_a, s, extra),
+                _scenario(request.choice_b, s, extra),
                 request.replicates,
                 progress=progress.set,
                 parameter_uncertainty=request.parameter_uncertainty,
