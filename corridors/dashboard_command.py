@@ -4,7 +4,10 @@ Its own module so the dashboard's serving options (host, port, the names the ser
 to, the results folder it may open, how long a vanished session is kept) and the checks
 around them live apart from the batch and calibration commands. The server itself is a new
 Python (``python -m dashboards.serve``) that replaces this process, with its environment set
-before it starts: the C library reads ``MALLOC_ARENA_MAX`` only then."""
+before it starts: the C library reads ``MALLOC_ARENA_MAX`` only then. It refuses to start
+while any of Solara's front-end bundles is missing from Solara's cache (the page would reach
+for a public CDN), naming the command that fetches them, ``python -m dashboards.install_assets``
+with this Python: in a checkout and in an installed package alike."""
 
 from __future__ import annotations
 
