@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .batch import default_workers, make_executor
+    from .batch import ExecutorLost, default_workers, make_executor
     from .lock import folder_lock
     from .search_report import write_outputs
     from .search_run import SearchFailed, run_search
@@ -72,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
                 outcome = run_search(
                     spec, args.out, executor, workers=workers, progress=not args.quiet
                 )
-            except SearchFailed as exc:
+            except (SearchFailed, ExecutorLost) as exc:
                 print(f"corridors: error: {exc}", file=sys.stderr)
                 return 1
             except KeyboardInterrupt:

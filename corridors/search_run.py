@@ -14,17 +14,24 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from .batch import ExecutorLost
 from .search_archive import RunArchive
 from .search_eval import RunKey, evaluate_run, robust_value, run_keys, run_scenario_for, vector_key
 from .search_spec import SearchSpec
 
 __all__ = ["SearchFailed", "SearchOutcome", "evaluate_vectors", "run_search"]
+
+
+_LOST = (
+    "the executor cancelled or lost runs in flight (a Dask cluster lost or shut down?); every "
+    "finished run is kept in the archive: run the same command again to resume"
+)
 
 
 class SearchFailed(RuntimeError):
@@ -80,10 +87,17 @@ class _Evaluations:
                 in_flight[future] = run
             if not in_flight:
                 break
-            finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            finished, _ = wait(list(in_flight), timeout=1.0, return_when=FIRST_COMPLETED)
+            if not finished and getattr(self.executor, "lost", lambda: False)():
+                raise ExecutorLost(_LOST)
             for future in finished:
                 run = in_flight.pop(future)
-                outcome = future.result()
+                try:
+                    outcome = future.result()
+                except CancelledError:  # cancelled by a Dask cluster that went away
+                    raise ExecutorLost(_LOST) from None
+                except Exception as exc:  # the worker process itself died
+                    outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
                 if outcome["ok"]:
                     self.archive.add(run, outcome["values"])
                     self.computed += 1
