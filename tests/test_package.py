@@ -233,6 +233,11 @@ def test_dashboard_without_assets_names_the_command(installed, tmp_path):
     assert proc.returncode == 2
     assert f"{installed.venv / 'bin' / 'python'} -m dashboards.install_assets" in proc.stderr
     assert f"{len(PACKAGES)} of {len(PACKAGES)} bundles missing" in proc.stderr
+    # and the command it names is in the installed package
+    named = installed.run(
+        str(installed.venv / "bin" / "python"), "-m", "dashboards.install_assets", "--help"
+    )
+    assert "npm registry" in _check(named, "python -m dashboards.install_assets --help")
 
 
 @pytest.mark.skipif(
