@@ -180,9 +180,18 @@ def load_search(path: str | Path) -> SearchSpec:
     levers = _levers(f, data.get("levers"), base)
     objectives = _quantities(f, "objectives", data.get("objectives"), base, True)
     constraints = _quantities(f, "constraints", data.get("constraints", []), base, False)
-    names = [q.name for q in objectives + constraints]
-    if len(set(names)) != len(names):
-        raise ScenarioError(f, "objectives", names, "distinct names (set name = ... to tell apart)")
+    seen: set[str] = set()
+    for key, items in (("objectives", objectives), ("constraints", constraints)):
+        for i, q in enumerate(items):
+            if q.name in seen:
+                raise ScenarioError(
+                    f,
+                    f"{key}[{i}]",
+                    q.name,
+                    'a name no other objective or constraint has: give it name = "..." '
+                    "(letters, digits and _)",
+                )
+            seen.add(q.name)
     robust = _table(f, "robustness", data.get("robustness", {}), _ROBUST)
     replicates = _whole(f, "robustness.replicates", robust.get("replicates", 1), 1, 1000)
     draws = _whole(f, "robustness.posterior_draws", robust.get("posterior_draws", 0), 0, 1000)

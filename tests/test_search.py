@@ -254,6 +254,11 @@ def test_runs_cross_parameter_points_and_seeds_and_levers_override_draws(tmp_pat
         ({"robustness": {"percentile": 20}}, "robustness.percentile", "50 to 100"),
         ({"constraints": [{"indicator": "deportations"}]}, "constraints[0]", "min = ..."),
         ({"colour": "blue"}, "colour", "one of the keys"),
+        (
+            {"constraints": [{"indicator": "deportations", "max": 1.0}]},
+            "constraints[0]",
+            'name = "..."',
+        ),
     ],
 )
 def test_bad_input_names_file_key_value_and_writes_nothing(tmp_path, capsys, change, key, words):
@@ -272,3 +277,70 @@ def test_another_search_into_the_same_folder_is_refused(finished, tmp_path, caps
     assert main([str(other), "--out", str(out), "--quiet"]) == 2
     assert "--out" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+# ---- constraints, from archived runs (no model run) ----------------------------------------
+class _NoRuns:
+    """An executor that fails the test if a run is asked for: everything is archived."""
+
+    def submit(self, fn, *args, **kwargs):
+        raise AssertionError("a run was computed although the archive holds it")
+
+
+def test_robust_objectives_and_constraint_violation_from_the_archive(tmp_path):
+    from corridors.search_run import evaluate_vectors
+
+    data = dict(
+        TINY,
+        robustness={"replicates": 2, "posterior_draws": 1, "percentile": 75, "root_seed": 5},
+        constraints=[
+            {"indicator": "deportations", "max": 30.0, "name": "deportations_cap"},
+            {"indicator": "remittances_received_usd", "min": 100.0},
+        ],
+    )
+    spec = load_search(_write(tmp_path, data))
+    good = {"recruitment_fee_cap_usd": 10.0, "enforcement_monthly_arrest_probability.MYS": 0.01}
+    bad = {"recruitment_fee_cap_usd": 20.0, "enforcement_monthly_arrest_probability.MYS": 0.02}
+    archive = RunArchive(tmp_path)
+    for vector, deport, remit in ((good, [10, 20, 30, 40], 200.0), (bad, [50] * 4, 60.0)):
+        for run, d in zip(run_keys(spec, vector), deport, strict=True):
+            share = 0.1 * d
+            archive.add(
+                run,
+                {
+                    "irregular_share_final_year": share,
+                    "deportations": float(d),
+                    "deportations_cap": float(d),
+                    "remittances_received_usd": remit,
+                },
+            )
+    rows = evaluate_vectors(spec, [good, bad], tmp_path, _NoRuns()).set_index(
+        "recruitment_fee_cap_usd"
+    )
+    # 75th percentile of 10, 20, 30, 40 (linear) is 32.5: 2.5 over the maximum of 30
+    assert rows.loc[10.0, "deportations"] == pytest.approx(32.5)
+    assert rows.loc[10.0, "violation"] == pytest.approx(2.5)
+    assert not rows.loc[10.0, "feasible"]
+    # bad: 50 - 30 over the maximum, 100 - 60 under the minimum
+    assert rows.loc[20.0, "violation"] == pytest.approx(20.0 + 40.0)
+    assert rows.loc[10.0, "deportations__run1"] == 10.0  # calibrated point, first seed
+
+
+def test_pareto_set_keeps_feasible_solutions_or_else_the_least_violating(tmp_path):
+    from corridors.search_report import pareto_set
+
+    spec = load_search(_write(tmp_path, TINY))
+    frame = pd.DataFrame(
+        {
+            "recruitment_fee_cap_usd": [1.0, 2.0, 3.0, 4.0],
+            "enforcement_monthly_arrest_probability.MYS": [0.01] * 4,
+            "irregular_share_final_year": [0.1, 0.2, 0.3, 0.05],
+            "deportations": [30.0, 20.0, 10.0, 5.0],
+            "violation": [0.0, 0.0, 0.0, 1.0],  # the dominant one breaks a constraint
+        }
+    )
+    feasible = pareto_set(spec, frame)
+    assert feasible["recruitment_fee_cap_usd"].tolist() == [1.0, 2.0, 3.0]
+    assert feasible["solution"].tolist() == ["s01", "s02", "s03"]
+    none_feasible = pareto_set(spec, frame.assign(violation=[3.0, 2.0, 2.0, 5.0]))
+    assert none_feasible["recruitment_fee_cap_usd"].tolist() == [2.0, 3.0]
