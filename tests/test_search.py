@@ -344,3 +344,29 @@ def test_pareto_set_keeps_feasible_solutions_or_else_the_least_violating(tmp_pat
     assert feasible["solution"].tolist() == ["s01", "s02", "s03"]
     none_feasible = pareto_set(spec, frame.assign(violation=[3.0, 2.0, 2.0, 5.0]))
     assert none_feasible["recruitment_fee_cap_usd"].tolist() == [2.0, 3.0]
+
+
+def test_a_solution_of_a_scenario_file_extends_its_resolved_copy(tmp_path):
+    from corridors.search_report import SOLUTIONS, _write_base, solution_toml
+    from scenarios.scenario import load_scenario
+
+    (tmp_path / "mine.toml").write_text(
+        'extends = "crackdown"\nname = "mine"\n[levers]\nborder_control = 0.7\n'
+    )
+    spec = load_search(_write(tmp_path, {**TINY, "scenario": "mine.toml"}))
+    out = tmp_path / "out"
+    vector = {"recruitment_fee_cap_usd": 1234.5, "enforcement_monthly_arrest_probability.MYS": 0.02}
+    row = pd.Series({**vector, "solution": "s01", "irregular_share_final_year": 0.2})
+    row["deportations"] = 1.0
+    extends = _write_base(out, spec)
+    assert extends == "base.toml"
+    path = out / SOLUTIONS / "s01.toml"
+    path.write_text(solution_toml(spec, row, extends))
+    solution = load_scenario(path)
+    first_run = run_scenario_for(spec, run_keys(spec, vector)[0])
+    # the same run as the search's first run of this solution: every value but the names
+    mine, theirs = solution.to_dict(), first_run.to_dict()
+    for key in ("name", "description"):
+        mine.pop(key), theirs.pop(key)
+    assert mine == theirs
+    assert solution["border_control"]["THA"] == 0.7  # the user's base, not the preset
