@@ -187,7 +187,11 @@ def parallel_figure(spec: SearchSpec, evaluations: pd.DataFrame, pareto: pd.Data
         ax.axvline(x, color="0.3", lw=0.8)
         ax.text(x, -0.06, f"{lo[c]:.3g}", ha="center", va="top", fontsize=8)
         ax.text(x, 1.04, f"{lo[c] + span[c]:.3g}", ha="center", va="bottom", fontsize=8)
-    labels = [c.replace("_", " ").replace(".", " ") for c in columns]
+    goals = {
+        q.name: f" ({'lower' if q.direction == 'minimise' else 'higher'} is better)"
+        for q in spec.objectives
+    }
+    labels = [c.replace("_", " ").replace(".", " ") + goals.get(c, "") for c in columns]
     ax.set_xticks(xs, labels, rotation=15, fontsize=8)
     ax.set_yticks([])
     ax.set_ylim(-0.12, 1.12)
