@@ -249,6 +249,10 @@ def write_outputs(out: Path, spec: SearchSpec, outcome) -> pd.DataFrame:
     write_atomic(out / "evaluations.csv", lambda p: evaluations.to_csv(p, index=False))
     write_atomic(out / "pareto.csv", lambda p: pareto.to_csv(p, index=False))
     extends = _write_base(out, spec)
+    keep = {f"{name}.toml" for name in pareto["solution"]} | {"base.toml"}
+    for stale in (out / SOLUTIONS).glob("s*.toml"):  # of an earlier, shorter or longer, run
+        if stale.name not in keep:
+            stale.unlink()
     for _, row in pareto.iterrows():
         write_text_atomic(
             out / SOLUTIONS / f"{row['solution']}.toml", solution_toml(spec, row, extends)
