@@ -17,7 +17,9 @@ generation in ``abc.db`` (SQLite): rerunning after an interruption loads the run
 from the last finished generation.
 
 Reproducible: the same configuration and seed give the same particles, weights, epsilons and
-posterior draws, on any executor and number of workers, and a resumed calibration gives what
+posterior draws, on any executor (this process, a local pool, a Dask cluster, whose workers
+run jobs in threads: a lock keeps one proposal at a time per process on numpy's global
+random state) and number of workers, and a resumed calibration gives what
 a clean one does. pyabc's sampler reseeds numpy's global random state from the operating
 system in every job, so each proposal (a draw from the prior or the transition kernel) was
 different in every run; :class:`SeededSampler` instead seeds each proposal from (the
@@ -33,6 +35,7 @@ same in every run, not those.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +45,11 @@ from .config import CalibrationConfig
 from .simulate import distance, seeds_for, simulate_targets
 
 __all__ = ["ABCModel", "run_abc"]
+
+_GLOBAL_RANDOM = threading.Lock()
+"""Held while a proposal is seeded and simulated: pyabc draws it from numpy's global random
+state, which the threads of one process share (a Dask worker runs several jobs at once in
+threads), so two proposals seeded at the same time would draw from each other's seeds."""
 
 
 class ABCModel:
@@ -69,9 +77,10 @@ def _seeded_jobs(simulate_one_pickle: bytes, batch_size: int, job_ids: list, key
     results = []
     for job_id in job_ids[:batch_size]:
         state = np.random.SeedSequence([*key, job_id]).generate_state(4)
-        np.random.seed(state)  # noqa: NPY002 (pyabc and scipy draw from the global state)
-        random.seed(int(state[0]))
-        result = simulate_one()
+        with _GLOBAL_RANDOM:  # one job at a time per process: see _GLOBAL_RANDOM
+            np.random.seed(state)  # noqa: NPY002 (pyabc and scipy draw from the global state)
+            random.seed(int(state[0]))
+            result = simulate_one()
         results.append((result, result.accepted, job_id))
     return results
 

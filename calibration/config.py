@@ -107,6 +107,12 @@ class CalibrationConfig:
     targets_files: tuple[str, ...] = ()
     """Every targets file, in the order given (``targets`` may be a list: the level targets
     and the flow targets of issue 14); their targets are concatenated."""
+    shipped_start: bool = True
+    """Whether the search starts from the shipped observation parameters (``corridors
+    calibrate``: a recalibration goes on from the installed one). False for a hindcast's
+    training fit, which must not see what the shipped calibration learnt from the test
+    period: the observation parameters then start from 1 (the source counts what the model
+    simulates), clipped into their ranges."""
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Parameter values from unit-cube coordinates (last axis: parameters, clipped to
@@ -119,9 +125,10 @@ class CalibrationConfig:
         return {n: float(v) for n, v in zip(self.names, self.from_unit(u), strict=True)}
 
     def start_point(self) -> dict:
-        """The scenario's current values of the fitted names (clipped into the ranges)."""
+        """The scenario's current values of the fitted names (clipped into the ranges); the
+        observation parameters' shipped values, or 1 without ``shipped_start``."""
         out = {}
-        shipped = observation_parameters()  # observation values start from the shipped ones
+        shipped = observation_parameters() if self.shipped_start else {}
         for name, lo, hi in zip(self.names, self.low, self.high, strict=True):
             if is_observation(name):
                 value = shipped.get(name, shipped.get(name.partition(".")[0], 1.0))

@@ -204,7 +204,13 @@ def _markdown(config, summary: dict, table: pd.DataFrame, figures: list[str]) ->
         f"calibration, {summary['distinct_draws']} different, x {summary['replicates']} "
         f"seed(s) each: {summary['predictive_runs']} runs) compared with all "
         f"{train['figures'] + test['figures']} targets; the {test['figures']} after the "
-        "cut-off never reached the calibration.",
+        "cut-off never reached the calibration"
+        + (
+            f", nor did the shipped calibration: the training fit started from "
+            f"{summary['training_start']}."
+            if "training_start" in summary
+            else "."
+        ),
         "",
         periods.to_markdown(index=False),
         "",

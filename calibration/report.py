@@ -148,9 +148,18 @@ def _write_report(
         "",
         "## Calibrated parameters",
         "",
-        pd.DataFrame({"parameter": list(point), "value": list(point.values())}).to_markdown(
-            index=False
+        f"The calibrated point (what `calibrated_parameters.toml` holds and the baseline "
+        f"extends once installed, and what every 'calibrated' column shows): the "
+        f"**{summary.get('point_choice', 'MSM optimum')}**. "
+        + (
+            ""
+            if "msm_optimum" not in summary
+            else "Beside it the method of simulated moments' optimum "
+            f"(`msm_optimum.toml`; distance {summary.get('msm_distance', float('nan')):.3f} "
+            "on the calibration seeds)."
         ),
+        "",
+        _parameters_table(point, summary.get("msm_optimum")),
         "",
         "## Targets",
         "",
@@ -195,6 +204,14 @@ def _write_report(
         lines += ["![marginals](posterior_marginals.png)", "", "![pairs](posterior_pairs.png)", ""]
     write_text_atomic(folder / "report.md", "\n".join(lines))
     return summary
+
+
+def _parameters_table(point: dict, msm_optimum: dict | None) -> str:
+    """The calibrated point's values, with the MSM optimum's beside them when given."""
+    table = pd.DataFrame({"parameter": list(point), "value": list(point.values())})
+    if msm_optimum is not None:
+        table["MSM optimum"] = [msm_optimum.get(name, float("nan")) for name in point]
+    return table.to_markdown(index=False)
 
 
 def _series_figure(config, evaluations, folder: Path) -> None:

@@ -1,8 +1,17 @@
 """``corridors calibrate``: method of simulated moments, then ABC-SMC, then the fit report.
 
 Each stage checkpoints into the output folder (the MSM evaluation log, pyabc's SQLite
-database, the draws and the report files, all written atomically) and is skipped or resumed
-when the same command runs again after an interruption.
+database, the draws, the report's model runs in ``report_runs.json`` and the report files,
+all written atomically; the stages finished in ``state.json``, :mod:`calibration.checkpoint`)
+and is skipped or resumed when the same command runs again after an interruption. On a
+finished folder the command makes no model run: it writes the report and the parameter files
+again from the checkpoints.
+
+The point written to ``calibrated_parameters.toml`` (the one the baseline extends once
+installed) is the posterior's own summary, the draw nearest the posterior median
+(:mod:`calibration.shipped_point`); the MSM optimum is written beside it, to
+``msm_optimum.toml``. Without an ABC stage the MSM optimum is the point. The file's header
+and the report say which.
 """
 
 from __future__ import annotations
@@ -10,22 +19,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import pandas as pd
 import tomli_w
 
 from corridors.atomic import write_atomic, write_text_atomic
-from corridors.batch import make_executor
 from corridors.manifest import code_version, package_versions
 from scenarios.registry import SECTION_OF
 
 from .abc_smc import run_abc
+from .checkpoint import StageState
 from .config import CalibrationConfig, is_observation, observation_values
+from .executor import calibration_executor
 from .msm import evaluate_all, run_msm
 from .report import evaluate_draw, write_report
+from .shipped_point import shipped_point
 from .simulate import seeds_for
 
 __all__ = ["HELDOUT_SEEDS", "calibrate", "fragment_toml"]
@@ -55,27 +65,65 @@ def _say(quiet: bool, text: str) -> None:
         print(f"corridors calibrate: {text}", file=sys.stderr, flush=True)
 
 
-def calibrate(config: CalibrationConfig, out: Path, workers: int = 1, quiet: bool = False) -> dict:
+REPORT_RUNS = "report_runs.json"
+"""The fit report's model runs (the point on the calibration and held-out seeds, one run per
+posterior draw), kept so that the report of a finished folder is written again without
+running the model."""
+
+
+def _report_runs(config: CalibrationConfig, out: Path, point: dict, draws: pd.DataFrame, executor):
+    """(point values, held-out values, draw evaluations): from ``report_runs.json`` when it
+    holds this point and these draws, else run now and kept there."""
+    path = out / REPORT_RUNS
+    key = {"point": point, "draws": draws.to_dict(orient="list")}
+    if path.exists():
+        kept = json.loads(path.read_text())
+        if json.dumps(kept["key"], sort_keys=True) == json.dumps(key, sort_keys=True):
+            return (
+                np.asarray(kept["point_values"], dtype=float),
+                np.asarray(kept["heldout_values"], dtype=float),
+                kept["evaluations"],
+            )
+    seeds = seeds_for(config.root_seed, config.seeds)
+    point_values = evaluate_all(config, [point], executor, seeds)[0]
+    # the point again on seeds the search never saw: a fit that holds only for the
+    # calibration seeds' noise shows here
+    heldout_values = evaluate_all(
+        config, [point], executor, seeds_for(config.root_seed + 2, HELDOUT_SEEDS)
+    )[0]
+    draw_seeds = seeds_for(config.root_seed + 1, len(draws))
+    futures = [
+        executor.submit(evaluate_draw, config, row.to_dict(), s)
+        for (_, row), s in zip(draws.iterrows(), draw_seeds, strict=True)
+    ]
+    evaluations = [f.result() for f in futures]
+    kept = {
+        "key": key,
+        "point_values": point_values.tolist(),
+        "heldout_values": heldout_values.tolist(),
+        "evaluations": evaluations,
+    }
+    write_text_atomic(path, json.dumps(kept, default=float))
+    return point_values, heldout_values, evaluations
+
+
+def calibrate(
+    config: CalibrationConfig,
+    out: Path,
+    workers: int = 1,
+    quiet: bool = False,
+    dask_address: str | None = None,
+) -> dict:
+    """Run (or resume) the calibration into ``out``; returns the fit report's summary. With
+    ``dask_address`` every model run goes to that Dask cluster (the same results as a local
+    pool for the same seeds: see :mod:`calibration.executor`)."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    state_file = out / "state.json"
-    state: dict[str, Any] = (
-        json.loads(state_file.read_text())
-        if state_file.exists()
-        else {"started_utc": dt.datetime.now(dt.UTC).isoformat(), "wall_s_before": 0.0}
-    )
-    before = state["wall_s_before"]
-
-    def checkpoint() -> None:
-        # the wall time so far goes into every checkpoint, so a resumed run reports the
-        # time of the interrupted one as well
-        state["wall_s_before"] = before + time.perf_counter() - t0
-        write_text_atomic(state_file, json.dumps(state, indent=1))
-
-    write_text_atomic(out / "config.json", json.dumps(config.raw, indent=1, default=str))
-    executor, close = make_executor(workers, None, workers <= 1)
+    # an unreachable Dask address is refused before anything is written
+    executor, close, workers = calibration_executor(workers, dask_address)
     try:
+        out.mkdir(parents=True, exist_ok=True)
+        state = StageState(out)
+        write_text_atomic(out / "config.json", json.dumps(config.raw, indent=1, default=str))
         # 1. method of simulated moments
         if "msm" not in state:
             _say(
@@ -89,8 +137,10 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1, quiet: boo
                     _say(quiet, f"  MSM evaluation {n}: best objective {best:.3f}")
 
             state["msm"] = run_msm(config, out, executor, progress)
-            checkpoint()
-        point = state["msm"]["params"]
+            state.checkpoint()
+        else:
+            _say(quiet, "method of simulated moments: done before")
+        msm_point = state["msm"]["params"]
         _say(
             quiet,
             f"MSM best: distance {state['msm']['distance']:.3f}, objective "
@@ -98,7 +148,8 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1, quiet: boo
         )
         # 2. ABC-SMC
         draws_file = out / "posterior_draws.csv"
-        if config.abc_generations > 0 and config.abc_population > 0:
+        abc = config.abc_generations > 0 and config.abc_population > 0
+        if abc:
             if "abc" not in state:
                 _say(
                     quiet,
@@ -112,7 +163,7 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1, quiet: boo
                         f"  ABC generation {g}/{config.abc_generations}: epsilon "
                         f"{eps:.3f}, {runs} model runs so far",
                     )
-                    checkpoint()
+                    state.checkpoint()
 
                 result = run_abc(config, out, executor, workers, generation_done)
                 write_atomic(draws_file, lambda p: result["draws"].to_csv(p, index=False))
@@ -129,28 +180,21 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1, quiet: boo
                         "distinct_draws",
                     )
                 }
-                checkpoint()
+                state.checkpoint()
+            else:
+                _say(quiet, "ABC-SMC: done before")
             draws = pd.read_csv(draws_file)
+            point, choice = shipped_point(msm_point, draws)
         else:
+            point, choice = shipped_point(msm_point, None)
             draws = pd.DataFrame([point])
         # 3. fit report
-        _say(quiet, f"fit report: calibrated point and {len(draws)} posterior draws")
-        seeds = seeds_for(config.root_seed, config.seeds)
-        point_values = evaluate_all(config, [point], executor, seeds)[0]
-        # the point again on seeds the search never saw: a fit that holds only for the
-        # calibration seeds' noise shows here
-        heldout_values = evaluate_all(
-            config, [point], executor, seeds_for(config.root_seed + 2, HELDOUT_SEEDS)
-        )[0]
-        draw_seeds = seeds_for(config.root_seed + 1, len(draws))
-        futures = [
-            executor.submit(evaluate_draw, config, row.to_dict(), s)
-            for (_, row), s in zip(draws.iterrows(), draw_seeds, strict=True)
-        ]
-        evaluations = [f.result() for f in futures]
+        _say(quiet, f"fit report: the {choice} and {len(draws)} posterior draws")
+        point_values, heldout_values, evaluations = _report_runs(
+            config, out, point, draws, executor
+        )
     finally:
         close()
-    wall = before + time.perf_counter() - t0
     runs = (
         state["msm"]["model_runs"]
         + state.get("abc", {}).get("model_runs", 0)
@@ -168,35 +212,44 @@ def calibrate(config: CalibrationConfig, out: Path, workers: int = 1, quiet: boo
         evaluations,
         {
             "model_runs": runs,
-            "wall_s": wall,
+            "wall_s": state.wall_s(),
             "msm_distance": state["msm"]["distance"],
             "heldout_seeds": HELDOUT_SEEDS,
             "msm_evaluations": state["msm"]["evaluations"],
             "abc": state.get("abc", {}),
             "code": code_version(),
             "packages": package_versions(),
-            "started_utc": state["started_utc"],
+            "started_utc": state.started_utc,
             "finished_utc": dt.datetime.now(dt.UTC).isoformat(),
             "observation_parameters": observation_values(point),
+            "point_choice": choice,
+            "msm_optimum": msm_point,
         },
     )
     header = (
         f"# Calibrated by `corridors calibrate {config.source_file}` "
         f"({dt.date.today().isoformat()}): averaged relative difference "
         f"{summary['averaged_relative_difference']:.3f} over {summary['targets']} "
-        f"targets, {runs} model runs.\n# The baseline extends this file; see "
-        "calibration/report/report.md.\n"
+        f"targets, {runs} model runs.\n# The point: the {choice}"
+        + ("" if choice.startswith("MSM") else " (the MSM optimum is in msm_optimum.toml)")
+        + ".\n# The baseline extends this file; see calibration/report/report.md.\n"
     )
     write_text_atomic(out / "calibrated_parameters.toml", fragment_toml(point, header))
+    msm_header = (
+        f"# The MSM optimum of `corridors calibrate {config.source_file}` (distance "
+        f"{state['msm']['distance']:.3f} on the calibration seeds); not the shipped point "
+        f"unless calibrated_parameters.toml says so (it holds the {choice}).\n"
+    )
+    write_text_atomic(out / "msm_optimum.toml", fragment_toml(msm_point, msm_header))
     write_text_atomic(
         out / "observation_parameters.json",
         json.dumps(summary["observation_parameters"] or {"census_coverage": 1.0}, indent=1),
     )
-    checkpoint()
+    state.checkpoint()
     _say(
         quiet,
         f"done: averaged relative difference "
         f"{summary['averaged_relative_difference']:.3f}, {summary['targets_met']} of "
-        f"{summary['targets']} targets met, {runs} model runs, {wall / 60:.1f} min",
+        f"{summary['targets']} targets met, {runs} model runs, {state.wall_s() / 60:.1f} min",
     )
     return summary

@@ -3,7 +3,13 @@
 The calibration is run on the targets dated up to a cut-off only (a target whose last month
 is after the cut-off is a *test* figure and never reaches it), in ``DIR/train/``, exactly as
 ``corridors calibrate`` runs it (same stages, same checkpoints; its scenario stops at the
-cut-off, since nothing later is compared there). Then the posterior predictive runs forward:
+cut-off, since nothing later is compared there). Nothing fitted to the test period reaches
+it: its scenario is the calibration file's scenario without the shipped calibration (the
+layer the baseline extends, :mod:`calibration.uncalibrated`), so the search starts from the
+scenario's own values or the declared defaults, clipped into the ranges, and the observation
+parameters from 1 rather than from the shipped ones; ABC-SMC draws from the uniform prior
+over the ranges as always; and the predictive runs use the same uncalibrated scenario under
+each posterior draw. Then the posterior predictive runs forward:
 each posterior draw of the training calibration, on ``replicates`` seeds of its own, is run
 to the last target's month and every target, training and test alike, is observed through
 the observation model. Each run's values (and the monthly series the figures draw) are
@@ -14,8 +20,10 @@ side by side.
 
 Stages and checkpoints: ``DIR/setup.json`` records what the folder validates (the
 calibration file's settings, the cut-off and the targets) and a rerun with different ones
-is refused; ``DIR/state.json`` records the finished training calibration, so a finished
-stage is not run again; the runs are files. The same command resumes after an interruption.
+is refused (a folder of a version whose training started from the shipped calibration too);
+``DIR/state.json`` (:mod:`calibration.checkpoint`) records the finished training
+calibration, so a finished stage is not run again; the runs are files. The same command
+resumes after an interruption.
 """
 
 from __future__ import annotations
@@ -28,27 +36,28 @@ import functools
 import io
 import json
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from corridors.atomic import write_atomic, write_text_atomic
-from corridors.batch import make_executor
 from scenarios.calendar import month_label
 from scenarios.errors import ScenarioError
 
+from .checkpoint import StageState
 from .config import CalibrationConfig, checked_month
+from .executor import calibration_executor
 from .hindcast_report import write_hindcast_report
 from .report import evaluate_draw
 from .run import calibrate
 from .simulate import seeds_for
 from .targets import Target
+from .uncalibrated import uncalibrated_scenario
 
 __all__ = [
     "DEFAULT_CUTOFF",
     "PREDICTIVE_SEED_OFFSET",
+    "TRAINING_START",
     "check_replicates",
     "predictive_seeds",
     "resolve_cutoff",
@@ -62,6 +71,12 @@ PREDICTIVE_SEED_OFFSET = 101
 """Replicate ``r`` of the posterior predictive draws its seeds from ``root_seed + 101 + r``
 (the calibration uses ``root_seed`` to ``root_seed + 2``)."""
 MAX_REPLICATES = 100
+TRAINING_START = (
+    "the scenario without the shipped calibration (declared defaults), observation "
+    "parameters 1, uniform prior over the ranges"
+)
+"""Where the training fit starts, recorded in ``setup.json``: a folder without it was made
+by a version that started from the shipped calibration, and is refused."""
 
 
 def resolve_cutoff(config: CalibrationConfig, cutoff: str | None) -> int:
@@ -113,15 +128,18 @@ def split_targets(
 
 
 def training_config(config: CalibrationConfig, cutoff: int, folder: Path) -> CalibrationConfig:
-    """The calibration on the training targets only, its targets file in ``folder`` and its
-    scenario run to the cut-off (the model looks no further ahead than the month it
-    simulates, so the training figures come out as from a longer run)."""
+    """The calibration on the training targets only, its targets file in ``folder``, its
+    scenario the uncalibrated one (nothing the shipped calibration learnt from the test
+    period) run to the cut-off (the model looks no further ahead than the month it
+    simulates, so the training figures come out as from a longer run), its search started
+    from that scenario's values and observation parameters of 1."""
     train, _ = split_targets(config.targets, cutoff)
     label = month_label(cutoff)
+    base = uncalibrated_scenario(config)
     try:
-        scenario = config.scenario.with_values(end=label)
+        scenario = base.with_values(end=label)
     except ScenarioError:  # a scenario that cannot stop there runs to its own end
-        scenario = config.scenario
+        scenario = base
     raw = {**config.raw, "targets": "targets.csv", "end": label, "cutoff": label}
     return dataclasses.replace(
         config,
@@ -129,6 +147,7 @@ def training_config(config: CalibrationConfig, cutoff: int, folder: Path) -> Cal
         targets_file=str(folder / "targets.csv"),
         scenario=scenario,
         raw=raw,
+        shipped_start=False,
     )
 
 
@@ -165,6 +184,7 @@ def _setup(config: CalibrationConfig, cutoff: int) -> dict:
                 "settings": settings,
                 "cutoff": month_label(cutoff),
                 "targets": [dataclasses.asdict(t) for t in config.targets],
+                "training_start": TRAINING_START,
             },
             default=str,
             sort_keys=True,
@@ -191,6 +211,15 @@ def _check_setup(out: Path, setup: dict) -> None:
 
     if canonical(before) != canonical(setup):
         was = before.get("cutoff") if isinstance(before, dict) else None
+        if isinstance(before, dict) and "training_start" not in before:
+            raise ScenarioError(
+                "(command line)",
+                "--out",
+                str(out),
+                "a new folder: this one holds a validation made by an earlier version, whose "
+                "training fit started from the shipped calibration (fitted to the test period "
+                "too), so its numbers are not out of sample",
+            )
         raise ScenarioError(
             "(command line)",
             "--out",
@@ -291,25 +320,16 @@ def validate(
     workers: int = 1,
     quiet: bool = False,
     replicates: int = 1,
+    dask_address: str | None = None,
 ) -> dict:
-    """Run (or resume) the hindcast into ``out``; returns the report's summary."""
+    """Run (or resume) the hindcast into ``out``; returns the report's summary. With
+    ``dask_address`` every model run goes to that Dask cluster (the same results as a
+    local pool: a run depends only on its parameters and seed)."""
     check_replicates(replicates)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     _check_setup(out, _setup(config, cutoff))
-    t0 = time.perf_counter()
-    state_file = out / "state.json"
-    state: dict[str, Any] = (
-        json.loads(state_file.read_text())
-        if state_file.exists()
-        else {"started_utc": dt.datetime.now(dt.UTC).isoformat(), "wall_s_before": 0.0}
-    )
-    before = state["wall_s_before"]
-
-    def checkpoint() -> None:
-        state["wall_s_before"] = before + time.perf_counter() - t0
-        write_text_atomic(state_file, json.dumps(state, indent=1, default=float))
-
+    state = StageState(out)
     train_dir = out / "train"
     train_config = training_config(config, cutoff, train_dir)
     train, test = split_targets(config.targets, cutoff)
@@ -321,7 +341,9 @@ def validate(
             f"{len(test)} held out for the test",
         )
         write_text_atomic(train_dir / "targets.csv", _training_targets_csv(config, train))
-        summary = calibrate(train_config, train_dir, workers=workers, quiet=quiet)
+        summary = calibrate(
+            train_config, train_dir, workers=workers, quiet=quiet, dask_address=dask_address
+        )
         state["train"] = {
             k: summary[k]
             for k in (
@@ -333,7 +355,7 @@ def validate(
                 "abc",
             )
         }
-        checkpoint()
+        state.checkpoint()
     draws_file = train_dir / "posterior_draws.csv"
     if draws_file.exists() and train_config.abc_generations and train_config.abc_population:
         draws = pd.read_csv(draws_file)
@@ -343,9 +365,9 @@ def validate(
     # 2. the posterior predictive, run to the last target's month
     last = max(t.end for t in config.targets)
     forward = dataclasses.replace(
-        config, scenario=config.scenario.with_values(end=month_label(last))
+        config, scenario=train_config.scenario.with_values(end=month_label(last))
     )
-    executor, close = make_executor(workers, None, workers <= 1)
+    executor, close, workers = calibration_executor(workers, dask_address)
     try:
         ran = _predict(forward, draws, replicates, out, executor, workers, quiet)
     finally:
@@ -362,18 +384,19 @@ def validate(
         series,
         {
             "calibration_file": config.source_file,
+            "training_start": TRAINING_START,
             "draws": len(draws),
             "distinct_draws": len(draws.drop_duplicates()),
             "replicates": replicates,
             "training_calibration": state["train"],
             "predictive_runs": len(table),
             "model_runs": state["train"]["model_runs"] + len(table),
-            "wall_s": before + time.perf_counter() - t0,
-            "started_utc": state["started_utc"],
+            "wall_s": state.wall_s(),
+            "started_utc": state.started_utc,
             "finished_utc": dt.datetime.now(dt.UTC).isoformat(),
         },
     )
-    checkpoint()
+    state.checkpoint()
     _say(
         quiet,
         f"done: test-period averaged relative difference "

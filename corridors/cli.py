@@ -79,10 +79,24 @@ def _parser() -> argparse.ArgumentParser:
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
     dash = sub.add_parser("dashboard", help="serve the Solara dashboard on this machine")
     dashboard_command.add_arguments(dash)
-    cal = sub.add_parser("calibrate", help="fit the behavioural parameters to observed data")
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit the behavioural parameters to observed data",
+        description="Method of simulated moments, then ABC-SMC, then the fit report "
+        "(DIR/report/report.md). DIR/calibrated_parameters.toml holds the posterior draw "
+        "nearest the posterior median (the point --install ships), DIR/msm_optimum.toml the "
+        "MSM optimum. Rerunning the same command resumes; on a finished folder it only "
+        "writes the report again.",
+    )
     cal.add_argument("config", type=Path, help="calibration TOML file (calibration/default.toml)")
     cal.add_argument("--out", required=True, type=Path, help="calibration folder")
-    cal.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    cal_how = cal.add_mutually_exclusive_group()
+    cal_how.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    cal_how.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="existing Dask scheduler address (the same results as locally for the same seeds)",
+    )
     cal.add_argument(
         "--install",
         action="store_true",
@@ -111,7 +125,13 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="seeds per posterior draw in the predictive runs (default 1)",
     )
-    val.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    val_how = val.add_mutually_exclusive_group()
+    val_how.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    val_how.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="existing Dask scheduler address (the same results as locally for the same seeds)",
+    )
     val.add_argument("--quiet", action="store_true", help="no progress output")
     chk = sub.add_parser("check", help="compare a scenario with observations (targets CSV)")
     chk.add_argument("scenario", help="scenario TOML file or preset name")
@@ -265,7 +285,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     workers = _workers(args.workers, default_workers())
     with folder_lock(args.out):
-        summary = calibrate(config, args.out, workers=workers, quiet=args.quiet)
+        summary = calibrate(
+            config, args.out, workers=workers, quiet=args.quiet, dask_address=args.dask
+        )
     if args.install:
         _install_calibration(args.out)
     print(
@@ -295,6 +317,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             workers=workers,
             quiet=args.quiet,
             replicates=args.replicates,
+            dask_address=args.dask,
         )
     train, test = summary["train"], summary["test"]
     print(

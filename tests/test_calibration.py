@@ -381,3 +381,131 @@ def test_check_reports_a_scenario_against_user_observations(tmp_path, capsys):
     assert list(table["target_id"]) == ["t1", "t2"]
     assert (table["simulated_mean"] > 0).all() and (table["distance"] >= 0).all()
     assert "averaged relative difference" in capsys.readouterr().out
+
+
+# ---- the shipped point: the posterior's own summary (issue 15, item 3) ---------------------
+def test_nearest_to_median_is_measured_in_standardised_units():
+    """Parameter b spans about a thousand times a's range. Medians (2, 2000), sds 1.74 and
+    1028: draw 0 is 3 units off in a only (1.7 sd), draw 1 100 units off in b only (0.1
+    sd). In raw units draw 0 is the nearer; standardised, draw 1. A constant column counts
+    for nothing; of two equally near draws the first wins."""
+    from calibration.shipped_point import nearest_to_median, shipped_point
+
+    draws = pd.DataFrame(
+        {"a": [5.0, 2.0, 2.0, 0.0, 4.0], "b": [2000.0, 1900.0, 3000.0, 1000.0, 4000.0]}
+    )
+    raw = ((draws - draws.median()) ** 2).sum(axis=1)
+    assert int(np.argmin(raw.to_numpy())) == 0
+    assert nearest_to_median(draws) == 1
+    assert nearest_to_median(draws.assign(c=7.0)) == 1
+    twins = pd.DataFrame({"a": [0.0, 1.0, 3.0, 4.0]})  # median 2: draws 1 and 2 tie
+    assert nearest_to_median(twins) == 1
+    point, choice = shipped_point({"a": 9.0}, draws)
+    assert point == {"a": 2.0, "b": 1900.0} and "nearest the posterior median" in choice
+    assert "draw 1 of 5" in choice
+    assert shipped_point({"a": 9.0}, None) == ({"a": 9.0}, "MSM optimum")
+    with pytest.raises(ValueError, match="no posterior draws"):
+        nearest_to_median(draws.iloc[:0])
+
+
+@pytest.fixture(scope="module")
+def tiny_calibration(tmp_path_factory) -> tuple:
+    """A finished tiny calibration (3 MSM evaluations, one ABC generation of 12 particles,
+    6 draws, 20,000 people per agent): (config, folder, summary)."""
+    import dataclasses
+
+    base = tmp_path_factory.mktemp("tiny")
+    config = _small_config(base, 3, 1)
+    config = dataclasses.replace(
+        config,
+        posterior_draws=6,
+        scenario=config.scenario.with_values(people_per_agent=20_000),
+    )
+    summary = calibrate(config, base / "out", workers=1, quiet=True)
+    return config, base / "out", summary
+
+
+def test_the_written_point_is_the_draw_nearest_the_posterior_median(tiny_calibration):
+    import tomllib
+
+    from calibration.run import fragment_toml
+
+    _, out, summary = tiny_calibration
+    draws = pd.read_csv(out / "posterior_draws.csv")
+    # by brute force: standardise by the draws' median and sd, the smallest sum of squares
+    z = (draws - draws.median()) / draws.std(ddof=0)
+    nearest = int(np.argmin((z**2).sum(axis=1).to_numpy()))
+    assert nearest == int(summary["point_choice"].split("draw ")[-1].split(" ")[0])
+    written = tomllib.loads((out / "calibrated_parameters.toml").read_text())
+    expected = tomllib.loads(fragment_toml(draws.iloc[nearest].to_dict(), ""))
+    assert written == expected  # a posterior draw, the nearest to the median
+    assert summary["calibrated_parameters"] == pytest.approx(draws.iloc[nearest].to_dict())
+    header = (out / "calibrated_parameters.toml").read_text().splitlines()[1]
+    assert "posterior draw nearest the posterior median" in header, header
+    # the MSM optimum beside it, from the MSM stage's record
+    state = json.loads((out / "state.json").read_text())
+    assert tomllib.loads((out / "msm_optimum.toml").read_text()) == tomllib.loads(
+        fragment_toml(state["msm"]["params"], "")
+    )
+    assert summary["msm_optimum"] == state["msm"]["params"]
+    report = (out / "report" / "report.md").read_text()
+    assert "posterior draw nearest the posterior median" in report and "MSM optimum" in report
+
+
+def test_a_finished_calibration_reruns_only_its_report(tiny_calibration, tmp_path, monkeypatch):
+    """``corridors calibrate`` on a finished folder skips the MSM and ABC-SMC and writes the
+    report again from its checkpoints, without a model run; a folder finished before the
+    report's runs were kept (no ``report_runs.json``) runs those only."""
+    import shutil
+
+    config, out, summary = tiny_calibration
+    count = {"runs": 0}
+    original = MigrationModel.run
+
+    def counting(self, *args, **kwargs):
+        count["runs"] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MigrationModel, "run", counting)
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    (copy / "report" / "report.md").unlink()
+    same = ("averaged_relative_difference", "calibrated_parameters", "point_choice", "abc")
+    again = calibrate(config, copy, workers=1, quiet=True)
+    assert count["runs"] == 0
+    assert {k: again[k] for k in same} == {k: summary[k] for k in same}
+    assert (copy / "report" / "report.md").exists()
+    assert (copy / "abc.db").read_bytes() == (out / "abc.db").read_bytes()
+    (copy / "report_runs.json").unlink()
+    again = calibrate(config, copy, workers=1, quiet=True)
+    assert count["runs"] == config.seeds + 4 + len(pd.read_csv(out / "posterior_draws.csv"))
+    assert {k: again[k] for k in same} == {k: summary[k] for k in same}
+
+
+def test_the_point_inside_the_predictive_50_percent_interval_on_made_up_numbers():
+    """Predictive runs 1..9 (quartiles 3 and 7; a nan run left out): a point of 5, or of
+    exactly 7, is inside; the point is the mean of its runs (7.5), inside quartiles 3.25
+    and 7.75 of runs 1..9 and 100, outside the central 20% (4.6 to 6.4)."""
+    from calibration.point_check import point_inside_predictive
+
+    predictive = pd.DataFrame(
+        {
+            "share": [*range(1, 10), np.nan],
+            "deportations": [*range(1, 10), 100.0],
+            "edge": [*range(1, 10), np.nan],
+        },
+        dtype=float,
+    )
+    point = pd.DataFrame({"share": [5.0, 5.0], "deportations": [7.0, 8.0], "edge": [7.0, 7.0]})
+    table = point_inside_predictive(point, predictive).set_index("indicator")
+    assert table.loc["share", ["predictive_low", "predictive_high"]].tolist() == [3.0, 7.0]
+    assert table.loc["share", "inside"] and table.loc["share", "draws"] == 9
+    assert table.loc["edge", "inside"]  # bounds included
+    assert table.loc["deportations", "point"] == 7.5
+    # ten runs with 100: quartiles 3.25 and 7.75, so 7.5 is inside there
+    assert table.loc["deportations", "predictive_high"] == pytest.approx(7.75)
+    assert table.loc["deportations", "inside"]
+    narrow = point_inside_predictive(point, predictive, level=0.2).set_index("indicator")
+    assert not narrow.loc["deportations", "inside"] and narrow.loc["share", "inside"]
+    with pytest.raises(ValueError, match="share no indicator"):
+        point_inside_predictive(point[["share"]].rename(columns={"share": "x"}), predictive)

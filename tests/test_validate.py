@@ -264,7 +264,7 @@ def test_help_names_the_options(capsys):
         main(["validate", "--help"])
     assert info.value.code == 0
     text = capsys.readouterr().out
-    for option in ("--out", "--cutoff", "--replicates", "--workers", "--quiet"):
+    for option in ("--out", "--cutoff", "--replicates", "--workers", "--dask", "--quiet"):
         assert option in text
 
 
@@ -297,3 +297,105 @@ def test_the_training_record_holds_the_training_rows_of_every_targets_file(tmp_p
     train = tuple(SimpleNamespace(target_id=i) for i in ("a1", "b2"))
     text = _training_targets_csv(config, train)  # type: ignore[arg-type]
     assert text == header + "a1,x,1\nb2,y,4\n"
+
+
+# ---- out of sample: nothing the shipped calibration learnt reaches the training fit -------
+def _other_calibration(folder: Path) -> Path:
+    """A copy of the baseline whose calibration layer (``data/calibrated/
+    calibrated_parameters.toml``, as the shipped baseline extends it) holds other values:
+    every shipped calibrated number times 0.9. Returns the scenario file."""
+    import tomllib
+
+    import tomli_w
+
+    from scenarios.posterior import CALIBRATED
+
+    def scaled(node):
+        if isinstance(node, dict):
+            return {k: scaled(v) for k, v in node.items()}
+        return node * 0.9 if isinstance(node, float) else node
+
+    layer = folder / "data" / "calibrated" / "calibrated_parameters.toml"
+    layer.parent.mkdir(parents=True)
+    layer.write_text(tomli_w.dumps(scaled(tomllib.loads(CALIBRATED.read_text()))))
+    shutil.copy2(ROOT / "scenarios" / "baseline.toml", folder / "baseline.toml")
+    return folder / "baseline.toml"
+
+
+def test_the_training_fit_does_not_depend_on_the_shipped_calibration(finished, tmp_path):
+    """The same validation on a baseline whose calibration layer holds other values gives
+    the same training fit (every MSM evaluation, the posterior) and the same predictive runs:
+    the training starts from the declared defaults and the prior, not from a calibration
+    that saw the test period. (The hindcast of the first version started from the shipped
+    calibration: this failed there.)"""
+    from calibration.validate import training_config
+
+    path, out = finished
+    _other_calibration(tmp_path / "input" / "scen")
+    text = CONFIG.replace('name = "tiny"', 'name = "tiny"\nscenario = "scen/baseline.toml"')
+    other = load_config(_write_config(tmp_path / "input", text))
+    shipped = load_config(path)
+    # the other calibration does reach the scenario as loaded: the test can tell them apart
+    rate = "decision_rate_per_month"
+    assert other.scenario[rate] == pytest.approx(0.9 * shipped.scenario[rate])
+    assert other.start_point() != shipped.start_point()
+    cut = resolve_cutoff(shipped, None)
+    start = training_config(shipped, cut, tmp_path).start_point()
+    assert training_config(other, cut, tmp_path).start_point() == start
+    assert start != shipped.start_point()
+    validate(other, tmp_path / "out", resolve_cutoff(other, None), workers=1, quiet=True)
+    for name in ("train/msm_evaluations.jsonl", "train/posterior_draws.csv", "predictive.csv"):
+        assert (tmp_path / "out" / name).read_text() == (out / name).read_text(), name
+
+
+def test_the_training_fit_starts_from_defaults_and_observation_parameters_of_one(
+    tmp_path, monkeypatch
+):
+    """``corridors calibrate`` goes on from the shipped values (a recalibration), the
+    hindcast's training fit from the scenario without its calibration layer (the declared
+    default, or the baseline's own value for a per-country entry) and a census coverage of 1,
+    clipped into the ranges."""
+    import scenarios.posterior
+    from calibration.uncalibrated import uncalibrated_scenario
+    from calibration.validate import training_config
+    from scenarios.scenario import scenario_from_dict
+
+    shipped_obs = tmp_path / "observation_parameters.json"
+    shipped_obs.write_text(json.dumps({"census_coverage.MYS": 1.9}))
+    monkeypatch.setattr(scenarios.posterior, "OBSERVATION", shipped_obs)
+    text = CONFIG.replace("[parameters]\n", '[parameters]\n"census_coverage.MYS" = [0.8, 2.0]\n')
+    config = load_config(_write_config(tmp_path / "input", text))
+    assert config.start_point()["census_coverage.MYS"] == 1.9
+    start = training_config(config, resolve_cutoff(config, None), tmp_path).start_point()
+    assert start["census_coverage.MYS"] == 1.0
+    defaults = scenario_from_dict({})  # every value its declared default
+    assert start["decision_rate_per_month"] == defaults["decision_rate_per_month"]
+    # Malaysia's arrest probability: the baseline's own value for all destinations
+    assert start["enforcement_monthly_arrest_probability.MYS"] == 0.002
+    base = uncalibrated_scenario(config)
+    assert base.end == config.scenario.end
+    assert base.people_per_agent == config.scenario.people_per_agent == 20000
+    assert base.seed == config.scenario.seed
+
+
+def test_a_folder_of_the_version_that_started_from_the_shipped_calibration_is_refused(
+    finished, tmp_path, capsys
+):
+    path, out = finished
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    setup = json.loads((copy / "setup.json").read_text())
+    del setup["training_start"]
+    (copy / "setup.json").write_text(json.dumps(setup))
+    assert main(["validate", str(path), "--out", str(copy), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "earlier version" in err and "not out of sample" in err, err
+
+
+def test_an_unreachable_dask_address_exits_2(tmp_path, capsys):
+    path = _write_config(tmp_path / "input")
+    code = main(
+        ["validate", str(path), "--out", str(tmp_path / "out"), "--dask", "tcp://127.0.0.1:9"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "--dask" in err and "tcp://127.0.0.1:9" in err, err
