@@ -357,6 +357,16 @@ def corridors_model(
     if replicates > 1:
         seeds = tuple(replicate_seeds(root_seed, replicates))
         params["uncertainties"].append(ema.IntegerParameter(REPLICATE, 0, replicates - 1))
+    if not params["uncertainties"]:
+        # EMA Workbench 3.0 fails on a model without uncertainties (the lever values reach
+        # its scenario too: "Parameters exist in both"), so say it here, plainly
+        raise ScenarioError(
+            WHERE,
+            "uncertainties",
+            [],
+            "at least one uncertainty: a driver or parameter, posterior_draw=True or "
+            "replicates=2 or more (EMA Workbench cannot run a model without uncertainties)",
+        )
     chosen = list(_HEADLINE) if outcomes is None else list(outcomes)
     if not chosen:
         raise ScenarioError(WHERE, "outcomes", chosen, outcome_names(last_year))

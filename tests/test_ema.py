@@ -151,6 +151,7 @@ def test_measure_in_a_year_outcomes_and_the_replicate_seeds():
 
 def test_headline_outcomes_carry_their_direction_and_levers_their_declared_range():
     model = corridors_model(
+        posterior_draw=True,
         levers=["recruitment_fee_cap_usd.KHM", "adaptive_policy", "annual_regular_quota"],
         uncertainties=["corridor_constant.VNM-MYS"],
         end=END,
@@ -178,6 +179,7 @@ def test_headline_outcomes_carry_their_direction_and_levers_their_declared_range
     ("kwargs", "key", "fragment"),
     [
         ({"uncertainties": ["no_such_driver"]}, "drivers or parameters", "beta_arrest_risk"),
+        ({"uncertainties": [], "levers": ["border_control"]}, "uncertainties", "replicates=2"),
         ({"uncertainties": ["border_control"]}, "drivers or parameters", "nest_scale"),
         ({"levers": ["beta_arrest_risk"]}, "levers", "border_control"),
         ({"levers": ["amnesty_start"]}, "levers", "numeric or true/false"),
@@ -188,13 +190,14 @@ def test_headline_outcomes_carry_their_direction_and_levers_their_declared_range
         ({"outcomes": []}, "outcomes", "headline"),
         ({"levers": ["border_control"], "ranges": {"border_control": [0.5, 2]}}, "ranges", "1"),
         ({"ranges": {"border_control": [0, 1]}}, "ranges", "uncertainties or levers"),
+        ({"uncertainties": ["nest_scale", "nest_scale"]}, "uncertainties", "each name once"),
         ({"replicates": 0}, "replicates", ">= 1"),
         ({"end": "2099-01"}, "end", "2035"),
     ],
 )
 def test_bad_names_are_clear_errors(kwargs, key, fragment):
     with pytest.raises(ScenarioError) as err:
-        corridors_model(**{"end": END, **kwargs})
+        corridors_model(**{"end": END, "uncertainties": ["nest_scale"], **kwargs})
     assert err.value.file == "corridors.ema"
     assert err.value.key.startswith(key), err.value.key
     assert fragment in str(err.value)
@@ -237,6 +240,46 @@ def test_multiprocessing_evaluator_gives_the_sequential_results():
     _, serial = ema.perform_experiments(model, scenarios=scenarios, policies=policies)
     for name in serial:
         np.testing.assert_array_equal(parallel[name], serial[name])
+
+
+def test_emas_optimiser_searches_the_levers_and_its_solutions_rerun_to_their_objectives(tmp_path):
+    """EMA's many-objective search (platypus) over two levers for two headline objectives: a
+    non-dominated set whose every solution, rerun through the adapter, gives its objectives."""
+    model = corridors_model(
+        "baseline",
+        uncertainties=["beta_arrest_risk"],
+        levers=["border_control.THA", "recruitment_fee_cap_usd"],
+        outcomes=["irregular_share_final_year", "recruitment_fees_paid_usd"],
+        people_per_agent=SCALE,
+        end="2011-06",
+    )
+    reference = ema.Sample("reference", beta_arrest_risk=20.0)
+    with ema.SequentialEvaluator(model) as evaluator:
+        results = evaluator.optimize(
+            nfe=16,
+            population_size=8,
+            searchover="levers",
+            reference=reference,
+            epsilons=[0.01, 1e7],
+            filename="archive.tar.gz",
+            directory=str(tmp_path),
+            rng=[7],
+        )
+    pareto = results[0][0] if isinstance(results, list) else results[0]
+    assert len(pareto) >= 1
+    objectives = pareto[["irregular_share_final_year", "recruitment_fees_paid_usd"]].to_numpy()
+    for a in objectives:  # nobody in the set is dominated by another
+        assert not any((b <= a).all() and (b < a).any() for b in objectives)
+    for _, row in pareto.iterrows():
+        again = model.function(
+            beta_arrest_risk=20.0,
+            border_control__THA=row["border_control__THA"],
+            recruitment_fee_cap_usd=row["recruitment_fee_cap_usd"],
+        )
+        assert again["irregular_share_final_year"] == pytest.approx(
+            row["irregular_share_final_year"]
+        )
+        assert again["recruitment_fees_paid_usd"] == pytest.approx(row["recruitment_fees_paid_usd"])
 
 
 def test_run_outcomes_is_the_same_run_twice():
