@@ -13,7 +13,7 @@ share at the end of the run is above the reference's. If no run (or every run) s
 PRIM has nothing to separate: the script says so and asks the nearest question the runs can
 answer: where the crackdown is weak (among its weakest ``--weak-share`` of runs).
 
-    python examples/ema_prim.py                        # 40 scenarios x 3 crackdowns, ~3 min
+    python examples/ema_prim.py                        # 40 scenarios x (1 + 3): minutes
     python examples/ema_prim.py --scenarios 8 --policies 2 --people-per-agent 20000 --end 2013-12
 
 What it prints: how many crackdown runs raised the irregular share and the range of effects,
