@@ -16,6 +16,7 @@ and the report say which.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -75,7 +76,19 @@ def _report_runs(config: CalibrationConfig, out: Path, point: dict, draws: pd.Da
     """(point values, held-out values, draw evaluations): from ``report_runs.json`` when it
     holds this point and these draws, else run now and kept there."""
     path = out / REPORT_RUNS
-    key = {"point": point, "draws": draws.to_dict(orient="list")}
+    # what the runs depend on: the point, the draws, the settings (seeds, scenario, scale)
+    # and the targets observed
+    key = json.loads(
+        json.dumps(
+            {
+                "point": point,
+                "draws": draws.to_dict(orient="list"),
+                "settings": config.raw,
+                "targets": [dataclasses.asdict(t) for t in config.targets],
+            },
+            default=str,
+        )
+    )
     if path.exists():
         kept = json.loads(path.read_text())
         if json.dumps(kept["key"], sort_keys=True) == json.dumps(key, sort_keys=True):
