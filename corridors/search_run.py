@@ -3,17 +3,19 @@ robustly through the batch machinery's executors (a local process pool, this pro
 Dask cluster: :func:`corridors.batch.make_executor`), and every finished run is appended to
 the search folder's archive as it arrives.
 
-Resume: the optimiser is seeded (platypus draws from Python's ``random``, seeded here and
-restored afterwards), so a rerun into the same folder asks for the same vectors in the same
-order; runs found in the archive are not run again (:mod:`corridors.search_archive`).
+Resume: the optimiser is seeded (platypus draws from a generator of its own, seeded with the
+search's seed: :func:`_private_random`), so a rerun into the same folder asks for the same
+vectors in the same order; runs found in the archive are not run again
+(:mod:`corridors.search_archive`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,6 +180,31 @@ def _evaluator(spec: SearchSpec, evaluations: _Evaluations, on_generation: Calla
     return PoolEvaluator()
 
 
+_PLATYPUS_RANDOM = ("algorithms", "operators", "types", "_math", "extensions", "weights")
+"""The platypus modules that draw from Python's ``random`` module."""
+
+
+@contextlib.contextmanager
+def _private_random(seed: int) -> Iterator[None]:
+    """Let platypus draw from a generator of its own, seeded with the search's seed, while the
+    search runs. It draws from Python's global ``random`` module, which other code in this
+    process also draws from on its own threads (a Dask client does): those draws would change
+    the optimiser's choices, and a rerun would no longer ask for the same vectors. Not for two
+    searches at once in one process (the modules are shared)."""
+    import importlib
+
+    rng = random.Random(seed)
+    modules = [importlib.import_module(f"platypus.{name}") for name in _PLATYPUS_RANDOM]
+    saved = [module.random for module in modules]
+    for module in modules:
+        module.random = rng
+    try:
+        yield
+    finally:
+        for module, original in zip(modules, saved, strict=True):
+            module.random = original
+
+
 def run_search(
     spec: SearchSpec,
     out: Path,
@@ -207,17 +234,13 @@ def run_search(
                 flush=True,
             )
 
-    state = random.getstate()
-    random.seed(spec.seed)
-    try:
+    with _private_random(spec.seed):
         algorithm = NSGAII(
             _problem(spec, evaluations),
             population_size=spec.population,
             evaluator=_evaluator(spec, evaluations, on_generation),
         )
         algorithm.run(spec.budget)
-    finally:
-        random.setstate(state)
     table = pd.DataFrame(list(evaluations.rows.values()))
     return SearchOutcome(
         evaluations=table,

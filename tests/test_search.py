@@ -370,3 +370,23 @@ def test_a_solution_of_a_scenario_file_extends_its_resolved_copy(tmp_path):
         mine.pop(key), theirs.pop(key)
     assert mine == theirs
     assert solution["border_control"]["THA"] == 0.7  # the user's base, not the preset
+
+
+def test_other_draws_from_the_global_random_module_do_not_change_the_search(finished, tmp_path):
+    """A Dask client draws from Python's random module on its own threads; the optimiser must
+    not see those draws, or a rerun (or another executor) would search elsewhere."""
+    import random
+
+    from corridors.batch import SerialExecutor
+    from corridors.search_run import run_search
+
+    class Drawing(SerialExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            random.random(), random.shuffle([1, 2, 3])
+            return super().submit(fn, *args, **kwargs)
+
+    spec_path, done = finished
+    outcome = run_search(load_search(spec_path), tmp_path, Drawing(), progress=False)
+    expected = pd.read_csv(done / "evaluations.csv")
+    got = outcome.evaluations[expected.columns].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
