@@ -26,7 +26,8 @@ Ranges are the declared ones unless ``ranges`` narrows them (inside the declared
 Uncertainties are drivers and behavioural parameters, plus two optional integer indices:
 ``posterior_draw`` (a row of the shipped posterior draws, applied first, so a parameter named
 explicitly wins over the draw's value) and ``replicate`` (which of ``replicates`` seeds, as a
-batch derives them from ``root_seed``). Levers are the declared levers (booleans become EMA
+batch derives them from ``root_seed``); at least one uncertainty is required (EMA Workbench
+3.0 cannot run a model without one). Levers are the declared levers (booleans become EMA
 ``BooleanParameter``). Outcomes are the headline indicators (``simulation/measures.py``,
 direction of improvement as EMA's MINIMIZE or MAXIMIZE) and any declared measure in one year,
 written ``measure_YEAR`` or ``measure_CHANNEL_YEAR`` (``stock_irregular_2014``: the irregular
