@@ -195,14 +195,14 @@ def _private_random(seed: int) -> Iterator[None]:
 
     rng = random.Random(seed)
     modules = [importlib.import_module(f"platypus.{name}") for name in _PLATYPUS_RANDOM]
-    saved = [module.random for module in modules]
+    saved = [getattr(module, "random") for module in modules]  # noqa: B009 (untyped modules)
     for module in modules:
-        module.random = rng
+        setattr(module, "random", rng)  # noqa: B010
     try:
         yield
     finally:
         for module, original in zip(modules, saved, strict=True):
-            module.random = original
+            setattr(module, "random", original)  # noqa: B010
 
 
 def run_search(
