@@ -399,3 +399,18 @@ def test_an_unreachable_dask_address_exits_2(tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert code == 2 and "--dask" in err and "tcp://127.0.0.1:9" in err, err
+
+
+def test_a_dask_cluster_gives_the_local_validation(finished, tmp_path):
+    """``corridors validate --dask ADDRESS`` on a two-worker LocalCluster (threads) gives
+    the training fit and the predictive runs of the local validation."""
+    from distributed import LocalCluster
+
+    path, out = finished
+    with LocalCluster(
+        n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        args = ["validate", str(path), "--out", str(tmp_path / "out"), "--quiet"]
+        assert main([*args, "--dask", cluster.scheduler_address]) == 0
+    for name in ("train/msm_evaluations.jsonl", "train/posterior_draws.csv", "predictive.csv"):
+        assert (tmp_path / "out" / name).read_text() == (out / name).read_text(), name
