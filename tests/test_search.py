@@ -390,3 +390,11 @@ def test_other_draws_from_the_global_random_module_do_not_change_the_search(fini
     expected = pd.read_csv(done / "evaluations.csv")
     got = outcome.evaluations[expected.columns].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_the_shipped_example_loads_with_three_levers_and_two_objectives():
+    spec = load_search(ROOT / "examples" / "search_fee_cap.toml")
+    assert len(spec.levers) == 3 and len(spec.objectives) == 2
+    # sized for the 30 minutes on one core of a laptop that the README promises
+    assert spec.budget * spec.runs_per_evaluation <= 400
+    assert spec.base.people_per_agent >= 10000
