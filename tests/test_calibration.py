@@ -509,3 +509,29 @@ def test_the_point_inside_the_predictive_50_percent_interval_on_made_up_numbers(
     assert not narrow.loc["deportations", "inside"] and narrow.loc["share", "inside"]
     with pytest.raises(ValueError, match="share no indicator"):
         point_inside_predictive(point[["share"]].rename(columns={"share": "x"}), predictive)
+
+
+def test_check_point_runs_the_point_and_each_draw_on_their_own_seeds():
+    """``check_point`` on a short baseline and two made-up draws: the point's runs are the
+    scenario on its seeds, each draw's run is the scenario under that draw, and the table
+    is ``point_inside_predictive`` of those runs."""
+    from calibration.point_check import check_point, headline_of_run, point_inside_predictive
+    from corridors.batch import SerialExecutor
+    from scenarios.posterior import apply_draw
+
+    base = load_scenario("baseline").with_values(people_per_agent=20_000, end="2011-12")
+    draws = pd.DataFrame(
+        {"decision_rate_per_month": [0.01, 0.08], "census_coverage.THA": [1.0, 1.2]}
+    )
+    table, point, predictive = check_point(base, draws, SerialExecutor(), point_seeds=2)
+    seeds = seeds_for(base.seed, 2)
+    assert point.to_dict("records") == [headline_of_run(base.with_values(seed=s)) for s in seeds]
+    draw_seed = seeds_for(base.seed + 1, 2)[1]
+    again = headline_of_run(apply_draw(base, draws, 1).with_values(seed=draw_seed))
+    assert predictive.iloc[1].to_dict() == again
+    # the draws do act: eight times the decision rate, more people on the move
+    assert (
+        predictive.loc[1, "recruitment_fees_paid_usd"]
+        > predictive.loc[0, "recruitment_fees_paid_usd"]
+    )
+    pd.testing.assert_frame_equal(table, point_inside_predictive(point, predictive))
