@@ -4,6 +4,7 @@
     corridors batch BATCH.toml --out DIR    scenarios x sweeps x replicates, resumable
     corridors compare DIR                   comparison report of a batch folder
     corridors sensitivity CONFIG.toml --out DIR   Morris / Sobol indices (SALib)
+    corridors search SEARCH.toml --out DIR  robust many-objective policy search (Pareto set)
     corridors dashboard [--port N] [--host H] [--results DIR] [--allowed-host NAME]
                         [--session-timeout S]   serve the dashboard on 127.0.0.1
     corridors calibrate CONFIG.toml --out DIR     MSM + ABC-SMC fit to observed data
@@ -25,7 +26,7 @@ import signal
 import sys
 from pathlib import Path
 
-from corridors import dashboard_command
+from corridors import dashboard_command, search_command
 from scenarios.errors import ScenarioError
 
 DEFAULT_MAX_RUNS = 10_000  # the same as corridors.batchspec.DEFAULT_MAX_RUNS (not imported:
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"refuse more runs than this (default {DEFAULT_MAX_RUNS:,})",
     )
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
+    search_command.add_parser(sub)
     dash = sub.add_parser("dashboard", help="serve the Solara dashboard on this machine")
     dashboard_command.add_arguments(dash)
     cal = sub.add_parser(
@@ -449,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         "compare": lambda: _cmd_compare(args),
         "sensitivity": lambda: _cmd_sensitivity(args),
         "dashboard": lambda: dashboard_command.run(args),
+        "search": lambda: search_command.run(args),
         "calibrate": lambda: _cmd_calibrate(args),
         "validate": lambda: _cmd_validate(args),
         "check": lambda: _cmd_check(args),

@@ -58,7 +58,7 @@ def test_page_renders_every_view_inside_an_app_layout():
     box, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
     try:
         tabs = [t.children[0] for t in rc.find(v.Tab).widgets]
-        assert tabs == ["Compare", "Explore", "Learn", "Results"]
+        assert tabs == ["Compare", "Explore", "Learn", "Results", "Search"]
         rc.find(v.Btn, children=["Reset to preset"]).assert_single()
         assert "Show policy levers" in page_text(box)
         assert rc.find(v.Select, label="Preset").widget.v_model == "baseline"
