@@ -260,7 +260,7 @@ def _ema():
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="ipyparallel not installed")
-        import ema_workbench  # type: ignore[import-untyped, unused-ignore]
+        import ema_workbench
     return ema_workbench
 
 

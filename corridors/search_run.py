@@ -136,7 +136,7 @@ class _Evaluations:
 
 
 def _problem(spec: SearchSpec, evaluations: _Evaluations):
-    from platypus import Direction, Problem, Real  # type: ignore[import-untyped]
+    from platypus import Direction, Problem, Real
 
     class SearchProblem(Problem):
         """The levers as real variables (an integer lever is rounded when applied), the
