@@ -1,3 +1,8 @@
 """corridors: command line, result files and figures for the migration model."""
 
-__version__ = "0.1.0"
+from importlib import metadata
+
+try:
+    __version__ = metadata.version("corridors")  # pyproject.toml: the one source
+except metadata.PackageNotFoundError:  # sources imported without being installed
+    __version__ = "0+unknown"
