@@ -281,9 +281,19 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from calibration.config import load_config
     from calibration.run import calibrate
 
+    from . import manifest
     from .batch import default_workers
     from .lock import folder_lock
 
+    if args.install and not (manifest.SOURCE_ROOT / "pyproject.toml").is_file():
+        raise ScenarioError(
+            "(command line)",
+            "--install",
+            True,
+            "only from a source checkout of corridors (it rewrites the shipped calibration "
+            f"under {manifest.SOURCE_ROOT}); an installed package is not changed: calibrate "
+            "without --install and point scenarios at the result's calibrated_parameters.toml",
+        )
     config = load_config(args.config)
     workers = _workers(args.workers, default_workers())
     with folder_lock(args.out):

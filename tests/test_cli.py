@@ -141,3 +141,17 @@ def test_install_calibration_replaces_the_shipped_data_and_report(tmp_path, monk
     assert sorted(p.name for p in report.iterdir()) == ["report.md"]
     assert sorted(p.name for p in report.parent.iterdir()) == ["report"]
     assert not [p for p in shipped.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_install_from_an_installed_package_is_refused_before_any_run(tmp_path, monkeypatch, capsys):
+    # an installed copy has no pyproject.toml beside its packages: --install would rewrite
+    # files inside site-packages, so it is refused before anything is calibrated or written
+    import corridors.manifest
+
+    monkeypatch.setattr(corridors.manifest, "SOURCE_ROOT", tmp_path / "site-packages")
+    out = tmp_path / "cal"
+    status = main(["calibrate", "calibration/default.toml", "--out", str(out), "--install"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "--install" in err and "source checkout" in err
+    assert not out.exists()
