@@ -20,6 +20,7 @@ from .errors import HIDDEN, ScenarioError
 __all__ = [
     "MAX_DEPTH",
     "MAX_TOML_BYTES",
+    "bracket_depth",
     "nesting_depth",
     "parse_toml",
     "read_toml",
@@ -56,6 +57,57 @@ def nesting_depth(value: object, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
+def bracket_depth(text: str, limit: int = MAX_DEPTH) -> int:
+    """Deepest nesting of ``[``/``{`` in TOML ``text`` outside strings and comments,
+    stopping once past ``limit``.
+
+    Checked before ``tomllib`` parses, so a hostile file such as ``a = {b = {b = ...}}``
+    is refused without the parser recursing thousands of frames deep: at Python's recursion
+    limit, audit hooks installed by other libraries (filelock's, for one) fail too and print
+    "Exception ignored in audit hook" to stderr, spoiling the one-line error. A value's
+    bracket depth never exceeds its data depth (``[[x]]`` headers: 2 against 3), so this
+    refuses nothing that :func:`check_depth` would accept.
+    """
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            i = _string_end(text, i)
+        else:
+            if c in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > limit:
+                    return deepest
+            elif c in "]}":
+                depth = max(0, depth - 1)
+            i += 1
+    return deepest
+
+
+def _string_end(text: str, i: int) -> int:
+    """Index just past the TOML string opening at ``text[i]`` (basic ``"``, literal ``'``,
+    or their triple-quoted multi-line forms; only basic strings have escapes)."""
+    c, n = text[i], len(text)
+    escapes = c == '"'
+    if text.startswith(c * 3, i):
+        j = i + 3
+        while j < n and not text.startswith(c * 3, j):
+            j += 2 if (escapes and text[j] == "\\") else 1
+        j += 3
+        while j < n and text[j] == c:  # up to two quotes may end the content
+            j += 1
+        return j
+    j = i + 1
+    while j < n and text[j] not in (c, "\n"):
+        j += 2 if (escapes and text[j] == "\\") else 1
+    return j + 1
+
+
 def check_depth(data: object, f: str, quote: bool = True) -> None:
     """A ScenarioError when ``data`` nests deeper than :data:`MAX_DEPTH`."""
     if nesting_depth(data) > MAX_DEPTH:
@@ -80,6 +132,13 @@ def parse_toml(raw: bytes, f: str, quote: bool = True) -> dict:
         raise ScenarioError(
             f, "(file)", "not UTF-8" if quote else HIDDEN, "a UTF-8 text file"
         ) from None
+    if bracket_depth(text) > MAX_DEPTH:
+        raise ScenarioError(
+            f,
+            "(nesting)",
+            "deeper than allowed" if quote else HIDDEN,
+            f"tables and arrays nested at most {MAX_DEPTH} levels deep",
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
