@@ -126,14 +126,16 @@ class BatchSpec:
         return Tasks(self)
 
     def scenario_for(self, task: Task) -> Scenario:
-        base = self.scenarios[self.scenario_labels.index(task.scenario_label)]
-        scenario = apply_point(base, task.overrides)
+        """The scenario of one run: the posterior draw first (where the scenario keeps the
+        calibrated value), then the sweep point, so a value the batch sets explicitly wins
+        over a draw, as in searches and the EMA adapter."""
+        scenario = self.scenarios[self.scenario_labels.index(task.scenario_label)]
         if self.parameter_uncertainty:
             draws = load_draws()
             if draws is None:  # checked when the batch was loaded; gone since
                 raise FileNotFoundError(f"posterior draws are missing: {POSTERIOR_DRAWS}")
             scenario = apply_draw(scenario, draws, task.replicate)
-        return scenario.with_values(seed=task.seed)
+        return apply_point(scenario, task.overrides).with_values(seed=task.seed)
 
 
 class _Computed(Sequence):
