@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import os
 import signal
 import sys
 from pathlib import Path
@@ -482,6 +483,13 @@ def main(argv: list[str] | None = None) -> int:
         if not isinstance(exc, ExecutorLost):
             raise
         print(f"corridors: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # the reader of stdout left (`corridors levers | head`): stop quietly, as Unix tools
+        # do; stdout goes to /dev/null so the interpreter's final flush cannot complain either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
         return 1
     except OSError as exc:  # a full disk, a folder made read-only mid-run: one line, exit 1
         where = f": {exc.filename}" if exc.filename else ""

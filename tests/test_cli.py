@@ -101,6 +101,28 @@ def test_levers_table_lists_every_lever(capsys):
         assert f"`{lever.name}`" in text
 
 
+@pytest.mark.parametrize("command", ["levers", "presets"])
+def test_a_reader_that_leaves_early_gets_no_error_message(command):
+    """`corridors levers | head`: the pipe closes before the table is written. The read end
+    is closed before the process starts, so every write fails, deterministically."""
+    import os
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        proc = subprocess.run(
+            [str(Path(sys.executable).parent / "corridors"), command],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert proc.stderr == ""
+    assert proc.returncode == 1
+
+
 def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path):
     target = tmp_path / "f.txt"
     target.write_text("old")
