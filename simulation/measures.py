@@ -409,8 +409,8 @@ HEADLINE: tuple[Indicator, ...] = (
         "Irregular share of the stock, final year",
         "share",
         "lower",
-        "irregular migrants as a share of the migrant stock (all corridors) at the end of the "
-        "final year",
+        "irregular migrants as a share of the migrant stock (all corridors of the modelled "
+        "origins) at the end of the final year",
         Share(Final("stock", "irregular"), Final("stock")),
     ),
     Indicator(

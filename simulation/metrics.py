@@ -37,6 +37,7 @@ import pandas as pd
 
 from agents.status import Legal, Status
 from scenarios.calendar import INITIAL_LABEL, month_label
+from scenarios.world import default_origins
 
 from .measures import (
     CHANNEL_NAMES,
@@ -49,6 +50,7 @@ from .measures import (
 
 __all__ = [
     "FLOW_MEASURES",
+    "HEADLINE_ORIGINS",
     "MEASURE_UNITS",
     "STOCK_MEASURES",
     "Metrics",
@@ -284,6 +286,11 @@ def same_sign_share(frame: pd.DataFrame, keys: list[str], column: str = "value")
     return out.drop(columns="_mean")
 
 
+HEADLINE_ORIGINS: frozenset[str] = frozenset(default_origins())
+"""The origins the headline indicators count: the modelled ones (those a scenario has by
+default), never the aggregated rest of the world."""
+
+
 class _RunYears:
     """One run's yearly table as the :class:`~simulation.measures.RunValues` an indicator's
     formula reads."""
@@ -306,8 +313,14 @@ class _RunYears:
 def headline_per_run(annual: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The headline indicators (:data:`~simulation.measures.HEADLINE`) of every run of a
     :func:`yearly` table, a run being a group of ``keys``: one row per run, one column per
-    indicator. The final year is the last year in the table."""
+    indicator. The final year is the last year in the table.
+
+    The indicators are about the modelled origins (:data:`HEADLINE_ORIGINS`): a scenario with
+    the rest of the world on (``ROW``) has its workers in the tables, per origin, but not in
+    the headline, so a policy's effect on Cambodia's or Myanmar's workers is not diluted by
+    (or credited with) what it does to Bangladesh's or Nepal's."""
     final_year = int(annual["year"].max())
+    annual = annual[annual["origin"].isin(HEADLINE_ORIGINS)]
     rows = []
     for key, run in annual.groupby(keys):
         values = _RunYears(run, final_year)

@@ -238,3 +238,29 @@ def test_results_and_compare_keep_row_apart(tmp_path: Path):
     ]
     # IDN's row in Malaysia is IDN's alone: of the order of its own stock, not ROW's added
     assert mys["mean"].sum() < 2 * base["mean"].sum()
+
+
+def test_headline_indicators_count_the_modelled_origins_only():
+    """A hand-built yearly table: ROW's rows (many irregular workers, deportations, fees) are
+    in the table but not in the headline, which equals that of the table without them."""
+    from simulation.metrics import HEADLINE_ORIGINS, headline_per_run
+
+    assert HEADLINE_ORIGINS == set(default_origins()) and "ROW" not in HEADLINE_ORIGINS
+
+    def rows(origin, regular, irregular, deported, fees):
+        base = {"run": 0, "origin": origin, "destination": "MYS", "year": 2012}
+        return [
+            base | {"channel": "regular", "measure": "stock", "value": regular},
+            base | {"channel": "irregular", "measure": "stock", "value": irregular},
+            base | {"channel": "", "measure": "deportations", "value": deported},
+            base | {"channel": "", "measure": "recruitment_fees_paid_usd", "value": fees},
+        ]
+
+    modelled = pd.DataFrame(rows("IDN", 300.0, 100.0, 5.0, 1000.0))
+    both = pd.concat([modelled, pd.DataFrame(rows("ROW", 100.0, 900.0, 50.0, 9000.0))])
+    got = headline_per_run(both, ["run"]).iloc[0]
+    assert got["irregular_share_final_year"] == pytest.approx(0.25)  # not 1000 / 1400
+    assert got["deportations"] == 5.0 and got["recruitment_fees_paid_usd"] == 1000.0
+    pd.testing.assert_frame_equal(
+        headline_per_run(both, ["run"]), headline_per_run(modelled, ["run"])
+    )
