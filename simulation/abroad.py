@@ -63,7 +63,8 @@ import numpy as np
 
 from agents.status import Channel, Legal, Status, channel_of_legal
 
-from .decisions import border_interception_probability, count_trips
+from .admissions import count_trips
+from .decisions import border_interception_probability
 from .formulas import (
     irregular_wage,
     monthly_exploitation_hazard,

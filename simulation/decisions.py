@@ -1,4 +1,4 @@
-"""Workers at home weigh migrating and move: the nested-logit choice and the admissions.
+"""Workers at home weigh migrating: who decides this month and the nested-logit choice.
 
 Who weighs migrating this month: a share ``decision_rate_per_month`` of the people at home
 aged 18-49, raised during a push shock and, where jobs abroad go unfilled, by
@@ -32,10 +32,7 @@ limit. Workers reached by
 information campaigns perceive the true risks; others perceive ``risk_misperception`` of
 them.
 
-Admissions: regular applicants are taken in random order up to the corridor's agency
-capacity and the destination's remaining quota and job orders; the rest are turned away this
-month. Irregular movers are taken up to the brokers' capacity. Movers pay their recruiter's
-fee (plus official fees on the regular channel) from savings and borrow the rest.
+Those who choose to move apply; :mod:`simulation.admissions` rations the places.
 """
 
 from __future__ import annotations
@@ -46,8 +43,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.choice import choose, nested_logit_probabilities
-from agents.status import Channel, Legal, Outcome, Status
+from agents.status import Channel, Status
 
+from .admissions import admit_irregular, admit_regular
 from .formulas import (
     irregular_wage,
     monthly_exploitation_hazard,
@@ -56,7 +54,6 @@ from .formulas import (
     training_exploitation_factor,
     yearly_from_monthly,
 )
-from .groups import admit_within_capacity, stochastic_round
 from .population import MAX_DECISION_AGE_MONTHS, MIN_AGE_MONTHS
 
 if TYPE_CHECKING:
@@ -65,15 +62,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CorridorOffer",
-    "admission_lottery",
-    "admit_irregular",
-    "admit_regular",
-    "assign_recruiters",
     "border_interception_probability",
     "choice_probabilities",
     "choose_alternatives",
     "corridor_offer",
-    "count_trips",
     "decide_and_move",
     "decision_rates",
     "draw_deciders",
@@ -81,13 +73,9 @@ __all__ = [
     "group_utilities",
     "home_income",
     "movers_in_random_order",
-    "pay",
-    "record_demand",
     "returnee_rates",
     "returnee_utility",
     "shock_utility",
-    "take_places",
-    "trafficking",
     "vacancy_pull",
 ]
 
@@ -503,189 +491,3 @@ def group_utilities(lv: LeverArrays, offer: CorridorOffer, cs: np.ndarray) -> np
         - perceived[None, None, :, None] * risk[None, :, None, :]
         + constant[:, None, :, :]
     ).reshape(8, 2 * n)
-
-
-# ---- admissions ------------------------------------------------------------------------------
-def admit_regular(
-    model: MigrationModel, rows: np.ndarray, corridor: np.ndarray, offer: CorridorOffer
-) -> None:
-    """Regular applicants ``rows`` (for ``corridor``, in lottery order) sign with an agency
-    within the agencies' capacity and the destination's remaining quota and job orders
-    (:func:`take_places`, paying the agency's fee plus ``offer.official_fee``): ``status``
-    waiting, ``timer`` 1 + a Poisson draw around the corridor's
-    ``regular_processing_months``. Writes the policy's ``quota_remaining`` and the market's
-    ``job_orders`` (less the places taken). Counts ``applications``.
-
-    Why: the regular channel is rationed by agencies, quotas and employers' job orders."""
-    if len(rows) == 0:
-        return
-    pol, ppa = model.policy, model.people_per_agent
-    rows, corridor, _ = take_places(
-        model,
-        rows,
-        corridor,
-        Channel.REGULAR,
-        offer.official_fee,
-        destination_limit=np.minimum(pol.quota_remaining, model.market.job_orders),
-    )
-    model.population.status[rows] = Status.WAITING
-    # +1: the countdown in this month's events must not count the month of signing
-    model.population.timer[rows] = 1 + model.rng.poisson(
-        model.lv.regular_processing_months[corridor]
-    )
-    placed = ppa * np.bincount(model.c_dest[corridor], minlength=len(pol.quota_remaining))
-    pol.quota_remaining -= placed
-    model.market.job_orders -= placed
-    model.metrics.add("applications", corridor, Channel.REGULAR)
-
-
-def admit_irregular(model: MigrationModel, rows: np.ndarray, corridor: np.ndarray) -> None:
-    """Irregular movers ``rows`` (for ``corridor``, in lottery order) pay a broker within the
-    brokers' capacity (:func:`take_places`) and start crossing: ``status`` in transit,
-    ``legal`` none, ``timer`` 1 + the corridor's transit months (at least 1); then
-    :func:`trafficking`. Counts ``departures`` (irregular) and, of them, the re-migrations
-    (:func:`count_trips`).
-
-    Why: the irregular channel is rationed only by the brokers' capacity."""
-    if len(rows) == 0:
-        return
-    pop = model.population
-    rows, corridor, recruiter = take_places(
-        model, rows, corridor, Channel.IRREGULAR, np.zeros(len(model.c_dest))
-    )
-    pop.status[rows] = Status.IN_TRANSIT
-    pop.legal[rows] = Legal.NONE
-    # +1 as for regular moves: a crossing of up to a month arrives next month
-    pop.timer[rows] = 1 + np.maximum(1, np.ceil(model.c_transit[corridor])).astype(np.int16)
-    model.metrics.add("departures", corridor, Channel.IRREGULAR)
-    count_trips(model, rows, corridor, Channel.IRREGULAR)
-    trafficking(model, rows, corridor, recruiter)
-
-
-def trafficking(
-    model: MigrationModel, rows: np.ndarray, corridor: np.ndarray, recruiter: np.ndarray
-) -> None:
-    """Of the irregular movers ``rows`` (crossing ``corridor`` with ``recruiter``), each is
-    trafficked with ``trafficking_probability_per_crossing`` x the broker's malpractice x
-    ``female_vulnerability`` for women x (1 - the destination's
-    ``anti_trafficking_enforcement``) (one uniform each): ``trafficked``, ``exploited`` and
-    one more ``exploitation_count``. Counts ``trafficking_cases`` and ``exploitation_cases``.
-
-    Why: some irregular moves end in trafficking: worse brokers, women more, less with
-    enforcement."""
-    pop, lv = model.population, model.lv
-    p = (
-        lv.trafficking_probability_per_crossing
-        * model.recruiters.malpractice[recruiter]
-        * np.where(pop.female[rows], lv.female_vulnerability, 1.0)
-        * (1.0 - lv.anti_trafficking_enforcement[model.c_dest[corridor]])
-    )
-    hit = rows[model.rng.random(len(rows)) < p]
-    if len(hit):
-        pop.trafficked[hit] = True
-        pop.exploited[hit] = True
-        pop.exploitation_count[hit] += 1
-        model.metrics.add("trafficking_cases", pop.corridor[hit], Channel.IRREGULAR)
-        model.metrics.add("exploitation_cases", pop.corridor[hit], Channel.IRREGULAR)
-
-
-def take_places(
-    model: MigrationModel,
-    rows: np.ndarray,
-    corridor: np.ndarray,
-    channel: Channel,
-    official_fee: np.ndarray,
-    destination_limit: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Admit movers in array order within the places (:func:`admission_lottery`), count every
-    applicant toward the recruiters' fee pressure (:func:`record_demand`), mark each
-    decider's ``Outcome`` (moved or turned away), give each admitted mover a recruiter
-    (:func:`assign_recruiters`) and charge its fee plus ``official_fee`` (:func:`pay`). Writes
-    ``corridor``, ``channel``, ``recruiter``, ``trained`` (false) of the admitted, and the
-    recruiters' ``placed``; counts ``recruitment_fees_paid_usd``. Returns the admitted rows,
-    their corridors and recruiters."""
-    pop, ppa = model.population, model.people_per_agent
-    ok = admission_lottery(model, corridor, channel, destination_limit)
-    record_demand(model, corridor, channel)
-    model.choices.outcome[rows[~ok]] = Outcome.TURNED_AWAY
-    rows, corridor = rows[ok], corridor[ok]
-    model.choices.outcome[rows] = Outcome.MOVED
-    recruiter = assign_recruiters(model, corridor, channel)
-    fee = model.recruitment.charged[recruiter] + official_fee[corridor]
-    pay(model, rows, fee)
-    pop.corridor[rows] = corridor
-    pop.channel[rows] = channel
-    pop.recruiter[rows] = recruiter
-    pop.trained[rows] = False
-    np.add.at(model.recruiters.placed, recruiter, ppa)
-    model.metrics.add("recruitment_fees_paid_usd", corridor, channel, fee)
-    return rows, corridor, recruiter
-
-
-def admission_lottery(
-    model: MigrationModel,
-    corridor: np.ndarray,
-    channel: Channel,
-    destination_limit: np.ndarray | None = None,
-) -> np.ndarray:
-    """Mask of the applicants (for ``corridor``, in array order) who get a place: the first
-    ones up to the corridor's recruiter capacity this month in agents (people stochastically
-    rounded: one uniform per corridor), then of those the first up to ``destination_limit``
-    [destination] people (one uniform per destination). Reads the recruitment summary's
-    ``capacity``; writes nothing.
-
-    Why: places are rationed; shuffled beforehand, array order is a fair lottery."""
-    rng, ppa = model.rng, model.people_per_agent
-    capacity = stochastic_round(model.recruitment.capacity[:, channel] / ppa, rng)
-    ok = admit_within_capacity(corridor, capacity)
-    if destination_limit is not None:
-        idx = np.flatnonzero(ok)
-        ok[idx] = admit_within_capacity(
-            model.c_dest[corridor[idx]], stochastic_round(destination_limit / ppa, rng)
-        )
-    return ok
-
-
-def count_trips(model: MigrationModel, rows: np.ndarray, c: np.ndarray, channel: Channel) -> None:
-    """Reads and writes ``trips`` of ``rows`` (departing on corridors ``c`` by ``channel``):
-    those who had left before (``trips`` above 0) are counted in ``remigrations``; everyone's
-    ``trips`` goes up by one. No draws.
-
-    Why: re-migration of returnees is the circular part of the flows; it is counted apart
-    inside the departures."""
-    again = model.population.trips[rows] > 0
-    model.metrics.add("remigrations", c[again], channel)
-    model.population.trips[rows] += 1
-
-
-def pay(model: MigrationModel, rows: np.ndarray, amount: np.ndarray) -> None:
-    """Rows ``rows`` pay ``amount`` (USD each) from ``savings`` as far as they go and borrow
-    the rest (``debt``)."""
-    pop = model.population
-    from_savings = np.minimum(pop.savings[rows], amount)
-    pop.savings[rows] -= from_savings
-    pop.debt[rows] += amount - from_savings
-
-
-def assign_recruiters(model: MigrationModel, corridor: np.ndarray, channel: Channel) -> np.ndarray:
-    """An active recruiter of the corridor and channel for each mover, chosen in proportion to
-    capacity (one ``rng.choice`` per corridor, in corridor order). Writes nothing."""
-    rec, rng = model.recruiters, model.rng
-    out = np.full(len(corridor), -1, np.int64)
-    for c in np.unique(corridor):
-        pool = np.flatnonzero((rec.corridor == c) & (rec.channel == channel) & rec.active)
-        who = np.flatnonzero(corridor == c)
-        weights = rec.capacity[pool] / rec.capacity[pool].sum()
-        out[who] = pool[rng.choice(len(pool), size=len(who), p=weights)]
-    return out
-
-
-def record_demand(model: MigrationModel, corridor: np.ndarray, channel: Channel) -> None:
-    """Everyone who asked for a place (``corridor``) counts toward the fee pressure of the
-    corridor's active recruiters of ``channel``, shared in proportion to capacity: writes
-    their ``applications`` (people). No draws."""
-    rec = model.recruiters
-    counts = np.bincount(corridor, minlength=len(model.c_dest)) * model.people_per_agent
-    for c in np.flatnonzero(counts):
-        pool = np.flatnonzero((rec.corridor == c) & (rec.channel == channel) & rec.active)
-        rec.applications[pool] += counts[c] * rec.capacity[pool] / rec.capacity[pool].sum()

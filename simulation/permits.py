@@ -16,7 +16,8 @@ import numpy as np
 
 from agents.status import Channel, Legal, Status
 
-from .decisions import home_income, pay
+from .admissions import pay
+from .decisions import home_income
 
 if TYPE_CHECKING:
     from .model import MigrationModel

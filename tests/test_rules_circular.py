@@ -2,7 +2,7 @@
 Myanmar -> Thailand: returns at contract end as planned (:func:`permits.planned_returns`
 inside :func:`permits.permits_ending`), seasonal stays (:func:`abroad.seasonal_stays`,
 :func:`abroad.season_ends`, the flag :func:`moves.go_home` leaves), re-migrations counted
-(:func:`decisions.count_trips`) and what having migrated before does to a decision
+(:func:`admissions.count_trips`) and what having migrated before does to a decision
 (:func:`decisions.returnee_rates`, :func:`decisions.returnee_utility`), and the renewal of a
 person (:func:`home.renew`). With the declarations at their defaults each rule reads and
 draws nothing (results stay identical to a model without the mechanism)."""
@@ -14,7 +14,7 @@ import pytest
 from rule_workers import MMR_THA, FixedUniforms, small_model
 
 from agents.status import Channel, Legal, Status
-from simulation import abroad, decisions, home, moves, permits
+from simulation import abroad, admissions, decisions, home, moves, permits
 from simulation.metrics import FLOW_MEASURES
 
 REGULAR = {"legal": Legal.REGULAR, "corridor": MMR_THA, "channel": 0, "trips": 1}
@@ -124,7 +124,7 @@ def test_going_home_early_from_a_season_flags_the_seasonal_returnee():
 # ---- re-migration --------------------------------------------------------------------------
 def test_count_trips_counts_departures_of_those_who_left_before():
     model = small_model([{"trips": 0}, {"trips": 2}])
-    decisions.count_trips(model, rows(2), np.array([MMR_THA, MMR_THA]), Channel.IRREGULAR)
+    admissions.count_trips(model, rows(2), np.array([MMR_THA, MMR_THA]), Channel.IRREGULAR)
     assert model.population.trips.tolist() == [1, 3]
     assert flow(model, "remigrations", Channel.IRREGULAR) == model.people_per_agent
 

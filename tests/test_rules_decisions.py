@@ -1,6 +1,7 @@
 """Unit specifications of the decisions at home and the admissions
-(``simulation/decisions.py``), and of the formulas expectation and realisation share
-(``simulation/formulas.py``), on a handful of hand-built workers from Myanmar."""
+(``simulation/decisions.py``, ``simulation/admissions.py``), and of the formulas expectation
+and realisation share (``simulation/formulas.py``), on a handful of hand-built workers from
+Myanmar."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from rule_workers import MMR_THA, THA, small_model
 
 from agents.status import Channel, Legal, Outcome, Status
-from simulation import abroad, decisions
+from simulation import abroad, admissions, decisions
 from simulation.formulas import (
     irregular_wage,
     monthly_exploitation_hazard,
@@ -128,7 +129,7 @@ def test_places_up_to_capacity_the_rest_turned_away():
     ppa = model.people_per_agent
     model.recruitment.capacity[MMR_THA, Channel.IRREGULAR] = 2 * ppa  # two agents' worth
     rows = np.arange(3)
-    admitted, _, recruiter = decisions.take_places(
+    admitted, _, recruiter = admissions.take_places(
         model, rows, np.full(3, MMR_THA), Channel.IRREGULAR, np.zeros(len(model.c_dest))
     )
     assert admitted.tolist() == [0, 1]
@@ -140,7 +141,7 @@ def test_places_up_to_capacity_the_rest_turned_away():
 
 def test_movers_pay_from_savings_and_borrow_the_rest():
     model = small_model([{"savings": 100.0}, {"savings": 500.0}])
-    decisions.pay(model, np.arange(2), np.array([150.0, 150.0]))
+    admissions.pay(model, np.arange(2), np.array([150.0, 150.0]))
     assert model.population.savings.tolist() == [0.0, 350.0]
     assert model.population.debt.tolist() == [50.0, 0.0]
 
@@ -151,7 +152,7 @@ def test_regular_applicant_signs_and_waits_within_quota():
     model.recruitment.capacity[MMR_THA, Channel.REGULAR] = ppa
     model.policy.quota_remaining[THA] = 5 * ppa
     model.market.job_orders[THA] = 5 * ppa
-    decisions.admit_regular(model, np.arange(1), np.array([MMR_THA]), model.offer)
+    admissions.admit_regular(model, np.arange(1), np.array([MMR_THA]), model.offer)
     pop = model.population
     assert pop.status[0] == Status.WAITING
     assert pop.timer[0] == 1  # + Poisson(0): leaves in next month's events
@@ -164,7 +165,7 @@ def test_no_quota_left_means_turned_away():
     model.recruitment.capacity[MMR_THA, Channel.REGULAR] = model.people_per_agent
     model.policy.quota_remaining[THA] = 0.0
     model.market.job_orders[THA] = 1e9
-    decisions.admit_regular(model, np.arange(1), np.array([MMR_THA]), model.offer)
+    admissions.admit_regular(model, np.arange(1), np.array([MMR_THA]), model.offer)
     assert model.population.status[0] == Status.AT_HOME
     assert model.choices.outcome[0] == Outcome.TURNED_AWAY
 
@@ -178,7 +179,7 @@ def test_irregular_mover_crosses_and_may_be_trafficked():
     )
     model.recruitment.capacity[MMR_THA, Channel.IRREGULAR] = model.people_per_agent
     model.recruiters.malpractice[:] = 1.0
-    decisions.admit_irregular(model, np.arange(1), np.array([MMR_THA]))
+    admissions.admit_irregular(model, np.arange(1), np.array([MMR_THA]))
     pop = model.population
     assert pop.status[0] == Status.IN_TRANSIT
     assert pop.timer[0] == 1 + max(1, int(np.ceil(model.c_transit[MMR_THA])))

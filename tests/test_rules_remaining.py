@@ -20,7 +20,7 @@ from rule_workers import MMR_THA, THA, population_of, set_levers, small_model, u
 from agents.recruiter import Recruiter
 from agents.status import Channel, Legal, Status
 from scenarios.scenario import load_scenario
-from simulation import decisions, moves
+from simulation import admissions, decisions, moves
 from simulation.metrics import FLOW_MEASURES
 from simulation.model import MigrationModel
 from simulation.recruitment import recruiters_step, summarise
@@ -221,7 +221,7 @@ def test_trafficking_by_hand(draw, trafficked):
     broker_mys = pool(model, MMR_MYS, Channel.IRREGULAR)[0]
     model.recruiters.malpractice[[broker, broker_mys]] = 0.8
     model.rng = uniforms(draw)
-    decisions.trafficking(
+    admissions.trafficking(
         model,
         np.arange(4),
         np.array([MMR_THA, MMR_THA, MMR_MYS, MMR_THA]),
@@ -255,15 +255,15 @@ def test_first_applicants_of_each_corridor_get_its_places_then_the_destination_l
     model.recruitment.capacity[MMR_MYS, Channel.IRREGULAR] = 5 * ppa  # another channel's
     corridor = np.array([MMR_THA, MMR_THA, KHM_THA, MMR_THA, KHM_THA, MMR_MYS])
     # per corridor, the first stochastic_round(capacity / people_per_agent) movers
-    ok = decisions.admission_lottery(model, corridor, Channel.REGULAR)
+    ok = admissions.admission_lottery(model, corridor, Channel.REGULAR)
     assert ok.tolist() == [True, True, True, False, False, False]
     # regular applicants also within stochastic_round(limit[d] / people_per_agent) per
     # destination, the first of those admitted so far
     limit = np.array([2 * ppa, 1e12, 1e12])
-    ok = decisions.admission_lottery(model, corridor, Channel.REGULAR, limit)
+    ok = admissions.admission_lottery(model, corridor, Channel.REGULAR, limit)
     assert ok.tolist() == [True, True, False, False, False, False]
     # the irregular channel reads the brokers' capacity
-    ok = decisions.admission_lottery(model, corridor, Channel.IRREGULAR)
+    ok = admissions.admission_lottery(model, corridor, Channel.IRREGULAR)
     assert ok.tolist() == [False, False, False, False, False, True]
 
 
@@ -272,7 +272,7 @@ def test_fractional_places_are_rounded_up_with_the_fraction(draw, places):
     model = small_model([])
     model.recruitment.capacity[MMR_THA, Channel.REGULAR] = 1.4 * model.people_per_agent
     model.rng = uniforms(draw)  # 1.4 agents: 2 places if the draw is below 0.4, else 1
-    ok = decisions.admission_lottery(model, np.full(3, MMR_THA), Channel.REGULAR)
+    ok = admissions.admission_lottery(model, np.full(3, MMR_THA), Channel.REGULAR)
     assert ok.tolist() == [True] * places + [False] * (3 - places)
 
 
@@ -292,7 +292,9 @@ def test_recruiter_is_drawn_among_the_active_of_the_corridor_and_channel_by_capa
     model.recruiters.capacity[khm] = 50.0
     fake = RecordingChoice(pick=1)
     model.rng = fake
-    out = decisions.assign_recruiters(model, np.array([MMR_THA, KHM_THA, MMR_THA]), Channel.REGULAR)
+    out = admissions.assign_recruiters(
+        model, np.array([MMR_THA, KHM_THA, MMR_THA]), Channel.REGULAR
+    )
     # one draw per corridor, in corridor order: KHM-THA's five agencies (equal capacity),
     # then MMR-THA's four active agencies with probability proportional to capacity
     assert [call[:2] for call in fake.calls] == [(5, 1), (4, 2)]
@@ -305,7 +307,7 @@ def test_recruiter_is_drawn_among_the_active_of_the_corridor_and_channel_by_capa
 def test_assigned_recruiters_follow_capacity_shares():
     model, agencies = mmr_tha_agencies_one_inactive()
     model.rng = np.random.default_rng(1)
-    out = decisions.assign_recruiters(model, np.full(4000, MMR_THA), Channel.REGULAR)
+    out = admissions.assign_recruiters(model, np.full(4000, MMR_THA), Channel.REGULAR)
     # never an inactive agency, one without capacity, or another corridor's or channel's
     assert set(out.tolist()) == {agencies[0], agencies[1]}
     assert (out == agencies[1]).mean() == pytest.approx(0.75, abs=0.03)  # 4 standard errors
@@ -442,7 +444,7 @@ def test_recruiter_agent_reports_the_people_it_placed_this_month():
     rec.active[agencies] = [False, True, False, False, False]  # one agency left to choose
     rec.placed[:] = 0.0
     model.recruitment.capacity[MMR_THA, Channel.REGULAR] = 2 * ppa
-    decisions.take_places(
+    admissions.take_places(
         model,
         np.arange(3),
         np.full(3, MMR_THA),

@@ -9,7 +9,7 @@ import pytest
 from rule_workers import MMR_THA, THA, small_model
 
 from agents.status import Channel, Outcome, Status
-from simulation import decisions
+from simulation import admissions, decisions
 
 MMR = 2
 
@@ -101,7 +101,7 @@ def test_demand_counts_every_applicant_toward_fee_pressure():
     rec = model.recruiters
     pool = (rec.corridor == MMR_THA) & (rec.channel == Channel.IRREGULAR) & rec.active
     rec.applications[:] = 0.0
-    decisions.record_demand(model, np.full(3, MMR_THA), Channel.IRREGULAR)
+    admissions.record_demand(model, np.full(3, MMR_THA), Channel.IRREGULAR)
     assert rec.applications[pool].sum() == pytest.approx(3 * model.people_per_agent)
     assert rec.applications[~pool].sum() == 0.0
 
