@@ -9,6 +9,7 @@
                         [--session-timeout S]   serve the dashboard on 127.0.0.1
     corridors calibrate CONFIG.toml --out DIR     MSM + ABC-SMC fit to observed data
     corridors validate CONFIG.toml --out DIR      hindcast: fit up to a cut-off, test after
+    corridors emulate CONFIG.toml --out DIR       emulator posterior + simulation-based check
     corridors check SCENARIO --observations CSV   a scenario against observations
     corridors levers [--section NAME]       the lever table generated from the declarations
     corridors presets                       list shipped scenarios
@@ -27,7 +28,7 @@ import signal
 import sys
 from pathlib import Path
 
-from corridors import dashboard_command, search_command
+from corridors import dashboard_command, emulate_command, search_command
 from scenarios.errors import ScenarioError
 
 DEFAULT_MAX_RUNS = 10_000  # the same as corridors.batchspec.DEFAULT_MAX_RUNS (not imported:
@@ -80,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
     search_command.add_parser(sub)
+    emulate_command.add_parser(sub)
     dash = sub.add_parser("dashboard", help="serve the Solara dashboard on this machine")
     dashboard_command.add_arguments(dash)
     cal = sub.add_parser(
@@ -465,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         "search": lambda: search_command.run(args),
         "calibrate": lambda: _cmd_calibrate(args),
         "validate": lambda: _cmd_validate(args),
+        "emulate": lambda: emulate_command.run(args),
         "check": lambda: _cmd_check(args),
         "levers": lambda: _cmd_levers(args),
         "presets": _cmd_presets,

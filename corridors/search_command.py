@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scenarios.errors import ScenarioError
 
-__all__ = ["add_parser", "main", "run"]
+__all__ = ["add_executor_options", "add_parser", "main", "run"]
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -30,11 +30,17 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     p.add_argument("search", type=Path, help="search TOML file (see examples/search_fee_cap.toml)")
     p.add_argument("--out", required=True, type=Path, help="search results folder")
+    add_executor_options(p)
+    return p
+
+
+def add_executor_options(p: argparse.ArgumentParser) -> None:
+    """``--workers N | --dask ADDRESS`` and ``--quiet``, as the long-running commands take
+    them."""
     how = p.add_mutually_exclusive_group()
     how.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
     how.add_argument("--dask", metavar="ADDRESS", help="existing Dask scheduler address")
     p.add_argument("--quiet", action="store_true", help="no progress output")
-    return p
 
 
 def run(args: argparse.Namespace) -> int:

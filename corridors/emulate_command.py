@@ -1,0 +1,76 @@
+"""``corridors emulate CONFIG.toml --out DIR``: the emulator posterior of a calibration
+configuration, its simulation-based calibration and a check in the simulator
+(:mod:`calibration.emulate`). The parser (:func:`add_parser`) and the handler (:func:`run`)
+for ``corridors/cli.py``. Exit status as every command: 0 done, 2 bad input (nothing
+written), 1 a failed run; rerunning the same command resumes (finished runs are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .search_command import add_executor_options
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``emulate`` to the ``corridors`` subcommands."""
+    p = subparsers.add_parser(
+        "emulate",
+        help="Gaussian-process emulator posterior with simulation-based calibration",
+        description="Run a Sobol design over the configuration's parameter ranges, fit a "
+        "Gaussian-process emulator of every target, compute the posterior of the targets on "
+        "it by importance sampling, check it by simulation-based calibration over truths "
+        "drawn from the prior and by running posterior draws in the model (DIR/report.md). "
+        "Nothing is installed. Rerunning the same command resumes.",
+    )
+    p.add_argument("config", type=Path, help="calibration TOML file (calibration/default.toml)")
+    p.add_argument("--out", required=True, type=Path, help="output folder")
+    p.add_argument("--design", type=int, default=300, help="design runs (default 300)")
+    p.add_argument("--truths", type=int, default=30, help="SBC truths, one run each (30)")
+    p.add_argument("--draws", type=int, default=400, help="posterior draws written (400)")
+    p.add_argument("--check", type=int, default=20, help="draws run in the model (20)")
+    add_executor_options(p)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``corridors emulate``; bad input raises ScenarioError (exit 2 in ``cli.main``)."""
+    from calibration.config import load_config
+    from calibration.emulate import check_sizes, emulate
+    from calibration.executor import calibration_executor
+
+    from .batch import default_workers
+    from .lock import folder_lock
+
+    config = load_config(args.config)
+    check_sizes(args.design, args.truths, args.draws, args.check)
+    workers = args.workers if args.workers is not None else default_workers()
+    executor, close, workers = calibration_executor(max(1, workers), args.dask)
+    try:
+        with folder_lock(args.out):
+            s = emulate(
+                config,
+                args.out,
+                executor,
+                workers,
+                design=args.design,
+                truths=args.truths,
+                draws=args.draws,
+                check=args.check,
+                quiet=args.quiet,
+            )
+    finally:
+        close()
+    for verdict in s["verdicts"]:
+        print(verdict, file=sys.stdout)
+    print(
+        f"effective sample size {s['effective_sample_size']:.0f}, {s['distinct_draws']} "
+        f"distinct of {s['draws']} draws; not identified: {len(s['not_identified'])}; "
+        f"report: {args.out}/report.md",
+        file=sys.stdout,
+    )
+    return 0
