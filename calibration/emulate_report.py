@@ -10,7 +10,7 @@ import pandas as pd
 from corridors.atomic import write_text_atomic
 
 from .config import CalibrationConfig
-from .emulate import IDENTIFIED_AT
+from .emulator import IDENTIFIED_AT
 
 __all__ = ["write_emulate_report"]
 

@@ -37,6 +37,7 @@ import numpy as np
 from .targets import POINT_TOLERANCE, Target
 
 __all__ = [
+    "IDENTIFIED_AT",
     "Emulator",
     "ImportanceSample",
     "Measurement",
@@ -45,6 +46,10 @@ __all__ = [
     "measurement",
     "sobol_design",
 ]
+
+IDENTIFIED_AT = 1.5
+"""A parameter whose posterior sd is not at least this many times narrower than its prior
+sd is reported as not identified by the targets (the data barely moved it)."""
 
 Z90 = 1.6448536269514722
 """Standard normal quantile of 0.95: a central 90% interval is +-Z90 standard deviations."""

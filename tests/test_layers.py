@@ -10,7 +10,8 @@ The layers, lowest first (README, "Architecture"):
                  sensitivity, figures, atomic writes, manifests, locks
     calibration  fitting the model to data, checking a scenario against observations
     dashboards   the Solara app
-    commands     corridors.cli and corridors.dashboard_command: the entry points
+    commands     corridors.cli, corridors.dashboard_command and corridors.emulate_command:
+                 the entry points
 
 Every import counts, including those inside functions: a cycle kept alive by a function-level
 import is still a cycle. Imports under ``if TYPE_CHECKING:`` count for layers but not for
@@ -29,7 +30,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("scenarios", "agents", "simulation", "corridors", "calibration", "dashboards")
 LAYERS = ("scenarios", "agents", "simulation", "runs", "calibration", "dashboards", "commands")
-COMMANDS = ("corridors.cli", "corridors.dashboard_command", "corridors.__main__")
+COMMANDS = (
+    "corridors.cli",
+    "corridors.dashboard_command",
+    "corridors.emulate_command",
+    "corridors.__main__",
+)
 
 
 def layer_of(module: str) -> str:
