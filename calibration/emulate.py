@@ -40,6 +40,7 @@ from scenarios.errors import ScenarioError
 from .config import CalibrationConfig
 from .emulator import (
     IDENTIFIED_AT,
+    Z90,
     Emulator,
     importance_posterior,
     log_values,
@@ -281,7 +282,7 @@ def _held_out_coverage(emulator: Emulator, u: np.ndarray, z: np.ndarray) -> floa
     """Share of (held-out run, target) pairs whose log value lies in the emulator's 90%
     predictive interval: near 0.9 when its uncertainty is honest."""
     mu, sd = emulator.predict(u)
-    return float(np.mean(np.abs(z - mu) <= 1.6448536269514722 * sd))
+    return float(np.mean(np.abs(z - mu) <= Z90 * sd))
 
 
 def _narrowing(config: CalibrationConfig, post) -> pd.DataFrame:

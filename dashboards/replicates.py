@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 import pandas as pd
 
 from corridors.batchspec import replicate_seeds
-from scenarios.posterior import apply_draw, load_draws
+from scenarios.posterior import apply_draw, calibrated_values, load_draws
 from scenarios.scenario import Scenario
 from simulation.measures import HEADLINE, HEADLINE_LABELS
 from simulation.metrics import headline_per_run, over_replicates, yearly
@@ -79,9 +79,10 @@ def replicate_scenarios(
     """The scenario of each replicate: its seed, and with ``parameter_uncertainty`` posterior
     draw r of the calibration for replicate r."""
     draws = load_draws() if parameter_uncertainty else None
+    calibrated = calibrated_values() if parameter_uncertainty else None
     out = []
     for r, seed in enumerate(replicate_seeds(root_seed, check_replicates(replicates))):
-        run = scenario if draws is None else apply_draw(scenario, draws, r)
+        run = scenario if draws is None else apply_draw(scenario, draws, r, calibrated)
         out.append(run.with_values(seed=seed))
     return out
 

@@ -108,15 +108,20 @@ def _string_end(text: str, i: int) -> int:
     return j + 1
 
 
+def _too_deep(f: str, quote: bool) -> ScenarioError:
+    """The one error for a file nested deeper than :data:`MAX_DEPTH`, however it was found."""
+    return ScenarioError(
+        f,
+        "(nesting)",
+        "deeper than allowed" if quote else HIDDEN,
+        f"tables and arrays nested at most {MAX_DEPTH} levels deep",
+    )
+
+
 def check_depth(data: object, f: str, quote: bool = True) -> None:
     """A ScenarioError when ``data`` nests deeper than :data:`MAX_DEPTH`."""
     if nesting_depth(data) > MAX_DEPTH:
-        raise ScenarioError(
-            f,
-            "(nesting)",
-            "deeper than allowed" if quote else HIDDEN,
-            f"tables and arrays nested at most {MAX_DEPTH} levels deep",
-        )
+        raise _too_deep(f, quote)
 
 
 def parse_toml(raw: bytes, f: str, quote: bool = True) -> dict:
@@ -133,23 +138,13 @@ def parse_toml(raw: bytes, f: str, quote: bool = True) -> dict:
             f, "(file)", "not UTF-8" if quote else HIDDEN, "a UTF-8 text file"
         ) from None
     if bracket_depth(text) > MAX_DEPTH:
-        raise ScenarioError(
-            f,
-            "(nesting)",
-            "deeper than allowed" if quote else HIDDEN,
-            f"tables and arrays nested at most {MAX_DEPTH} levels deep",
-        )
+        raise _too_deep(f, quote)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f, "(syntax)", str(exc) if quote else HIDDEN, "valid TOML") from None
     except RecursionError:
-        raise ScenarioError(
-            f,
-            "(nesting)",
-            "deeper than allowed" if quote else HIDDEN,
-            f"tables and arrays nested at most {MAX_DEPTH} levels deep",
-        ) from None
+        raise _too_deep(f, quote) from None
     check_depth(data, f, quote)
     return data
 
