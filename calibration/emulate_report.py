@@ -34,24 +34,30 @@ def write_emulate_report(
         f"{len(config.targets)} targets, {len(config.names)} parameters, "
         f"{config.scenario.people_per_agent:g} people per agent, "
         f"scenario `{config.scenario.name}`. "
-        f"Model runs: {s['model_runs']} ({s['design_runs']} design, {s['truth_runs']} "
-        f"truths, {s['check_runs']} checks); wall time {s['wall_s']:.0f} s.",
+        f"Model runs: {s['model_runs']} ({s['design_runs']} design, "
+        f"{s['waves']} history-matching waves of {s['wave_runs'] // max(1, s['waves'])} "
+        f"runs, {s['truth_runs']} truths, {s['check_runs']} checks); the emulator is fitted "
+        f"on the {s['emulator_runs']} design and wave runs; wall time {s['wall_s']:.0f} s.",
         "",
         "**Verdict.** " + " ".join(f"{v}." for v in s["verdicts"]),
         "",
         "Method: one Gaussian process per target on the log of its simulated value, fitted "
-        "on a scrambled Sobol design (one run and one seed per point); the likelihood reads "
+        "on a scrambled Sobol design (one run and one seed per point) and refitted after each "
+        "wave of runs at draws from its posterior; the likelihood reads "
         "a band as a 90% interval and a point as +-20% at 90% on the log scale, widened by "
         "the emulator's predictive sd (which includes the run-to-run noise it learnt); the "
-        "posterior (uniform prior over the ranges) by adaptive importance sampling "
+        "posterior (uniform prior over the ranges) by sequential Monte Carlo with adaptive "
+        "tempering and random-walk moves (`calibration/tempering.py`) "
         "(`calibration/emulator.py`, ODD section 14).",
         "",
         "## Posterior",
         "",
-        f"Effective sample size {s['effective_sample_size']:.0f} after "
-        f"{s['importance_rounds']} importance rounds ({s['emulator_evaluations']} emulator "
-        f"evaluations); {s['draws']} draws resampled by weight hold {s['distinct_draws']} "
-        f"distinct points (`posterior_draws.csv`).",
+        f"{s['particles']} particles, {s['tempering_stages']} tempering stages "
+        f"({s['emulator_evaluations']} emulator evaluations); effective sample size of the "
+        f"last reweighting {s['effective_sample_size']:.0f}; after the last moves "
+        f"(acceptance {s['final_acceptance']:.0%}) {s['distinct_particles']} distinct "
+        f"particles; {s['draws']} draws of them hold {s['distinct_draws']} distinct points "
+        "(`posterior_draws.csv`).",
         "",
     ]
     if s["emulator_held_out_inside_90"] is not None:

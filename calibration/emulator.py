@@ -19,11 +19,11 @@ disagree) is a 90% interval, a point has a 90% interval of +-:data:`POINT_TOLERA
 calibration goal): log value ~ Normal(centre, obs_sd^2 + emulator sd^2), targets independent.
 These are assumptions, written in ODD section 14, not estimates.
 
-The posterior over the unit cube (uniform prior) is sampled by adaptive importance sampling:
-Sobol points from the prior, then rounds whose proposal is a defensive mixture of the prior
-(10%) and a normal fitted to the weighted samples with twice their covariance, truncated to
-the cube; weights prior x likelihood / proposal; stop when Kish's effective sample size
-reaches the goal.
+The posterior over the unit cube (uniform prior) is sampled by :mod:`calibration.tempering`
+(sequential Monte Carlo with adaptive tempering), which evaluates the likelihood at tens of
+thousands of points: :meth:`Emulator.predict` therefore keeps, per target, the Cholesky
+factor's inverse and the scaled training points after the fit, and predicts with two matrix
+products (four times faster than scikit-learn's ``predict``, equal to it to 1e-9: a test).
 """
 
 from __future__ import annotations
@@ -39,9 +39,7 @@ from .targets import POINT_TOLERANCE, Target
 __all__ = [
     "IDENTIFIED_AT",
     "Emulator",
-    "ImportanceSample",
     "Measurement",
-    "importance_posterior",
     "log_values",
     "measurement",
     "sobol_design",
@@ -109,36 +107,47 @@ class Emulator:
         self.seed, self.restarts = seed, restarts
         self.models: list = []
 
-    def fit(self, u: np.ndarray, z: np.ndarray) -> Emulator:
-        """Fit to design points ``u`` (runs x parameters, unit cube) and log values ``z``."""
+    def fit(self, u: np.ndarray, z: np.ndarray, start: Emulator | None = None) -> Emulator:
+        """Fit to design points ``u`` (runs x parameters, unit cube) and log values ``z``.
+        With ``start`` (the emulator of an earlier wave, on fewer runs), each target's
+        optimisation starts from that fit's kernel and is not restarted: a wave adds points
+        where the posterior is, which refines the kernel rather than changing it, and a fit
+        on hundreds of runs costs minutes per restart."""
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.gaussian_process import GaussianProcessRegressor
         from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
         d = u.shape[1]
+        previous = start.models if start is not None else [None] * z.shape[1]
         self.models = []
         for j in range(z.shape[1]):
-            kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(
-                np.full(d, 0.5), (1e-2, 1e2), nu=2.5
-            ) + WhiteKernel(1e-2, (1e-6, 1.0))
+            if previous[j] is not None:
+                kernel = previous[j].kernel_
+            else:
+                kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(
+                    np.full(d, 0.5), (1e-2, 1e2), nu=2.5
+                ) + WhiteKernel(1e-2, (1e-6, 1.0))
             gp = GaussianProcessRegressor(
                 kernel,
                 normalize_y=True,
-                n_restarts_optimizer=self.restarts,
+                n_restarts_optimizer=0 if previous[j] is not None else self.restarts,
                 random_state=self.seed + j,
             )
             with warnings.catch_warnings():  # a length scale at its bound: no dependence
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 gp.fit(u, z[:, j])
             self.models.append(gp)
+        self._prepared = [_Prepared.of(gp) for gp in self.models]
         return self
 
     def predict(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Predictive mean and sd (points x targets) on the log scale; the sd includes the
-        learnt run-to-run noise."""
+        learnt run-to-run noise (scikit-learn's ``predict(return_std=True)``, by matrix
+        products on what :meth:`fit` kept)."""
+        u = np.atleast_2d(np.asarray(u, dtype=float))
         means, sds = [], []
-        for gp in self.models:
-            mu, sd = gp.predict(u, return_std=True)
+        for p in self._prepared:
+            mu, sd = p.predict(u)
             means.append(mu)
             sds.append(sd)
         return np.column_stack(means), np.column_stack(sds)
@@ -153,77 +162,47 @@ class Emulator:
 
 
 @dataclass(frozen=True)
-class ImportanceSample:
-    """Weighted posterior sample in the unit cube."""
+class _Prepared:
+    """What a fitted ``GaussianProcessRegressor`` with kernel
+    ``constant * Matern(nu=2.5, ARD) + white`` needs to predict by matrix products: the
+    training points divided by the length scales, ``alpha = K^-1 y``, the inverse of the
+    Cholesky factor of K, and the normalisation of y."""
 
-    u: np.ndarray
-    weight: np.ndarray  # normalised
-    rounds: int
-    evaluations: int
+    constant: float
+    length_scale: np.ndarray
+    noise: float
+    scaled: np.ndarray
+    scaled_sq: np.ndarray
+    alpha: np.ndarray
+    l_inverse_t: np.ndarray
+    y_mean: float
+    y_std: float
 
-    @property
-    def effective_sample_size(self) -> float:
-        return float(1.0 / (self.weight**2).sum())
+    @classmethod
+    def of(cls, gp) -> _Prepared:
+        from scipy.linalg import solve_triangular
 
-    def draws(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
-        """``n`` draws resampled by weight, and how many distinct points they hold."""
-        pick = rng.choice(len(self.u), size=n, p=self.weight)
-        return self.u[pick], len(np.unique(pick))
+        kernel = gp.kernel_
+        ls = np.atleast_1d(kernel.k1.k2.length_scale).astype(float)
+        scaled = gp.X_train_ / ls
+        l_inv = solve_triangular(gp.L_, np.eye(len(scaled)), lower=True)
+        return cls(
+            float(kernel.k1.k1.constant_value),
+            ls,
+            float(kernel.k2.noise_level),
+            scaled,
+            (scaled**2).sum(axis=1),
+            np.asarray(gp.alpha_, dtype=float).ravel(),
+            np.ascontiguousarray(l_inv.T),
+            float(np.ravel(gp._y_train_mean)[0]),
+            float(np.ravel(gp._y_train_std)[0]),
+        )
 
-    def cdf_at(self, truth: np.ndarray) -> np.ndarray:
-        """Posterior CDF of each parameter at ``truth`` (the rank statistic of simulation-based
-        calibration, as a share: uniform over truths when the posterior is calibrated)."""
-        return ((self.u < truth) * self.weight[:, None]).sum(axis=0)
-
-
-def importance_posterior(
-    log_likelihood,
-    dimensions: int,
-    seed: int,
-    per_round: int = 4000,
-    ess_goal: float = 1000.0,
-    max_rounds: int = 6,
-    defensive: float = 0.1,
-) -> ImportanceSample:
-    """Adaptive importance sampling of prior (uniform on the cube) x likelihood (see the
-    module). ``log_likelihood`` maps points (n x d) to log likelihoods (n)."""
-    rng = np.random.default_rng(seed)
-    u = sobol_design(dimensions, per_round, seed)
-    log_q = np.zeros(per_round)  # the prior's density is 1 on the cube
-    sample = _weighted(u, log_likelihood(u) - log_q, 1, per_round)
-    for r in range(2, max_rounds + 1):
-        if sample.effective_sample_size >= ess_goal:
-            break
-        mean = sample.weight @ sample.u
-        centred = sample.u - mean
-        cov = 2.0 * (centred.T * sample.weight) @ centred + 1e-6 * np.eye(dimensions)
-        u, log_q = _defensive_proposal(rng, mean, cov, per_round, defensive)
-        sample = _weighted(u, log_likelihood(u) - log_q, r, sample.evaluations + per_round)
-    return sample
-
-
-def _weighted(u: np.ndarray, log_w: np.ndarray, rounds: int, evaluations: int):
-    log_w = np.where(np.isfinite(log_w), log_w, -np.inf)
-    w = np.exp(log_w - log_w.max())
-    return ImportanceSample(u, w / w.sum(), rounds, evaluations)
-
-
-def _defensive_proposal(rng, mean, cov, n, defensive):
-    """``n`` points from ``defensive`` x uniform + (1 - ``defensive``) x normal(mean, cov)
-    truncated to the cube, with the log density of that mixture at each."""
-    from scipy.stats import multivariate_normal
-
-    d = len(mean)
-    normal = multivariate_normal(mean, cov, allow_singular=True)
-    # the truncated normal's mass inside the cube, by Monte Carlo (its normalising constant)
-    probe = normal.rvs(size=20_000, random_state=rng).reshape(-1, d)
-    inside = float(np.mean(np.all((probe >= 0) & (probe <= 1), axis=1)))
-    inside = max(inside, 1e-6)
-    n_uniform = int(rng.binomial(n, defensive))
-    kept = np.empty((0, d))
-    while len(kept) < n - n_uniform:
-        x = normal.rvs(size=2 * (n - n_uniform), random_state=rng).reshape(-1, d)
-        kept = np.vstack([kept, x[np.all((x >= 0) & (x <= 1), axis=1)]])
-    u = np.vstack([rng.random((n_uniform, d)), kept[: n - n_uniform]])
-    density = defensive + (1.0 - defensive) * normal.pdf(u) / inside
-    return u, np.log(density)
+    def predict(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a = u / self.length_scale
+        r2 = (a**2).sum(axis=1)[:, None] + self.scaled_sq[None, :] - 2.0 * (a @ self.scaled.T)
+        r = np.sqrt(5.0 * np.maximum(r2, 0.0))
+        k = self.constant * (1.0 + r + r * r / 3.0) * np.exp(-r)  # Matern 5/2
+        v = k @ self.l_inverse_t
+        var = np.maximum(self.constant + self.noise - (v * v).sum(axis=1), 1e-12)
+        return k @ self.alpha * self.y_std + self.y_mean, np.sqrt(var) * self.y_std

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .emulator import Emulator, Measurement, importance_posterior
+from .emulator import Emulator, Measurement
+from .tempering import tempered_posterior
 
 __all__ = ["SBC_BINS", "plot_rank_histograms", "sbc_cdfs", "sbc_table"]
 
@@ -46,7 +47,7 @@ def sbc_cdfs(
         def loglik(u, data=data):
             return emulator.log_likelihood(u, m, centre=data)
 
-        post = importance_posterior(loglik, truths.shape[1], seed + 1 + k, **sampler)
+        post = tempered_posterior(loglik, truths.shape[1], seed + 1 + k, **sampler)
         cdfs.append(post.cdf_at(truth))
         ess.append(post.effective_sample_size)
     return np.array(cdfs), np.array(ess)

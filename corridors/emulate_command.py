@@ -23,13 +23,21 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="Gaussian-process emulator posterior with simulation-based calibration",
         description="Run a Sobol design over the configuration's parameter ranges, fit a "
         "Gaussian-process emulator of every target, compute the posterior of the targets on "
-        "it by importance sampling, check it by simulation-based calibration over truths "
+        "it by tempered sequential Monte Carlo (optionally in history-matching waves of runs "
+        "at posterior draws), check it by simulation-based calibration over truths "
         "drawn from the prior and by running posterior draws in the model (DIR/report.md). "
         "Nothing is installed. Rerunning the same command resumes.",
     )
     p.add_argument("config", type=Path, help="calibration TOML file (calibration/default.toml)")
     p.add_argument("--out", required=True, type=Path, help="output folder")
     p.add_argument("--design", type=int, default=300, help="design runs (default 300)")
+    p.add_argument(
+        "--waves",
+        type=int,
+        default=0,
+        help="history-matching waves: runs at posterior draws, then a refit (default 0)",
+    )
+    p.add_argument("--wave-size", type=int, default=100, help="runs per wave (default 100)")
     p.add_argument("--truths", type=int, default=30, help="SBC truths, one run each (30)")
     p.add_argument("--draws", type=int, default=400, help="posterior draws written (400)")
     p.add_argument("--check", type=int, default=20, help="draws run in the model (20)")
@@ -47,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from .lock import folder_lock
 
     config = load_config(args.config)
-    check_sizes(args.design, args.truths, args.draws, args.check)
+    check_sizes(args.design, args.truths, args.draws, args.check, args.waves, args.wave_size)
     workers = args.workers if args.workers is not None else default_workers()
     executor, close, workers = calibration_executor(max(1, workers), args.dask)
     try:
@@ -62,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
                 draws=args.draws,
                 check=args.check,
                 quiet=args.quiet,
+                waves=args.waves,
+                wave_size=args.wave_size,
             )
     finally:
         close()

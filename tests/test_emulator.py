@@ -6,15 +6,12 @@ they are must fail the same check (so the check can fail)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
-from calibration.emulator import (
-    Emulator,
-    Measurement,
-    importance_posterior,
-    sobol_design,
-)
+from calibration.emulator import Emulator, Measurement, sobol_design
 from calibration.sbc import sbc_cdfs, sbc_table
 
 A = np.array([[2.0, 0.0], [0.0, 1.5], [1.0, -1.0]])
@@ -43,20 +40,19 @@ def test_the_emulator_learns_the_mean_and_the_run_noise(toy):
     assert np.all((sd > 0.5 * RUN_NOISE) & (sd < 3 * RUN_NOISE))
 
 
-def test_importance_sampling_recovers_a_known_gaussian_posterior():
-    mean, sd = np.array([0.4, 0.7]), np.array([0.05, 0.1])
-
-    def loglik(u):
-        return -0.5 * (((u - mean) / sd) ** 2).sum(axis=1)
-
-    post = importance_posterior(loglik, 2, seed=4, per_round=4000, ess_goal=1500)
-    assert post.effective_sample_size >= 1500 and post.rounds >= 2
-    got_mean = post.weight @ post.u
-    got_sd = np.sqrt(post.weight @ (post.u - got_mean) ** 2)
-    np.testing.assert_allclose(got_mean, mean, atol=0.01)
-    np.testing.assert_allclose(got_sd, sd, rtol=0.1)
-    draws, distinct = post.draws(300, np.random.default_rng(1))
-    assert draws.shape == (300, 2) and distinct >= 200
+def test_its_prediction_is_scikit_learns():
+    """predict() by matrix products on what fit() kept equals GaussianProcessRegressor's own
+    predict(return_std=True), here on a 5-dimensional fit with uneven length scales."""
+    rng = np.random.default_rng(2)
+    u = sobol_design(5, 48, seed=1)
+    z = np.column_stack([np.sin(3 * u[:, 0]) + u[:, 1] ** 2, u[:, 2] - 2 * u[:, 4]])
+    emulator = Emulator(seed=1, restarts=0).fit(u, z + rng.normal(0, 0.02, z.shape))
+    x = rng.random((300, 5))
+    mu, sd = emulator.predict(x)
+    for j, gp in enumerate(emulator.models):
+        want_mu, want_sd = gp.predict(x, return_std=True)
+        np.testing.assert_allclose(mu[:, j], want_mu, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(sd[:, j], want_sd, rtol=1e-7, atol=1e-9)
 
 
 def _sbc(toy, claimed_sd: np.ndarray, truths: int = 40):
@@ -68,13 +64,13 @@ def _sbc(toy, claimed_sd: np.ndarray, truths: int = 40):
     if not np.array_equal(claimed_sd, OBS_SD):
         # synthetic data carry the true noise; the method is told less
         z = z + rng.normal(0.0, np.sqrt(OBS_SD**2 - claimed_sd**2), z.shape)
-    cdfs, ess = sbc_cdfs(emulator, claimed, u, z, seed=21, per_round=2000, ess_goal=500)
+    cdfs, ess = sbc_cdfs(emulator, claimed, u, z, seed=21, particles=600)
     return sbc_table(cdfs, ("a", "b")), ess
 
 
 def test_a_calibrated_method_passes_simulation_based_calibration(toy):
     table, ess = _sbc(toy, OBS_SD)
-    assert (ess >= 500).all()
+    assert (ess >= 300).all()
     assert table["coverage_90"].between(0.8, 1.0).all(), table
     assert (table["ks_p_value"] > 0.01).all(), table
 
@@ -85,6 +81,22 @@ def test_an_overconfident_method_fails_it(toy):
 
 
 # ---- the command on the model ---------------------------------------------------------------
+@contextlib.contextmanager
+def no_model_runs():
+    """Inside, any model run fails the test (a resumed folder must make none)."""
+    import calibration.emulate as emulate_module
+
+    def no_runs(*args, **kwargs):
+        raise AssertionError("a model run on resume")
+
+    original = emulate_module.simulate_targets
+    emulate_module.simulate_targets = no_runs
+    try:
+        yield
+    finally:
+        emulate_module.simulate_targets = original
+
+
 def _tiny_config(folder):
     """2 parameters, the 2011-2012 targets, 20,000 people per agent."""
     import csv
@@ -153,23 +165,53 @@ def test_emulate_writes_its_outputs_and_resumes_without_rerunning(tmp_path, caps
 
     # resume: a finished folder makes no model run (the design file is unchanged) and
     # gives the same draws
-    import calibration.emulate as emulate_module
-
-    def no_runs(*args, **kwargs):
-        raise AssertionError("a model run on resume")
-
-    original = emulate_module.simulate_targets
-    emulate_module.simulate_targets = no_runs
-    try:
+    with no_model_runs():
         assert main(argv) == 0
-    finally:
-        emulate_module.simulate_targets = original
     assert (out / "design.csv").read_bytes() == design
     pd.testing.assert_frame_equal(pd.read_csv(out / "posterior_draws.csv"), draws)
 
 
+def test_waves_add_runs_at_posterior_draws_and_resume_with_the_same_points(tmp_path):
+    """A history-matching wave runs the model at draws of the first fit's posterior (inside
+    the ranges, all distinct), the emulator is refitted on design + wave, and a rerun, even
+    with the fitted points' file the only record of where the wave went, makes no run."""
+    import json
+
+    import pandas as pd
+
+    from corridors.cli import main
+
+    config = _tiny_config(tmp_path)
+    out = tmp_path / "out"
+    argv = [
+        "emulate", str(config), "--out", str(out), "--design", "20", "--waves", "1",
+        "--wave-size", "6", "--truths", "0", "--draws", "20", "--check", "0",
+        "--workers", "1", "--quiet",
+    ]  # fmt: skip
+    assert main(argv) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["model_runs"] == 26 and summary["emulator_runs"] == 26
+    points = np.loadtxt(out / "wave1_points.csv", delimiter=",", ndmin=2)
+    assert points.shape == (6, 2) and ((points >= 0) & (points <= 1)).all()
+    assert len(np.unique(points, axis=0)) == 6
+    runs = pd.read_csv(out / "wave1.csv")
+    np.testing.assert_allclose(runs[["u0", "u1"]].to_numpy(), points)
+    # the wave sits where the posterior is, not spread like the design: closer together
+    design = pd.read_csv(out / "design.csv")[["u0", "u1"]].to_numpy()
+    assert points.std(axis=0).mean() < design.std(axis=0).mean()
+    wave = (out / "wave1.csv").read_bytes()
+
+    with no_model_runs():
+        assert main(argv) == 0
+    assert (out / "wave1.csv").read_bytes() == wave
+    # another --wave-size on this folder is refused, naming the file
+    bad = [a if a != "6" else "7" for a in argv]
+    assert main(bad) == 2
+
+
 @pytest.mark.parametrize(
-    ("option", "value"), [("--design", "5"), ("--truths", "-1"), ("--draws", "3")]
+    ("option", "value"),
+    [("--design", "5"), ("--truths", "-1"), ("--draws", "3"), ("--waves", "11")],
 )
 def test_bad_sizes_are_clear_errors_and_nothing_is_written(tmp_path, capsys, option, value):
     from corridors.cli import main
@@ -189,10 +231,12 @@ def test_verdicts_say_which_goal_is_missed_first():
         "effective_sample_size": 2500.0,
         "distinct_draws": 380,
         "draws": 400,
+        "truth_runs": 30,
         "sbc_coverage_90": {"a": 0.9, "b": 0.87},
     }
     assert all(v.startswith("MET") for v in verdicts(good))
-    # the measured failure on calibration/default.toml: ESS 1, 2 distinct, coverage 13-30%
+    # the importance sampler's measured failure on calibration/default.toml: ESS 1,
+    # 2 distinct, coverage 13-30%
     bad = good | {
         "effective_sample_size": 1.04,
         "distinct_draws": 2,
@@ -202,4 +246,21 @@ def test_verdicts_say_which_goal_is_missed_first():
     assert said[0].startswith("NOT MET") and "Do not use these draws" in " ".join(said)
     assert "13%-30%" in " ".join(said)
     narrow = good | {"sbc_coverage_90": {"a": 0.9, "b": 0.6}}
-    assert any(v.startswith("NOT MET: simulation-based") for v in verdicts(narrow))
+    said = verdicts(narrow)
+    assert any(v.startswith("NOT MET: simulation-based") for v in said)
+    assert "Do not use these draws" in " ".join(said)
+    # 0.8 of 30 truths is outside the goal but inside a calibrated method's noise:
+    # said as such, not as a failed method
+    noisy = good | {"sbc_coverage_90": {"a": 0.9, "b": 0.8}}
+    said = " ".join(verdicts(noisy))
+    assert "NOT MET: simulation-based" in said and "more --truths" in said
+    assert "Do not use" not in said
+
+
+def test_the_noise_band_is_the_binomial_one():
+    from calibration.emulate import sbc_noise_band
+
+    lo, hi = sbc_noise_band(30)
+    assert (lo, hi) == (24 / 30, 29 / 30)  # Binomial(30, 0.9): 5% and 95% quantiles
+    lo, hi = sbc_noise_band(1000)
+    assert 0.88 < lo < 0.9 < hi < 0.92
