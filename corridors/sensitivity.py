@@ -15,7 +15,8 @@
     enforcement_monthly_arrest_probability = [0.001, 0.02]
     recruitment_fee_cap_usd = [0, 2000]
     [output]
-    indicator = "irregular_share"   # irregular_share, or any measure of the results table
+    indicator = "irregular_share"   # irregular_share (of the modelled origins: ROW, when
+                                    # on, is left out), or any measure of the results table
     year = 2030
     destination = "THA"             # optional: one destination (default all)
     channel = "irregular"           # for a measure: one channel (default both)
@@ -39,6 +40,7 @@ from scenarios.errors import ScenarioError
 from scenarios.points import apply_point, swept_declaration
 from scenarios.tomlfile import read_toml
 from simulation.measures import CHANNEL_NAMES, FLOW_MEASURES, STOCK_MEASURES, measure
+from simulation.metrics import modelled_origins_only
 
 from .atomic import write_atomic
 from .batch import run_batch
@@ -196,9 +198,31 @@ def _output(f: str, output: object, scenario) -> tuple[dict, int]:
 
 def indicator_values(root: Path, output: dict, year: int, n_points: int) -> np.ndarray:
     """The chosen output per sample point (mean over replicates)."""
-    indicator = output["indicator"]
-    name = "stock" if indicator == "irregular_share" else indicator
-    t = read_listed(listed_runs(root), measure=name)
+    t = read_listed(listed_runs(root), measure=_measure_read(output))
+    per_point = indicator_per_point(t, output, year)
+    if len(per_point) != n_points:
+        raise RuntimeError(
+            f"{n_points - len(per_point)} sample points have no results "
+            "(failed runs?); rerun the command"
+        )
+    return per_point.sort_index().to_numpy()
+
+
+def _measure_read(output: dict) -> str:
+    return "stock" if output["indicator"] == "irregular_share" else output["indicator"]
+
+
+def indicator_per_point(table: pd.DataFrame, output: dict, year: int) -> pd.Series:
+    """The chosen output of each sample point (mean over its replicates), from the results
+    rows of its measure (columns ``point``, ``replicate``, ``month``, ``origin``,
+    ``destination``, ``channel``, ``value``).
+
+    ``irregular_share`` is the headline indicator's share, so it counts the modelled origins
+    only (:func:`~simulation.metrics.modelled_origins_only`): with the rest of the world on,
+    ROW's workers would otherwise move the share a lever is ranked by. A measure is the
+    results table's, summed over every origin in the run."""
+    name = _measure_read(output)
+    t = table[table["measure"].astype(str) == name].copy()
     t["month"] = t["month"].astype(str)
     if measure(name).is_stock:
         t = t[t["month"] == f"{year}-12"]
@@ -206,20 +230,15 @@ def indicator_values(root: Path, output: dict, year: int, n_points: int) -> np.n
         t = t[t["month"].str.startswith(str(year))]
     if "destination" in output:
         t = t[t["destination"].astype(str) == output["destination"]]
-    if indicator == "irregular_share":
+    if output["indicator"] == "irregular_share":
+        t = modelled_origins_only(t)
         g = t.groupby(["point", "replicate", "channel"], observed=True)["value"].sum().unstack()
         per_run = g["irregular"] / g.sum(axis=1)
     else:
         if "channel" in output:
             t = t[t["channel"].astype(str) == output["channel"]]
         per_run = t.groupby(["point", "replicate"], observed=True)["value"].sum()
-    per_point = per_run.groupby(level="point").mean()
-    if len(per_point) != n_points:
-        raise RuntimeError(
-            f"{n_points - len(per_point)} sample points have no results "
-            "(failed runs?); rerun the command"
-        )
-    return per_point.sort_index().to_numpy()
+    return per_run.groupby(level="point").mean()
 
 
 def run_sensitivity(spec: BatchSpec, config: dict, out: Path, **batch_kwargs) -> pd.DataFrame:
@@ -280,6 +299,9 @@ def run_sensitivity(spec: BatchSpec, config: dict, out: Path, **batch_kwargs) ->
 
 
 def _describe(output: dict, year: int) -> str:
+    """The output in words, as the table and the chart's title name it (the irregular share
+    says whose it is: the modelled origins', see :func:`indicator_per_point`)."""
     where = output.get("destination", "all destinations")
     channel = f", {output['channel']}" if "channel" in output else ""
-    return f"{output['indicator']} in {year} ({where}{channel})"
+    whose = ", modelled origins" if output["indicator"] == "irregular_share" else ""
+    return f"{output['indicator']} in {year} ({where}{channel}{whose})"

@@ -1,5 +1,6 @@
 """The answer the Compare view opens on: the baseline's regular and irregular arrivals and
-stocks, all corridors, with 90% bands.
+stocks, all corridors of the modelled origins (the rest of the world, if the baseline ever
+has it on, is not added in), with 90% bands.
 
 Its replicates are the first a server runs (on the shared pool, into the shared replicate
 cache), started when the first page opens; every later session, and a comparison with the
@@ -18,7 +19,7 @@ import solara.lab
 
 from scenarios.scenario import Scenario
 
-from .compare_charts import channel_chart
+from .compare_charts import MODELLED_TOTAL, channel_chart
 from .export import ChartWithExport
 from .replicate_cache import shared_cache
 from .replicates import run_replicates, summarise
@@ -30,7 +31,7 @@ __all__ = ["BaselineGlance", "BaselineSummary", "baseline_summary"]
 
 @dataclass(frozen=True)
 class BaselineSummary:
-    arrivals: pd.DataFrame  # all corridors: month, channel, mean, p05, p95
+    arrivals: pd.DataFrame  # modelled origins' total: month, channel, mean, p05, p95
     stock: pd.DataFrame
 
 
@@ -64,7 +65,7 @@ def BaselineGlance(
     task = solara.lab.use_task(compute, dependencies=[digest, replicates, parameter_uncertainty])
     with solara.Column(style={"width": "100%"}):
         solara.Markdown(
-            f"### The baseline at a glance ({period}, all corridors)\n"
+            f"### The baseline at a glance ({period}, {MODELLED_TOTAL})\n"
             f"No policy change: what the model expects if today's rules stay. "
             f"{BANDS} Choose a scenario B and press **Run comparison** to see "
             "what a policy changes."

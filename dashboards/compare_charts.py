@@ -16,18 +16,24 @@ import numpy as np
 import pandas as pd
 
 from corridors.palette import CHANNEL_COLOURS, SCENARIO_COLOURS, SCENARIO_DASHES
+from simulation.metrics import HEADLINE_ORIGINS
 
 __all__ = [
     "ALL_CORRIDORS",
+    "MODELLED_TOTAL",
     "Line",
     "Panel",
     "channel_chart",
     "corridor_names",
     "difference_chart",
     "scenario_chart",
+    "shown_apart_note",
 ]
 
 ALL_CORRIDORS = "All corridors"
+MODELLED_TOTAL = "all corridors of the modelled origins"
+"""What an all-corridor chart adds up, in its title: the modelled origins, as the headline
+numbers do (:func:`dashboards.replicates.summarise`), never the rest of the world."""
 CHANNELS = ("regular", "irregular")
 BAND_OPACITY = 0.18
 
@@ -180,6 +186,20 @@ def panels_chart(
 
 def corridor_names(summary: pd.DataFrame) -> list[str]:
     return sorted(summary["corridor"].unique())
+
+
+def shown_apart_note(corridors: list[str]) -> str:
+    """The caption under the corridor choice when some corridors (``ORIGIN-DEST``) are not in
+    the all-corridor total, the rest of the world's: without it a reader could take the
+    total for every migrant in the region. Empty when every corridor is in the total."""
+    apart = [c for c in corridors if c.split("-")[0] not in HEADLINE_ORIGINS]
+    if not apart:
+        return ""
+    return (
+        "**All corridors** adds up the modelled origins only, as the headline numbers do. "
+        "The rest of the world (ROW: Bangladesh, Nepal and the other competing origins) is "
+        f"shown separately: choose {', '.join(apart)} in the list."
+    )
 
 
 def scenario_chart(

@@ -20,7 +20,14 @@ from scenarios.posterior import POSTERIOR_DRAWS
 
 from .baseline_glance import BaselineGlance
 from .cancel import CancelToken, ComparisonCancelled
-from .compare_charts import ALL_CORRIDORS, corridor_names, difference_chart, scenario_chart
+from .compare_charts import (
+    ALL_CORRIDORS,
+    MODELLED_TOTAL,
+    corridor_names,
+    difference_chart,
+    scenario_chart,
+    shown_apart_note,
+)
 from .comparison import Comparison, ComparisonInputs, compare_runs
 from .export import (
     ChartWithExport,
@@ -280,6 +287,9 @@ def ComparisonResult(result: Comparison, changes: list[str], corridor: solara.Re
     names = [ALL_CORRIDORS, *corridor_names(result.stock[0])]
     with solara.Column(style={"max-width": "320px"}):
         solara.Select("Corridor", values=names, value=corridor)
+    note = shown_apart_note(names[1:])
+    if note:
+        solara.Markdown(note, style={"font-size": "0.9em"})
     where = corridor.value if corridor.value in names else ALL_CORRIDORS
     charts = solara.use_memo(lambda: comparison_charts(result, where), dependencies=[result, where])
     for option, data, name, label, height_px in charts:
@@ -288,8 +298,9 @@ def ComparisonResult(result: Comparison, changes: list[str], corridor: solara.Re
 
 def comparison_charts(result: Comparison, where: str) -> list[tuple]:
     """(ECharts option, CSV data, file name, accessible label, height) of each chart: A and B
-    for one corridor or all, then B minus A for all corridors. Built once per result and
-    corridor, not on every render (a progress update re-renders the page)."""
+    for one corridor or all, then B minus A for all corridors; "all" is the modelled origins'
+    corridors (:data:`MODELLED_TOTAL`, in the titles). Built once per result and corridor,
+    not on every render (a progress update re-renders the page)."""
     a, b = result.labels
     series = result.series()
     place = "all" if where == ALL_CORRIDORS else where
@@ -303,7 +314,7 @@ def comparison_charts(result: Comparison, where: str) -> list[tuple]:
         else:
             pair = tuple(t[t["corridor"] == where] for t in getattr(result, measure))
         data = series[(series["measure"] == measure) & (series["corridor"] == place)]
-        label = f"{title}, {where.lower() if place == 'all' else where}: {a} against {b}"
+        label = f"{title}, {MODELLED_TOTAL if place == 'all' else where}: {a} against {b}"
         option = scenario_chart(pair, (a, b), label, "thousand people")
         out.append((option, data, f"{measure}_{file_stem(where)}", label, 440))
     for measure, title in (
@@ -311,7 +322,7 @@ def comparison_charts(result: Comparison, where: str) -> list[tuple]:
         ("arrivals", "B minus A: arrivals per month"),
     ):
         diff = getattr(result, f"difference_{measure}")
-        label = f"{title}, all corridors ({b} minus {a})"
+        label = f"{title}, {MODELLED_TOTAL} ({b} minus {a})"
         data = diff.assign(scenario_a=a, scenario_b=b)
         out.append((difference_chart(diff, label), data, f"difference_{measure}", label, 380))
     return out

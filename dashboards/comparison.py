@@ -130,9 +130,10 @@ class Comparison:
     # robust, sign_verdict (simulation.metrics.same_sign_share)
     stock: tuple[pd.DataFrame, pd.DataFrame]  # per corridor, month, channel: mean, p05, p95
     arrivals: tuple[pd.DataFrame, pd.DataFrame]
-    stock_total: tuple[pd.DataFrame, pd.DataFrame]  # all corridors (per-replicate totals)
+    # all corridors of the modelled origins (per-replicate totals; ROW only per corridor)
+    stock_total: tuple[pd.DataFrame, pd.DataFrame]
     arrivals_total: tuple[pd.DataFrame, pd.DataFrame]
-    difference_stock: pd.DataFrame  # all corridors, per month and channel
+    difference_stock: pd.DataFrame  # the same total, B minus A per month and channel
     difference_arrivals: pd.DataFrame
     wall_s: float = 0.0
 
@@ -146,7 +147,8 @@ class Comparison:
 
     def series(self) -> pd.DataFrame:
         """Stock and arrivals of both scenarios in one table, scenarios by name, per corridor
-        and for all corridors (``corridor`` = "all")."""
+        (the rest of the world's included) and for all corridors of the modelled origins
+        (``corridor`` = "all")."""
         parts = []
         for measure in ("stock", "arrivals"):
             pairs = (getattr(self, measure), getattr(self, f"{measure}_total"))

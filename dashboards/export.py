@@ -98,7 +98,8 @@ def comparison_bundle(comparison: Comparison, headline_text: pd.DataFrame | None
             f"robust: true when that share is at least {ROBUST_AT}; sign_verdict: robust, "
             f"uncertain or not distinguishable from zero (below {DISTINGUISHABLE_AT})",
             "series.csv": "stock and arrivals per month, channel and corridor ('all': every "
-            "corridor), mean and 90% interval across replicates",
+            "corridor of the modelled origins; the rest of the world's corridors, when a "
+            "scenario has it, are rows of their own), mean and 90% interval across replicates",
         },
     }
     if headline_text is not None:

@@ -21,7 +21,7 @@ from corridors.batchspec import replicate_seeds
 from scenarios.posterior import apply_draw, calibrated_values, load_draws
 from scenarios.scenario import Scenario
 from simulation.measures import HEADLINE, HEADLINE_LABELS
-from simulation.metrics import headline_per_run, over_replicates, yearly
+from simulation.metrics import headline_per_run, modelled_origins_only, over_replicates, yearly
 from simulation.model import MigrationModel
 
 from .cancel import CancelToken, ComparisonCancelled, is_cancelled
@@ -182,12 +182,19 @@ def stack(tables: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def summarise(runs: pd.DataFrame, measure: str, by_corridor: bool = True) -> pd.DataFrame:
-    """Mean and 90% band across replicates per month (and corridor) and channel."""
+    """Mean and 90% band across replicates per month (and corridor) and channel.
+
+    Per corridor, every corridor of the runs, the rest of the world's (``ROW-THA``...)
+    included; the total (``by_corridor=False``, the "all corridors" charts) counts the
+    modelled origins only, as the headline numbers do, so ROW is shown separately rather than
+    added to them."""
     t = runs[runs["measure"] == measure]
     keys = ["month", "channel"]
     if by_corridor:
         t = t.assign(corridor=t["origin"] + "-" + t["destination"])
         keys = ["corridor", *keys]
+    else:
+        t = modelled_origins_only(t)
     per_rep = t.groupby([*keys, "replicate"])["value"].sum().reset_index()
     return over_replicates(per_rep, keys, count=False)
 
@@ -213,8 +220,10 @@ def headline_summary(per_rep: pd.DataFrame) -> pd.DataFrame:
 
 
 def difference(a: pd.DataFrame, b: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """B minus A per month and channel (all corridors), paired by replicate."""
+    """B minus A per month and channel, paired by replicate: all corridors of the modelled
+    origins, the total :func:`summarise` charts (the rest of the world is not in it)."""
     keys = ["month", "channel", "replicate"]
+    a, b = modelled_origins_only(a), modelled_origins_only(b)
     sa = a[a["measure"] == measure].groupby(keys)["value"].sum()
     sb = b[b["measure"] == measure].groupby(keys)["value"].sum()
     d = (sb - sa).dropna().reset_index()

@@ -55,6 +55,7 @@ __all__ = [
     "STOCK_MEASURES",
     "Metrics",
     "headline_per_run",
+    "modelled_origins_only",
     "over_replicates",
     "same_sign_share",
     "sign_verdict",
@@ -291,6 +292,16 @@ HEADLINE_ORIGINS: frozenset[str] = frozenset(default_origins())
 default), never the aggregated rest of the world."""
 
 
+def modelled_origins_only(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` (a column ``origin``) whose origin is one of
+    :data:`HEADLINE_ORIGINS`: what every figure that adds origins up before it is shown must
+    count (the headline indicators, the dashboard's all-corridor charts, sensitivity's
+    irregular share). With the rest of the world on, its workers would otherwise be counted
+    with Cambodia's or Myanmar's under one label, and a ROW-on scenario would not compare
+    with a ROW-off one; tables and charts per origin or corridor keep ROW's rows."""
+    return table[table["origin"].isin(HEADLINE_ORIGINS)]
+
+
 class _RunYears:
     """One run's yearly table as the :class:`~simulation.measures.RunValues` an indicator's
     formula reads."""
@@ -320,7 +331,7 @@ def headline_per_run(annual: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     the headline, so a policy's effect on Cambodia's or Myanmar's workers is not diluted by
     (or credited with) what it does to Bangladesh's or Nepal's."""
     final_year = int(annual["year"].max())
-    annual = annual[annual["origin"].isin(HEADLINE_ORIGINS)]
+    annual = modelled_origins_only(annual)
     rows = []
     for key, run in annual.groupby(keys):
         values = _RunYears(run, final_year)

@@ -196,7 +196,9 @@ def test_morris_ranks_enforcement_above_an_irrelevant_parameter(tmp_path, capsys
     irrelevant = indices.loc["trafficking_probability_per_crossing"]
     assert enforcement["mu_star"] > irrelevant["mu_star"]
     assert enforcement["mu"] < 0  # more arrests, a smaller irregular share
-    assert indices["output"].iloc[0] == "irregular_share in 2014 (all destinations)"
+    assert (
+        indices["output"].iloc[0] == "irregular_share in 2014 (all destinations, modelled origins)"
+    )
     # 4 trajectories of 3 + 1 points, each one run
     outputs = pd.read_csv(out / "sensitivity" / "outputs.csv")
     assert len(outputs) == 16 and outputs["output"].between(0, 1).all()

@@ -5,8 +5,9 @@ off by default, like Japan; a scenario switches it on with ``[world] origins``. 
 its data rows are sourced; it is off by default; its initial stocks and its share of labour
 demand are UN DESA's residual (total less the modelled origins); people are conserved and
 statuses exclusive with it on; ROW workers compete with the modelled origins' for the same
-jobs (an effect over seeded replicates); and the results, ``corridors compare`` and the
-observation model keep it apart from the modelled origins.
+jobs (an effect over seeded replicates); and the results, ``corridors compare``, the
+observation model, the dashboard's "all corridors" charts and sensitivity's irregular share
+keep it apart from the modelled origins.
 """
 
 from __future__ import annotations
@@ -264,3 +265,175 @@ def test_headline_indicators_count_the_modelled_origins_only():
     pd.testing.assert_frame_equal(
         headline_per_run(both, ["run"]), headline_per_run(modelled, ["run"])
     )
+
+
+def runs_table(values: dict[tuple[str, int], tuple[float, float]]) -> pd.DataFrame:
+    """A hand-built replicate table as the dashboard keeps one: one month of stock in
+    Malaysia, ``(origin, replicate) -> (regular, irregular)``."""
+    rows = []
+    for (origin, replicate), pair in values.items():
+        for channel, value in zip(("regular", "irregular"), pair, strict=True):
+            rows.append(
+                {
+                    "month": "2010-01",
+                    "origin": origin,
+                    "destination": "MYS",
+                    "channel": channel,
+                    "measure": "stock",
+                    "value": value,
+                    "replicate": replicate,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_dashboard_all_corridors_total_counts_the_modelled_origins_only():
+    """The Compare view's "all corridors" charts (A, B and B minus A) add up the modelled
+    origins, as its headline does; ROW keeps its own corridor and a caption says so."""
+    from dashboards.compare_charts import shown_apart_note
+    from dashboards.replicates import difference, summarise
+
+    a = runs_table({("IDN", 0): (300.0, 100.0), ("IDN", 1): (500.0, 100.0)})
+    a_row = pd.concat([a, runs_table({("ROW", 0): (10.0, 900.0), ("ROW", 1): (10.0, 700.0)})])
+    b = runs_table({("IDN", 0): (300.0, 40.0), ("IDN", 1): (500.0, 60.0)})
+    b_row = pd.concat([b, runs_table({("ROW", 0): (10.0, 100.0), ("ROW", 1): (10.0, 100.0)})])
+
+    total = summarise(a_row, "stock", by_corridor=False).set_index("channel")
+    assert total.loc["irregular", "mean"] == 100.0  # IDN's alone, not 100 + 800
+    assert total.loc["regular", "mean"] == 400.0
+    pd.testing.assert_frame_equal(
+        summarise(a_row, "stock", by_corridor=False), summarise(a, "stock", by_corridor=False)
+    )
+    per_corridor = summarise(a_row, "stock").set_index(["corridor", "channel"])["mean"]
+    assert per_corridor.loc[("ROW-MYS", "irregular")] == 800.0  # ROW shown on its own
+    diff = difference(a_row, b_row, "stock").set_index("channel")
+    assert diff.loc["irregular", "mean"] == -50.0  # IDN's change, not -50 - 700
+    pd.testing.assert_frame_equal(difference(a_row, b_row, "stock"), difference(a, b, "stock"))
+    assert "ROW-MYS" in shown_apart_note(["IDN-MYS", "ROW-MYS"])
+    assert shown_apart_note(["IDN-MYS", "KHM-THA"]) == ""
+
+
+def test_comparison_with_row_on_totals_the_modelled_origins_and_says_so():
+    """A real (tiny) comparison with ROW on: the all-corridor series and their B minus A
+    are the sums over the modelled origins' corridors, not over every corridor, and the
+    charts' titles say whose total they show."""
+    from dashboards.compare_charts import ALL_CORRIDORS
+    from dashboards.compare_view import comparison_charts
+    from dashboards.comparison import compare_runs
+
+    small = row_scenario(end="2010-12", people_per_agent=20000)
+    a = scenario_from_dict(small)
+    b = scenario_from_dict({**small, "levers": {"enforcement_monthly_arrest_probability": 0.05}})
+    result = compare_runs(a, b, 1)
+
+    def sums(summary: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        modelled = summary[~summary["corridor"].str.startswith("ROW-")]
+        return (
+            modelled.groupby(["month", "channel"])["mean"].sum(),
+            summary.groupby(["month", "channel"])["mean"].sum(),
+        )
+
+    for measure in ("stock", "arrivals"):
+        per_corridor, total = getattr(result, measure), getattr(result, f"{measure}_total")
+        assert any(c.startswith("ROW-") for c in per_corridor[0]["corridor"])
+        for side in (0, 1):
+            modelled, everyone = sums(per_corridor[side])
+            got = total[side].set_index(["month", "channel"])["mean"]
+            pd.testing.assert_series_equal(got, modelled, check_names=False)
+            if measure == "stock":
+                assert (everyone - modelled > 0).all()  # ROW's stock would have counted
+        modelled_a, _ = sums(per_corridor[0])
+        modelled_b, _ = sums(per_corridor[1])
+        diff = getattr(result, f"difference_{measure}").set_index(["month", "channel"])["mean"]
+        pd.testing.assert_series_equal(diff, modelled_b - modelled_a, check_names=False)
+    series = result.series()
+    all_rows = series[(series["corridor"] == "all") & (series["measure"] == "stock")]
+    assert all_rows["mean"].sum() == pytest.approx(
+        sum(sums(s)[0].sum() for s in result.stock), rel=1e-12
+    )
+    labels = [chart[3] for chart in comparison_charts(result, ALL_CORRIDORS)]
+    assert all("all corridors of the modelled origins" in label for label in labels), labels
+    # the page says where ROW went, under the corridor choice
+    import solara
+    from dashboard_widgets import page_text
+
+    from dashboards.compare_view import ComparisonResult
+
+    @solara.component
+    def Shown():
+        ComparisonResult(result, [], solara.use_reactive(ALL_CORRIDORS))
+
+    box, rc = solara.render(Shown(), handle_error=False)
+    try:
+        text = page_text(box)
+        assert "adds up the modelled origins only" in text and "ROW-MYS" in text
+    finally:
+        rc.close()
+
+
+def stock_rows(point: int, origin: str, regular: float, irregular: float) -> list[dict]:
+    base = {"point": point, "replicate": 0, "origin": origin, "destination": "MYS"}
+    return [
+        base | {"month": "2012-12", "measure": "stock", "channel": "regular", "value": regular},
+        base | {"month": "2012-12", "measure": "stock", "channel": "irregular", "value": irregular},
+    ]
+
+
+def test_sensitivity_irregular_share_counts_the_modelled_origins_only():
+    """Sensitivity's irregular share is the headline's: ROW's many irregular workers do not
+    move it (a measure stays the results table's sum over every origin). Its label says so."""
+    from corridors.sensitivity import _describe, indicator_per_point
+
+    modelled = stock_rows(0, "IDN", 300.0, 100.0) + stock_rows(1, "KHM", 100.0, 100.0)
+    rest = stock_rows(0, "ROW", 100.0, 900.0) + stock_rows(1, "ROW", 500.0, 0.0)
+    table = pd.DataFrame(modelled + rest)
+    share = {"indicator": "irregular_share"}
+    got = indicator_per_point(table, share, 2012)
+    assert list(got) == pytest.approx([0.25, 0.5])  # not 1000 / 1400 and 100 / 700
+    pd.testing.assert_series_equal(got, indicator_per_point(pd.DataFrame(modelled), share, 2012))
+    stock = indicator_per_point(table, {"indicator": "stock", "channel": "irregular"}, 2012)
+    assert list(stock) == [1000.0, 100.0]
+    assert _describe(share, 2012) == "irregular_share in 2012 (all destinations, modelled origins)"
+    assert _describe({"indicator": "stock"}, 2012) == "stock in 2012 (all destinations)"
+
+
+def test_sensitivity_run_with_row_on_ranks_the_modelled_origins_share(tmp_path: Path):
+    """A real (tiny) Morris run on a ROW-on scenario: the output of every sample point is the
+    modelled origins' irregular share read back from its results, not the share with ROW."""
+    from corridors.listed import listed_runs, read_listed
+    from corridors.sensitivity import load_sensitivity, run_sensitivity
+
+    (tmp_path / "with_row.toml").write_text(tomli_w.dumps({"name": "with_row", **row_scenario()}))
+    config = tmp_path / "sensitivity.toml"
+    config.write_text(
+        tomli_w.dumps(
+            {
+                "name": "row_share",
+                "scenario": "with_row.toml",
+                "method": "morris",
+                "samples": 2,
+                "root_seed": 1,
+                "settings": {"end": "2010-12", "people_per_agent": 20000},
+                "ranges": {
+                    "enforcement_monthly_arrest_probability": [0.001, 0.05],
+                    "nest_scale": [0.3, 0.9],
+                },
+                "output": {"indicator": "irregular_share", "year": 2010},
+            }
+        )
+    )
+    out = tmp_path / "out"
+    spec, setup = load_sensitivity(config)
+    table = run_sensitivity(spec, setup, out, serial=True, progress=False)
+    assert table["output"].iloc[0].endswith("modelled origins)")
+    got = pd.read_csv(out / "sensitivity" / "outputs.csv")["output"].to_numpy()
+    stock = read_listed(listed_runs(out), measure="stock")
+    stock = stock[stock["month"].astype(str) == "2010-12"].astype({"origin": str, "channel": str})
+
+    def share(rows: pd.DataFrame) -> np.ndarray:
+        g = rows.groupby(["point", "channel"])["value"].sum().unstack()
+        return (g["irregular"] / g.sum(axis=1)).sort_index().to_numpy()
+
+    modelled = share(stock[stock["origin"] != "ROW"])
+    assert got == pytest.approx(modelled, rel=1e-12)
+    assert not np.allclose(got, share(stock), rtol=1e-3)  # with ROW it would differ
