@@ -25,6 +25,7 @@ posterior changes only with ``corridors calibrate --install``.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sys
@@ -300,14 +301,15 @@ def _fit_in_waves(
         else:
             _say(quiet, f"wave {w}: posterior of the fit on {len(u)} runs")
             post = tempered_posterior(
-                lambda x, e=emulator: e.log_likelihood(x, m),
+                functools.partial(emulator.log_likelihood, m=m),
                 d,
                 config.root_seed + 10 + w,
                 particles=max(particles, wave_size),
             )
             u_wave, _ = post.draws(wave_size, np.random.default_rng(config.root_seed + 20 + w))
             write_atomic(
-                points_path, lambda tmp, p=u_wave: np.savetxt(tmp, p, delimiter=",", fmt="%.17g")
+                points_path,
+                functools.partial(np.savetxt, X=u_wave, delimiter=",", fmt="%.17g"),
             )
         y_wave = _runs(
             config,

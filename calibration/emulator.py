@@ -118,7 +118,7 @@ class Emulator:
         from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
         d = u.shape[1]
-        previous = start.models if start is not None else [None] * z.shape[1]
+        previous: list = start.models if start is not None else [None] * z.shape[1]
         self.models = []
         for j in range(z.shape[1]):
             if previous[j] is not None:
