@@ -10,8 +10,11 @@
   (``baseline`` unless told otherwise), computed replicate by replicate: replicates share seeds
   across scenarios (common random numbers), so the interval is the policy's effect, not seed
   noise.
-* ``final_stock_change.csv``: change of the final-year regular and irregular stock (all
-  corridors) against the reference, mean and 90% interval of the paired differences.
+* ``final_stock_change.csv``: change of the final-year regular and irregular stock, summed
+  over all corridors of the modelled origins, against the reference, mean and 90% interval of
+  the paired differences. The rest of the world (``ROW``), when a scenario has it on, is not
+  added in (:func:`simulation.metrics.modelled_origins_only`, as for the headline): its
+  corridors keep their own rows in ``summary.csv`` and ``differences.csv``.
 * ``headline.csv``: per scenario, the headline indicators declared in
   :mod:`simulation.measures` (the irregular share of the stock in the final year,
   deportations, recruitment fees paid, debt outstanding, remittances received and exploitation
@@ -25,7 +28,8 @@
 * ``robustness.csv``: the same per scenario and indicator with the paired difference's mean
   and 90% interval, the indicator's better-when, and what the replicates vary over.
 * ``flows_by_scenario.png|svg`` and ``stocks_by_scenario.png|svg``: regular and irregular
-  arrivals (stocks) per corridor, scenarios side by side with their 90% bands.
+  arrivals (stocks) per corridor, the rest of the world's included, scenarios side by side
+  with their 90% bands (no total over corridors).
 * ``report.md`` and ``report.html`` tying them together, opening with "What we can and cannot
   say": each indicator's effect in words, robust or not, and what that rests on.
 """
@@ -53,6 +57,7 @@ from simulation.metrics import (
     FEW_REPLICATES,
     ROBUST_AT,
     headline_per_run,
+    modelled_origins_only,
     over_replicates,
     same_sign_share,
     yearly,
@@ -62,7 +67,7 @@ from .atomic import write_atomic, write_text_atomic
 from .listed import ListedRuns, listed_runs, read_listed
 from .lock import folder_lock
 
-__all__ = ["annual_table", "compare_batch"]
+__all__ = ["annual_table", "compare_batch", "final_stock_change"]
 
 REPORTED = (
     "stock",
@@ -161,16 +166,7 @@ def _write_comparison(
     reference_labels = annual.loc[annual["scenario"] == reference, "label"].unique()
     differences.loc[differences["label"].isin(reference_labels), "sign_verdict"] = "reference"
     headline, robustness = _headline(annual, reference, posterior_draws)
-    last = paired[
-        (paired["measure"] == "stock")
-        & (paired["year"] == paired["year"].max())
-        & (paired["scenario"] != reference)
-    ]
-    stock_change = over_replicates(
-        last.groupby(["label", "channel", "replicate"])["difference"].sum().reset_index(),
-        ["label", "channel"],
-        "difference",
-    )
+    stock_change = final_stock_change(paired, reference)
     for name, frame in (
         ("summary", summary),
         ("differences", differences),
@@ -182,8 +178,8 @@ def _write_comparison(
         write_atomic(out / f"{name}.csv", partial(frame.to_csv, index=False))
     figures = {}
     for measure, title in (
-        ("arrivals", "Arrivals per year"),
-        ("stock", "Stock at the end of the year"),
+        ("arrivals", "Arrivals per year, per corridor"),
+        ("stock", "Stock at the end of the year, per corridor"),
     ):
         fig = _side_by_side(summary, measure, labels, title)
         stem = "flows_by_scenario" if measure == "arrivals" else "stocks_by_scenario"
@@ -191,9 +187,41 @@ def _write_comparison(
             write_atomic(out / f"{stem}.{ext}", partial(fig.savefig, format=ext, dpi=100))
         figures[stem] = title
     say = _what_we_can_say(robustness, reference, posterior_draws)
-    md, html = _report(root, labels, reference, headline, stock_change, figures, note, say)
+    md, html = _report(
+        root, labels, reference, headline, stock_change, figures, note, say, _apart(annual)
+    )
     write_text_atomic(out / "report.md", md)
     write_text_atomic(out / "report.html", html)
+
+
+def final_stock_change(paired: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """``final_stock_change``: per scenario other than the reference and channel, the paired
+    change in the final-year stock (rows of :func:`_paired` with ``measure`` and ``year``),
+    summed over all corridors of the modelled origins, then its mean and 90% interval across
+    replicates. With the rest of the world on, its workers would otherwise be added to the
+    modelled origins' under one label, and the total would not compare with the headline or
+    with a batch that has ROW off (:func:`simulation.metrics.modelled_origins_only`)."""
+    last = modelled_origins_only(
+        paired[
+            (paired["measure"] == "stock")
+            & (paired["year"] == paired["year"].max())
+            & (paired["scenario"] != reference)
+        ]
+    )
+    return over_replicates(
+        last.groupby(["label", "channel", "replicate"])["difference"].sum().reset_index(),
+        ["label", "channel"],
+        "difference",
+    )
+
+
+def _apart(annual: pd.DataFrame) -> list[str]:
+    """The batch's corridors (``ORIGIN-DEST``) that no total of the report counts: the rest of
+    the world's, whose origin :func:`simulation.metrics.modelled_origins_only` leaves out."""
+    pairs = annual[["origin", "destination"]].drop_duplicates()
+    modelled = modelled_origins_only(pairs)
+    outside = pairs.drop(index=modelled.index)
+    return sorted(outside["origin"] + "-" + outside["destination"])
 
 
 def _paired(frame: pd.DataFrame, reference: str, on: list[str]) -> pd.DataFrame:
@@ -346,9 +374,21 @@ def _side_by_side(summary: pd.DataFrame, measure: str, labels: list[str], title:
     return fig
 
 
-def _report(root: Path, labels, reference, headline, stock_diff, figures, note="", say=((), ())):
+def _report(
+    root: Path, labels, reference, headline, stock_diff, figures, note="", say=((), ()), apart=()
+):
+    """``report.md`` and ``report.html``. ``apart``: the corridors left out of every total
+    over corridors (the rest of the world's), named under the stock change when there are
+    any, so a reader does not take the totals for every migrant in the region."""
     wide = headline.pivot(index="label", columns="indicator", values="mean").reindex(labels)
     intro, items = say
+    apart_text = (
+        "The headline indicators and this total count the modelled origins only. The rest "
+        f"of the world's corridors ({', '.join(apart)}) are not added in: they have their "
+        "own rows in `summary.csv` and `differences.csv` and their own panels in the figures."
+        if apart
+        else ""
+    )
     lines = [
         f"# Comparison of batch `{root.name}`",
         "",
@@ -362,13 +402,14 @@ def _report(root: Path, labels, reference, headline, stock_diff, figures, note="
         "intervals (5th-95th percentile) across replicates; differences are paired by "
         "replicate (common random numbers).",
         "",
-        "## Headline indicators (means over replicates)",
+        "## Headline indicators (modelled origins; means over replicates)",
         "",
         wide.to_markdown(floatfmt=",.3g") if _has_tabulate() else wide.to_string(),
         "",
         f"## Change in the final-year stock against `{reference}` (people, all "
-        "corridors; mean and 90% interval of the paired differences)",
+        "corridors of the modelled origins; mean and 90% interval of the paired differences)",
         "",
+        *([apart_text, ""] if apart_text else []),
         stock_diff.to_markdown(index=False, floatfmt=",.0f")
         if _has_tabulate()
         else stock_diff.to_string(index=False),
@@ -390,9 +431,11 @@ def _report(root: Path, labels, reference, headline, stock_diff, figures, note="
         *(["<ul>", *(f"<li>{_md_to_html(i)}</li>" for i in items), "</ul>"] if items else []),
         f"<p>Scenarios: {', '.join(labels)}. Reference: <code>{reference}</code>. Means "
         "and 90% intervals across replicates; differences paired by replicate.</p>",
-        "<h2>Headline indicators (means over replicates)</h2>",
+        "<h2>Headline indicators (modelled origins; means over replicates)</h2>",
         wide.to_html(float_format=lambda x: f"{x:,.3g}"),
-        f"<h2>Change in the final-year stock against <code>{reference}</code></h2>",
+        f"<h2>Change in the final-year stock against <code>{reference}</code> (all "
+        "corridors of the modelled origins)</h2>",
+        *([f"<p>{_md_to_html(apart_text)}</p>"] if apart_text else []),
         stock_diff.to_html(index=False, float_format=lambda x: f"{x:,.0f}"),
     ]
     for stem, title in figures.items():

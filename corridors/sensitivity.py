@@ -15,8 +15,9 @@
     enforcement_monthly_arrest_probability = [0.001, 0.02]
     recruitment_fee_cap_usd = [0, 2000]
     [output]
-    indicator = "irregular_share"   # irregular_share (of the modelled origins: ROW, when
-                                    # on, is left out), or any measure of the results table
+    indicator = "irregular_share"   # irregular_share, or any measure of the results table
+                                    # (either of the modelled origins: ROW, when on, is
+                                    # left out)
     year = 2030
     destination = "THA"             # optional: one destination (default all)
     channel = "irregular"           # for a measure: one channel (default both)
@@ -217,10 +218,11 @@ def indicator_per_point(table: pd.DataFrame, output: dict, year: int) -> pd.Seri
     rows of its measure (columns ``point``, ``replicate``, ``month``, ``origin``,
     ``destination``, ``channel``, ``value``).
 
-    ``irregular_share`` is the headline indicator's share, so it counts the modelled origins
-    only (:func:`~simulation.metrics.modelled_origins_only`): with the rest of the world on,
-    ROW's workers would otherwise move the share a lever is ranked by. A measure is the
-    results table's, summed over every origin in the run."""
+    Either output counts the modelled origins only
+    (:func:`~simulation.metrics.modelled_origins_only`): ``irregular_share`` is the headline
+    indicator's share, and a measure is summed over the same origins, so with the rest of the
+    world on ROW's workers do not move the output a lever is ranked by (and a ROW-on study
+    compares with a ROW-off one)."""
     name = _measure_read(output)
     t = table[table["measure"].astype(str) == name].copy()
     t["month"] = t["month"].astype(str)
@@ -230,8 +232,8 @@ def indicator_per_point(table: pd.DataFrame, output: dict, year: int) -> pd.Seri
         t = t[t["month"].str.startswith(str(year))]
     if "destination" in output:
         t = t[t["destination"].astype(str) == output["destination"]]
+    t = modelled_origins_only(t)
     if output["indicator"] == "irregular_share":
-        t = modelled_origins_only(t)
         g = t.groupby(["point", "replicate", "channel"], observed=True)["value"].sum().unstack()
         per_run = g["irregular"] / g.sum(axis=1)
     else:
@@ -299,9 +301,8 @@ def run_sensitivity(spec: BatchSpec, config: dict, out: Path, **batch_kwargs) ->
 
 
 def _describe(output: dict, year: int) -> str:
-    """The output in words, as the table and the chart's title name it (the irregular share
-    says whose it is: the modelled origins', see :func:`indicator_per_point`)."""
+    """The output in words, as the table and the chart's title name it, saying whose it is:
+    the modelled origins', see :func:`indicator_per_point`."""
     where = output.get("destination", "all destinations")
     channel = f", {output['channel']}" if "channel" in output else ""
-    whose = ", modelled origins" if output["indicator"] == "irregular_share" else ""
-    return f"{output['indicator']} in {year} ({where}{channel}{whose})"
+    return f"{output['indicator']} in {year} ({where}{channel}, modelled origins)"

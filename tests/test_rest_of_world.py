@@ -5,9 +5,9 @@ off by default, like Japan; a scenario switches it on with ``[world] origins``. 
 its data rows are sourced; it is off by default; its initial stocks and its share of labour
 demand are UN DESA's residual (total less the modelled origins); people are conserved and
 statuses exclusive with it on; ROW workers compete with the modelled origins' for the same
-jobs (an effect over seeded replicates); and the results, ``corridors compare``, the
-observation model, the dashboard's "all corridors" charts and sensitivity's irregular share
-keep it apart from the modelled origins.
+jobs (an effect over seeded replicates); and the results, ``corridors compare`` (its
+tables, figures and all-corridor stock change), the observation model, the dashboard's "all
+corridors" charts and sensitivity's output keep it apart from the modelled origins.
 """
 
 from __future__ import annotations
@@ -381,7 +381,7 @@ def stock_rows(point: int, origin: str, regular: float, irregular: float) -> lis
 
 def test_sensitivity_irregular_share_counts_the_modelled_origins_only():
     """Sensitivity's irregular share is the headline's: ROW's many irregular workers do not
-    move it (a measure stays the results table's sum over every origin). Its label says so."""
+    move it. Its label says so."""
     from corridors.sensitivity import _describe, indicator_per_point
 
     modelled = stock_rows(0, "IDN", 300.0, 100.0) + stock_rows(1, "KHM", 100.0, 100.0)
@@ -391,10 +391,43 @@ def test_sensitivity_irregular_share_counts_the_modelled_origins_only():
     got = indicator_per_point(table, share, 2012)
     assert list(got) == pytest.approx([0.25, 0.5])  # not 1000 / 1400 and 100 / 700
     pd.testing.assert_series_equal(got, indicator_per_point(pd.DataFrame(modelled), share, 2012))
-    stock = indicator_per_point(table, {"indicator": "stock", "channel": "irregular"}, 2012)
-    assert list(stock) == [1000.0, 100.0]
     assert _describe(share, 2012) == "irregular_share in 2012 (all destinations, modelled origins)"
-    assert _describe({"indicator": "stock"}, 2012) == "stock in 2012 (all destinations)"
+
+
+def test_sensitivity_measure_counts_the_modelled_origins_only():
+    """A sensitivity output that is a measure (a stock, a flow) is summed over the modelled
+    origins, as the irregular share is: ROW's rows are in the table but not in the output, and
+    the label says whose sum it is."""
+    from corridors.sensitivity import _describe, indicator_per_point
+
+    modelled = stock_rows(0, "IDN", 300.0, 100.0) + stock_rows(1, "KHM", 100.0, 100.0)
+    rest = stock_rows(0, "ROW", 100.0, 900.0) + stock_rows(1, "ROW", 500.0, 0.0)
+    arrivals = [  # a flow: every month of the year counts
+        {**row, "measure": "arrivals", "month": month}
+        for row in modelled + rest
+        for month in ("2012-03", "2012-12")
+    ]
+    table = pd.DataFrame(modelled + rest + arrivals)
+    irregular = {"indicator": "stock", "channel": "irregular"}
+    got = indicator_per_point(table, irregular, 2012)
+    assert list(got) == [100.0, 100.0]  # IDN's and KHM's, not 100 + 900 and 100 + 0
+    assert list(got) != list(indicator_per_point(table.assign(origin="IDN"), irregular, 2012))
+    both = indicator_per_point(table, {"indicator": "stock"}, 2012)
+    assert list(both) == [400.0, 200.0]  # not 1400 and 700
+    flow = indicator_per_point(table, {"indicator": "arrivals"}, 2012)
+    assert list(flow) == [800.0, 400.0]  # two months of IDN's and KHM's, not 2800 and 1400
+    just_modelled = pd.DataFrame([r for r in modelled + arrivals if r["origin"] != "ROW"])
+    for output in (irregular, {"indicator": "stock"}, {"indicator": "arrivals"}):
+        pd.testing.assert_series_equal(
+            indicator_per_point(table, output, 2012),
+            indicator_per_point(just_modelled, output, 2012),
+        )
+    assert _describe({"indicator": "stock"}, 2012) == (
+        "stock in 2012 (all destinations, modelled origins)"
+    )
+    assert _describe(irregular | {"destination": "MYS"}, 2012) == (
+        "stock in 2012 (MYS, irregular, modelled origins)"
+    )
 
 
 def test_sensitivity_run_with_row_on_ranks_the_modelled_origins_share(tmp_path: Path):
@@ -437,3 +470,110 @@ def test_sensitivity_run_with_row_on_ranks_the_modelled_origins_share(tmp_path: 
     modelled = share(stock[stock["origin"] != "ROW"])
     assert got == pytest.approx(modelled, rel=1e-12)
     assert not np.allclose(got, share(stock), rtol=1e-3)  # with ROW it would differ
+
+
+def annual_rows(label: str, origin: str, replicate: int, stock: tuple[float, float]) -> list:
+    """Hand-built rows of ``corridors compare``'s yearly table: one corridor to Malaysia in
+    one run, its final-year (2012) regular and irregular stock (and arrivals, equal to it, for
+    the figures)."""
+    base = {"label": label, "scenario": label, "point": 0, "replicate": replicate}
+    base |= {"origin": origin, "destination": "MYS", "year": 2012}
+    return [
+        base | {"measure": measure, "channel": channel, "value": value}
+        for measure in ("stock", "arrivals")
+        for channel, value in zip(("regular", "irregular"), stock, strict=True)
+    ]
+
+
+def test_compare_final_stock_change_counts_the_modelled_origins_only(tmp_path: Path):
+    """``final_stock_change.csv`` (the report's stock change, "all corridors") adds up the
+    modelled origins' corridors, as the headline does: ROW's paired change is in
+    ``differences.csv`` but not in the total, which equals that of the table without ROW;
+    the report says whose total it is and names ROW's corridors."""
+    from corridors.compare import _write_comparison
+
+    modelled = [
+        *annual_rows("baseline", "IDN", 0, (300.0, 100.0)),
+        *annual_rows("baseline", "IDN", 1, (500.0, 100.0)),
+        *annual_rows("baseline", "KHM", 0, (50.0, 50.0)),
+        *annual_rows("baseline", "KHM", 1, (50.0, 50.0)),
+        *annual_rows("crackdown", "IDN", 0, (300.0, 40.0)),
+        *annual_rows("crackdown", "IDN", 1, (500.0, 60.0)),
+        *annual_rows("crackdown", "KHM", 0, (50.0, 30.0)),
+        *annual_rows("crackdown", "KHM", 1, (50.0, 50.0)),
+    ]
+    rest = [
+        *annual_rows("baseline", "ROW", 0, (10.0, 900.0)),
+        *annual_rows("baseline", "ROW", 1, (10.0, 700.0)),
+        *annual_rows("crackdown", "ROW", 0, (10.0, 100.0)),
+        *annual_rows("crackdown", "ROW", 1, (20.0, 100.0)),
+    ]
+
+    def compare(rows: list[dict], name: str) -> Path:
+        out = tmp_path / name
+        _write_comparison(tmp_path, out, pd.DataFrame(rows), "baseline", "")
+        return out
+
+    with_row, without = compare(modelled + rest, "with_row"), compare(modelled, "without")
+    change = pd.read_csv(with_row / "final_stock_change.csv", keep_default_na=False)
+    by_channel = change.set_index(["label", "channel"])["mean"]
+    # replicate 0: -60 (IDN) - 20 (KHM); replicate 1: -40 (IDN): not -880 and -640 with ROW
+    assert by_channel.loc[("crackdown", "irregular")] == -60.0
+    assert by_channel.loc[("crackdown", "regular")] == 0.0  # not +5 (ROW's +10 in one)
+    diff = pd.read_csv(with_row / "differences.csv", keep_default_na=False)
+    stock = diff[(diff["label"] == "crackdown") & (diff["measure"] == "stock")]
+    assert stock.groupby("channel")["mean"].sum()["irregular"] == -760.0  # the sum with ROW
+    assert stock[stock["origin"] == "ROW"]["mean"].sum() == -695.0  # ROW keeps its rows
+    pd.testing.assert_frame_equal(
+        change, pd.read_csv(without / "final_stock_change.csv", keep_default_na=False)
+    )
+    md, html = ((with_row / f"report.{ext}").read_text() for ext in ("md", "html"))
+    for text in (md, html):
+        assert "all corridors of the modelled origins" in text
+        assert "ROW-MYS" in text and "not added in" in text
+    assert "Headline indicators (modelled origins" in md
+    assert "not added in" not in (without / "report.md").read_text()  # no ROW, no note
+
+
+def test_compare_with_row_on_totals_the_modelled_origins_and_says_so(tmp_path: Path):
+    """A real (tiny) batch of two ROW-on scenarios: ``final_stock_change.csv`` is the paired
+    final-year stock change summed over the modelled origins' corridors of
+    ``differences.csv``, not over every corridor (ROW's have their own rows there), and the
+    report's heading and note say whose total it is."""
+    (tmp_path / "with_row.toml").write_text(tomli_w.dumps({"name": "with_row", **row_scenario()}))
+    stricter = {**row_scenario(), "levers": {"enforcement_monthly_arrest_probability": 0.05}}
+    (tmp_path / "stricter.toml").write_text(tomli_w.dumps({"name": "stricter", **stricter}))
+    batch = tmp_path / "batch.toml"
+    batch.write_text(
+        tomli_w.dumps(
+            {
+                "name": "row_total",
+                "scenarios": [str(tmp_path / "with_row.toml"), str(tmp_path / "stricter.toml")],
+                "replicates": 1,
+                "root_seed": 1,
+                "settings": {"end": "2010-12", "people_per_agent": 20000},
+            }
+        )
+    )
+    out = tmp_path / "out"
+    assert main(["batch", str(batch), "--out", str(out), "--serial", "--quiet"]) == 0
+    assert main(["compare", str(out), "--reference", "with_row"]) == 0
+    compared = out / "compare"
+    change = pd.read_csv(compared / "final_stock_change.csv", keep_default_na=False)
+    change = change.set_index(["label", "channel"])["mean"]
+    diff = pd.read_csv(compared / "differences.csv", keep_default_na=False)
+    stock = diff[(diff["label"] == "stricter") & (diff["measure"] == "stock")]
+    stock = stock[stock["year"] == stock["year"].max()]
+    assert "ROW" in set(stock["origin"])  # ROW's corridors keep their rows
+    modelled = stock[stock["origin"] != "ROW"].groupby("channel")["mean"].sum()
+    everyone = stock.groupby("channel")["mean"].sum()
+    for channel in ("regular", "irregular"):
+        assert change.loc[("stricter", channel)] == pytest.approx(modelled[channel], rel=1e-12)
+    assert (everyone - modelled).abs().max() > 0  # ROW's change would have counted
+    md, html = ((compared / f"report.{ext}").read_text() for ext in ("md", "html"))
+    for text in (md, html):
+        assert "all corridors of the modelled origins" in text
+        assert "ROW-MYS" in text and "not added in" in text
+    assert "Headline indicators (modelled origins" in md
+    svg = (compared / "stocks_by_scenario.svg").read_text()
+    assert "per corridor" in svg and "ROW-MYS" in svg  # ROW's own panels, no total
