@@ -21,6 +21,10 @@ Each month, only while Japan is in the run (:attr:`JapanPrograms.on`):
 6. :func:`clear_programmes` (end of the month): who is neither waiting nor regular abroad has
    no programme any more.
 
+The month-end stocks on each programme (``stock_titp``, ``stock_ssw``) are counted from
+:attr:`JapanPrograms.programme` with the other stocks, in
+:meth:`simulation.metrics.Metrics.close_month`.
+
 Why a module of its own: Japan admits low-skilled workers only through these programmes, with
 fixed terms and no change of employer for trainees (ODD 7.7d). With Japan off nothing here is
 read, written or drawn, so every run without Japan is as before.

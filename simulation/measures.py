@@ -237,6 +237,18 @@ STOCKS: tuple[Measure, ...] = (
     ),
     _stock("stock_female", BY_LEGAL_STATUS, "women in the destination"),
     _stock("stock_male", BY_LEGAL_STATUS, "men in the destination"),
+    _stock(
+        "stock_titp",
+        "regular",
+        "of the regular stock in Japan, technical interns (TITP) on their fixed term, employed "
+        "or not (Japan's statistics count foreign residents by status of residence)",
+    ),
+    _stock(
+        "stock_ssw",
+        "regular",
+        "of the regular stock in Japan, Specified Skilled Workers (i) on their fixed term, "
+        "employed or not; zero before the SSW start",
+    ),
     _stock("employed", BY_LEGAL_STATUS, "employed abroad"),
     _stock("unemployed", BY_LEGAL_STATUS, "unemployed abroad"),
     _stock("detained", "irregular", "detained, awaiting deportation"),

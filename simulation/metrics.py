@@ -28,6 +28,16 @@ counts (:meth:`Metrics.set_stock`), not one counted from the population's column
 migration (issue 14, mechanism 3) adds no stock: ``planned_returns`` and ``seasonal_returns``
 are part of ``returns`` (planned ones of ``returns[regular]``), ``remigrations`` part of
 ``departures``, channel by channel.
+
+Japan's programme stocks (``stock_titp``, ``stock_ssw``: regular people in Japan on each
+programme, counted here from ``model.japan.programme``) are part of the regular stock of their
+corridor. Only a programme's arrivals (``arrivals_titp``, ``arrivals_ssw``) enter them, and
+whoever leaves them leaves the regular stock (``overstays``, of which ``absconding``, or
+``returns[regular]``); the model records no exit flow by programme except absconding, so
+
+    stock_titp change <= arrivals_titp - absconding
+    stock_ssw change  <= arrivals_ssw
+    stock_titp + stock_ssw change >= arrivals_titp + arrivals_ssw - overstays - returns[regular]
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from agents.status import Legal, Status
 from scenarios.calendar import INITIAL_LABEL, month_label
 from scenarios.world import default_origins
 
+from .japan import SSW, TITP
 from .measures import (
     CHANNEL_NAMES,
     FLOW_MEASURES,
@@ -65,6 +76,9 @@ __all__ = [
 _FLOW_INDEX = {m: i for i, m in enumerate(FLOW_MEASURES)}
 RULE_STOCKS = ("stranded",)
 """Stocks a rule counts (:meth:`Metrics.set_stock`) rather than :meth:`Metrics.close_month`."""
+PROGRAMME_STOCKS = (("stock_titp", TITP), ("stock_ssw", SSW))
+"""Japan's programme stocks and the programme each counts (:attr:`JapanPrograms.programme`
+of :mod:`simulation.japan`)."""
 
 
 class Metrics:
@@ -100,9 +114,11 @@ class Metrics:
         cell = corridor.astype(np.int64) * 2 + channel
         self.rule_stocks[measure] = self.ppa * np.bincount(cell, minlength=self.n_cells)
 
-    def close_month(self, pop, month_slot: int) -> None:
+    def close_month(self, pop, month_slot: int, programme: np.ndarray | None = None) -> None:
         """Record flows of the month and stocks at its end into slot ``month_slot``
-        (0 = initial state)."""
+        (0 = initial state). ``programme``: Japan's programme of each population row
+        (``model.japan.programme``), for Japan's programme stocks; None or empty without
+        Japan, and those stocks are zero."""
         n_cells, ppa = self.n_cells, self.ppa
         st = pop.status
         away = np.flatnonzero((st >= Status.WAITING) & (st <= Status.DETAINED))
@@ -125,6 +141,7 @@ class Metrics:
             "detained": count(s_away == Status.DETAINED),
             "amnesty_pending": count(pop.amnesty_wait[away] > 0),
             "exploited_now": count(pop.exploited[away] & abroad),
+            **self._programme_stocks(count, legal, away, programme),
         }
         move_cell = corridor * 2 + np.maximum(pop.channel[away], 0)
         for name, status in (("waiting", Status.WAITING), ("in_transit", Status.IN_TRANSIT)):
@@ -147,6 +164,20 @@ class Metrics:
         ).reshape(self.n_origins, len(Status))
         self.flows[:] = 0.0
         self.months_recorded = month_slot
+
+    def _programme_stocks(self, count, legal, away, programme) -> dict[str, np.ndarray]:
+        """:data:`PROGRAMME_STOCKS` at the end of the month: of the rows ``away`` (``legal``
+        their legal status), those regular abroad on each programme, in the regular row of
+        their corridor (a corridor to Japan: only those carry a programme). Zero everywhere
+        without a ``programme``.
+
+        Why: Japan publishes its foreign residents by status of residence (technical
+        interns, Specified Skilled Workers) and nationality; the flows by programme alone do
+        not show how many are in each at a time."""
+        if programme is None or len(programme) == 0:
+            return {name: np.zeros(self.n_cells) for name, _ in PROGRAMME_STOCKS}
+        on, regular = programme[away], legal == Legal.REGULAR
+        return {name: count(regular & (on == code)) for name, code in PROGRAMME_STOCKS}
 
     # ---- views -------------------------------------------------------------------------
     def latest(self, measure: str) -> np.ndarray:

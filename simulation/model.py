@@ -114,7 +114,7 @@ class MigrationModel(mesa.Model):
         self.recruitment = summarise(self)
         # what the corridors offer: recomputed each month before the decisions (no draws)
         self.offer: CorridorOffer = corridor_offer(self)
-        self.metrics.close_month(self.population, 0)
+        self.metrics.close_month(self.population, 0, self.japan.programme)
 
     @property
     def scenario(self) -> Scenario:
@@ -148,7 +148,7 @@ class MigrationModel(mesa.Model):
         home_life(self, m)  # 6. life at home, debt, ageing
         if self.japan.on:
             clear_programmes(self)  # 6b. Japan: who left a programme
-        self.metrics.close_month(self.population, m + 1)  # 7. outputs
+        self.metrics.close_month(self.population, m + 1, self.japan.programme)  # 7. outputs
         self.transitions.record(m, self.population.status, self.population.corridor)
         self.month += 1
         if self.month > self.scenario.end:

@@ -18,8 +18,12 @@ a coarse scale and checked month by month:
   = overstays``, ``irregular_by_entry = arrivals[irregular]``), so with the irregular identity
   they add up to every move into irregular status;
 * Japan's programmes: regular arrivals in Japan are technical interns or SSW workers, the
-  programme flows exist only there, and only people signed for Japan or regular there hold a
-  programme (a Japan-on stress case has every Japan flow non-zero);
+  programme flows and stocks exist only there, and only people signed for Japan or regular
+  there hold a programme; the programme stocks are the regular people in Japan on each
+  programme (recounted from the agents every month), part of the regular stock, and change
+  within the bounds their recorded flows allow (``simulation/metrics.py``: only a programme's
+  arrivals enter it; absconding leaves TITP; every exit is an overstay or a regular return);
+  a Japan-on stress case has every Japan flow and stock non-zero;
 * registrants pending verification are still irregular until legalised: a pending worker
   (``amnesty_wait`` above 0) is legal IRREGULAR, employed or unemployed abroad, never
   detained; the pending stock is part of the irregular stock and changes by
@@ -235,12 +239,20 @@ def check_japan_population(m: MigrationModel) -> None:
     jp, pop = m.japan, m.population
     if not jp.on:
         assert len(jp.programme) == 0
+        for measure in ("stock_titp", "stock_ssw"):
+            assert not m.metrics.latest(measure).any(), measure
         return
     assert len(jp.programme) == len(pop)
     assert np.isin(jp.programme, [japan.NO_PROGRAMME, japan.TITP, japan.SSW]).all()
     holds = np.flatnonzero(jp.programme != japan.NO_PROGRAMME)
     assert ((pop.status[holds] == Status.WAITING) | (pop.legal[holds] == Legal.REGULAR)).all()
     assert m.c_is_japan[pop.corridor[holds]].all()
+    # the month-end programme stocks are the regular people on each programme, recounted
+    for measure, code in (("stock_titp", japan.TITP), ("stock_ssw", japan.SSW)):
+        rows = np.flatnonzero((jp.programme == code) & (pop.legal == Legal.REGULAR))
+        cell = pop.corridor[rows].astype(np.int64) * 2  # the regular row
+        expected = m.people_per_agent * np.bincount(cell, minlength=2 * len(m.world.corridors))
+        assert np.array_equal(m.metrics.latest(measure).reshape(-1), expected), measure
 
 
 def run_checked(scenario) -> tuple[MigrationModel, pd.DataFrame]:
@@ -347,6 +359,32 @@ def check_japan(panel, months, tol) -> None:
         assert (panel(measure, channel)[elsewhere].abs() <= tol).all().all(), measure
         other = "irregular" if channel == "regular" else "regular"
         assert (panel(measure, other).abs() <= tol).all().all(), measure
+    check_japan_stocks(panel, months, tol, to_japan)
+
+
+def check_japan_stocks(panel, months, tol, to_japan) -> None:
+    """Japan's programme stocks: in the regular row of the corridors to Japan only, together
+    at most the regular stock there, and changing as their recorded flows allow: only a
+    programme's arrivals enter it, every absconder leaves TITP, every exit is a move out of
+    the regular stock (``overstays`` or ``returns[regular]``). The model records no other
+    exit by programme, so the change is bounded, not equal."""
+    after = months[1:]
+    titp, ssw = panel("stock_titp", "regular"), panel("stock_ssw", "regular")
+    elsewhere = [c for c in titp.columns if c not in to_japan]
+    for measure in ("stock_titp", "stock_ssw"):
+        assert (panel(measure, "regular")[elsewhere].abs() <= tol).all().all(), measure
+        assert (panel(measure, "irregular").abs() <= tol).all().all(), measure
+    over = titp + ssw - panel("stock", "regular")
+    assert (over <= tol).all().all(), "TITP + SSW stocks > regular stock"
+    d_titp, d_ssw = titp.diff().loc[after], ssw.diff().loc[after]
+    in_titp = panel("arrivals_titp", "regular").loc[after]
+    in_ssw = panel("arrivals_ssw", "regular").loc[after]
+    gap = d_titp - (in_titp - panel("absconding", "irregular").loc[after])
+    assert (gap <= tol).all().all(), "TITP stock grew by more than arrivals - absconding"
+    assert (d_ssw - in_ssw <= tol).all().all(), "SSW stock grew by more than its arrivals"
+    out = panel("overstays", "irregular").loc[after] + panel("returns", "regular").loc[after]
+    gap = d_titp + d_ssw - (in_titp + in_ssw - out)
+    assert (gap >= -tol).all().all(), "programme stocks fell by more than the regular exits"
 
 
 AMNESTY_IRREGULAR_ROW = ("amnesty_registrants", "amnesty_lapses", "amnesty_returns")
@@ -661,5 +699,50 @@ def test_invariants_with_japans_programmes_active():
         ("arrivals_titp", "regular"),
         ("arrivals_ssw", "regular"),
         ("absconding", "irregular"),
+        ("stock_titp", "regular"),
+        ("stock_ssw", "regular"),
     ):
         assert totals[measure, channel] > 0, (measure, channel)
+    ssw = table[table["measure"] == "stock_ssw"]
+    before = ssw["month"].astype(str) < "2011-06"  # the SSW start of JAPAN_STRESS
+    assert not ssw.loc[before, "value"].any()
+
+
+JAPAN_CORRIDORS = ("VNM-JPN", "IDN-JPN", "MMR-JPN", "KHM-JPN")
+SMALL_JAPAN = {
+    "extends": "baseline_japan",
+    "name": "japan_stocks",
+    "settings": {"people_per_agent": 2000, "end": "2020-12"},
+    # uncalibrated, the corridors to Japan draw few people: made attractive, paid by borrowing
+    # (as in tests/test_effects_japan.py), with trainees absconding more often
+    "drivers": {"corridor_constant": dict.fromkeys(JAPAN_CORRIDORS, 4.0)},
+    "parameters": {
+        "borrowing_limit_months_of_income": 36.0,
+        "initial_savings_months_of_income": 0.0,
+        "titp_abscond_base_per_month": 0.02,
+    },
+}
+
+
+def test_japans_programme_stocks_on_a_small_baseline_japan_run():
+    """``baseline_japan`` (every destination, SSW from April 2019) at 2,000 people per agent to
+    2020: month by month the programme stocks are the regular people in Japan on each
+    programme, no more than the regular stock there, zero elsewhere, and change within their
+    recorded flows (:func:`check_japan_stocks`); trainees are in Japan from the first
+    arrivals, SSW workers only from the SSW start."""
+    m, table = run_checked(scenario_from_dict(SMALL_JAPAN))
+    check_table(m, table)
+
+    def in_japan(measure: str) -> pd.Series:
+        rows = table[(table["measure"] == measure) & (table["destination"].astype(str) == "JPN")]
+        return rows.groupby(rows["month"].astype(str), observed=True)["value"].sum()
+
+    titp, ssw = in_japan("stock_titp"), in_japan("stock_ssw")
+    assert titp.max() > 0 and ssw["2020-12"] > 0
+    assert not ssw[ssw.index < "2019-04"].any()  # before the SSW start
+    assert in_japan("arrivals_titp").sum() > 0 and in_japan("absconding").sum() > 0
+    elsewhere = table[
+        table["measure"].isin(["stock_titp", "stock_ssw"])
+        & (table["destination"].astype(str) != "JPN")
+    ]
+    assert not elsewhere["value"].any()

@@ -4,14 +4,22 @@ on hand-built workers in the world of ``baseline_japan``: SSW places from the SS
 (:func:`japan.assign_programmes`, :func:`japan.settle_ssw_fees`), fixed terms at departure
 (:func:`japan.start_stays`), absconding (:func:`japan.abscond_hazard`,
 :func:`japan.absconding`), terms that end unrenewed (:func:`japan.programme_ends`) and the
-programme cleared on leaving it (:func:`japan.clear_programmes`). Without Japan in the run
-nothing of it exists."""
+programme cleared on leaving it (:func:`japan.clear_programmes`), and the month-end stocks on
+each programme (``stock_titp``, ``stock_ssw``, counted by ``Metrics.close_month``). Without
+Japan in the run nothing of it exists."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from rule_workers import DEFAULT_WORKER, FixedUniforms, population_of, set_levers, small_model
+from rule_workers import (
+    DEFAULT_WORKER,
+    MMR_THA,
+    FixedUniforms,
+    population_of,
+    set_levers,
+    small_model,
+)
 
 from agents.status import Channel, Legal, Status
 from scenarios.calendar import month_index
@@ -228,3 +236,52 @@ def test_programmes_are_cleared_for_whoever_is_neither_waiting_nor_regular():
     model.japan.programme[:] = japan.TITP
     japan.clear_programmes(model)
     assert model.japan.programme.tolist() == [japan.TITP, japan.TITP, 0, 0]
+
+
+# ---- outputs: the programme stocks at the end of the month ---------------------------------
+def stock_of(model: MigrationModel, measure: str, code: str) -> list[float]:
+    """[regular, irregular] people of a stock at the end of the last recorded month."""
+    return model.metrics.latest(measure)[corridor(model, code)].tolist()
+
+
+def test_programme_stocks_count_regular_people_in_japan_on_each_programme():
+    """``stock_titp`` / ``stock_ssw``: regular in Japan (employed or not) on that programme,
+    in the regular row; not those waiting to go, not absconders, not the 2010 stock."""
+    workers = [
+        vnm_jpn(status=Status.EMPLOYED_REGULAR),  # trainee at work
+        vnm_jpn(status=Status.UNEMPLOYED_ABROAD),  # trainee between jobs: still on the permit
+        vnm_jpn(status=Status.WAITING, legal=Legal.NONE),  # signed, not yet in Japan
+        vnm_jpn(status=Status.EMPLOYED_REGULAR),  # SSW worker
+        vnm_jpn(status=Status.EMPLOYED_REGULAR),  # 2010 stock: regular, no programme
+        vnm_jpn(status=Status.EMPLOYED_IRREGULAR, legal=Legal.IRREGULAR, channel=0),  # absconded
+        vnm_jpn(status=Status.EMPLOYED_REGULAR),  # SSW worker from Indonesia
+    ]
+    model = japan_model(workers)
+    placed(model)
+    model.population.origin[6] = 1  # IDN
+    model.population.corridor[6] = corridor(model, "IDN-JPN")
+    t, s, none = japan.TITP, japan.SSW, japan.NO_PROGRAMME
+    model.japan.programme[:] = [t, t, t, s, none, none, s]
+    model.metrics.close_month(model.population, 1, model.japan.programme)
+    assert stock_of(model, "stock_titp", "VNM-JPN") == [2e6, 0.0]
+    assert stock_of(model, "stock_ssw", "VNM-JPN") == [1e6, 0.0]
+    assert stock_of(model, "stock_ssw", "IDN-JPN") == [1e6, 0.0]
+    assert stock_of(model, "stock_titp", "IDN-JPN") == [0.0, 0.0]
+    assert stock_of(model, "stock", "VNM-JPN") == [4e6, 1e6]  # the programmes are part of it
+    on_programme = model.metrics.latest("stock_titp") + model.metrics.latest("stock_ssw")
+    assert on_programme.sum() == 4e6
+
+
+def test_programme_stocks_are_zero_without_a_programme_array_or_without_japan():
+    regular = vnm_jpn(status=Status.EMPLOYED_REGULAR)
+    model = japan_model([regular])
+    placed(model)
+    model.japan.programme[:] = japan.TITP
+    model.metrics.close_month(model.population, 1)  # no programme given: no programme stock
+    assert model.metrics.latest("stock_titp").sum() == 0.0
+    off = small_model([{**regular, "origin": 2, "corridor": MMR_THA}])  # Japan off
+    assert len(off.japan.programme) == 0
+    off.metrics.close_month(off.population, 1, off.japan.programme)
+    assert off.metrics.latest("stock").sum() == 1e6
+    for measure in ("stock_titp", "stock_ssw"):
+        assert off.metrics.latest(measure).sum() == 0.0
