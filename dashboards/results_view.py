@@ -89,7 +89,10 @@ def BatchReport(folder: Path):
     solara.FileDownload((compare_dir / "headline.csv").read_bytes(), "headline.csv", label="CSV")
     change = compare_dir / "final_stock_change.csv"
     if change.is_file():
-        solara.Markdown("### Change in the final-year stock against the reference")
+        solara.Markdown(
+            "### Change in the final-year stock against the reference "
+            "(all corridors of the modelled origins)"
+        )
         solara.DataFrame(readable_stock_change(pd.read_csv(change)), items_per_page=20)
         solara.FileDownload(change.read_bytes(), change.name, label="CSV")
     for stem, alt in FIGURES.items():
