@@ -6,6 +6,10 @@ atomically after each chunk; rerunning the same command runs only what is missin
 
 1. *Design*: ``--design`` points of a scrambled Sobol sequence over the configuration's
    parameter ranges, one run each with a seed of its own (``design.csv``).
+   *Waves* (``--waves``, default 2, of ``--wave-size`` runs): history matching; the emulator
+   is fitted, its posterior drawn, the model run at those draws (``waveN_points.csv``,
+   ``waveN.csv``) and the emulator refitted on everything, so it is precise where the
+   posterior is.
 2. *Truths*: ``--truths`` points drawn uniformly from the same ranges, one run each with
    their own seeds (``truths.csv``), for simulation-based calibration and as a test set of
    the emulator (the share of held-out runs inside its 90% predictive interval).
@@ -157,7 +161,7 @@ def emulate(
     draws: int = 400,
     check: int = 20,
     quiet: bool = False,
-    waves: int = 0,
+    waves: int = 2,
     wave_size: int = 100,
     particles: int = 4000,
     sbc_particles: int = 1000,

@@ -39,7 +39,7 @@ def write_emulate_report(
         f"runs, {s['truth_runs']} truths, {s['check_runs']} checks); the emulator is fitted "
         f"on the {s['emulator_runs']} design and wave runs; wall time {s['wall_s']:.0f} s.",
         "",
-        "**Verdict.** " + " ".join(f"{v}." for v in s["verdicts"]),
+        "**Verdict.** " + " ".join(f"{v.rstrip('.')}." for v in s["verdicts"]),
         "",
         "Method: one Gaussian process per target on the log of its simulated value, fitted "
         "on a scrambled Sobol design (one run and one seed per point) and refitted after each "

@@ -34,8 +34,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument(
         "--waves",
         type=int,
-        default=0,
-        help="history-matching waves: runs at posterior draws, then a refit (default 0)",
+        default=2,
+        help="history-matching waves: runs at posterior draws, then a refit (default 2)",
     )
     p.add_argument("--wave-size", type=int, default=100, help="runs per wave (default 100)")
     p.add_argument("--truths", type=int, default=30, help="SBC truths, one run each (30)")

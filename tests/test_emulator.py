@@ -142,6 +142,8 @@ def test_emulate_writes_its_outputs_and_resumes_without_rerunning(tmp_path, caps
         "50",
         "--check",
         "3",
+        "--waves",
+        "0",
         "--workers",
         "1",
         "--quiet",
