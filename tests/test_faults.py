@@ -154,7 +154,9 @@ SHORT = {
     "settings": {"end": "2016-12", "people_per_agent": 5000},
 }
 DASK = str(Path(sys.executable).with_name("dask"))
-LOOPBACK = ["--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+# the scheduler ends itself after 2 idle minutes and the worker 5 s after its scheduler: a
+# test process killed before its clean-up leaves nothing running for long
+LOOPBACK = ["--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--idle-timeout", "120"]
 WORKER = ["--nthreads", "2", "--nworkers", "1", "--no-nanny", "--no-dashboard"]
 WORKER += ["--death-timeout", "5"]
 
