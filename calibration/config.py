@@ -8,9 +8,10 @@ people_per_agent = 2000
 seeds = 2                      # common random numbers: the same seeds for every candidate
 root_seed = 11
 [parameters]                   # what is fitted: name or name.KEY = [low, high]
-decision_rate_per_month = [0.005, 0.08]
 "enforcement_monthly_arrest_probability.MYS" = [0.001, 0.03]
 census_coverage = [0.8, 1.6]   # the observation model's parameter (or census_coverage.THA)
+[fixed]                        # not fitted: set to these values for every run, and written
+decision_rate_per_month = 0.057  # into calibrated_parameters.toml beside the fitted ones
 [msm]
 max_evaluations = 150
 miss_penalty = 5               # weight of missing the goal (0: minimise the distance only)
@@ -20,6 +21,12 @@ population_size = 100
 generations = 5
 posterior_draws = 40
 
+``[fixed]`` holds the parameters the targets do not identify (issue 15: "fix, with a
+documented value, any parameter the targets do not identify instead of calling it
+calibrated"). Their values are part of the configuration, not of whatever calibration was
+installed before, so a calibration is reproducible from its file alone, and the installed
+point carries them for the baseline to extend.
+
 An optional ``cutoff = "YYYY-MM"`` is read by ``corridors validate`` only (the last month of
 the hindcast's training data; its ``--cutoff`` overrides it); ``corridors calibrate`` fits to
 every target whatever it says.
@@ -27,7 +34,7 @@ every target whatever it says.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +48,7 @@ from corridors.batchspec import (
 from scenarios.calendar import FIRST_MONTH, LAST_MONTH, month_index
 from scenarios.errors import ScenarioError
 from scenarios.flows import held_out_targets
-from scenarios.points import swept_declaration
+from scenarios.points import apply_point, swept_declaration
 from scenarios.posterior import (
     OBSERVATION_PARAMETERS,
     is_observation,
@@ -79,6 +86,7 @@ _TOP = {
     "msm",
     "abc",
     "cutoff",
+    "fixed",
 }
 
 
@@ -104,6 +112,9 @@ class CalibrationConfig:
     raw: dict
     cutoff: int | None = None
     """The hindcast's cut-off month (``corridors validate``), if the file gives one."""
+    fixed: dict[str, float] = field(default_factory=dict)
+    """Parameters held at a documented value (``[fixed]``): already applied to ``scenario``
+    and written with the fitted point."""
     targets_files: tuple[str, ...] = ()
     """Every targets file, in the order given (``targets`` may be a list: the level targets
     and the flow targets of issue 14); their targets are concatenated."""
@@ -250,6 +261,8 @@ def load_config(path: str | Path) -> CalibrationConfig:
         names.append(name)
         lows.append(lo)
         highs.append(hi)
+    fixed = _fixed_values(f, data.get("fixed", {}), scenario, names)
+    scenario = apply_point(scenario, fixed)
     msm = _table(f, data, "msm", {"max_evaluations", "miss_penalty", "band_margin"})
     abc = _table(f, data, "abc", {"population_size", "generations", "posterior_draws"})
     return CalibrationConfig(
@@ -272,4 +285,32 @@ def load_config(path: str | Path) -> CalibrationConfig:
         raw=data,
         cutoff=checked_month(f, "cutoff", data["cutoff"]) if "cutoff" in data else None,
         targets_files=tuple(str(t) for t in paths),
+        fixed=fixed,
     )
+
+
+def _fixed_values(f: str, table: object, scenario: Scenario, fitted: list[str]) -> dict:
+    """``[fixed]``: ``name`` or ``name.KEY`` = a number inside the declaration's range, none
+    of them also fitted."""
+    if not isinstance(table, dict):
+        raise ScenarioError(f, "fixed", table, "a table of name = value")
+    check_axes(f, "fixed", list(table))
+    check_axes(f, "fixed", [*table, *fitted])  # a value both fixed and fitted, in part
+    out = {}
+    for name, value in table.items():
+        if name in fitted:
+            raise ScenarioError(
+                f, f"fixed.{name}", value, "a parameter not also fitted in [parameters]"
+            )
+        if is_observation(name):
+            raise ScenarioError(
+                f, f"fixed.{name}", value, "a model parameter (observation parameters are fitted)"
+            )
+        try:
+            lo, hi = swept_declaration(f, name, scenario).bounds()
+        except ScenarioError as exc:  # named as this table's key, not a sweep's
+            raise ScenarioError(f, f"fixed.{name}", exc.value, exc.allowed) from None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            raise ScenarioError(f, f"fixed.{name}", value, f"a number from {lo} to {hi}")
+        out[name] = float(value)
+    return out

@@ -23,8 +23,8 @@ atomically after each chunk; rerunning the same command runs only what is missin
    emulator's posterior holds up there (``check.csv``: per target, the observed centre and
    the simulated 5th-95th percentile).
 
-``report.md`` says what was run and what it found. Nothing is installed: the shipped
-posterior changes only with ``corridors calibrate --install``.
+``report.md`` says what was run and what it found. With ``--install`` a run that passed its
+checks becomes the shipped calibration (:mod:`calibration.emulate_install`).
 """
 
 from __future__ import annotations
@@ -259,9 +259,10 @@ def emulate(
         else {str(k): float(v) for k, v in zip(sbc["parameter"], sbc["coverage_90"], strict=True)},
         "check_targets_inside_90": None if checked is None else int(checked["inside_90"].sum()),
         "wall_s": round(time.perf_counter() - t0, 1),
+        "config": config.raw,
     }
     summary["verdicts"] = verdicts(summary)
-    write_text_atomic(out / "summary.json", json.dumps(summary, indent=2))
+    write_text_atomic(out / "summary.json", json.dumps(summary, indent=2, default=str))
     from .emulate_report import write_emulate_report
 
     write_emulate_report(out, config, summary, narrowing, sbc, checked)

@@ -161,6 +161,7 @@ def _write_report(
         "",
         _parameters_table(point, summary.get("msm_optimum")),
         "",
+        *_fixed_lines(summary.get("fixed_parameters") or {}),
         "## Targets",
         "",
         "Simulated mean and 90% interval over the posterior draws (one run each); "
@@ -191,6 +192,8 @@ def _write_report(
     if len(draws) > 1:
         abc = summary.get("abc", {})
         lines += ["## Posterior", ""]
+        if summary.get("posterior_method"):
+            lines += [summary["posterior_method"], ""]
         if "effective_sample_size" in abc:
             eps = abc["epsilons"][-1]
             lines += [
@@ -204,6 +207,20 @@ def _write_report(
         lines += ["![marginals](posterior_marginals.png)", "", "![pairs](posterior_pairs.png)", ""]
     write_text_atomic(folder / "report.md", "\n".join(lines))
     return summary
+
+
+def _fixed_lines(fixed: dict) -> list[str]:
+    """The configuration's ``[fixed]`` values: part of the point, not estimated."""
+    if not fixed:
+        return []
+    table = pd.DataFrame({"parameter": list(fixed), "value": list(fixed.values())})
+    return [
+        "Fixed, not fitted (the targets do not identify them; the configuration's `[fixed]` "
+        "gives the value and why):",
+        "",
+        table.to_markdown(index=False, floatfmt=".4g"),
+        "",
+    ]
 
 
 def _parameters_table(point: dict, msm_optimum: dict | None) -> str:

@@ -39,7 +39,7 @@ from .report import evaluate_draw, write_report
 from .shipped_point import shipped_point
 from .simulate import seeds_for
 
-__all__ = ["HELDOUT_SEEDS", "calibrate", "fragment_toml"]
+__all__ = ["HELDOUT_SEEDS", "calibrate", "fragment_toml", "report_runs"]
 
 HELDOUT_SEEDS = 4
 """Fresh seeds the calibrated point is run on again for the report's held-out columns."""
@@ -72,7 +72,7 @@ posterior draw), kept so that the report of a finished folder is written again w
 running the model."""
 
 
-def _report_runs(config: CalibrationConfig, out: Path, point: dict, draws: pd.DataFrame, executor):
+def report_runs(config: CalibrationConfig, out: Path, point: dict, draws: pd.DataFrame, executor):
     """(point values, held-out values, draw evaluations): from ``report_runs.json`` when it
     holds this point and these draws, else run now and kept there."""
     path = out / REPORT_RUNS
@@ -203,9 +203,7 @@ def calibrate(
             draws = pd.DataFrame([point])
         # 3. fit report
         _say(quiet, f"fit report: the {choice} and {len(draws)} posterior draws")
-        point_values, heldout_values, evaluations = _report_runs(
-            config, out, point, draws, executor
-        )
+        point_values, heldout_values, evaluations = report_runs(config, out, point, draws, executor)
     finally:
         close()
     runs = (
@@ -237,6 +235,7 @@ def calibrate(
             "observation_parameters": observation_values(point),
             "point_choice": choice,
             "msm_optimum": msm_point,
+            "fixed_parameters": config.fixed,
         },
     )
     header = (
@@ -245,9 +244,12 @@ def calibrate(
         f"{summary['averaged_relative_difference']:.3f} over {summary['targets']} "
         f"targets, {runs} model runs.\n# The point: the {choice}"
         + ("" if choice.startswith("MSM") else " (the MSM optimum is in msm_optimum.toml)")
+        + (f"; fixed, not fitted: {', '.join(config.fixed)}" if config.fixed else "")
         + ".\n# The baseline extends this file; see calibration/report/report.md.\n"
     )
-    write_text_atomic(out / "calibrated_parameters.toml", fragment_toml(point, header))
+    write_text_atomic(
+        out / "calibrated_parameters.toml", fragment_toml({**config.fixed, **point}, header)
+    )
     msm_header = (
         f"# The MSM optimum of `corridors calibrate {config.source_file}` (distance "
         f"{state['msm']['distance']:.3f} on the calibration seeds); not the shipped point "

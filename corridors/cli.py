@@ -284,19 +284,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from calibration.config import load_config
     from calibration.run import calibrate
 
-    from . import manifest
     from .batch import default_workers
     from .lock import folder_lock
 
-    if args.install and not (manifest.SOURCE_ROOT / "pyproject.toml").is_file():
-        raise ScenarioError(
-            "(command line)",
-            "--install",
-            True,
-            "only from a source checkout of corridors (it rewrites the shipped calibration "
-            f"under {manifest.SOURCE_ROOT}); an installed package is not changed: calibrate "
-            "without --install and point scenarios at the result's calibrated_parameters.toml",
-        )
+    if args.install:
+        check_install_possible()
     config = load_config(args.config)
     workers = _workers(args.workers, default_workers())
     with folder_lock(args.out):
@@ -304,7 +296,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             config, args.out, workers=workers, quiet=args.quiet, dask_address=args.dask
         )
     if args.install:
-        _install_calibration(args.out)
+        install_calibration(args.out)
     print(
         f"averaged relative difference {summary['averaged_relative_difference']:.3f}; "
         f"{summary['targets_met']} of {summary['targets']} targets met; report: "
@@ -345,7 +337,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _install_calibration(out: Path) -> None:
+def check_install_possible() -> None:
+    """``--install`` rewrites files of the source tree: refused (exit 2) in an installed
+    package."""
+    from . import manifest
+
+    if not (manifest.SOURCE_ROOT / "pyproject.toml").is_file():
+        raise ScenarioError(
+            "(command line)",
+            "--install",
+            True,
+            "only from a source checkout of corridors (it rewrites the shipped calibration "
+            f"under {manifest.SOURCE_ROOT}); an installed package is not changed: calibrate "
+            "without --install and point scenarios at the result's calibrated_parameters.toml",
+        )
+
+
+def install_calibration(out: Path) -> None:
     """Make a finished calibration the shipped one: its parameter files go to
     ``scenarios/data/calibrated/`` (the data the baseline extends and batches draw from), its
     report to ``calibration/report/``. Each file is written atomically and the report folder

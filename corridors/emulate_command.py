@@ -8,8 +8,11 @@ written), 1 a failed run; rerunning the same command resumes (finished runs are 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+
+from scenarios.errors import ScenarioError
 
 from .search_command import add_executor_options
 
@@ -26,7 +29,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "it by tempered sequential Monte Carlo (optionally in history-matching waves of runs "
         "at posterior draws), check it by simulation-based calibration over truths "
         "drawn from the prior and by running posterior draws in the model (DIR/report.md). "
-        "Nothing is installed. Rerunning the same command resumes.",
+        "Rerunning the same command resumes. With --install a run that passed its checks "
+        "(effective sample size, simulation-based calibration, every parameter identified) "
+        "becomes the shipped calibration: the draw nearest the posterior median is the point "
+        "the baseline extends, the draws are what batches and the dashboard sample, and the "
+        "fit report is calibration/report/.",
     )
     p.add_argument("config", type=Path, help="calibration TOML file (calibration/default.toml)")
     p.add_argument("--out", required=True, type=Path, help="output folder")
@@ -41,6 +48,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--truths", type=int, default=30, help="SBC truths, one run each (30)")
     p.add_argument("--draws", type=int, default=400, help="posterior draws written (400)")
     p.add_argument("--check", type=int, default=20, help="draws run in the model (20)")
+    p.add_argument(
+        "--install",
+        action="store_true",
+        help="make a run that passed its checks the shipped calibration (source checkout)",
+    )
     add_executor_options(p)
     return p
 
@@ -52,35 +64,88 @@ def run(args: argparse.Namespace) -> int:
     from calibration.executor import calibration_executor
 
     from .batch import default_workers
+    from .cli import check_install_possible
     from .lock import folder_lock
 
     config = load_config(args.config)
     check_sizes(args.design, args.truths, args.draws, args.check, args.waves, args.wave_size)
+    if args.install:
+        check_install_possible()
     workers = args.workers if args.workers is not None else default_workers()
     executor, close, workers = calibration_executor(max(1, workers), args.dask)
     try:
         with folder_lock(args.out):
-            s = emulate(
-                config,
-                args.out,
-                executor,
-                workers,
-                design=args.design,
-                truths=args.truths,
-                draws=args.draws,
-                check=args.check,
-                quiet=args.quiet,
-                waves=args.waves,
-                wave_size=args.wave_size,
-            )
+            s = _finished(args, config)
+            if s is None:
+                s = emulate(
+                    config,
+                    args.out,
+                    executor,
+                    workers,
+                    design=args.design,
+                    truths=args.truths,
+                    draws=args.draws,
+                    check=args.check,
+                    quiet=args.quiet,
+                    waves=args.waves,
+                    wave_size=args.wave_size,
+                )
+            _print_summary(s, args.out)
+            if args.install:
+                _install(config, args.out, executor, s)
     finally:
         close()
+    return 0
+
+
+def _finished(args: argparse.Namespace, config) -> dict | None:
+    """The summary of a finished run of these sizes and this configuration in ``--out`` (with
+    ``--install`` it is installed as it is, the emulator not fitted again), else None."""
+    path = args.out / "summary.json"
+    if not args.install or not path.exists():
+        return None
+    s = json.loads(path.read_text())
+    sizes = {
+        "design_runs": args.design,
+        "waves": args.waves,
+        "wave_runs": args.waves * args.wave_size,
+        "truth_runs": args.truths,
+        "check_runs": args.check,
+        "draws": args.draws,
+    }
+    same = all(s.get(k) == v for k, v in sizes.items())
+    raw = json.dumps(config.raw, sort_keys=True, default=str)
+    if not same or json.dumps(s.get("config", config.raw), sort_keys=True, default=str) != raw:
+        return None
+    return s
+
+
+def _print_summary(s: dict, out: Path) -> None:
     for verdict in s["verdicts"]:
         print(verdict, file=sys.stdout)
     print(
         f"effective sample size {s['effective_sample_size']:.0f}, {s['distinct_draws']} "
         f"distinct of {s['draws']} draws; not identified: {len(s['not_identified'])}; "
-        f"report: {args.out}/report.md",
+        f"report: {out}/report.md",
         file=sys.stdout,
     )
-    return 0
+
+
+def _install(config, out: Path, executor, s: dict) -> None:
+    """Refuse a run that failed its checks (exit 2), else write the shipped files and
+    install them."""
+    from calibration.emulate_install import refusal, write_shipped_files
+
+    from .cli import install_calibration
+
+    reason = refusal(s)
+    if reason is not None:
+        raise ScenarioError(str(out), "--install", True, reason)
+    fit = write_shipped_files(config, out, executor)
+    install_calibration(out)
+    print(
+        f"installed: averaged relative difference {fit['averaged_relative_difference']:.3f}; "
+        f"{fit['targets_met']} of {fit['targets']} targets met; report: "
+        "calibration/report/report.md",
+        file=sys.stdout,
+    )

@@ -271,6 +271,8 @@ root_seed = 3
 [parameters]
 decision_rate_per_month = [0.01, 0.06]
 amnesty_monthly_takeup = [0.01, 0.5]
+[fixed]
+stay_constant = 3.5
 [msm]
 max_evaluations = {evaluations}
 [abc]
@@ -437,11 +439,13 @@ def test_the_written_point_is_the_draw_nearest_the_posterior_median(tiny_calibra
     nearest = int(np.argmin((z**2).sum(axis=1).to_numpy()))
     assert nearest == int(summary["point_choice"].split("draw ")[-1].split(" ")[0])
     written = tomllib.loads((out / "calibrated_parameters.toml").read_text())
-    expected = tomllib.loads(fragment_toml(draws.iloc[nearest].to_dict(), ""))
-    assert written == expected  # a posterior draw, the nearest to the median
+    # a posterior draw, the nearest to the median, and the configuration's fixed value
+    expected = tomllib.loads(fragment_toml({"stay_constant": 3.5, **draws.iloc[nearest]}, ""))
+    assert written == expected
     assert summary["calibrated_parameters"] == pytest.approx(draws.iloc[nearest].to_dict())
     header = (out / "calibrated_parameters.toml").read_text().splitlines()[1]
     assert "posterior draw nearest the posterior median" in header, header
+    assert "fixed, not fitted: stay_constant" in header, header
     # the MSM optimum beside it, from the MSM stage's record
     state = json.loads((out / "state.json").read_text())
     assert tomllib.loads((out / "msm_optimum.toml").read_text()) == tomllib.loads(

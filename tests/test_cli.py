@@ -142,7 +142,7 @@ def test_install_calibration_replaces_the_shipped_data_and_report(tmp_path, monk
     (scenarios/data/calibrated) and swaps the report folder in whole."""
     import calibration.report
     import scenarios.posterior
-    from corridors.cli import _install_calibration
+    from corridors.cli import install_calibration
 
     shipped, report = tmp_path / "shipped", tmp_path / "calibration" / "report"
     shipped.mkdir()
@@ -156,7 +156,7 @@ def test_install_calibration_replaces_the_shipped_data_and_report(tmp_path, monk
     (out / "report" / "report.md").write_text("new report")
     (out / "calibrated_parameters.toml").write_text("[parameters]\n")
     (out / "posterior_draws.csv").write_text("a\n1\n")
-    _install_calibration(out)
+    install_calibration(out)
     assert (shipped / "calibrated_parameters.toml").read_text() == "[parameters]\n"
     assert (shipped / "posterior_draws.csv").read_text() == "a\n1\n"
     assert not (shipped / "observation_parameters.json").exists()

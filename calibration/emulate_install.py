@@ -1,0 +1,141 @@
+"""The shipped files of a finished ``corridors emulate`` folder (issue 15, items 2 and 3):
+what ``corridors emulate --install`` makes the baseline's calibration.
+
+The emulator posterior's draws become the shipped ``posterior_draws.csv``; the point the
+baseline extends is the draw nearest the posterior median (:mod:`calibration.shipped_point`,
+as for ``corridors calibrate``), written with the configuration's ``[fixed]`` values into
+``calibrated_parameters.toml``. The fit report (``report/``) is the one ``corridors
+calibrate`` writes, from the same runs: the point on the calibration seeds and on held-out
+seeds, and one model run for each of the first ``report_draws`` draws (they are in random
+order, so the first are a random subset) for the targets' posterior predictive intervals.
+The emulator's own report, with the simulation-based calibration, goes beside it, so the
+shipped report carries both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from corridors.atomic import write_atomic, write_text_atomic
+from corridors.manifest import code_version, package_versions
+from scenarios.errors import ScenarioError
+
+from .config import CalibrationConfig, observation_values
+from .report import write_report
+from .run import HELDOUT_SEEDS, fragment_toml, report_runs
+from .shipped_point import shipped_point
+
+__all__ = ["REPORT_DRAWS", "refusal", "write_shipped_files"]
+
+REPORT_DRAWS = 100
+"""Posterior draws run in the model for the fit report's predictive intervals."""
+
+
+def refusal(summary: dict) -> str | None:
+    """Why a finished emulation must not be shipped, or None: it failed its own checks
+    (effective sample size, or simulation-based calibration outside what the number of
+    truths can tell apart from 90%), or some parameter is not identified and should be fixed
+    in ``[fixed]`` instead of being called calibrated."""
+    if any(v.startswith("Do not use") for v in summary["verdicts"]):
+        misses = [v for v in summary["verdicts"] if v.startswith("NOT MET")]
+        return "a posterior that passed its own checks; this one did not: " + "; ".join(misses)
+    if summary["not_identified"]:
+        return (
+            "every fitted parameter identified by the targets; move these to [fixed] with a "
+            f"documented value: {', '.join(summary['not_identified'])}"
+        )
+    if not summary.get("sbc_coverage_90"):
+        return "a run with --truths (simulation-based calibration) before installing"
+    return None
+
+
+def _finished_summary(config: CalibrationConfig, out: Path) -> dict:
+    """The finished folder's summary, refused when it is not this configuration's."""
+    path = out / "summary.json"
+    if not path.exists() or not (out / "posterior_draws.csv").exists():
+        raise ScenarioError(str(out), "--install", True, "a folder where the emulation finished")
+    summary = json.loads(path.read_text())
+    kept = summary.get("config")
+    same = kept is None or json.dumps(kept, sort_keys=True, default=str) == json.dumps(
+        config.raw, sort_keys=True, default=str
+    )
+    columns = list(pd.read_csv(out / "posterior_draws.csv", nrows=0).columns)
+    if not same or columns != list(config.names):
+        raise ScenarioError(
+            str(out), "--install", config.source_file, "the folder of this configuration's run"
+        )
+    return summary
+
+
+def write_shipped_files(
+    config: CalibrationConfig, out: Path, executor, report_draws: int = REPORT_DRAWS
+) -> dict:
+    """Write ``calibrated_parameters.toml``, ``observation_parameters.json`` and ``report/``
+    into the finished folder ``out`` (runs the model for the report, once: the runs are kept
+    in ``report_runs.json``); returns the fit report's summary."""
+    out = Path(out)
+    emulated = _finished_summary(config, out)
+    draws = pd.read_csv(out / "posterior_draws.csv")
+    point, choice = shipped_point({}, draws)
+    evaluated = draws.head(report_draws)
+    point_values, heldout_values, evaluations = report_runs(config, out, point, evaluated, executor)
+    runs = emulated["model_runs"] + config.seeds + HELDOUT_SEEDS + len(evaluated)
+    method = (
+        f"Emulator posterior (`corridors emulate`): effective sample size "
+        f"{emulated['effective_sample_size']:.0f} of {emulated['particles']} particles; "
+        f"{emulated['draws']} draws hold {emulated['distinct_draws']} distinct points; the "
+        f"predictive intervals above are from one model run of each of {len(evaluated)} of "
+        "them. Simulation-based calibration and identification: `emulate.md`."
+    )
+    summary = write_report(
+        config,
+        out,
+        point,
+        point_values,
+        heldout_values,
+        draws,
+        evaluations,
+        {
+            "model_runs": runs,
+            "wall_s": emulated["wall_s"],
+            "heldout_seeds": HELDOUT_SEEDS,
+            "code": code_version(),
+            "packages": package_versions(),
+            "finished_utc": dt.datetime.now(dt.UTC).isoformat(),
+            "observation_parameters": observation_values(point),
+            "point_choice": choice,
+            "fixed_parameters": config.fixed,
+            "posterior_method": method,
+            "emulator": {k: v for k, v in emulated.items() if k != "config"},
+        },
+    )
+    for name in ("report.md", "sbc_ranks.png", "sbc.csv", "narrowing.csv"):
+        if (out / name).exists():
+            target = "emulate.md" if name == "report.md" else name
+            write_atomic(out / "report" / target, functools.partial(shutil.copy2, out / name))
+    header = (
+        f"# Calibrated by `corridors emulate {config.source_file}` "
+        f"({dt.date.today().isoformat()}): averaged relative difference "
+        f"{summary['averaged_relative_difference']:.3f} over {summary['targets']} targets, "
+        f"{runs} model runs.\n# The point: the {choice}"
+        + (
+            f"; fixed, not fitted (the targets do not identify them): {', '.join(config.fixed)}"
+            if config.fixed
+            else ""
+        )
+        + ".\n# The baseline extends this file; see calibration/report/report.md.\n"
+    )
+    write_text_atomic(
+        out / "calibrated_parameters.toml", fragment_toml({**config.fixed, **point}, header)
+    )
+    write_text_atomic(
+        out / "observation_parameters.json",
+        json.dumps(summary["observation_parameters"] or {"census_coverage": 1.0}, indent=1),
+    )
+    return summary
