@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from corridors.atomic import write_atomic, write_text_atomic
+from corridors.atomic import write_atomic
 from corridors.manifest import code_version, package_versions
 from scenarios.errors import ScenarioError
 
 from .config import CalibrationConfig, observation_values
 from .report import write_report
-from .run import HELDOUT_SEEDS, fragment_toml, report_runs
+from .run import HELDOUT_SEEDS, report_runs, write_point_files
 from .shipped_point import shipped_point
 
 __all__ = ["REPORT_DRAWS", "refusal", "write_shipped_files"]
@@ -123,19 +123,8 @@ def write_shipped_files(
         f"# Calibrated by `corridors emulate {config.source_file}` "
         f"({dt.date.today().isoformat()}): averaged relative difference "
         f"{summary['averaged_relative_difference']:.3f} over {summary['targets']} targets, "
-        f"{runs} model runs.\n# The point: the {choice}"
-        + (
-            f"; fixed, not fitted (the targets do not identify them): {', '.join(config.fixed)}"
-            if config.fixed
-            else ""
-        )
-        + ".\n# The baseline extends this file; see calibration/report/report.md.\n"
+        f"{runs} model runs.\n# The point: the {choice}.\n"
+        "# The baseline extends this file; see calibration/report/report.md.\n"
     )
-    write_text_atomic(
-        out / "calibrated_parameters.toml", fragment_toml({**config.fixed, **point}, header)
-    )
-    write_text_atomic(
-        out / "observation_parameters.json",
-        json.dumps(summary["observation_parameters"] or {"census_coverage": 1.0}, indent=1),
-    )
+    write_point_files(config, out, point, header)
     return summary

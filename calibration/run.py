@@ -39,7 +39,7 @@ from .report import evaluate_draw, write_report
 from .shipped_point import shipped_point
 from .simulate import seeds_for
 
-__all__ = ["HELDOUT_SEEDS", "calibrate", "fragment_toml", "report_runs"]
+__all__ = ["HELDOUT_SEEDS", "calibrate", "fragment_toml", "report_runs", "write_point_files"]
 
 HELDOUT_SEEDS = 4
 """Fresh seeds the calibrated point is run on again for the report's held-out columns."""
@@ -59,6 +59,20 @@ def fragment_toml(point: dict, header: str) -> str:
         else:
             section[base] = value
     return header + tomli_w.dumps(data)
+
+
+def write_point_files(config: CalibrationConfig, out: Path, point: dict, header: str) -> None:
+    """``calibrated_parameters.toml`` (the configuration's ``[fixed]`` values and the fitted
+    point, the header naming the fixed ones) and ``observation_parameters.json``."""
+    fixed = f"# Fixed, not fitted: {', '.join(config.fixed)}.\n" if config.fixed else ""
+    write_text_atomic(
+        out / "calibrated_parameters.toml",
+        fragment_toml({**config.fixed, **point}, header + fixed),
+    )
+    write_text_atomic(
+        out / "observation_parameters.json",
+        json.dumps(observation_values(point) or {"census_coverage": 1.0}, indent=1),
+    )
 
 
 def _say(quiet: bool, text: str) -> None:
@@ -244,22 +258,15 @@ def calibrate(
         f"{summary['averaged_relative_difference']:.3f} over {summary['targets']} "
         f"targets, {runs} model runs.\n# The point: the {choice}"
         + ("" if choice.startswith("MSM") else " (the MSM optimum is in msm_optimum.toml)")
-        + (f"; fixed, not fitted: {', '.join(config.fixed)}" if config.fixed else "")
         + ".\n# The baseline extends this file; see calibration/report/report.md.\n"
     )
-    write_text_atomic(
-        out / "calibrated_parameters.toml", fragment_toml({**config.fixed, **point}, header)
-    )
+    write_point_files(config, out, point, header)
     msm_header = (
         f"# The MSM optimum of `corridors calibrate {config.source_file}` (distance "
         f"{state['msm']['distance']:.3f} on the calibration seeds); not the shipped point "
         f"unless calibrated_parameters.toml says so (it holds the {choice}).\n"
     )
     write_text_atomic(out / "msm_optimum.toml", fragment_toml(msm_point, msm_header))
-    write_text_atomic(
-        out / "observation_parameters.json",
-        json.dumps(summary["observation_parameters"] or {"census_coverage": 1.0}, indent=1),
-    )
     state.checkpoint()
     _say(
         quiet,
