@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from calibration.executor import calibration_executor
 
     from .batch import default_workers
-    from .cli import check_install_possible
+    from .install import check_install_possible
     from .lock import folder_lock
 
     config = load_config(args.config)
@@ -136,7 +136,7 @@ def _install(config, out: Path, executor, s: dict) -> None:
     install them."""
     from calibration.emulate_install import refusal, write_shipped_files
 
-    from .cli import install_calibration
+    from .install import install_calibration
 
     reason = refusal(s)
     if reason is not None:

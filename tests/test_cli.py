@@ -142,7 +142,7 @@ def test_install_calibration_replaces_the_shipped_data_and_report(tmp_path, monk
     (scenarios/data/calibrated) and swaps the report folder in whole."""
     import calibration.report
     import scenarios.posterior
-    from corridors.cli import install_calibration
+    from corridors.install import install_calibration
 
     shipped, report = tmp_path / "shipped", tmp_path / "calibration" / "report"
     shipped.mkdir()
