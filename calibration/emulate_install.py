@@ -31,7 +31,7 @@ from .report import write_report
 from .run import HELDOUT_SEEDS, report_runs, write_point_files
 from .shipped_point import shipped_point
 
-__all__ = ["REPORT_DRAWS", "refusal", "write_shipped_files"]
+__all__ = ["REPORT_DRAWS", "finished_summary", "refusal", "write_shipped_files"]
 
 REPORT_DRAWS = 100
 """Posterior draws run in the model for the fit report's predictive intervals."""
@@ -55,18 +55,33 @@ def refusal(summary: dict) -> str | None:
     return None
 
 
-def _finished_summary(config: CalibrationConfig, out: Path) -> dict:
-    """The finished folder's summary, refused when it is not this configuration's."""
+def finished_summary(config: CalibrationConfig, out: Path, sizes: dict | None = None):
+    """The summary of a finished emulation of ``config`` in ``out`` (its draws written, the
+    configuration it recorded the same, its draws' columns the fitted parameters and, when
+    ``sizes`` is given, each of those summary entries equal), else None. The one test of
+    "this folder holds this run" for ``--install`` on a finished folder and for
+    :func:`write_shipped_files`."""
     path = out / "summary.json"
     if not path.exists() or not (out / "posterior_draws.csv").exists():
-        raise ScenarioError(str(out), "--install", True, "a folder where the emulation finished")
+        return None
     summary = json.loads(path.read_text())
-    kept = summary.get("config")
-    same = kept is None or json.dumps(kept, sort_keys=True, default=str) == json.dumps(
+    kept = summary.get("config", config.raw)
+    if json.dumps(kept, sort_keys=True, default=str) != json.dumps(
         config.raw, sort_keys=True, default=str
-    )
+    ):
+        return None
+    if any(summary.get(k) != v for k, v in (sizes or {}).items()):
+        return None
     columns = list(pd.read_csv(out / "posterior_draws.csv", nrows=0).columns)
-    if not same or columns != list(config.names):
+    return summary if columns == list(config.names) else None
+
+
+def _finished_summary(config: CalibrationConfig, out: Path) -> dict:
+    """The finished folder's summary, refused (exit 2) when it is not this configuration's."""
+    if not (out / "summary.json").exists() or not (out / "posterior_draws.csv").exists():
+        raise ScenarioError(str(out), "--install", True, "a folder where the emulation finished")
+    summary = finished_summary(config, out)
+    if summary is None:
         raise ScenarioError(
             str(out), "--install", config.source_file, "the folder of this configuration's run"
         )

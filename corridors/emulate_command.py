@@ -8,7 +8,6 @@ written), 1 a failed run; rerunning the same command resumes (finished runs are 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -99,12 +98,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _finished(args: argparse.Namespace, config) -> dict | None:
-    """The summary of a finished run of these sizes and this configuration in ``--out`` (with
-    ``--install`` it is installed as it is, the emulator not fitted again), else None."""
-    path = args.out / "summary.json"
-    if not args.install or not path.exists():
+    """With ``--install``, the summary of a finished run of these sizes and this
+    configuration in ``--out`` (installed as it is, the emulator not fitted again), else
+    None."""
+    from calibration.emulate_install import finished_summary
+
+    if not args.install:
         return None
-    s = json.loads(path.read_text())
     sizes = {
         "design_runs": args.design,
         "waves": args.waves,
@@ -113,11 +113,7 @@ def _finished(args: argparse.Namespace, config) -> dict | None:
         "check_runs": args.check,
         "draws": args.draws,
     }
-    same = all(s.get(k) == v for k, v in sizes.items())
-    raw = json.dumps(config.raw, sort_keys=True, default=str)
-    if not same or json.dumps(s.get("config", config.raw), sort_keys=True, default=str) != raw:
-        return None
-    return s
+    return finished_summary(config, args.out, sizes)
 
 
 def _print_summary(s: dict, out: Path) -> None:
