@@ -212,6 +212,7 @@ def _markdown(config, summary: dict, table: pd.DataFrame, figures: list[str]) ->
             else "."
         ),
         "",
+        *_fixed_paragraph(summary),
         periods.to_markdown(index=False),
         "",
         "Goals (issue 15), on the test period, reported as they came out (nothing was tuned "
@@ -253,6 +254,31 @@ def _markdown(config, summary: dict, table: pd.DataFrame, figures: list[str]) ->
     ]
     lines += [f"![{name}](figures/{name})" for name in figures]
     return "\n".join(lines) + "\n"
+
+
+def _fixed_paragraph(summary: dict) -> list[str]:
+    """What the hindcast did with the configuration's ``[fixed]`` values, and both values."""
+    fixed = summary.get("fixed") or {}
+    if not fixed:
+        return []
+    rows = ", ".join(
+        f"{k} {v['hindcast']:.6g}"
+        + ("" if v["hindcast"] == v["configured"] else f" (configured {v['configured']:.6g})")
+        for k, v in fixed.items()
+    )
+    if summary.get("keep_fixed"):
+        how = (
+            "The configuration's [fixed] parameters ran at their configured values "
+            "(`--keep-fixed`): if those came from a fit that saw the test period, this "
+            "hindcast is not out of sample for them."
+        )
+    else:
+        how = (
+            "The configuration's [fixed] parameters ran at the uncalibrated scenario's values, "
+            "not the configured ones, which may come from a fit to all the data (the default "
+            "configuration's do); `--keep-fixed` applies the configured values."
+        )
+    return [f"{how} Values: {rows}.", ""]
 
 
 def _year(months: np.ndarray) -> np.ndarray:

@@ -43,6 +43,7 @@ import pandas as pd
 from corridors.atomic import write_atomic, write_text_atomic
 from scenarios.calendar import month_label
 from scenarios.errors import ScenarioError
+from scenarios.points import apply_point
 
 from .checkpoint import StageState
 from .config import CalibrationConfig, checked_month
@@ -59,6 +60,7 @@ __all__ = [
     "PREDICTIVE_SEED_OFFSET",
     "TRAINING_START",
     "check_replicates",
+    "fixed_in_hindcast",
     "predictive_seeds",
     "resolve_cutoff",
     "split_targets",
@@ -127,15 +129,36 @@ def split_targets(
     )
 
 
-def training_config(config: CalibrationConfig, cutoff: int, folder: Path) -> CalibrationConfig:
+def fixed_in_hindcast(config: CalibrationConfig, keep_fixed: bool) -> dict[str, dict]:
+    """Per ``[fixed]`` parameter of the configuration: its configured value and the value
+    the hindcast runs with. A fixed value may itself come from a calibration on all the data
+    (the default configuration's are the 2026-11-27 calibration's), which would carry the
+    test period into the training; so by default the hindcast runs them at the uncalibrated
+    scenario's values, and with ``keep_fixed`` (values taken from the literature, say) at
+    the configured ones. Either way the report lists both."""
+    base = uncalibrated_scenario(config)
+    out = {}
+    for key, value in config.fixed.items():
+        name, _, sub = key.partition(".")
+        own = base[name][sub] if sub else base[name]
+        out[key] = {"configured": float(value), "hindcast": float(value if keep_fixed else own)}
+    return out
+
+
+def training_config(
+    config: CalibrationConfig, cutoff: int, folder: Path, keep_fixed: bool = False
+) -> CalibrationConfig:
     """The calibration on the training targets only, its targets file in ``folder``, its
     scenario the uncalibrated one (nothing the shipped calibration learnt from the test
     period) run to the cut-off (the model looks no further ahead than the month it
     simulates, so the training figures come out as from a longer run), its search started
-    from that scenario's values and observation parameters of 1."""
+    from that scenario's values and observation parameters of 1. The ``[fixed]`` values
+    are applied only with ``keep_fixed`` (:func:`fixed_in_hindcast`)."""
     train, _ = split_targets(config.targets, cutoff)
     label = month_label(cutoff)
     base = uncalibrated_scenario(config)
+    if keep_fixed:
+        base = apply_point(base, config.fixed)
     try:
         scenario = base.with_values(end=label)
     except ScenarioError:  # a scenario that cannot stop there runs to its own end
@@ -148,6 +171,7 @@ def training_config(config: CalibrationConfig, cutoff: int, folder: Path) -> Cal
         scenario=scenario,
         raw=raw,
         shipped_start=False,
+        fixed=config.fixed if keep_fixed else {},
     )
 
 
@@ -175,8 +199,9 @@ def predictive_seeds(root_seed: int, draws: int, replicate: int) -> list[int]:
     return seeds_for(root_seed + PREDICTIVE_SEED_OFFSET + replicate, draws)
 
 
-def _setup(config: CalibrationConfig, cutoff: int) -> dict:
+def _setup(config: CalibrationConfig, cutoff: int, keep_fixed: bool = False) -> dict:
     settings = {k: v for k, v in config.raw.items() if k != "cutoff"}
+    kept = {"keep_fixed": True} if keep_fixed else {}  # absent: folders made before the flag
     return json.loads(
         json.dumps(
             {
@@ -185,6 +210,7 @@ def _setup(config: CalibrationConfig, cutoff: int) -> dict:
                 "cutoff": month_label(cutoff),
                 "targets": [dataclasses.asdict(t) for t in config.targets],
                 "training_start": TRAINING_START,
+                **kept,
             },
             default=str,
             sort_keys=True,
@@ -321,17 +347,27 @@ def validate(
     quiet: bool = False,
     replicates: int = 1,
     dask_address: str | None = None,
+    keep_fixed: bool = False,
 ) -> dict:
     """Run (or resume) the hindcast into ``out``; returns the report's summary. With
     ``dask_address`` every model run goes to that Dask cluster (the same results as a
-    local pool: a run depends only on its parameters and seed)."""
+    local pool: a run depends only on its parameters and seed). ``keep_fixed``: run the
+    configuration's ``[fixed]`` values (default: the uncalibrated scenario's, see
+    :func:`fixed_in_hindcast`)."""
     check_replicates(replicates)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    _check_setup(out, _setup(config, cutoff))
+    _check_setup(out, _setup(config, cutoff, keep_fixed))
     state = StageState(out)
     train_dir = out / "train"
-    train_config = training_config(config, cutoff, train_dir)
+    train_config = training_config(config, cutoff, train_dir, keep_fixed)
+    fixed = fixed_in_hindcast(config, keep_fixed)
+    if fixed and not keep_fixed:
+        _say(
+            quiet,
+            f"[fixed] not applied (they may come from a fit to all the data; --keep-fixed "
+            f"applies them): {', '.join(f'{k} = {v["hindcast"]:g}' for k, v in fixed.items())}",
+        )
     train, test = split_targets(config.targets, cutoff)
     # 1. the calibration on the training targets
     if "train" not in state:
@@ -385,6 +421,8 @@ def validate(
         {
             "calibration_file": config.source_file,
             "training_start": TRAINING_START,
+            "fixed": fixed,
+            "keep_fixed": keep_fixed,
             "draws": len(draws),
             "distinct_draws": len(draws.drop_duplicates()),
             "replicates": replicates,

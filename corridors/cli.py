@@ -129,6 +129,12 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="seeds per posterior draw in the predictive runs (default 1)",
     )
+    val.add_argument(
+        "--keep-fixed",
+        action="store_true",
+        help="run the configuration's [fixed] values (default: the uncalibrated scenario's, "
+        "since a fixed value may come from a fit to all the data)",
+    )
     val_how = val.add_mutually_exclusive_group()
     val_how.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
     val_how.add_argument(
@@ -328,6 +334,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             quiet=args.quiet,
             replicates=args.replicates,
             dask_address=args.dask,
+            keep_fixed=args.keep_fixed,
         )
     train, test = summary["train"], summary["test"]
     print(

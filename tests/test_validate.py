@@ -414,3 +414,43 @@ def test_a_dask_cluster_gives_the_local_validation(finished, tmp_path):
         assert main([*args, "--dask", cluster.scheduler_address]) == 0
     for name in ("train/msm_evaluations.jsonl", "train/posterior_draws.csv", "predictive.csv"):
         assert (tmp_path / "out" / name).read_text() == (out / name).read_text(), name
+
+
+def test_fixed_values_run_uncalibrated_unless_kept_and_the_report_says_which(
+    finished, tmp_path, capsys
+):
+    """A ``[fixed]`` value may come from a fit to all the data (the default configuration's
+    do), so the hindcast runs the uncalibrated scenario's value by default and the
+    configured one with ``--keep-fixed``; the report names both, and a folder made the
+    other way is refused (its runs were made with other values)."""
+    from calibration.hindcast_report import _fixed_paragraph
+    from calibration.uncalibrated import uncalibrated_scenario
+    from calibration.validate import fixed_in_hindcast, training_config
+
+    text = CONFIG.replace("[msm]", "[fixed]\nstay_constant = 4.25\n[msm]")
+    config = load_config(_write_config(tmp_path / "input", text))
+    own = uncalibrated_scenario(config)["stay_constant"]
+    assert own != 4.25 and config.scenario["stay_constant"] == 4.25
+    cut = resolve_cutoff(config, None)
+    assert training_config(config, cut, tmp_path).scenario["stay_constant"] == own
+    assert training_config(config, cut, tmp_path, keep_fixed=True).scenario[
+        "stay_constant"
+    ] == pytest.approx(4.25)
+    assert fixed_in_hindcast(config, False) == {
+        "stay_constant": {"configured": 4.25, "hindcast": own}
+    }
+    assert fixed_in_hindcast(config, True)["stay_constant"]["hindcast"] == 4.25
+    paragraph = " ".join(
+        _fixed_paragraph({"fixed": fixed_in_hindcast(config, False), "keep_fixed": False})
+    )
+    assert "uncalibrated scenario's values" in paragraph
+    assert f"stay_constant {own:.6g} (configured 4.25)" in paragraph
+    kept = " ".join(
+        _fixed_paragraph({"fixed": fixed_in_hindcast(config, True), "keep_fixed": True})
+    )
+    assert "--keep-fixed" in kept and "configured 4.25" not in kept
+    path, out = finished
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    assert main(["validate", str(path), "--out", str(copy), "--keep-fixed", "--quiet"]) == 2
+    assert "--out" in capsys.readouterr().err
