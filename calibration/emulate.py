@@ -254,6 +254,10 @@ def emulate(
         "distinct_draws": distinct,
         "not_identified": narrowing.loc[~narrowing["identified"], "parameter"].tolist(),
         "emulator_held_out_inside_90": held_out,
+        "emulator_sd_scale": {
+            t.target_id: round(float(f), 4)
+            for t, f in zip(config.targets, emulator.sd_scale, strict=True)
+        },
         "sbc_coverage_90": None
         if sbc is None
         else {str(k): float(v) for k, v in zip(sbc["parameter"], sbc["coverage_90"], strict=True)},
@@ -290,7 +294,8 @@ def _fit_in_waves(
     exactly; ``wave{N}.csv`` checkpoints its runs like the design's."""
     d = u.shape[1]
     _say(quiet, f"fitting {len(config.targets)} Gaussian processes on {len(u)} runs")
-    emulator = Emulator(seed=config.root_seed).fit(u, log_values(y, m))
+    design = len(u)  # the space-filling runs: the emulator's sd is checked over them
+    emulator = Emulator(seed=config.root_seed).fit(u, log_values(y, m), space_filling=design)
     wave_seeds = replicate_seeds(config.root_seed + 6, max(1, waves * wave_size))
     for w in range(1, waves + 1):
         points_path = out / f"wave{w}_points.csv"
@@ -328,7 +333,9 @@ def _fit_in_waves(
         )
         u, y = np.vstack([u, u_wave]), np.vstack([y, y_wave])
         _say(quiet, f"wave {w}: refitting on {len(u)} runs")
-        emulator = Emulator(seed=config.root_seed).fit(u, log_values(y, m), start=emulator)
+        emulator = Emulator(seed=config.root_seed).fit(
+            u, log_values(y, m), start=emulator, space_filling=design
+        )
     return emulator, len(u)
 
 

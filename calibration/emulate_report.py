@@ -3,6 +3,7 @@ tables, from the stage outputs (nothing here runs the model)."""
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 import pandas as pd
@@ -60,6 +61,16 @@ def write_emulate_report(
         "(`posterior_draws.csv`).",
         "",
     ]
+    scale = s.get("emulator_sd_scale")
+    if scale:
+        widest = max(scale, key=scale.get)
+        lines += [
+            "The emulator's predictive sd is widened per target by the root mean square of its "
+            "standardised leave-one-out residuals over the design's runs (never narrowed): "
+            f"factors {min(scale.values()):.2f} to {max(scale.values()):.2f}, median "
+            f"{statistics.median(scale.values()):.2f}, widest {widest}.",
+            "",
+        ]
     if s["emulator_held_out_inside_90"] is not None:
         lines += [
             f"Emulator on the {s['truth_runs']} held-out truth runs: "

@@ -52,7 +52,57 @@ def test_its_prediction_is_scikit_learns():
     for j, gp in enumerate(emulator.models):
         want_mu, want_sd = gp.predict(x, return_std=True)
         np.testing.assert_allclose(mu[:, j], want_mu, rtol=1e-9, atol=1e-9)
-        np.testing.assert_allclose(sd[:, j], want_sd, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(sd[:, j] / emulator.sd_scale[j], want_sd, rtol=1e-7, atol=1e-9)
+
+
+def test_the_sd_factor_is_the_leave_one_out_residuals_of_refits_without_each_run():
+    """The closed-form leave-one-out factor equals the one from refitting the same kernel
+    without each run in turn and standardising its residual by that fit's predictive sd;
+    only the first ``space_filling`` runs count; a factor below 1 is not applied."""
+    from sklearn.base import clone
+
+    rng = np.random.default_rng(4)
+    u = sobol_design(3, 40, seed=2)
+    z = np.column_stack([np.sin(4 * u[:, 0]) * u[:, 1], u[:, 2] ** 2])
+    z = z + rng.normal(0, 0.05, z.shape)
+    emulator = Emulator(seed=1, restarts=0).fit(u, z, space_filling=30)
+    for j, gp in enumerate(emulator.models):
+        residuals = []
+        for i in range(30):
+            keep = np.arange(len(u)) != i
+            refit = clone(gp).set_params(kernel=gp.kernel_, optimizer=None)
+            refit.fit(u[keep], z[keep, j])
+            mu, sd = refit.predict(u[i : i + 1], return_std=True)
+            residuals.append((z[i, j] - mu[0]) / sd[0])
+        rms = float(np.sqrt(np.mean(np.square(residuals))))
+        # the normalisation of y is recomputed without the run: equal to a few per cent
+        assert emulator.sd_scale[j] == pytest.approx(max(1.0, rms), rel=0.05), (j, rms)
+
+
+def test_an_emulator_that_claims_too_little_noise_is_widened_by_its_factor():
+    """Told the runs are nearly noise-free (kernel fixed, white noise 1e-4 of the variance)
+    when they are not, the GP claims far too small an sd; the leave-one-out factor widens it
+    so that held-out runs fall inside its 90% intervals nearly as often as they should."""
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+    rng = np.random.default_rng(6)
+    u = sobol_design(2, 80, seed=3)
+    z = (u @ A.T + rng.normal(0.0, 0.2, (80, 3)))[:, :1]
+    kernel = ConstantKernel(1.0, "fixed") * Matern([0.5, 0.5], "fixed", nu=2.5) + WhiteKernel(
+        1e-4, "fixed"
+    )
+    start = Emulator(seed=1, restarts=0)
+    start.models = [GaussianProcessRegressor(kernel, normalize_y=True).fit(u, z[:, 0])]
+    emulator = Emulator(seed=1, restarts=0).fit(u, z, start=start)
+    assert emulator.sd_scale[0] > 2.0
+    x = rng.random((400, 2))
+    y = (x @ A.T + rng.normal(0.0, 0.2, (400, 3)))[:, 0]
+    mu, sd = emulator.predict(x)
+    inside = np.abs(y - mu[:, 0]) <= 1.645 * sd[:, 0]
+    unscaled = np.abs(y - mu[:, 0]) <= 1.645 * sd[:, 0] / emulator.sd_scale[0]
+    # measured: 5% unscaled, 80% scaled (factor 18)
+    assert unscaled.mean() < 0.2 and 0.75 < inside.mean() < 0.99
 
 
 def _sbc(toy, claimed_sd: np.ndarray, truths: int = 40):
