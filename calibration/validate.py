@@ -44,6 +44,7 @@ from corridors.atomic import write_atomic, write_text_atomic
 from scenarios.calendar import month_label
 from scenarios.errors import ScenarioError
 from scenarios.points import apply_point
+from scenarios.scenario import Scenario
 
 from .checkpoint import StageState
 from .config import CalibrationConfig, checked_month
@@ -129,19 +130,19 @@ def split_targets(
     )
 
 
-def fixed_in_hindcast(config: CalibrationConfig, keep_fixed: bool) -> dict[str, dict]:
+def fixed_in_hindcast(config: CalibrationConfig, scenario: Scenario) -> dict[str, dict]:
     """Per ``[fixed]`` parameter of the configuration: its configured value and the value
-    the hindcast runs with. A fixed value may itself come from a calibration on all the data
-    (the default configuration's are the 2026-11-27 calibration's), which would carry the
-    test period into the training; so by default the hindcast runs them at the uncalibrated
-    scenario's values, and with ``keep_fixed`` (values taken from the literature, say) at
-    the configured ones. Either way the report lists both."""
-    base = uncalibrated_scenario(config)
+    the hindcast runs with, read from the training ``scenario``. A fixed value may itself
+    come from a calibration on all the data (the default configuration's are the 2026-11-27
+    calibration's), which would carry the test period into the training; so by default the
+    hindcast runs them at the uncalibrated scenario's values, and with ``keep_fixed`` of
+    :func:`training_config` (values taken from the literature, say) at the configured ones.
+    Either way the report lists both."""
     out = {}
     for key, value in config.fixed.items():
         name, _, sub = key.partition(".")
-        own = base[name][sub] if sub else base[name]
-        out[key] = {"configured": float(value), "hindcast": float(value if keep_fixed else own)}
+        ran = scenario[name][sub] if sub else scenario[name]
+        out[key] = {"configured": float(value), "hindcast": float(ran)}
     return out
 
 
@@ -361,7 +362,7 @@ def validate(
     state = StageState(out)
     train_dir = out / "train"
     train_config = training_config(config, cutoff, train_dir, keep_fixed)
-    fixed = fixed_in_hindcast(config, keep_fixed)
+    fixed = fixed_in_hindcast(config, train_config.scenario)
     if fixed and not keep_fixed:
         _say(
             quiet,

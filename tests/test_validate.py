@@ -436,17 +436,19 @@ def test_fixed_values_run_uncalibrated_unless_kept_and_the_report_says_which(
     assert training_config(config, cut, tmp_path, keep_fixed=True).scenario[
         "stay_constant"
     ] == pytest.approx(4.25)
-    assert fixed_in_hindcast(config, False) == {
+    uncalibrated = training_config(config, cut, tmp_path).scenario
+    kept_scenario = training_config(config, cut, tmp_path, keep_fixed=True).scenario
+    assert fixed_in_hindcast(config, uncalibrated) == {
         "stay_constant": {"configured": 4.25, "hindcast": own}
     }
-    assert fixed_in_hindcast(config, True)["stay_constant"]["hindcast"] == 4.25
+    assert fixed_in_hindcast(config, kept_scenario)["stay_constant"]["hindcast"] == 4.25
     paragraph = " ".join(
-        _fixed_paragraph({"fixed": fixed_in_hindcast(config, False), "keep_fixed": False})
+        _fixed_paragraph({"fixed": fixed_in_hindcast(config, uncalibrated), "keep_fixed": False})
     )
     assert "uncalibrated scenario's values" in paragraph
     assert f"stay_constant {own:.6g} (configured 4.25)" in paragraph
     kept = " ".join(
-        _fixed_paragraph({"fixed": fixed_in_hindcast(config, True), "keep_fixed": True})
+        _fixed_paragraph({"fixed": fixed_in_hindcast(config, kept_scenario), "keep_fixed": True})
     )
     assert "--keep-fixed" in kept and "configured 4.25" not in kept
     path, out = finished
