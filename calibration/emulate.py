@@ -211,6 +211,8 @@ def emulate(
             u_truth,
             log_values(y_truth, m),
             config.root_seed + 5,
+            executor,
+            workers,
             particles=sbc_particles,
         )
         sbc = sbc_table(cdfs, config.names).assign(min_ess=float(sbc_ess.min()))
@@ -258,6 +260,7 @@ def emulate(
             t.target_id: round(float(f), 4)
             for t, f in zip(config.targets, emulator.sd_scale, strict=True)
         },
+        "emulator_tail_df": round(float(emulator.tail_df), 2),
         "sbc_coverage_90": None
         if sbc is None
         else {str(k): float(v) for k, v in zip(sbc["parameter"], sbc["coverage_90"], strict=True)},

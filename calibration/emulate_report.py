@@ -71,6 +71,16 @@ def write_emulate_report(
             f"{statistics.median(scale.values()):.2f}, widest {widest}.",
             "",
         ]
+    if s.get("emulator_tail_df") is not None:
+        lines += [
+            "Its errors have heavier tails than a Gaussian's: a Student-t fitted to the pooled "
+            "standardised leave-one-out residuals has "
+            f"{s['emulator_tail_df']:.1f} degrees of freedom (1000: Gaussian), and the "
+            "likelihood is a Student-t with the kurtosis of a Gaussian measurement error plus "
+            "such an emulator error, so that one target the emulator misses by several sd does "
+            "not drag the posterior.",
+            "",
+        ]
     if s["emulator_held_out_inside_90"] is not None:
         lines += [
             f"Emulator on the {s['truth_runs']} held-out truth runs: "

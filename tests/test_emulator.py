@@ -11,7 +11,14 @@ import contextlib
 import numpy as np
 import pytest
 
-from calibration.emulator import Emulator, Measurement, sobol_design
+from calibration.emulator import (
+    GAUSSIAN_DF,
+    Emulator,
+    Measurement,
+    combined_df,
+    sobol_design,
+    student_t_logpdf,
+)
 from calibration.sbc import sbc_cdfs, sbc_table
 
 A = np.array([[2.0, 0.0], [0.0, 1.5], [1.0, -1.0]])
@@ -105,6 +112,53 @@ def test_an_emulator_that_claims_too_little_noise_is_widened_by_its_factor():
     assert unscaled.mean() < 0.2 and 0.75 < inside.mean() < 0.99
 
 
+def test_the_likelihood_is_a_student_t_of_the_stated_variance():
+    """student_t_logpdf is scipy's Student-t with scale sqrt(var (df - 2) / df), so its
+    variance is ``var``; at the Gaussian ceiling it is the normal density."""
+    from scipy import stats
+
+    r = np.linspace(-6, 6, 25)
+    for df, var in ((4.5, 0.3), (7.0, 2.0), (30.0, 0.01)):
+        want = stats.t.logpdf(r, df, scale=np.sqrt(var * (df - 2) / df))
+        np.testing.assert_allclose(student_t_logpdf(r, var, df), want, rtol=1e-10)
+        assert stats.t.var(df, scale=np.sqrt(var * (df - 2) / df)) == pytest.approx(var)
+    near = r[np.abs(r) <= 1.5]  # within 3 sd
+    gauss = stats.norm.logpdf(near, scale=0.5)
+    np.testing.assert_allclose(student_t_logpdf(near, 0.25, GAUSSIAN_DF), gauss, atol=0.03)
+
+
+def test_the_combined_tail_has_the_kurtosis_of_a_gaussian_plus_the_emulator_error():
+    """A Gaussian measurement error plus a Student-t emulator error (12 degrees of freedom,
+    70% of the variance), sampled: the sum's excess kurtosis is the one the likelihood's
+    degrees of freedom give (6 / (df - 4)); all emulator gives the emulator's df, no
+    emulator the Gaussian ceiling."""
+    from scipy import stats
+
+    rng = np.random.default_rng(8)
+    n, tail, share = 4_000_000, 12.0, 0.7
+    emulator = stats.t.rvs(tail, size=n, random_state=rng) * np.sqrt(share * (tail - 2) / tail)
+    total = emulator + rng.normal(0.0, np.sqrt(1 - share), n)
+    df = float(combined_df(tail, share))
+    assert stats.kurtosis(total) == pytest.approx(6 / (df - 4), abs=0.06)
+    assert float(combined_df(tail, 1.0)) == pytest.approx(tail)
+    assert float(combined_df(tail, 1e-4)) == GAUSSIAN_DF
+
+
+@pytest.mark.parametrize("noise_df, heavy", [(5.0, True), (None, False)])
+def test_the_tail_is_fitted_to_the_leave_one_out_residuals(noise_df, heavy):
+    """Runs whose noise is Student-t with 5 degrees of freedom give the emulator a
+    heavy tail (few degrees of freedom); Gaussian runs a near-Gaussian one."""
+    rng = np.random.default_rng(12)
+    u = sobol_design(2, 200, seed=4)
+    shape = (200, 3)
+    noise = rng.standard_t(noise_df, shape) if noise_df else rng.normal(size=shape)
+    emulator = Emulator(seed=1, restarts=0).fit(u, u @ A.T + 0.1 * noise)
+    if heavy:
+        assert emulator.tail_df < 10, emulator.tail_df
+    else:
+        assert emulator.tail_df > 30, emulator.tail_df
+
+
 def _sbc(toy, claimed_sd: np.ndarray, truths: int = 40):
     emulator, m = toy
     rng = np.random.default_rng(11)
@@ -116,6 +170,22 @@ def _sbc(toy, claimed_sd: np.ndarray, truths: int = 40):
         z = z + rng.normal(0.0, np.sqrt(OBS_SD**2 - claimed_sd**2), z.shape)
     cdfs, ess = sbc_cdfs(emulator, claimed, u, z, seed=21, particles=600)
     return sbc_table(cdfs, ("a", "b")), ess
+
+
+def test_the_check_gives_the_same_cdfs_on_two_processes_as_in_one(toy):
+    """Split over an executor's processes, each truth keeps its noise and its seed."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    emulator, m = toy
+    rng = np.random.default_rng(5)
+    u = rng.random((5, 2))
+    z = toy_log_outputs(u, rng)
+    serial = sbc_cdfs(emulator, m, u, z, seed=3, particles=200)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        split = sbc_cdfs(emulator, m, u, z, seed=3, executor=pool, workers=2, particles=200)
+    np.testing.assert_array_equal(serial[0], split[0])
+    np.testing.assert_array_equal(serial[1], split[1])
 
 
 def test_a_calibrated_method_passes_simulation_based_calibration(toy):
