@@ -213,6 +213,7 @@ def emulate(
             config.root_seed + 5,
             executor,
             workers,
+            checkpoint=out / "sbc_progress.json",
             particles=sbc_particles,
         )
         sbc = sbc_table(cdfs, config.names).assign(min_ess=float(sbc_ess.min()))

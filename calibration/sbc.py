@@ -14,11 +14,15 @@ widths mean what they say, so it is part of the fit report.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from corridors.atomic import write_text_atomic
 
 from .emulator import Emulator, Measurement
 from .tempering import tempered_posterior
@@ -27,6 +31,9 @@ __all__ = ["SBC_BINS", "plot_rank_histograms", "sbc_cdfs", "sbc_table"]
 
 SBC_BINS = 5
 """Bins of the rank histograms (about six truths a bin at 30 truths)."""
+
+SBC_CHUNK = 4
+"""Truths per worker between two checkpoints (a posterior costs tens of seconds)."""
 
 
 def sbc_cdfs(
@@ -37,6 +44,7 @@ def sbc_cdfs(
     seed: int,
     executor=None,
     workers: int = 1,
+    checkpoint: Path | None = None,
     **sampler,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior CDF at each truth (truths x parameters) and each posterior's effective
@@ -45,12 +53,40 @@ def sbc_cdfs(
     the truths go in ``workers`` contiguous chunks to its processes (each posterior costs
     tens of seconds at the default calibration's size); the noise is drawn here, in the
     truths' order, and each posterior has its own seed, so the result does not depend on
-    ``workers``."""
+    ``workers``. With a ``checkpoint`` path the finished truths are kept there after every
+    :data:`SBC_CHUNK` x ``workers`` of them, under a fingerprint of the emulator's
+    predictions, the data and the sampler, and a rerun with the same fingerprint resumes."""
     rng = np.random.default_rng(seed)
     datas = np.array([z + rng.normal(0.0, m.sd) for z in simulated_log]).reshape(
         simulated_log.shape
     )
     seeds = [seed + 1 + k for k in range(len(truths))]
+    d = truths.shape[1]
+    print_ = _fingerprint(emulator, truths, datas, seeds, sampler) if checkpoint else ""
+    done = _load_checkpoint(checkpoint, print_) if checkpoint else {}
+    todo = [k for k in range(len(truths)) if k not in done]
+    step = max(1, workers) * SBC_CHUNK if checkpoint else max(1, len(todo))
+    for start in range(0, len(todo), step):
+        ks = todo[start : start + step]
+        cdfs, ess = _sbc_split(
+            emulator, m, truths[ks], datas[ks], [seeds[k] for k in ks], sampler, executor, workers
+        )
+        for k, c, e in zip(ks, cdfs, ess, strict=True):
+            done[k] = (c, float(e))
+        if checkpoint:
+            rows = {str(k): [v[1], *map(float, v[0])] for k, v in sorted(done.items())}
+            write_text_atomic(checkpoint, json.dumps({"fingerprint": print_, "truths": rows}))
+    if not truths.size:
+        return np.empty((0, d)), np.empty(0)
+    return (
+        np.array([done[k][0] for k in range(len(truths))]).reshape(len(truths), d),
+        np.array([done[k][1] for k in range(len(truths))]),
+    )
+
+
+def _sbc_split(emulator, m, truths, datas, seeds, sampler, executor, workers):
+    """:func:`_sbc_chunk` over ``truths``, in ``workers`` contiguous parts when there is an
+    executor."""
     if executor is None or workers <= 1 or len(truths) < 2:
         return _sbc_chunk(emulator, m, truths, datas, seeds, sampler)
     bounds = np.linspace(0, len(truths), min(workers, len(truths)) + 1).astype(int)
@@ -60,6 +96,31 @@ def sbc_cdfs(
     ]
     parts = [f.result() for f in futures]
     return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _fingerprint(emulator, truths, datas, seeds, sampler) -> str:
+    """What a checkpoint's truths were computed from: the emulator's predictions at the
+    truths (a refit on other runs changes them), the truths, the data, seeds and sampler."""
+    mu, sd = emulator.predict(truths) if len(truths) else (np.empty(0), np.empty(0))
+    h = hashlib.sha256()
+    for a in (mu, sd, truths, datas, np.asarray(seeds, dtype=np.int64)):
+        h.update(np.ascontiguousarray(np.round(a, 10), dtype=float).tobytes())
+    h.update(repr(sorted(sampler.items())).encode())
+    h.update(repr(getattr(emulator, "tail_df", None)).encode())
+    return h.hexdigest()
+
+
+def _load_checkpoint(path: Path, fingerprint: str) -> dict[int, tuple[np.ndarray, float]]:
+    """The finished truths of ``path`` when it was written for ``fingerprint``, else none."""
+    if not path.exists():
+        return {}
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if saved.get("fingerprint") != fingerprint:
+        return {}
+    return {int(k): (np.array(v[1:]), float(v[0])) for k, v in saved["truths"].items()}
 
 
 def _sbc_chunk(

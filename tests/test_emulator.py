@@ -188,6 +188,39 @@ def test_the_check_gives_the_same_cdfs_on_two_processes_as_in_one(toy):
     np.testing.assert_array_equal(serial[1], split[1])
 
 
+def test_the_check_resumes_from_its_checkpoint(toy, tmp_path, monkeypatch):
+    """Finished truths are kept; a rerun computes only the missing ones and gives the same
+    CDFs; a checkpoint written for other data (another seed) is not used."""
+    import json
+
+    import calibration.sbc as sbc
+
+    emulator, m = toy
+    rng = np.random.default_rng(7)
+    u = rng.random((6, 2))
+    z = toy_log_outputs(u, rng)
+    path = tmp_path / "sbc_progress.json"
+    first = sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    saved = json.loads(path.read_text())
+    assert sorted(saved["truths"]) == [str(k) for k in range(6)]
+    del saved["truths"]["1"], saved["truths"]["4"]
+    path.write_text(json.dumps(saved))
+    real, calls = sbc.tempered_posterior, []
+
+    def counted(*args, **kwargs):
+        calls.append(args[2])  # the posterior's seed: 4 + 1 + truth
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sbc, "tempered_posterior", counted)
+    again = sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    assert calls == [6, 9]
+    np.testing.assert_array_equal(first[0], again[0])
+    np.testing.assert_array_equal(first[1], again[1])
+    calls.clear()
+    sbc_cdfs(emulator, m, u, z, seed=5, checkpoint=path, particles=200)
+    assert len(calls) == 6
+
+
 def test_a_calibrated_method_passes_simulation_based_calibration(toy):
     table, ess = _sbc(toy, OBS_SD)
     assert (ess >= 300).all()
