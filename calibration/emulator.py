@@ -35,10 +35,11 @@ The emulator's errors are not Gaussian: now and then it misses a run by several 
 standard deviations (on the 9-parameter default calibration, 2026-12-03, the pooled
 leave-one-out residuals have excess kurtosis 3.2, and 0.9% of them lie beyond 3 sd, three
 times the Gaussian share). Under a Gaussian likelihood one such miss outweighs every other
-target and drags the posterior away from the truth (in the simulation-based calibration
-most truths the irregular-channel constant's intervals missed had one target with an
-emulator error of 3-13 sd). So :meth:`Emulator.fit` also fits a Student-t to those pooled
-standardised residuals (:attr:`Emulator.tail_df`, 5.8 on that run), and the likelihood is a
+target and drags the posterior away from the truth (in the simulation-based calibration,
+at 10 of the 18 truths whose irregular-channel constant the posterior missed, one of the
+three targets that moved it most was emulated 3-13 sd off). So :meth:`Emulator.fit` also
+fits a Student-t to those pooled standardised residuals (:attr:`Emulator.tail_df`, 5.8 on
+that run), and the likelihood is a
 Student-t with the same variance whose kurtosis is that of the sum of a Gaussian
 measurement error and a Student-t emulator error (excess kurtosis ``6 / (df - 4)`` scaled by
 the emulator's share of the variance squared): Gaussian where the measurement dominates,

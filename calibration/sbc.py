@@ -62,8 +62,8 @@ def sbc_cdfs(
     )
     seeds = [seed + 1 + k for k in range(len(truths))]
     d = truths.shape[1]
-    print_ = _fingerprint(emulator, truths, datas, seeds, sampler) if checkpoint else ""
-    done = _load_checkpoint(checkpoint, print_) if checkpoint else {}
+    fingerprint = _fingerprint(emulator, truths, datas, seeds, sampler) if checkpoint else ""
+    done = _load_checkpoint(checkpoint, fingerprint) if checkpoint else {}
     todo = [k for k in range(len(truths)) if k not in done]
     step = max(1, workers) * SBC_CHUNK if checkpoint else max(1, len(todo))
     for start in range(0, len(todo), step):
@@ -75,7 +75,7 @@ def sbc_cdfs(
             done[k] = (c, float(e))
         if checkpoint:
             rows = {str(k): [v[1], *map(float, v[0])] for k, v in sorted(done.items())}
-            write_text_atomic(checkpoint, json.dumps({"fingerprint": print_, "truths": rows}))
+            write_text_atomic(checkpoint, json.dumps({"fingerprint": fingerprint, "truths": rows}))
     if not truths.size:
         return np.empty((0, d)), np.empty(0)
     return (
