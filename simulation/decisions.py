@@ -42,10 +42,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.choice import choose, nested_logit_probabilities
 from agents.status import Channel, Status
 
 from .admissions import admit_irregular, admit_regular
+from .choice_loop import origin_choices
 from .formulas import (
     irregular_wage,
     monthly_exploitation_hazard,
@@ -339,12 +339,16 @@ def choice_probabilities(
     column 1 + 2c + k corridor c by channel k (0 regular, 1 irregular), and each worker's
     choice drawn with its uniform (a column index). Computed origin by origin over that
     origin's own corridors (the others are zero): a worker's alternatives are only those of
-    its origin, so this does a fraction of the work of the full matrix. ``share``
-    [origin, corridor]: the origin's people already in each corridor's destination."""
+    its origin, so this does a fraction of the work of the full matrix. The parts shared by
+    every origin (:func:`group_utilities` over all corridors, the home income of every row)
+    are computed once. ``share`` [origin, corridor]: the origin's people already in each
+    corridor's destination."""
     n_c = len(model.c_dest)
     out = np.zeros((len(rows), 1 + 2 * n_c))
     chosen = np.zeros(len(rows), dtype=np.int64)
     origin = model.population.origin[rows]
+    by_group = group_utilities(model.lv, offer, np.arange(n_c))
+    income = home_income(model, rows, month)
     for o, corridors in enumerate(model.corridors_of_origin):
         sel = np.flatnonzero(origin == o)
         if len(sel) == 0:
@@ -352,59 +356,77 @@ def choice_probabilities(
         if len(corridors) == 0:
             out[sel, 0] = 1.0
             continue
-        probs = _origin_probabilities(
-            model, rows[sel], month, offer, informed[sel], corridors, share[o, corridors]
-        )
-        columns = np.concatenate(
-            [[0], (1 + 2 * corridors[:, None] + np.arange(2)[None, :]).reshape(-1)]
+        alternatives = (2 * corridors[:, None] + np.arange(2)[None, :]).reshape(-1)
+        columns = np.concatenate([[0], 1 + alternatives])
+        probs, local = _origin_choices(
+            model,
+            rows[sel],
+            income[sel],
+            offer,
+            informed[sel],
+            corridors,
+            share[o, corridors],
+            by_group[:, alternatives],
+            uniforms[sel],
         )
         out[sel[:, None], columns[None, :]] = probs
-        chosen[sel] = columns[choose(probs, uniforms[sel])]
+        chosen[sel] = columns[local]
     return out, chosen
 
 
-def _origin_probabilities(
+def _origin_choices(
     model: MigrationModel,
     rows: np.ndarray,
-    month: int,
+    income: np.ndarray,
     offer: CorridorOffer,
     informed: np.ndarray,
     cs: np.ndarray,
     share_there: np.ndarray,
-) -> np.ndarray:
-    """Probabilities for workers of one origin over its corridors ``cs`` (alternatives
-    2j + k for the j-th corridor and channel k); ``share_there`` [corridor]: the share of the
-    origin's people already in each corridor's destination.
+    by_group: np.ndarray,
+    uniforms: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and choices (a column of the returned probabilities) of workers of one
+    origin over its corridors ``cs`` (alternatives 2j + k for the j-th corridor and channel
+    k); ``income``: their monthly home income; ``share_there`` [corridor]: the share of the
+    origin's people already in each corridor's destination; ``by_group`` [8, alternative]:
+    :func:`group_utilities` over ``cs``; ``uniforms``: one per worker for the draw.
 
-    The terms that depend on a worker only through being skilled, female or informed are
-    computed once for the 8 combinations (:func:`group_utilities`) and gathered; only income,
-    savings and network ties are per worker, and what a returnee's past moves add
-    (:func:`returnee_utility`). Reads ``skilled``, ``female``, ``network_ties``, ``savings``
-    and the home income of ``rows``; no draws."""
+    The terms that depend on a worker only through being skilled, female or informed come
+    from ``by_group``; only income, savings and network ties are per worker, and what a
+    returnee's past moves add (:func:`returnee_utility`). The utilities, the nested logit
+    and the draw run in one compiled loop (:func:`simulation.choice_loop.origin_choices`,
+    which writes the utility out). Reads ``skilled``, ``female``, ``network_ties`` and
+    ``savings`` of ``rows``."""
     pop, lv = model.population, model.lv
-    income = home_income(model, rows, month)
-    skilled, female = pop.skilled[rows], pop.female[rows]
-    cost = offer.cost[cs].reshape(-1)
-    by_group = group_utilities(lv, offer, cs)
-    group = skilled.astype(np.int64) * 4 + female.astype(np.int64) * 2 + informed
+    group = pop.skilled[rows].astype(np.int64) * 4 + pop.female[rows].astype(np.int64) * 2
+    group += informed
     ties = pop.network_ties[rows].astype(np.int64)
     network = np.log1p(np.arange(ties.max() + 1)[:, None] * np.repeat(share_there, 2)[None, :])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        utility = (
-            by_group[group]
-            - (lv.beta_log_earnings_gap * np.log(income))[:, None]
-            - lv.beta_cost_per_month_of_income * cost[None, :] / income[:, None]
-            + lv.beta_network * network[ties]
-        )
     extra = returnee_utility(model, rows, cs, income)
-    if extra is not None:
-        utility = utility + extra
-    affordable = (
-        cost[None, :] <= (pop.savings[rows] + lv.borrowing_limit_months_of_income * income)[:, None]
+    coefficients = np.array(
+        [
+            lv.beta_log_earnings_gap,
+            lv.beta_cost_per_month_of_income,
+            lv.beta_network,
+            lv.borrowing_limit_months_of_income,
+            lv.stay_constant,
+            lv.nest_scale,
+        ],
+        dtype=float,
     )
-    valid = offer.open[cs].reshape(-1)[None, :] & affordable & np.isfinite(utility)
-    utility = np.where(valid, utility, -np.inf)
-    return nested_logit_probabilities(utility, lv.stay_constant, lv.nest_scale)
+    return origin_choices(
+        np.ascontiguousarray(by_group, dtype=float),
+        group,
+        np.ascontiguousarray(income, dtype=float),
+        np.ascontiguousarray(pop.savings[rows], dtype=float),
+        ties,
+        network,
+        np.empty((0, 2 * len(cs))) if extra is None else extra,
+        np.ascontiguousarray(offer.cost[cs].reshape(-1), dtype=float),
+        np.ascontiguousarray(offer.open[cs].reshape(-1), dtype=bool),
+        coefficients,
+        np.ascontiguousarray(uniforms, dtype=float),
+    )
 
 
 def returnee_utility(

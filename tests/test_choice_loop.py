@@ -1,0 +1,78 @@
+"""The fused choice loop (``simulation/choice_loop.py``, issue 16) on hand-built workers: its
+utilities follow the formula of ``_origin_choices``'s docstring term by term, closed and
+unaffordable alternatives get no probability, and the choice is the one ``choose`` draws
+from the same uniform."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.choice import choose, nested_logit_probabilities
+from simulation.choice_loop import origin_choices
+
+B_GAP, B_COST, B_NET, BORROW, STAY, LAM = 0.9, 0.05, 0.4, 2.0, 1.5, 0.6
+
+
+def _workers():
+    """Three workers of one origin over two corridors (four alternatives: corridor j,
+    channel k at 2j + k); the second corridor's regular channel is closed."""
+    rng = np.random.default_rng(7)
+    by_group = rng.normal(0.0, 1.0, (8, 4))
+    group = np.array([0, 5, 7], dtype=np.int64)
+    income = np.array([120.0, 300.0, 80.0])
+    savings = np.array([800.0, 20.0, 0.0])
+    ties = np.array([0, 3, 1], dtype=np.int64)
+    network = np.log1p(np.arange(4)[:, None] * np.array([0.1, 0.1, 0.3, 0.3])[None, :])
+    cost = np.array([900.0, 300.0, 2000.0, 150.0])
+    open_ = np.array([True, True, False, True])
+    return by_group, group, income, savings, ties, network, cost, open_
+
+
+def _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra):
+    """The utility of each worker and alternative, one term at a time."""
+    v = np.empty((len(group), len(cost)))
+    for i in range(len(group)):
+        for a in range(len(cost)):
+            u = (
+                by_group[group[i], a]
+                - B_GAP * np.log(income[i])
+                - B_COST * cost[a] / income[i]
+                + B_NET * network[ties[i], a]
+                + (extra[i, a] if len(extra) else 0.0)
+            )
+            affordable = cost[a] <= savings[i] + BORROW * income[i]
+            v[i, a] = u if open_[a] and affordable else -np.inf
+    return v
+
+
+def _run(extra):
+    by_group, group, income, savings, ties, network, cost, open_ = _workers()
+    uniforms = np.array([0.05, 0.5, 0.97])
+    coefficients = np.array([B_GAP, B_COST, B_NET, BORROW, STAY, LAM])
+    probs, chosen = origin_choices(
+        by_group, group, income, savings, ties, network, extra, cost, open_, coefficients, uniforms
+    )
+    v = _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra)
+    return probs, chosen, v, uniforms
+
+
+def test_loop_equals_the_formula_and_the_draw():
+    probs, chosen, v, uniforms = _run(np.empty((0, 4)))
+    want = nested_logit_probabilities(v, STAY, LAM)
+    np.testing.assert_allclose(probs, want, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(chosen, choose(want, uniforms))
+    # the closed channel never, and the third worker (no savings, low income) cannot afford
+    # the 900-dollar regular channel of the first corridor (borrowing 2 x 80); the first
+    # worker can (800 saved + 2 x 120)
+    assert (probs[:, 1 + 2] == 0).all()
+    assert probs[2, 1 + 0] == 0 and probs[0, 1 + 0] > 0
+
+
+def test_returnee_terms_are_added():
+    extra = np.zeros((3, 4))
+    extra[1] = 2.0  # the second worker's past moves make every move more attractive
+    probs, _, v, _ = _run(extra)
+    base, _, _, _ = _run(np.empty((0, 4)))
+    np.testing.assert_allclose(probs, nested_logit_probabilities(v, STAY, LAM), rtol=1e-12)
+    assert probs[1, 0] < base[1, 0]  # less staying
+    np.testing.assert_array_equal(probs[[0, 2]], base[[0, 2]])
