@@ -11,7 +11,7 @@ import pandas as pd
 from corridors.atomic import write_text_atomic
 
 from .config import CalibrationConfig
-from .emulator import IDENTIFIED_AT
+from .emulator import GAUSSIAN_DF, IDENTIFIED_AT
 
 __all__ = ["write_emulate_report"]
 
@@ -72,15 +72,7 @@ def write_emulate_report(
             "",
         ]
     if s.get("emulator_tail_df") is not None:
-        lines += [
-            "Its errors have heavier tails than a Gaussian's: a Student-t fitted to the pooled "
-            "standardised leave-one-out residuals has "
-            f"{s['emulator_tail_df']:.1f} degrees of freedom (1000: Gaussian), and the "
-            "likelihood is a Student-t with the kurtosis of a Gaussian measurement error plus "
-            "such an emulator error, so that one target the emulator misses by several sd does "
-            "not drag the posterior.",
-            "",
-        ]
+        lines += [_tail_sentence(float(s["emulator_tail_df"])), ""]
     if s["emulator_held_out_inside_90"] is not None:
         lines += [
             f"Emulator on the {s['truth_runs']} held-out truth runs: "
@@ -130,3 +122,23 @@ def write_emulate_report(
             "",
         ]
     write_text_atomic(Path(out) / "report.md", "\n".join(lines))
+
+
+def _tail_sentence(tail_df: float) -> str:
+    """What the tail fit found, in words that hold for its value: at the ceiling
+    (:data:`GAUSSIAN_DF`) the emulator's errors look Gaussian and the likelihood is one."""
+    fitted = (
+        "a Student-t fitted to the pooled standardised leave-one-out residuals has "
+        f"{tail_df:.1f} degrees of freedom ({GAUSSIAN_DF:.0f}: Gaussian)"
+    )
+    if tail_df >= GAUSSIAN_DF:
+        return (
+            f"Its errors show no heavier tails than a Gaussian's: {fitted}, so the likelihood "
+            "is Gaussian."
+        )
+    return (
+        f"Its errors have heavier tails than a Gaussian's: {fitted}, and the likelihood is a "
+        "Student-t with the kurtosis of a Gaussian measurement error plus such an emulator "
+        "error, so that one target the emulator misses by several sd does not drag the "
+        "posterior."
+    )

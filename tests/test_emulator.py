@@ -419,3 +419,14 @@ def test_the_noise_band_is_the_binomial_one():
     assert (lo, hi) == (24 / 30, 29 / 30)  # Binomial(30, 0.9): 5% and 95% quantiles
     lo, hi = sbc_noise_band(1000)
     assert 0.88 < lo < 0.9 < hi < 0.92
+
+
+def test_the_report_says_what_the_tail_fit_found():
+    """The fit report's sentence on the emulator's errors follows the fitted tail: heavier
+    than a Gaussian's below the ceiling, Gaussian at it."""
+    from calibration.emulate_report import _tail_sentence
+
+    assert "heavier tails" in _tail_sentence(5.8)
+    assert "Student-t" in _tail_sentence(5.8)
+    at_ceiling = _tail_sentence(GAUSSIAN_DF)
+    assert "no heavier tails" in at_ceiling and "likelihood is Gaussian" in at_ceiling
