@@ -339,70 +339,26 @@ def choice_probabilities(
     column 1 + 2c + k corridor c by channel k (0 regular, 1 irregular), and each worker's
     choice drawn with its uniform (a column index). Computed origin by origin over that
     origin's own corridors (the others are zero): a worker's alternatives are only those of
-    its origin, so this does a fraction of the work of the full matrix. The parts shared by
-    every origin (:func:`group_utilities` over all corridors, the home income of every row)
-    are computed once. ``share`` [origin, corridor]: the origin's people already in each
-    corridor's destination."""
+    its origin, so this does a fraction of the work of the full matrix. ``share`` [origin,
+    corridor]: the origin's people already in each corridor's destination.
+
+    The terms that depend on a worker only through being skilled, female or informed are
+    computed once a month for the 8 combinations and every corridor (:func:`group_utilities`);
+    only income, savings and network ties are per worker, and what a returnee's past moves
+    add (:func:`returnee_utility`). An origin's utilities, nested logit and draws run in one
+    compiled loop (:func:`simulation.choice_loop.origin_choices`, whose docstring writes the
+    utility out). Reads ``origin``, ``skilled``, ``female``, ``network_ties`` and ``savings``
+    of ``rows`` and their home income; no draws."""
     n_c = len(model.c_dest)
+    pop, lv = model.population, model.lv
     out = np.zeros((len(rows), 1 + 2 * n_c))
     chosen = np.zeros(len(rows), dtype=np.int64)
-    origin = model.population.origin[rows]
-    by_group = group_utilities(model.lv, offer, np.arange(n_c))
+    if len(rows) == 0:
+        return out, chosen
+    origin = pop.origin[rows]
+    by_group = group_utilities(lv, offer, np.arange(n_c))
     income = home_income(model, rows, month)
-    for o, corridors in enumerate(model.corridors_of_origin):
-        sel = np.flatnonzero(origin == o)
-        if len(sel) == 0:
-            continue
-        if len(corridors) == 0:
-            out[sel, 0] = 1.0
-            continue
-        alternatives = (2 * corridors[:, None] + np.arange(2)[None, :]).reshape(-1)
-        columns = np.concatenate([[0], 1 + alternatives])
-        probs, local = _origin_choices(
-            model,
-            rows[sel],
-            income[sel],
-            offer,
-            informed[sel],
-            corridors,
-            share[o, corridors],
-            by_group[:, alternatives],
-            uniforms[sel],
-        )
-        out[sel[:, None], columns[None, :]] = probs
-        chosen[sel] = columns[local]
-    return out, chosen
-
-
-def _origin_choices(
-    model: MigrationModel,
-    rows: np.ndarray,
-    income: np.ndarray,
-    offer: CorridorOffer,
-    informed: np.ndarray,
-    cs: np.ndarray,
-    share_there: np.ndarray,
-    by_group: np.ndarray,
-    uniforms: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Probabilities and choices (a column of the returned probabilities) of workers of one
-    origin over its corridors ``cs`` (alternatives 2j + k for the j-th corridor and channel
-    k); ``income``: their monthly home income; ``share_there`` [corridor]: the share of the
-    origin's people already in each corridor's destination; ``by_group`` [8, alternative]:
-    :func:`group_utilities` over ``cs``; ``uniforms``: one per worker for the draw.
-
-    The terms that depend on a worker only through being skilled, female or informed come
-    from ``by_group``; only income, savings and network ties are per worker, and what a
-    returnee's past moves add (:func:`returnee_utility`). The utilities, the nested logit
-    and the draw run in one compiled loop (:func:`simulation.choice_loop.origin_choices`,
-    which writes the utility out). Reads ``skilled``, ``female``, ``network_ties`` and
-    ``savings`` of ``rows``."""
-    pop, lv = model.population, model.lv
-    group = pop.skilled[rows].astype(np.int64) * 4 + pop.female[rows].astype(np.int64) * 2
-    group += informed
-    ties = pop.network_ties[rows].astype(np.int64)
-    network = np.log1p(np.arange(ties.max() + 1)[:, None] * np.repeat(share_there, 2)[None, :])
-    extra = returnee_utility(model, rows, cs, income)
+    ties = np.arange(int(pop.network_ties[rows].max()) + 1)[:, None]
     coefficients = np.array(
         [
             lv.beta_log_earnings_gap,
@@ -414,19 +370,40 @@ def _origin_choices(
         ],
         dtype=float,
     )
-    return origin_choices(
-        np.ascontiguousarray(by_group, dtype=float),
-        group,
-        np.ascontiguousarray(income, dtype=float),
-        np.ascontiguousarray(pop.savings[rows], dtype=float),
-        ties,
-        network,
-        np.empty((0, 2 * len(cs))) if extra is None else extra,
-        np.ascontiguousarray(offer.cost[cs].reshape(-1), dtype=float),
-        np.ascontiguousarray(offer.open[cs].reshape(-1), dtype=bool),
-        coefficients,
-        np.ascontiguousarray(uniforms, dtype=float),
-    )
+    informed = np.ascontiguousarray(informed, dtype=bool)
+    uniforms = np.ascontiguousarray(uniforms, dtype=float)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    for o, corridors in enumerate(model.corridors_of_origin):
+        sel = np.flatnonzero(origin == o)
+        if len(sel) == 0:
+            continue
+        if len(corridors) == 0:
+            out[sel, 0] = 1.0
+            continue
+        alternatives = (2 * corridors[:, None] + np.arange(2)[None, :]).reshape(-1)
+        extra = returnee_utility(model, rows[sel], corridors, income[sel])
+        origin_choices(
+            sel,
+            rows,
+            pop.skilled,
+            pop.female,
+            pop.network_ties,
+            pop.savings,
+            informed,
+            income,
+            uniforms,
+            np.ascontiguousarray(by_group[:, alternatives]),
+            # log(1 + ties x share there) for every number of ties among the deciders
+            np.log1p(ties * np.repeat(share[o, corridors], 2)[None, :]),
+            np.empty((0, len(alternatives))) if extra is None else extra,
+            np.ascontiguousarray(offer.cost[corridors].reshape(-1), dtype=float),
+            np.ascontiguousarray(offer.open[corridors].reshape(-1), dtype=bool),
+            np.concatenate([[0], 1 + alternatives]),
+            coefficients,
+            out,
+            chosen,
+        )
+    return out, chosen
 
 
 def returnee_utility(

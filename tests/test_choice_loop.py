@@ -46,14 +46,39 @@ def _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra
 
 
 def _run(extra):
+    """The loop over the three workers as one origin's deciders at positions 0-2 of the
+    month's arrays, their population rows 4, 0 and 2, and alternatives in columns 1-4."""
     by_group, group, income, savings, ties, network, cost, open_ = _workers()
     uniforms = np.array([0.05, 0.5, 0.97])
     coefficients = np.array([B_GAP, B_COST, B_NET, BORROW, STAY, LAM])
-    probs, chosen = origin_choices(
-        by_group, group, income, savings, ties, network, extra, cost, open_, coefficients, uniforms
+    rows = np.array([4, 0, 2])
+    skilled, female = np.zeros(5, bool), np.zeros(5, bool)
+    skilled[rows], female[rows] = group >= 4, (group % 4) >= 2
+    pop_ties, pop_savings = np.zeros(5, np.int16), np.zeros(5)
+    pop_ties[rows], pop_savings[rows] = ties, savings
+    out, chosen = np.zeros((3, 5)), np.zeros(3, np.int64)
+    origin_choices(
+        np.arange(3),
+        rows,
+        skilled,
+        female,
+        pop_ties,
+        pop_savings,
+        (group % 2).astype(bool),
+        income,
+        uniforms,
+        by_group,
+        network,
+        extra,
+        cost,
+        open_,
+        np.arange(5),
+        coefficients,
+        out,
+        chosen,
     )
     v = _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra)
-    return probs, chosen, v, uniforms
+    return out, chosen, v, uniforms
 
 
 def test_loop_equals_the_formula_and_the_draw():
@@ -76,3 +101,39 @@ def test_returnee_terms_are_added():
     np.testing.assert_allclose(probs, nested_logit_probabilities(v, STAY, LAM), rtol=1e-12)
     assert probs[1, 0] < base[1, 0]  # less staying
     np.testing.assert_array_equal(probs[[0, 2]], base[[0, 2]])
+
+
+def test_only_the_origins_deciders_and_columns_are_written():
+    """Deciders at positions 0 and 2 of a month of three, whose origin has corridors 0 and 2
+    of three (columns 0, 1-2 and 5-6 of seven): the rest of the month's matrix is left as it
+    was, and the choice is a column of the whole matrix."""
+    by_group, group, income, savings, ties, network, cost, open_ = _workers()
+    columns = np.array([0, 1, 2, 5, 6])
+    out, chosen = np.full((3, 7), -1.0), np.full(3, -1, np.int64)
+    sel = np.array([0, 2])
+    origin_choices(
+        sel,
+        np.arange(3),
+        group >= 4,
+        (group % 4) >= 2,
+        ties.astype(np.int16),
+        savings,
+        (group % 2).astype(bool),
+        income,
+        np.array([0.05, 0.5, 0.97]),
+        by_group,
+        network,
+        np.empty((0, 4)),
+        cost,
+        open_,
+        columns,
+        np.array([B_GAP, B_COST, B_NET, BORROW, STAY, LAM]),
+        out,
+        chosen,
+    )
+    v = _by_hand(by_group, group, income, savings, ties, network, cost, open_, np.empty((0, 4)))
+    want = nested_logit_probabilities(v[sel], STAY, LAM)
+    np.testing.assert_allclose(out[sel][:, columns], want, rtol=1e-12)
+    assert (out[1] == -1).all() and chosen[1] == -1
+    assert (out[sel][:, [3, 4]] == -1).all()  # another origin's corridor
+    np.testing.assert_array_equal(chosen[sel], columns[choose(want, np.array([0.05, 0.97]))])
