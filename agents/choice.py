@@ -37,6 +37,7 @@ def nested_logit_row(utility: np.ndarray, stay: float, lam: float, out: np.ndarr
     top = -np.inf
     for a in range(n):
         s = utility[a] / lam
+        out[1 + a] = s
         if s > top:
             top = s
     feasible = math.isfinite(top)
@@ -44,7 +45,7 @@ def nested_logit_row(utility: np.ndarray, stay: float, lam: float, out: np.ndarr
         top = 0.0
     total = 0.0
     for a in range(n):
-        e = math.exp(utility[a] / lam - top)  # exp(-inf) = 0 for infeasible alternatives
+        e = math.exp(out[1 + a] - top)  # exp(-inf) = 0 for infeasible alternatives
         out[1 + a] = e
         total += e
     p_go = 0.0
