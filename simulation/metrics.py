@@ -45,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from agents.status import Legal, Status
+from agents.status import Status
 from scenarios.calendar import INITIAL_LABEL, month_label
 from scenarios.world import default_origins
 
@@ -58,6 +58,7 @@ from .measures import (
     STATUS_MEASURES,
     STOCK_MEASURES,
 )
+from .month_counts import COUNTED, count_month
 
 __all__ = [
     "FLOW_MEASURES",
@@ -120,64 +121,36 @@ class Metrics:
         (``model.japan.programme``), for Japan's programme stocks; None or empty without
         Japan, and those stocks are zero."""
         n_cells, ppa = self.n_cells, self.ppa
-        st = pop.status
-        away = np.flatnonzero((st >= Status.WAITING) & (st <= Status.DETAINED))
-        s_away, legal, corridor = st[away], pop.legal[away], pop.corridor[away].astype(np.int64)
-        female = pop.female[away]
-        abroad = legal != Legal.NONE
-        cell = corridor * 2 + (legal == Legal.IRREGULAR)
-
-        def count(mask):
-            return ppa * np.bincount(cell[mask], minlength=n_cells)
-
-        stocks = {
-            "stock": count(abroad),
-            "stock_female": count(abroad & female),
-            "stock_male": count(abroad & ~female),
-            "employed": count(
-                (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
-            ),
-            "unemployed": count(s_away == Status.UNEMPLOYED_ABROAD),
-            "detained": count(s_away == Status.DETAINED),
-            "amnesty_pending": count(pop.amnesty_wait[away] > 0),
-            "exploited_now": count(pop.exploited[away] & abroad),
-            **self._programme_stocks(count, legal, away, programme),
-        }
-        move_cell = corridor * 2 + np.maximum(pop.channel[away], 0)
-        for name, status in (("waiting", Status.WAITING), ("in_transit", Status.IN_TRANSIT)):
-            stocks[name] = ppa * np.bincount(move_cell[s_away == status], minlength=n_cells)
-        has_debt = np.flatnonzero((pop.debt > 0) & (pop.corridor >= 0))
-        debt_cell = pop.corridor[has_debt].astype(np.int64) * 2 + np.maximum(
-            pop.channel[has_debt], 0
+        codes = np.array([code for _, code in PROGRAMME_STOCKS], np.int64)
+        has_programme = programme is not None and len(programme) > 0
+        counts, debt, people = count_month(
+            pop.status,
+            pop.legal,
+            pop.corridor,
+            pop.channel,
+            pop.female,
+            pop.amnesty_wait,
+            pop.exploited,
+            pop.debt,
+            pop.origin,
+            programme if has_programme else np.zeros(0, np.int8),
+            codes,
+            n_cells,
+            self.n_origins,
+            len(Status),
         )
-        stocks["debt_outstanding_usd"] = ppa * np.bincount(
-            debt_cell, weights=pop.debt[has_debt], minlength=n_cells
-        )
+        names = COUNTED + tuple(name for name, _ in PROGRAMME_STOCKS)
+        stocks = {name: ppa * counts[:, j] for j, name in enumerate(names)}
+        stocks["debt_outstanding_usd"] = ppa * debt
         for name in RULE_STOCKS:
             stocks[name] = self.rule_stocks.pop(name, np.zeros(n_cells))
         row = self.corridor_data[month_slot]
         row[:, : len(FLOW_MEASURES)] = self.flows
         for j, name in enumerate(STOCK_MEASURES):
             row[:, len(FLOW_MEASURES) + j] = stocks[name]
-        self.status_data[month_slot] = ppa * np.bincount(
-            pop.origin.astype(np.int64) * len(Status) + st, minlength=self.n_origins * len(Status)
-        ).reshape(self.n_origins, len(Status))
+        self.status_data[month_slot] = ppa * people.reshape(self.n_origins, len(Status))
         self.flows[:] = 0.0
         self.months_recorded = month_slot
-
-    def _programme_stocks(self, count, legal, away, programme) -> dict[str, np.ndarray]:
-        """:data:`PROGRAMME_STOCKS` at the end of the month: of the rows ``away`` (``legal``
-        their legal status), those regular abroad on each programme, in the regular row of
-        their corridor (a corridor to Japan: only those carry a programme). Zero everywhere
-        without a ``programme``.
-
-        Why: Japan publishes its foreign residents by status of residence (technical
-        interns, Specified Skilled Workers) and nationality; the flows by programme alone do
-        not show how many are in each at a time."""
-        if programme is None or len(programme) == 0:
-            return {name: np.zeros(self.n_cells) for name, _ in PROGRAMME_STOCKS}
-        on, regular = programme[away], legal == Legal.REGULAR
-        return {name: count(regular & (on == code)) for name, code in PROGRAMME_STOCKS}
 
     # ---- views -------------------------------------------------------------------------
     def latest(self, measure: str) -> np.ndarray:
