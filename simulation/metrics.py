@@ -122,7 +122,7 @@ class Metrics:
         Japan, and those stocks are zero."""
         n_cells, ppa = self.n_cells, self.ppa
         codes = np.array([code for _, code in PROGRAMME_STOCKS], np.int64)
-        has_programme = programme is not None and len(programme) > 0
+        on = programme if programme is not None and len(programme) else np.zeros(0, np.int8)
         counts, debt, people = count_month(
             pop.status,
             pop.legal,
@@ -133,7 +133,7 @@ class Metrics:
             pop.exploited,
             pop.debt,
             pop.origin,
-            programme if has_programme else np.zeros(0, np.int8),
+            on,
             codes,
             n_cells,
             self.n_origins,

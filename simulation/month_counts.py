@@ -75,14 +75,14 @@ def count_month(
     debt_sum = np.zeros(n_cells)
     people = np.zeros(n_origins * n_status, np.int64)
     for r in range(status.shape[0]):
-        s = np.int64(status[r])
-        people[np.int64(origin[r]) * n_status + s] += 1
-        c = np.int64(corridor[r])
-        move_cell = c * 2 + max(np.int64(channel[r]), 0)
+        s = int(status[r])
+        people[int(origin[r]) * n_status + s] += 1
+        c = int(corridor[r])
+        move_cell = c * 2 + max(int(channel[r]), 0)
         if debt[r] > 0 and c >= 0:
             debt_sum[move_cell] += debt[r]
         if _WAITING <= s <= _DETAINED:
-            lg = np.int64(legal[r])
+            lg = int(legal[r])
             cell = c * 2 + (1 if lg == _IRREGULAR else 0)
             _count_away(counts, cell, move_cell, s, lg, female[r], exploited[r], amnesty_wait[r])
             if lg == _REGULAR and programme.shape[0] > 0:
