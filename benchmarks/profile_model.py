@@ -25,7 +25,7 @@ import cProfile
 import pstats
 import time
 
-from bench_model import total_people
+from bench_model import first_use_s, total_people
 
 from scenarios.scenario import load_scenario
 from simulation.model import MigrationModel
@@ -33,10 +33,7 @@ from simulation.model import MigrationModel
 
 def profile(scenario_name: str, agents: int) -> tuple[pstats.Stats, float, int]:
     base = load_scenario(scenario_name)
-    # a first small run loads (or compiles) the compiled loops, outside the profile
-    MigrationModel(
-        base.with_values(people_per_agent=total_people(base) / 2_000, end="2010-12")
-    ).run()
+    first_use_s()  # loads (or compiles) the compiled loops, outside the profile
     scenario = base.with_values(people_per_agent=total_people(base) / agents, end="2029-12")
     model = MigrationModel(scenario)
     profiler = cProfile.Profile()

@@ -80,6 +80,9 @@ RULE_STOCKS = ("stranded",)
 PROGRAMME_STOCKS = (("stock_titp", TITP), ("stock_ssw", SSW))
 """Japan's programme stocks and the programme each counts (:attr:`JapanPrograms.programme`
 of :mod:`simulation.japan`)."""
+_PROGRAMME_CODES = np.array([code for _, code in PROGRAMME_STOCKS], np.int64)
+_COUNTED_STOCKS = COUNTED + tuple(name for name, _ in PROGRAMME_STOCKS)
+"""The stocks :func:`~simulation.month_counts.count_month` returns, in its columns' order."""
 
 
 class Metrics:
@@ -121,7 +124,6 @@ class Metrics:
         (``model.japan.programme``), for Japan's programme stocks; None or empty without
         Japan, and those stocks are zero."""
         n_cells, ppa = self.n_cells, self.ppa
-        codes = np.array([code for _, code in PROGRAMME_STOCKS], np.int64)
         on = programme if programme is not None and len(programme) else np.zeros(0, np.int8)
         counts, debt, people = count_month(
             pop.status,
@@ -134,13 +136,12 @@ class Metrics:
             pop.debt,
             pop.origin,
             on,
-            codes,
+            _PROGRAMME_CODES,
             n_cells,
             self.n_origins,
             len(Status),
         )
-        names = COUNTED + tuple(name for name, _ in PROGRAMME_STOCKS)
-        stocks = {name: ppa * counts[:, j] for j, name in enumerate(names)}
+        stocks = {name: ppa * counts[:, j] for j, name in enumerate(_COUNTED_STOCKS)}
         stocks["debt_outstanding_usd"] = ppa * debt
         for name in RULE_STOCKS:
             stocks[name] = self.rule_stocks.pop(name, np.zeros(n_cells))
