@@ -376,7 +376,7 @@ LEVERS: tuple[Declaration, ...] = (
         "protection in the destination",
         "Share of regular migrant workers whose passport or permit is held by their employer or "
         "broker. Leaving an employer or an exploitative job without one's documents means "
-        "irregularity, and a renewal cannot go ahead without them.",
+        "irregularity (the employer who holds them still applies for a renewal).",
         "protection in the destination country (Table 1: monitoring, human rights and justice)",
         "receiving",
         label="Workers whose documents are held",

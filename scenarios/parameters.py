@@ -352,8 +352,9 @@ PARAMETERS: tuple[Declaration, ...] = (
         "share of ending contracts",
         "Share of regular workers whose contract ends who go home as they planned (a fixed "
         "stay: a target sum saved, a family reason, the contract the agency sold them) rather "
-        "than renewing or staying on. 0: every ending contract goes to the employer's renewal "
-        "decision as before.",
+        "than renewing or staying on; only those who came on a contract (last move regular), "
+        "not those legalised in a registration window. 0: every ending contract goes to the "
+        "employer's renewal decision as before.",
     ),
     _p(
         "season_length_months",

@@ -22,7 +22,7 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    documents are held (off, with no draws, while ``permit_employer_tie`` and
    ``documents_held_share`` are 0).
 5. :func:`permits_ending` and :func:`overstay_or_return`: regular contracts end: renewal if
-   the employer keeps the worker and the worker has the documents, the fee and the time
+   the employer keeps the worker and the worker has the fee and the time
    (:func:`renewal_failures`), otherwise overstay (becoming irregular: by overstay, or by
    lapse when the renewal the employer wanted failed) or return; regular workers out of work
    past the grace period overstay or go home. Before the renewal, those who planned a fixed

@@ -182,7 +182,7 @@ FLOWS: tuple[Measure, ...] = (
     _flow(
         "irregular_by_lapse",
         "irregular",
-        "regular -> irregular: the employer kept them but the renewal failed (documents held, "
+        "regular -> irregular: the employer kept them but the renewal failed ("
         "fee neither paid nor borrowed, permit lapsed in processing) and they stayed on",
     ),
     _flow(

@@ -144,14 +144,19 @@ def permits_ending(
 
 
 def planned_returns(model: MigrationModel, due: np.ndarray) -> np.ndarray:
-    """Of the rows ``due`` (a regular contract ends this month), ``planned_return_share`` go
-    home as they planned (one uniform each): counted in ``planned_returns`` and sent home by
-    :func:`return_home` (so also in ``returns``, regular row). Returns the rest, whose
-    contract goes on to the employer's renewal decision.
+    """Of the rows ``due`` (a regular contract ends this month) whose last move was on the
+    regular channel, ``planned_return_share`` go home as they planned (one uniform for each
+    row of ``due``): counted in ``planned_returns`` and sent home by :func:`return_home` (so
+    also in ``returns``, regular row). Returns the rest, whose contract goes on to the
+    employer's renewal decision.
 
     Why: many contract workers go for a fixed stay (a sum to save, a family reason, the
-    contract sold to them) and go home when it ends rather than renewing or staying on."""
+    contract sold to them) and go home when it ends rather than renewing or staying on.
+    Only those who came on a contract: a worker legalised in a registration window came
+    irregularly and registered to stay; no fixed-term contract was sold to them at home
+    (Thailand's MOU terms bind MOU arrivals, not registered workers)."""
     home = model.rng.random(len(due)) < model.lv.planned_return_share
+    home &= model.population.channel[due] == Channel.REGULAR
     back = due[home]
     if len(back):
         model.metrics.add("planned_returns", model.population.corridor[back], Channel.REGULAR)
@@ -182,23 +187,23 @@ def employer_keep_probability(model: MigrationModel, due: np.ndarray) -> float |
 
 def renewal_failures(model: MigrationModel, kept: np.ndarray) -> BoolArray:
     """[row of ``kept``] Whose renewal fails although the employer keeps them, in this order:
-    documents held (``documents_held_share`` less the ban's enforcement: one uniform each,
-    drawn only where some are held); the fee (``permit_renewal_fee_usd``) neither covered
-    by ``savings`` nor borrowable (the borrowing limit of ``borrowing_limit_months_of_income``
-    x home income, less ``debt``; no draws); then, for those who paid (from ``savings``, the
-    rest borrowed into ``debt``), the old permit lapsing while the renewal is processed:
+    the fee (``permit_renewal_fee_usd``) neither covered by ``savings`` nor borrowable (the
+    borrowing limit of ``borrowing_limit_months_of_income`` x home income, less ``debt``; no
+    draws); then, for those who paid (from ``savings``, the rest borrowed into ``debt``), the
+    old permit lapsing while the renewal is processed:
     ``1 - (1 - renewal_lapse_per_processing_month) ^ permit_renewal_processing_months`` (one
     uniform each, drawn only where processing takes time). Nothing is read, written or drawn
     while these levers are 0.
 
-    Why: a renewal needs the worker's documents, money and time; each can make a worker the
-    employer wanted to keep irregular."""
+    Why: a renewal needs money and time; each can make a worker the employer wanted to keep
+    irregular. Documents held by the employer do not stop it: the employer who holds them is
+    the one who applies (Malaysia's pass is renewed on the employer's application; Verite
+    2014 found 94% of foreign workers' passports held, while Malaysia's documented stock
+    held steady, which a renewal blocked by held documents would contradict). Held
+    documents act where the worker leaves the employer (:func:`leaving_makes_irregular`)."""
     pop, lv = model.population, model.lv
     fails = np.zeros(len(kept), bool)
     d = model.c_dest[pop.corridor[kept]]
-    held = lv.documents_held_share * (1.0 - lv.document_retention_ban_enforcement)
-    if held.any():
-        fails |= model.rng.random(len(kept)) < held[d]
     fee = lv.permit_renewal_fee_usd[d]
     if fee.any():
         room = lv.borrowing_limit_months_of_income * home_income(model, kept, model.month)

@@ -148,10 +148,15 @@ def test_renewal_fee_paid_from_savings_or_borrowed_or_the_permit_lapses():
     assert pop.contract_left[:2].tolist() == [model.lv.contract_months] * 2
 
 
-def test_documents_held_block_a_renewal_the_employer_wanted():
+def test_documents_held_do_not_block_a_renewal_the_employer_wanted():
+    """The employer who holds the documents applies for the renewal: every document held,
+    the employer keeps the worker, and the renewal goes through without another draw."""
     model = small_model([ENDING], contract_renewal_probability=1.0, documents_held_share=1.0)
+    model.rng = FixedUniforms(0.5)
     ends = permits.permits_ending(model, rows(1), rows(0))
-    assert ends.rows.tolist() == [0] and ends.lapse.tolist() == [True]
+    assert len(ends) == 0
+    assert model.population.contract_left[0] == model.lv.contract_months
+    assert permits.renewal_failures(model, rows(1)).tolist() == [False]
 
 
 @pytest.mark.parametrize(("months", "draw", "lapses"), [(2.0, 0.3, True), (2.0, 0.4, False)])

@@ -66,6 +66,23 @@ def test_unplanned_ending_contract_goes_to_the_employer_as_before():
     assert flow(model, "planned_returns") == 0.0
 
 
+def test_a_legalised_worker_never_plans_a_return():
+    """Two ending contracts, the same uniform below the share: the one who came on a contract
+    goes home as planned, the one legalised in a window (last move irregular) goes to the
+    employer, who renews."""
+    legalised = {**ENDING, "channel": Channel.IRREGULAR}
+    model = small_model(
+        [ENDING, legalised], planned_return_share=0.5, contract_renewal_probability=1.0
+    )
+    model.rng = FixedUniforms(0.2)
+    ends = permits.permits_ending(model, rows(2), rows(0))
+    pop = model.population
+    assert len(ends) == 0
+    assert pop.status.tolist() == [Status.RETURNED, Status.EMPLOYED_REGULAR]
+    assert pop.contract_left[1] == model.lv.contract_months  # renewed
+    assert flow(model, "planned_returns", Channel.REGULAR) == model.people_per_agent
+
+
 def test_no_planned_returns_draw_nothing_extra():
     model = small_model([ENDING], contract_renewal_probability=1.0)
     sizes: list[int] = []
