@@ -12,6 +12,9 @@ root_seed = 11
 census_coverage = [0.8, 1.6]   # the observation model's parameter (or census_coverage.THA)
 [fixed]                        # not fitted: set to these values for every run, and written
 decision_rate_per_month = 0.057  # into calibrated_parameters.toml beside the fitted ones
+[start]                        # optional: where the MSM search starts, for some fitted names
+census_coverage = 1.0          # (default: the scenario's values and the shipped observation
+                               # parameters); a staged fit starts where the last stage ended
 [msm]
 max_evaluations = 150
 miss_penalty = 5               # weight of missing the goal (0: minimise the distance only)
@@ -87,6 +90,7 @@ _TOP = {
     "abc",
     "cutoff",
     "fixed",
+    "start",
 }
 
 
@@ -118,6 +122,10 @@ class CalibrationConfig:
     targets_files: tuple[str, ...] = ()
     """Every targets file, in the order given (``targets`` may be a list: the level targets
     and the flow targets of issue 14); their targets are concatenated."""
+    start: dict[str, float] = field(default_factory=dict)
+    """Where the search starts for some fitted names (``[start]``), overriding the
+    scenario's values: a fit in stages starts each stage where the last one ended, written
+    in its file so it is reproducible from the file alone."""
     shipped_start: bool = True
     """Whether the search starts from the shipped observation parameters (``corridors
     calibrate``: a recalibration goes on from the installed one). False for a hindcast's
@@ -136,12 +144,15 @@ class CalibrationConfig:
         return {n: float(v) for n, v in zip(self.names, self.from_unit(u), strict=True)}
 
     def start_point(self) -> dict:
-        """The scenario's current values of the fitted names (clipped into the ranges); the
-        observation parameters' shipped values, or 1 without ``shipped_start``."""
+        """The ``[start]`` values, else the scenario's current values of the fitted names
+        (clipped into the ranges); the observation parameters' shipped values, or 1 without
+        ``shipped_start``."""
         out = {}
         shipped = observation_parameters() if self.shipped_start else {}
         for name, lo, hi in zip(self.names, self.low, self.high, strict=True):
-            if is_observation(name):
+            if name in self.start:
+                value = self.start[name]
+            elif is_observation(name):
                 value = shipped.get(name, shipped.get(name.partition(".")[0], 1.0))
             else:
                 base, _, key = name.partition(".")
@@ -286,7 +297,24 @@ def load_config(path: str | Path) -> CalibrationConfig:
         cutoff=checked_month(f, "cutoff", data["cutoff"]) if "cutoff" in data else None,
         targets_files=tuple(str(t) for t in paths),
         fixed=fixed,
+        start=_start_values(f, data.get("start", {}), names, lows, highs),
     )
+
+
+def _start_values(f: str, table: object, names: list, lows: list, highs: list) -> dict:
+    """``[start]``: ``name`` = a number inside that fitted parameter's range in
+    ``[parameters]`` (spelt as there)."""
+    if not isinstance(table, dict):
+        raise ScenarioError(f, "start", table, "a table of name = value")
+    out = {}
+    for name, value in table.items():
+        if name not in names:
+            raise ScenarioError(f, f"start.{name}", value, "a name fitted in [parameters]")
+        lo, hi = lows[names.index(name)], highs[names.index(name)]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            raise ScenarioError(f, f"start.{name}", value, f"a number from {lo} to {hi}")
+        out[name] = float(value)
+    return out
 
 
 def _fixed_values(f: str, table: object, scenario: Scenario, fitted: list[str]) -> dict:

@@ -175,6 +175,50 @@ def test_bad_calibration_settings_fail_clearly(tmp_path, table, bad, key):
     assert err.value.key == key and str(config) in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("start", "key"),
+    [
+        ("stay_constant = 3.0", "start.stay_constant"),  # not fitted
+        ("decision_rate_per_month = 0.2", "start.decision_rate_per_month"),  # outside the range
+        ('decision_rate_per_month = "low"', "start.decision_rate_per_month"),
+        ("decision_rate_per_month = true", "start.decision_rate_per_month"),
+    ],
+)
+def test_bad_start_values_fail_clearly(tmp_path, start, key):
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'targets = "{DEFAULT_TARGETS.as_posix()}"\n'
+        f"[parameters]\ndecision_rate_per_month = [0.01, 0.05]\n[start]\n{start}\n"
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_config(config)
+    assert err.value.key == key and str(config) in str(err.value)
+
+
+def test_the_search_starts_at_the_start_values(tmp_path):
+    """``[start]`` moves where the MSM starts for the names it gives (the first evaluation
+    logged is that point), the others start at the scenario's values; the scenario the runs
+    use is not changed by it."""
+    from calibration.msm import run_msm
+    from corridors.batch import make_executor
+
+    plain = _small_config(tmp_path, 1, 0)
+    path = Path(plain.source_file)
+    path.write_text(path.read_text() + "[start]\ndecision_rate_per_month = 0.0425\n")
+    config = load_config(path)
+    assert config.start_point() == {**plain.start_point(), "decision_rate_per_month": 0.0425}
+    assert config.scenario["decision_rate_per_month"] == plain.scenario["decision_rate_per_month"]
+    out = tmp_path / "out"
+    out.mkdir()
+    executor, close = make_executor(1, None, True)
+    try:
+        run_msm(config, out, executor)
+    finally:
+        close()
+    first = json.loads((out / "msm_evaluations.jsonl").read_text().splitlines()[0])
+    assert first["params"] == pytest.approx(config.start_point())
+
+
 # ---- synthetic truth --------------------------------------------------------------------
 # Two parameters the targets identify: the irregular channel's constant sets the balance of
 # new arrivals, Thailand's census coverage scales what the census-based stocks count. (Not
