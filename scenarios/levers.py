@@ -505,6 +505,24 @@ LEVERS: tuple[Declaration, ...] = (
         label="Pre-departure training",
     ),
     D(
+        "contract_loan_share",
+        "float",
+        "origin",
+        0.0,
+        0.0,
+        1.0,
+        "share of a regular move's cost",
+        "pre-deployment",
+        "Share of the cost of a regular (contract) move that workers from this origin can "
+        "borrow against the job contract, from state schemes or lenders, beyond what they "
+        "can borrow otherwise. It lets people without savings take dear contracts (Viet Nam "
+        "and Cambodia to Japan); the loan is repaid from the wages abroad.",
+        "Table 1: pre-deployment (financial support for migrants' departure: state loans to "
+        "contract workers, such as Viet Nam's Decree 61/2015 and Indonesia's KUR TKI)",
+        "sending",
+        label="Loans for contract workers' moves",
+    ),
+    D(
         "information_campaign_coverage",
         "float",
         "origin",

@@ -39,6 +39,7 @@ def origin_choices(
     network: np.ndarray,
     extra: np.ndarray,
     cost: np.ndarray,
+    loan: np.ndarray,
     open_: np.ndarray,
     columns: np.ndarray,
     coefficients: np.ndarray,
@@ -58,8 +59,9 @@ def origin_choices(
             + b_network network[ties_i, a] (+ extra[i, a])
 
     with ``group_i = 4 skilled + 2 female + informed``; ``-inf`` where the channel is
-    closed, the cost is beyond savings plus ``borrowing`` months of income, or V is not
-    finite. ``by_group`` [8, a]: the part that depends on a worker only through those three;
+    closed, the cost is beyond savings plus ``borrowing`` months of income plus what can be
+    borrowed against the contract (``loan``, USD per alternative: regular ones only), or V
+    is not finite. ``by_group`` [8, a]: the part that depends on a worker only through those three;
     ``network`` [ties, a]: log(1 + ties x the origin's share already there); ``extra``
     [position in ``sel``, a] or empty (0 x a): what a returnee's past moves add;
     ``coefficients``: b_gap, b_cost (per month of income), b_network, borrowing (months of
@@ -81,7 +83,8 @@ def origin_choices(
             v = by_group[g, a] - log_term - b_cost * cost[a] / inc + b_net * network[t, a]
             if has_extra:
                 v = v + extra[k, a]
-            utility[a] = v if open_[a] and cost[a] <= budget and math.isfinite(v) else -np.inf
+            affordable = cost[a] <= budget + loan[a]
+            utility[a] = v if open_[a] and affordable and math.isfinite(v) else -np.inf
         nested_logit_row(utility, stay, lam, probs)
         for a in range(alternatives + 1):
             out[i, columns[a]] = probs[a]

@@ -92,6 +92,7 @@ class CorridorOffer:
     remit_factor: np.ndarray  # [corridor] share of earnings kept after remittance costs
     social_security: np.ndarray  # [corridor] portable social security, share of wage
     cost: np.ndarray  # [corridor, channel] USD
+    loan: np.ndarray  # [corridor, channel] USD borrowable against the contract (regular only)
     wait: np.ndarray  # [corridor, channel] months
     arrest_risk: np.ndarray  # [corridor] yearly, irregular
     exploitation_risk: np.ndarray  # [corridor, channel] yearly
@@ -190,6 +191,10 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
         remit_factor=1.0 - lv.remittance_share * lv.remittance_cost_pct / 100.0,
         social_security=lv.social_security_contribution_share * lv.social_security_portability[d],
         cost=np.stack([rec.fee[:, 0] + official, rec.fee[:, 1]], axis=1),
+        loan=np.stack(
+            [lv.contract_loan_share[model.c_origin] * (rec.fee[:, 0] + official), np.zeros(n_c)],
+            axis=1,
+        ),
         wait=np.stack([lv.regular_processing_months + queue, model.c_transit], axis=1),
         arrest_risk=arrest_year,
         exploitation_risk=yearly_from_monthly(expl_month),
@@ -397,6 +402,7 @@ def choice_probabilities(
             np.log1p(ties * np.repeat(share[o, corridors], 2)[None, :]),
             np.empty((0, len(alternatives))) if extra is None else extra,
             np.ascontiguousarray(offer.cost[corridors].reshape(-1), dtype=float),
+            np.ascontiguousarray(offer.loan[corridors].reshape(-1), dtype=float),
             np.ascontiguousarray(offer.open[corridors].reshape(-1), dtype=bool),
             np.concatenate([[0], 1 + alternatives]),
             coefficients,

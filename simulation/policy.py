@@ -82,6 +82,7 @@ class LeverArrays:
     deployment_ban_start: tuple[tuple[int, ...], ...]  # [corridor] start months (month indices)
     deployment_ban_length_months: IntArray  # [corridor] months
     predeparture_training_coverage: FloatArray  # [origin] share of regular migrants trained
+    contract_loan_share: FloatArray  # [origin] share of a regular move's cost borrowable
     information_campaign_coverage: FloatArray  # [origin] share of potential migrants reached
     reintegration_programme_coverage: FloatArray  # [origin] share of returnees reached
     regular_processing_months: FloatArray  # [corridor] months

@@ -28,8 +28,9 @@ def _workers():
     return by_group, group, income, savings, ties, network, cost, open_
 
 
-def _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra):
+def _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra, loan=None):
     """The utility of each worker and alternative, one term at a time."""
+    loan = np.zeros(len(cost)) if loan is None else loan
     v = np.empty((len(group), len(cost)))
     for i in range(len(group)):
         for a in range(len(cost)):
@@ -40,15 +41,17 @@ def _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra
                 + B_NET * network[ties[i], a]
                 + (extra[i, a] if len(extra) else 0.0)
             )
-            affordable = cost[a] <= savings[i] + BORROW * income[i]
+            affordable = cost[a] <= savings[i] + BORROW * income[i] + loan[a]
             v[i, a] = u if open_[a] and affordable else -np.inf
     return v
 
 
-def _run(extra):
+def _run(extra, loan=None):
     """The loop over the three workers as one origin's deciders at positions 0-2 of the
-    month's arrays, their population rows 4, 0 and 2, and alternatives in columns 1-4."""
+    month's arrays, their population rows 4, 0 and 2, and alternatives in columns 1-4; what
+    can be borrowed against a contract ``loan`` (USD per alternative, none by default)."""
     by_group, group, income, savings, ties, network, cost, open_ = _workers()
+    loan = np.zeros(len(cost)) if loan is None else loan
     uniforms = np.array([0.05, 0.5, 0.97])
     coefficients = np.array([B_GAP, B_COST, B_NET, BORROW, STAY, LAM])
     rows = np.array([4, 0, 2])
@@ -71,13 +74,14 @@ def _run(extra):
         network,
         extra,
         cost,
+        loan,
         open_,
         np.arange(5),
         coefficients,
         out,
         chosen,
     )
-    v = _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra)
+    v = _by_hand(by_group, group, income, savings, ties, network, cost, open_, extra, loan)
     return out, chosen, v, uniforms
 
 
@@ -91,6 +95,23 @@ def test_loop_equals_the_formula_and_the_draw():
     # worker can (800 saved + 2 x 120)
     assert (probs[:, 1 + 2] == 0).all()
     assert probs[2, 1 + 0] == 0 and probs[0, 1 + 0] > 0
+
+
+def test_a_contract_loan_makes_a_dear_regular_move_affordable():
+    """The third worker (no savings, 80 a month, 160 borrowable) cannot pay the 900-dollar
+    regular channel, nor can the second (20 saved, 2 x 300); a loan of 750 against the
+    contract leaves 150 to find: now both can. The utility keeps the whole cost, and the
+    first worker's probabilities do not move: 800 saved already paid."""
+    loan = np.array([750.0, 0.0, 0.0, 0.0])
+    probs, chosen, v, uniforms = _run(np.empty((0, 4)), loan)
+    base, _, _, _ = _run(np.empty((0, 4)))
+    assert (base[1:, 1] == 0).all() and (probs[1:, 1] > 0).all()
+    np.testing.assert_allclose(probs, nested_logit_probabilities(v, STAY, LAM), rtol=1e-12)
+    np.testing.assert_array_equal(chosen, choose(probs, uniforms))
+    np.testing.assert_array_equal(probs[0], base[0])
+    # 80 x 2 + 749 is one dollar short: still out of reach
+    short, _, _, _ = _run(np.empty((0, 4)), np.array([739.0, 0.0, 0.0, 0.0]))
+    assert short[2, 1] == 0
 
 
 def test_returnee_terms_are_added():
@@ -125,6 +146,7 @@ def test_only_the_origins_deciders_and_columns_are_written():
         network,
         np.empty((0, 4)),
         cost,
+        np.zeros(4),
         open_,
         columns,
         np.array([B_GAP, B_COST, B_NET, BORROW, STAY, LAM]),

@@ -93,6 +93,23 @@ def test_a_higher_japan_intake_cap_raises_viet_nam_japan_arrivals():
     c.assert_raises()
 
 
+def test_loans_against_the_contract_raise_viet_nam_japan_arrivals():
+    """At the baseline's borrowing limit (6 months of home income) few in Viet Nam can pay the
+    7,000 USD move; a loan of 80% of it against the contract (ODD 7.7d: about 80% of
+    Vietnamese trainees borrow about the whole fee) lets people without savings go."""
+    own_money = {"borrowing_limit_months_of_income": 6.0, "end": "2016-12"}
+    without = runs(**own_money, contract_loan_share={"VNM": 0.0})
+    with_loans = runs(**own_money, contract_loan_share={"VNM": 0.8})
+    c = compare(
+        "VNM-JPN regular arrivals 2010-2016",
+        lambda t: total(t, "arrivals", channel="regular", origin="VNM"),
+        without,
+        with_loans,
+    )
+    print(c)
+    c.assert_raises()
+
+
 def test_ssw_from_2019_raises_regular_japan_arrivals_after_2019():
     quota = japan_quota(5_000)  # technical interns capped: the SSW places come on top
     without = runs(end="2021-12", annual_regular_quota=quota, ssw_start=[])
