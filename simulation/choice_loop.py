@@ -61,8 +61,8 @@ def origin_choices(
     with ``group_i = 4 skilled + 2 female + informed``; ``-inf`` where the channel is
     closed, the cost is beyond savings plus ``borrowing`` months of income plus what can be
     borrowed against the contract (``loan``, USD per alternative: regular ones only), or V
-    is not finite. ``by_group`` [8, a]: the part that depends on a worker only through those three;
-    ``network`` [ties, a]: log(1 + ties x the origin's share already there); ``extra``
+    is not finite. ``by_group`` [8, a]: the part that depends on a worker only through
+    those three; ``network`` [ties, a]: log(1 + ties x the origin's share already there); ``extra``
     [position in ``sel``, a] or empty (0 x a): what a returnee's past moves add;
     ``coefficients``: b_gap, b_cost (per month of income), b_network, borrowing (months of
     income), the stay utility and the nest scale."""

@@ -28,9 +28,9 @@ the border (irregular: an intercepted crossing is sent back, the broker paid), n
 remittance costs on the share sent home, plus portable social security on the regular
 channel. An alternative is infeasible if its channel is closed (deployment ban, border
 closure, quota used up, no active recruiter) or its cost exceeds savings plus the borrowing
-limit. Workers reached by
-information campaigns perceive the true risks; others perceive ``risk_misperception`` of
-them.
+limit (plus, on the regular channel, the origin's ``contract_loan_share`` of the cost,
+borrowed against the contract). Workers reached by information campaigns perceive the true
+risks; others perceive ``risk_misperception`` of them.
 
 Those who choose to move apply; :mod:`simulation.admissions` rations the places.
 """
