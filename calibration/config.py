@@ -309,7 +309,13 @@ def _start_values(f: str, table: object, names: list, lows: list, highs: list) -
     out = {}
     for name, value in table.items():
         if name not in names:
-            raise ScenarioError(f, f"start.{name}", value, "a name fitted in [parameters]")
+            raise ScenarioError(
+                f,
+                f"start.{name}",
+                value,
+                "a name fitted in [parameters], spelt as there (quote a name with a dot: "
+                f'"corridor_constant.MMR-MYS" = 0.5): {", ".join(names)}',
+            )
         lo, hi = lows[names.index(name)], highs[names.index(name)]
         if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
             raise ScenarioError(f, f"start.{name}", value, f"a number from {lo} to {hi}")

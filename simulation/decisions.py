@@ -425,7 +425,8 @@ def returnee_utility(
     Why: experience makes a move cheaper and simpler, a known employer asks a regular returnee
     back, and debt that home earnings cannot repay pushes people out again. Savings pay for
     the next move already (:func:`pay` takes the fee from savings first, and the move is
-    affordable within savings plus the borrowing limit)."""
+    affordable within savings plus the borrowing limit, and any loan against the
+    contract)."""
     lv, pop = model.lv, model.population
     b_exp, b_emp, b_debt = (
         lv.remigration_utility,

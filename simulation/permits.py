@@ -101,7 +101,7 @@ class PermitEnds:
 
     rows: np.ndarray
     lapse: np.ndarray
-    """[row] True where the employer wanted to renew but the renewal failed (documents, fee,
+    """[row] True where the employer wanted to renew but the renewal failed (fee,
     processing); False where it was not renewed (or the grace period ran out)."""
 
     def __len__(self) -> int:
@@ -121,7 +121,7 @@ def permits_ending(
     end: contracts not renewed, renewals that failed (``lapse``), then grace periods over.
 
     Why: a regular permit lasts as long as the contract, or the grace period after a job is
-    lost; keeping it takes an employer who wants the worker, documents, money and time."""
+    lost; keeping it takes an employer who wants the worker, money and time."""
     pop, lv = model.population, model.lv
     pop.contract_left[regular_employed] -= 1
     due = regular_employed[pop.contract_left[regular_employed] <= 0]

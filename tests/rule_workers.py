@@ -121,6 +121,19 @@ class FixedUniforms:
         return np.full(size, self.value)
 
 
+class CountingUniforms(FixedUniforms):
+    """:class:`FixedUniforms` that also records the size of every draw in ``sizes``, so a
+    test knows how many uniforms a rule took (and that a stream did not shift)."""
+
+    def __init__(self, value: float) -> None:
+        super().__init__(value)
+        self.sizes: list[int | tuple[int, ...]] = []
+
+    def random(self, size: int | tuple[int, ...]) -> np.ndarray:
+        self.sizes.append(size)
+        return super().random(size)
+
+
 def uniforms(value: float) -> np.random.Generator:
     """:class:`FixedUniforms` typed as the generator it stands in for."""
     return cast(np.random.Generator, FixedUniforms(value))

@@ -109,7 +109,7 @@ def test_a_contract_loan_makes_a_dear_regular_move_affordable():
     np.testing.assert_allclose(probs, nested_logit_probabilities(v, STAY, LAM), rtol=1e-12)
     np.testing.assert_array_equal(chosen, choose(probs, uniforms))
     np.testing.assert_array_equal(probs[0], base[0])
-    # 80 x 2 + 749 is one dollar short: still out of reach
+    # 80 x 2 + 739 is one dollar short: still out of reach
     short, _, _, _ = _run(np.empty((0, 4)), np.array([739.0, 0.0, 0.0, 0.0]))
     assert short[2, 1] == 0
 

@@ -10,7 +10,8 @@ at the start, up to 36 months of home income borrowed): at the borrowing limit o
 the sources describe trainees who come with debts of about a year's pay. The outcome compared
 is then the mechanism's own: a binding technical-intern cap, the SSW places from 2019, the
 absconding hazard's protection and debt terms, and a Table 1 lever (pre-departure training)
-on the corridors to Japan as on the others.
+on the corridors to Japan as on the others. ``BASE`` keeps ``baseline_japan``'s loans against
+the contract (Viet Nam 0.78, Cambodia 0.82); the loans' own test sets them in both arms.
 """
 
 from __future__ import annotations

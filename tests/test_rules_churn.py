@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, THA, FixedUniforms, small_model
+from rule_workers import MMR_THA, THA, CountingUniforms, FixedUniforms, small_model
 
 from agents.status import Legal, Status
 from simulation import abroad, permits
@@ -111,7 +111,7 @@ def test_employer_changes_off_by_default_draw_and_change_nothing():
     assert model.population.timer.tolist() == [1, 0]  # untouched while off
 
 
-# ---- renewal: employer, documents, money, time --------------------------------------------
+# ---- renewal: employer, money, time (not the documents) -----------------------------------
 def test_employer_keeps_fewer_workers_in_a_slack_market():
     model = small_model([ENDING], contract_renewal_probability=0.9, renewal_keep_market_slope=1.0)
     model.market.vacancy_rate[:] = 0.0
@@ -152,10 +152,11 @@ def test_documents_held_do_not_block_a_renewal_the_employer_wanted():
     """The employer who holds the documents applies for the renewal: every document held,
     the employer keeps the worker, and the renewal goes through without another draw."""
     model = small_model([ENDING], contract_renewal_probability=1.0, documents_held_share=1.0)
-    model.rng = FixedUniforms(0.5)
+    model.rng = counting = CountingUniforms(0.5)
     ends = permits.permits_ending(model, rows(1), rows(0))
     assert len(ends) == 0
     assert model.population.contract_left[0] == model.lv.contract_months
+    assert counting.sizes == [1]  # the employer's keep draw only
     assert permits.renewal_failures(model, rows(1)).tolist() == [False]
 
 

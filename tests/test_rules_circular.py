@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, FixedUniforms, small_model
+from rule_workers import MMR_THA, CountingUniforms, FixedUniforms, small_model
 
 from agents.status import Channel, Legal, Status
 from simulation import abroad, admissions, decisions, home, moves, permits
@@ -69,32 +69,29 @@ def test_unplanned_ending_contract_goes_to_the_employer_as_before():
 def test_a_legalised_worker_never_plans_a_return():
     """Two ending contracts, the same uniform below the share: the one who came on a contract
     goes home as planned, the one legalised in a window (last move irregular) goes to the
-    employer, who renews."""
+    employer, who renews. Both still draw their planned-return uniform (the streams stay as
+    they were)."""
     legalised = {**ENDING, "channel": Channel.IRREGULAR}
     model = small_model(
         [ENDING, legalised], planned_return_share=0.5, contract_renewal_probability=1.0
     )
-    model.rng = FixedUniforms(0.2)
+    model.rng = counting = CountingUniforms(0.2)
     ends = permits.permits_ending(model, rows(2), rows(0))
     pop = model.population
     assert len(ends) == 0
     assert pop.status.tolist() == [Status.RETURNED, Status.EMPLOYED_REGULAR]
     assert pop.contract_left[1] == model.lv.contract_months  # renewed
     assert flow(model, "planned_returns", Channel.REGULAR) == model.people_per_agent
+    # both planned-return uniforms, the returnee's reintegration draw (return_home), then the
+    # employer's keep draw for the legalised worker
+    assert counting.sizes == [2, 1, 1]
 
 
 def test_no_planned_returns_draw_nothing_extra():
     model = small_model([ENDING], contract_renewal_probability=1.0)
-    sizes: list[int] = []
-
-    class Counting(FixedUniforms):
-        def random(self, size):
-            sizes.append(size)
-            return super().random(size)
-
-    model.rng = Counting(0.0)
+    model.rng = counting = CountingUniforms(0.0)
     permits.permits_ending(model, rows(1), rows(0))
-    assert sizes == [1]  # the employer's keep draw only
+    assert counting.sizes == [1]  # the employer's keep draw only
     assert flow(model, "planned_returns") == 0.0
 
 
