@@ -184,17 +184,15 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
         & (mk.job_orders[d] > 0)
     )
     irregular_open = model.c_has_irregular & (rec.capacity[:, 1] > 0)
+    regular_cost = rec.fee[:, 0] + official  # USD: the recruiter's fee and the state's
     return CorridorOffer(
         wage=wage,
         skill_multiplier=model.skill_multiplier_dest[d],
         employment=employment,
         remit_factor=1.0 - lv.remittance_share * lv.remittance_cost_pct / 100.0,
         social_security=lv.social_security_contribution_share * lv.social_security_portability[d],
-        cost=np.stack([rec.fee[:, 0] + official, rec.fee[:, 1]], axis=1),
-        loan=np.stack(
-            [lv.contract_loan_share[model.c_origin] * (rec.fee[:, 0] + official), np.zeros(n_c)],
-            axis=1,
-        ),
+        cost=np.stack([regular_cost, rec.fee[:, 1]], axis=1),
+        loan=np.stack([lv.contract_loan_share[model.c_origin] * regular_cost, np.zeros(n_c)], 1),
         wait=np.stack([lv.regular_processing_months + queue, model.c_transit], axis=1),
         arrest_risk=arrest_year,
         exploitation_risk=yearly_from_monthly(expl_month),
