@@ -34,6 +34,11 @@ Simulated regular and irregular stocks are not what statistics count:
   - ``remittances_received_usd_per_month``: remittances received at home (sent minus the
     cost of sending), both legal statuses (or the target's channel), USD: the World Bank's
     bilateral estimates allocate an origin's recorded inflows to host countries;
+  - ``recorded_remittances_usd_per_month``: the same times the origin's recorded share
+    (:data:`calibration.remittance_recording.RECORDED_REMITTANCE_SHARE`), for the World
+    Bank's estimates of origins whose balance of payments, the sources say, records only a
+    small part of what is sent (Lao PDR, Myanmar: most goes through brokers or hundi
+    agents); one origin per target;
   - ``notified_workers_stock``: the employed with regular status at the end of the
     target's last month: Japan's employer notifications (MHLW, end of October) count
     foreigners in legal employment; absconded trainees (irregular) and the unemployed are
@@ -59,6 +64,7 @@ import numpy as np
 
 from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 
+from .remittance_recording import RECORDED_REMITTANCE_SHARE
 from .targets import Target
 
 __all__ = ["FLOW_OBSERVABLES", "NEEDED", "census_coverage", "observe"]
@@ -85,6 +91,7 @@ FLOW_OBSERVABLES = {
     "forced_returns_per_month": (("deportations", "border_interceptions"), 1),
     "returns_per_month": (("returns",), None),
     "remittances_received_usd_per_month": (("remittances_received_usd",), None),
+    "recorded_remittances_usd_per_month": (("remittances_received_usd",), None),
 }
 """The flow observables of issue 14 (per month over the target's months) and what they sum."""
 
@@ -134,6 +141,9 @@ def _flow_observable(model, target: Target, cells: np.ndarray, s: int, e: int) -
     measures, channel = FLOW_OBSERVABLES[target.observable]
     channel = _target_channel(target) if channel is None else channel
     total = sum(float(_series(model, m, cells, channel)[s : e + 1].sum()) for m in measures)
+    if target.observable == "recorded_remittances_usd_per_month":
+        (origin,) = target.origins  # load_targets allows one origin with a sourced share
+        total *= RECORDED_REMITTANCE_SHARE[origin]
     return total / (e - s + 1)
 
 

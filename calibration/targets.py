@@ -19,6 +19,8 @@ from scenarios.calendar import month_index
 from scenarios.errors import ScenarioError
 from scenarios.world import available_destinations, load_world
 
+from .remittance_recording import RECORDED_REMITTANCE_SHARE
+
 __all__ = ["DEFAULT_TARGETS", "OBSERVABLES", "POINT_TOLERANCE", "Target", "load_targets"]
 
 DEFAULT_TARGETS = Path(__file__).parent / "targets.csv"
@@ -38,6 +40,9 @@ OBSERVABLES = {
     "forced_returns_per_month": "deportations plus border interceptions per month (sent back)",
     "returns_per_month": "returns of one's own accord per month",
     "remittances_received_usd_per_month": "remittances received at home per month, USD",
+    "recorded_remittances_usd_per_month": (
+        "remittances received at home per month x the origin's recorded share, USD"
+    ),
     "notified_workers_stock": "employed with regular status (employer notifications)",
 }
 COLUMNS = (
@@ -206,6 +211,16 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
                 f, f"{row} destination", r["destination"], f"one of {list(destinations)}"
             )
         origins = _origins(r["origin"].strip(), f, f"{row} origin")
+        if r["observable"] == "recorded_remittances_usd_per_month" and (
+            len(origins) != 1 or origins[0] not in RECORDED_REMITTANCE_SHARE
+        ):
+            raise ScenarioError(
+                f,
+                f"{row} origin",
+                r["origin"],
+                "for recorded remittances, one origin with a sourced recorded share: one of "
+                f"{sorted(RECORDED_REMITTANCE_SHARE)} (calibration/remittance_recording.py)",
+            )
         if r["channel"] not in ("", "regular", "irregular"):
             raise ScenarioError(f, f"{row} channel", r["channel"], "empty, regular or irregular")
         try:

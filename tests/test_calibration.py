@@ -56,6 +56,16 @@ BAD = [
     ("band upside down", {"value": "", "low": "5", "high": "1"}, "row 2 value/low/high"),
     ("value and band", {"low": "1", "high": "5"}, "row 2 value/low/high"),
     ("bad month", {"start": "2011-13"}, "row 2 start/end"),
+    (
+        "recorded remittances of an origin without a sourced share",
+        {"observable": "recorded_remittances_usd_per_month", "origin": "VNM"},
+        "row 2 origin",
+    ),
+    (
+        "recorded remittances of a group of origins",
+        {"observable": "recorded_remittances_usd_per_month", "origin": "CLM"},
+        "row 2 origin",
+    ),
 ]
 
 
