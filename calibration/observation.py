@@ -36,9 +36,10 @@ Simulated regular and irregular stocks are not what statistics count:
     bilateral estimates allocate an origin's recorded inflows to host countries;
   - ``recorded_remittances_usd_per_month``: the same times the origin's recorded share
     (:data:`calibration.remittance_recording.RECORDED_REMITTANCE_SHARE`), for the World
-    Bank's estimates of origins whose balance of payments, the sources say, records only a
-    small part of what is sent (Lao PDR, Myanmar: most goes through brokers or hundi
-    agents); one origin per target;
+    Bank's estimates of origins whose balance of payments records only formal channels and
+    for which the sources give the share that goes through them (Cambodia about 0.6; Lao
+    PDR and Myanmar 0.12 and 0.15: most goes through brokers or hundi agents); one origin
+    per target;
   - ``notified_workers_stock``: the employed with regular status at the end of the
     target's last month: Japan's employer notifications (MHLW, end of October) count
     foreigners in legal employment; absconded trainees (irregular) and the unemployed are
@@ -67,7 +68,14 @@ from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 from .remittance_recording import RECORDED_REMITTANCE_SHARE
 from .targets import Target
 
-__all__ = ["FLOW_OBSERVABLES", "NEEDED", "census_coverage", "observe"]
+__all__ = [
+    "FLOW_OBSERVABLES",
+    "NEEDED",
+    "REMITTANCE_OBSERVABLES",
+    "census_coverage",
+    "observe",
+    "recorded_share",
+]
 
 _INDEX = {m: i for i, m in enumerate(FLOW_MEASURES + STOCK_MEASURES)}
 NEEDED = (
@@ -94,6 +102,13 @@ FLOW_OBSERVABLES = {
     "recorded_remittances_usd_per_month": (("remittances_received_usd",), None),
 }
 """The flow observables of issue 14 (per month over the target's months) and what they sum."""
+
+REMITTANCE_OBSERVABLES = (
+    "remittances_received_usd_per_month",
+    "recorded_remittances_usd_per_month",
+)
+"""The observables a World Bank remittance estimate is compared with (everything received, or
+its recorded part)."""
 
 
 def _cells(model, target: Target) -> np.ndarray:
@@ -127,13 +142,28 @@ def census_coverage(observation: dict | None, destination: str) -> float:
     )
 
 
+def recorded_share(target: Target) -> float:
+    """The recorded share of the one origin of a recorded-remittances target
+    (:data:`~calibration.remittance_recording.RECORDED_REMITTANCE_SHARE`). ``load_targets``
+    refuses other targets of this observable with the file and row named; a target built in
+    code (a synthetic test, ``dataclasses.replace``) gets the same rule here."""
+    if len(target.origins) != 1 or target.origins[0] not in RECORDED_REMITTANCE_SHARE:
+        raise ValueError(
+            f"target {target.target_id}: recorded remittances need one origin with a sourced "
+            f"recorded share, one of {sorted(RECORDED_REMITTANCE_SHARE)}; got "
+            f"{target.origin_label}"
+        )
+    return RECORDED_REMITTANCE_SHARE[target.origins[0]]
+
+
 def _target_channel(target: Target) -> int | None:
     return 0 if target.channel == "regular" else 1 if target.channel == "irregular" else None
 
 
 def _flow_observable(model, target: Target, cells: np.ndarray, s: int, e: int) -> float:
-    """A flow observable of :data:`FLOW_OBSERVABLES` averaged over slots ``s``..``e``, or the
-    notified workers at slot ``e``; nan when none of the target's corridors is in the run."""
+    """A flow observable of :data:`FLOW_OBSERVABLES` averaged over slots ``s``..``e`` (recorded
+    remittances scaled by the origin's recorded share), or the notified workers at slot
+    ``e``; nan when none of the target's corridors is in the run."""
     if len(cells) == 0:
         return float("nan")
     if target.observable == "notified_workers_stock":
@@ -142,8 +172,7 @@ def _flow_observable(model, target: Target, cells: np.ndarray, s: int, e: int) -
     channel = _target_channel(target) if channel is None else channel
     total = sum(float(_series(model, m, cells, channel)[s : e + 1].sum()) for m in measures)
     if target.observable == "recorded_remittances_usd_per_month":
-        (origin,) = target.origins  # load_targets allows one origin with a sourced share
-        total *= RECORDED_REMITTANCE_SHARE[origin]
+        total *= recorded_share(target)
     return total / (e - s + 1)
 
 

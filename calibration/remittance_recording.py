@@ -4,11 +4,14 @@ The World Bank/KNOMAD bilateral remittance estimates split an origin's *recorded
 (its balance of payments) across host countries by migrant stocks and incomes: "This amount,
 however, reflects only transfers through official channels" (World Bank, Migration and
 Development Brief 2, 2006). The model's remittances are everything sent, by every channel.
-Where the sources say that most of an origin's remittances travel outside the recorded
-channels, the observation model compares the estimate with the recorded part only
-(``recorded_remittances_usd_per_month``, :mod:`calibration.observation`): the simulated
-remittances received times the origin's recorded share below. Origins without a sourced
-share keep ``remittances_received_usd_per_month`` (everything received): Indonesia, whose
+Where an origin's balance of payments records only formal channels and the sources give
+the share of remittances that goes through them, the observation model compares the
+estimate with the recorded part only (``recorded_remittances_usd_per_month``,
+:mod:`calibration.observation`): the simulated remittances received times the origin's
+recorded share below. The share is applied to every destination's estimate for that origin
+(Thailand, Malaysia and Japan), though the surveys behind it are of migrants in Thailand
+above all. Origins without a sourced share keep ``remittances_received_usd_per_month``
+(everything received): Indonesia, whose
 central bank estimates workers' remittances as "the percentage of IMWs wages sent home
 regularly" times "the prevailing of IMWs stock" (Bank Indonesia, National Survey of
 Remittance Patterns of Indonesian Migrant Workers, 2008), whatever the channel; and Viet Nam,
@@ -17,9 +20,12 @@ but for which no source found gives the share that does.
 
 Why a table of sourced constants and not a fitted observation parameter: a share fitted to
 the very estimates it scales would meet them by construction; issue 14 allows observation
-factors only within what the sources support. The shares are the recorded part of the
-*value* sent, from surveys of senders and the origins' own figures, for the calibration
-years where the sources allow.
+factors only within what the sources support. What each share measures differs, as the
+sources do: Myanmar's is a share of *transactions* (a survey of senders), Cambodia's a share
+of "the remittances" (a household survey; value or count not said), Lao PDR's a ratio of
+*values*. Lao PDR's is the World Bank's own figure from Thailand over IOM's survey-based
+total, so with it the target says in effect that the Lao total is IOM's, within the band's
+width; the Lao ministry's 2025 figures (0.09) are an independent check.
 """
 
 from __future__ import annotations

@@ -66,6 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from calibration.observation import REMITTANCE_OBSERVABLES  # noqa: E402
 from calibration.remittance_recording import RECORDED_REMITTANCE_SHARE  # noqa: E402
 from calibration.targets import COLUMNS, POINT_TOLERANCE  # noqa: E402
 from scenarios.flows import Flow, load_flows  # noqa: E402
@@ -276,7 +277,7 @@ def build(flows: Iterable[Flow] | None = None) -> tuple[list[Built], list[tuple[
         groups.setdefault(key, []).append(f)
     built = [
         _remittance_target(key[0], tuple(g))
-        if key[0] in ("remittances_received_usd_per_month", "recorded_remittances_usd_per_month")
+        if key[0] in REMITTANCE_OBSERVABLES
         else _group_target(key[0], tuple(g))
         for key, g in groups.items()
     ]

@@ -56,16 +56,6 @@ BAD = [
     ("band upside down", {"value": "", "low": "5", "high": "1"}, "row 2 value/low/high"),
     ("value and band", {"low": "1", "high": "5"}, "row 2 value/low/high"),
     ("bad month", {"start": "2011-13"}, "row 2 start/end"),
-    (
-        "recorded remittances of an origin without a sourced share",
-        {"observable": "recorded_remittances_usd_per_month", "origin": "VNM"},
-        "row 2 origin",
-    ),
-    (
-        "recorded remittances of a group of origins",
-        {"observable": "recorded_remittances_usd_per_month", "origin": "CLM"},
-        "row 2 origin",
-    ),
 ]
 
 
@@ -76,6 +66,18 @@ def test_bad_targets_fail_clearly(tmp_path, name, change, key):
         load_targets(path)
     assert info.value.key == key
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("origin", ["VNM", "CLM"])
+def test_recorded_remittances_of_an_origin_without_a_share_name_the_allowed_origins(
+    tmp_path, origin
+):
+    row = {**GOOD, "observable": "recorded_remittances_usd_per_month", "origin": origin}
+    path = _write(tmp_path / "t.csv", [row])
+    with pytest.raises(ScenarioError) as info:
+        load_targets(path)
+    assert info.value.key == "row 2 origin" and info.value.value == origin
+    assert "['KHM', 'LAO', 'MMR']" in info.value.allowed
 
 
 def test_bad_targets_on_the_command_line_exit_2(tmp_path, capsys):

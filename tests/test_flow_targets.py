@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from calibration.config import load_config
-from calibration.observation import FLOW_OBSERVABLES, observe
+from calibration.observation import FLOW_OBSERVABLES, REMITTANCE_OBSERVABLES, observe
 from calibration.remittance_recording import RECORDED_REMITTANCE_SHARE
 from calibration.targets import COLUMNS, OBSERVABLES, Target, load_targets
 from corridors.cli import main
@@ -160,17 +160,36 @@ def test_recorded_remittances_are_the_received_times_the_origins_sourced_share(
 
 
 def test_remittance_targets_of_origins_with_a_recorded_share_use_it():
-    """Every World Bank remittance target of an origin with a sourced recorded share compares
-    the recorded part; the others compare everything received."""
+    """The World Bank remittance targets of Cambodia, Laos and Myanmar (sourced recorded
+    shares) compare the recorded part; Indonesia's and Viet Nam's everything received."""
+    by_observable: dict[str, set[str]] = {o: set() for o in REMITTANCE_OBSERVABLES}
     for t in load_targets(FLOW_TARGETS):
-        if t.target_id.startswith("remittances_"):
-            (origin,) = t.origins
-            recorded = origin in RECORDED_REMITTANCE_SHARE
-            assert t.observable == (
-                "recorded_remittances_usd_per_month"
-                if recorded
-                else "remittances_received_usd_per_month"
-            ), t.target_id
+        if t.observable in REMITTANCE_OBSERVABLES:
+            by_observable[t.observable].add(t.target_id)
+    assert by_observable["recorded_remittances_usd_per_month"] == {
+        "remittances_KHM_JPN_2010_2016",
+        "remittances_KHM_MYS_2015_2016",
+        "remittances_KHM_THA_2010_2016",
+        "remittances_LAO_THA_2010_2016",
+        "remittances_MMR_JPN_2015_2016",
+        "remittances_MMR_MYS_2015_2016",
+        "remittances_MMR_THA_2015_2016",
+    }
+    assert by_observable["remittances_received_usd_per_month"] == {
+        "remittances_IDN_JPN_2010_2016",
+        "remittances_IDN_MYS_2010_2016",
+        "remittances_VNM_JPN_2010_2016",
+        "remittances_VNM_MYS_2015_2016",
+        "remittances_VNM_THA_2010_2016",
+    }
+
+
+def test_a_recorded_remittances_target_built_in_code_for_another_origin_fails_clearly(run):
+    model, _ = run
+    for origins in (("VNM",), ("KHM", "LAO")):
+        target = _target("recorded_remittances_usd_per_month", "THA", origins)
+        with pytest.raises(ValueError, match="one of \\['KHM', 'LAO', 'MMR'\\]"):
+            observe(model, target)
 
 
 def test_the_flow_observables_count_something(run):
@@ -285,10 +304,7 @@ def test_disagreeing_sources_make_a_band_at_least_a_points_width():
     assert band.is_band
     assert band.low <= 87598 / 12 * 0.8 + 1 and band.high >= 87616 / 12 * 1.2 - 1
     for t in targets.values():
-        if t.observable in (
-            "remittances_received_usd_per_month",
-            "recorded_remittances_usd_per_month",
-        ):
+        if t.observable in REMITTANCE_OBSERVABLES:
             assert t.is_band and t.high / t.low >= 1.5**2  # wide: lowest / 1.5 to highest x 1.5
 
 
