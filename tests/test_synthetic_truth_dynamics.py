@@ -16,13 +16,13 @@ contract.
 
 from __future__ import annotations
 
-import pandas as pd
-from test_calibration import GOOD, _write
+from test_calibration import assert_truth_recovered, write_synthetic_targets
 
 from calibration.config import load_config
 from calibration.run import calibrate
 from calibration.simulate import seeds_for, simulate_targets
 from calibration.targets import Target
+from scenarios.calendar import month_label
 from scenarios.flows import held_out_reason
 from scenarios.scenario import load_scenario
 
@@ -52,7 +52,7 @@ def _template() -> list[Target]:
             ):
                 tid = f"{observable}_{channel or 'all'}_{dest}_{year}"
                 start = e if observable == "documented_stock" else s
-                if held_out_reason(observable, dest, "ALL", _label(start), _label(e)):
+                if held_out_reason(observable, dest, "ALL", month_label(start), month_label(e)):
                     continue  # Thailand's returns in 2014 span a return wave: held out
                 targets.append(
                     Target(
@@ -74,34 +74,13 @@ def _template() -> list[Target]:
     return targets
 
 
-def _label(month: int) -> str:
-    return f"{2010 + month // 12}-{month % 12 + 1:02d}"
-
-
 def test_flow_targets_identify_the_return_hazard_and_planned_returns(tmp_path):
     base = load_scenario("baseline_dynamics").with_values(**SCALE)
     template = tuple(_template())
     # the truth on a seed of its own: the calibration (root seed 9) must not share its noise
     truth = simulate_targets(base, template, TRUTH, seeds_for(99, 1)[0])
-    rows = [
-        {
-            **GOOD,
-            "target_id": t.target_id,
-            "observable": t.observable,
-            "destination": t.destination,
-            "origin": "ALL",
-            "channel": t.channel,
-            "start": _label(t.start),
-            "end": _label(t.end),
-            "value": "",
-            "low": f"{0.95 * v:.2f}",
-            "high": f"{1.05 * v:.2f}",
-            "source": "synthetic: simulated with known parameters",
-        }
-        for t, v in zip(template, truth, strict=True)
-    ]
-    assert all(float(r["high"]) > 0 for r in rows), "every synthetic figure counts something"
-    _write(tmp_path / "targets.csv", rows)
+    rows = write_synthetic_targets(tmp_path / "targets.csv", template, truth)
+    assert len(rows) == len(template), "every synthetic figure counts something"
     params = "\n".join(f"{k} = [{lo}, {hi}]" for k, (lo, hi) in RANGES.items())
     start = "\n".join(f"{k} = {(lo + hi) / 2}" for k, (lo, hi) in RANGES.items())
     (tmp_path / "cal.toml").write_text(f"""
@@ -125,12 +104,4 @@ posterior_draws = 60
 """)
     config = load_config(tmp_path / "cal.toml")
     summary = calibrate(config, tmp_path / "out", workers=2, quiet=True)
-    draws = pd.read_csv(tmp_path / "out" / "posterior_draws.csv")
-    for name, value in TRUTH.items():
-        lo, hi = draws[name].quantile([0.05, 0.95])
-        assert lo <= value <= hi, f"{name}: truth {value} outside [{lo:.4g}, {hi:.4g}]"
-        low, high = RANGES[name]
-        assert hi - lo < NARROWED[name] * (high - low), f"{name}: [{lo:.4g}, {hi:.4g}]"
-    # narrow intervals from a posterior that rests on many particles, not on a collapse
-    assert summary["abc"]["effective_sample_size"] >= 10, summary["abc"]
-    assert summary["abc"]["distinct_draws"] >= 15, summary["abc"]
+    assert_truth_recovered(config, summary, tmp_path / "out", TRUTH, NARROWED)
