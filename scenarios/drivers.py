@@ -122,6 +122,22 @@ DRIVERS: tuple[Declaration, ...] = (
         label="Irregular crossings during a border closure",
     ),
     D(
+        "reentry_after_forced_return",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        1.0,
+        "share of those sent back",
+        "drivers",
+        "Share of the people sent back from this destination (deported, or intercepted at "
+        "the border) who cross again at once, paying border fixers ``reentry_fee_usd``: the "
+        "revolving door of deportations across land borders. 0: everyone sent back goes home "
+        "and decides again like any returnee.",
+        "border regimes; deportation practice",
+        label="Re-entry after being sent back",
+    ),
+    D(
         "corridor_constant",
         "float",
         "corridor",

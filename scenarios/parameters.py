@@ -810,4 +810,17 @@ PARAMETERS: tuple[Declaration, ...] = (
         "Absconding hazard of an exploited trainee (unpaid wages, abuse: poor conditions) "
         "relative to one who is not.",
     ),
+    _p(
+        "reentry_fee_usd",
+        "float",
+        51.0,
+        0.0,
+        300.0,
+        "USD per crossing",
+        "What a person sent back pays border fixers (release fees, bribes, a guide) to cross "
+        "again at once (driver ``reentry_after_forced_return``): far less than a first move "
+        "through a broker. 51 USD: the release fee at Myawaddy in 2007 (the Guardian, in the "
+        "Taipei Times, 2 August 2007); 400-1,200 baht (12-37 USD) in the DKBA's charges "
+        "(DVB, about 2011).",
+    ),
 )

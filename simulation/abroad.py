@@ -6,7 +6,9 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    during a deployment ban or border closure) and depart: they arrive employed with a regular
    contract, trained with the corridor's training coverage.
 2. :func:`irregular_arrivals`: irregular movers arrive after their crossing, unless
-   intercepted at the border (border control, more during a closure) and sent back; arrivals
+   intercepted at the border (border control, more during a closure) and sent back
+   (:func:`~simulation.moves.send_back`: home, or straight back across where the
+   destination's ``reentry_after_forced_return`` is above 0); arrivals
    find work with the destination's job-finding chance times the employers' willingness to
    hire irregular workers. Departures of people who left before are counted as
    re-migrations (:func:`count_trips`); the corridor's ``seasonal_share`` of arrivals come
@@ -28,8 +30,8 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    past the grace period overstay or go home. Before the renewal, those who planned a fixed
    stay go home at the end of their contract (:func:`planned_returns`, off with no draws
    while ``planned_return_share`` is 0).
-6. :func:`deportations` then :func:`arrests`: detained people are deported; irregular people
-   are arrested with the month's arrest probability.
+6. :func:`deportations` then :func:`arrests`: detained people are deported (sent back as
+   the intercepted are); irregular people are arrested with the month's arrest probability.
 7. :func:`amnesty_verification` then :func:`amnesty_registration`: earlier registrants whose
    verification is due are verified within the month's capacity (legalised, or lapsing back
    to irregular status when it fails, the fee is not paid or the deadline passes); then open
@@ -73,7 +75,7 @@ from .formulas import (
     training_exploitation_factor,
 )
 from .japan import absconding, programme_ends, start_stays
-from .moves import go_home, return_home, to_regular_contract
+from .moves import return_home, send_back, to_regular_contract
 from .permits import (
     employer_changes,
     overstay_or_return,
@@ -213,7 +215,8 @@ def regular_departures(model: MigrationModel, waiting: np.ndarray) -> np.ndarray
 def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
     """Step 2. Reads ``corridor`` and ``timer`` of the ``transit`` rows; writes ``timer`` (one
     month less). Those whose crossing is over are intercepted with the border's interception
-    probability (one uniform each; counted in ``border_interceptions``, sent home) or get in:
+    probability (one uniform each; counted in ``border_interceptions``, sent back by
+    :func:`~simulation.moves.send_back`) or get in:
     ``legal`` irregular, ``social_security`` zero, ``status`` employed irregular with the
     destination's job-finding chance x irregular hiring (one uniform each) or unemployed
     abroad. Counts ``arrivals`` and ``irregular_by_entry`` (irregular); then
@@ -230,7 +233,7 @@ def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
     d = d_of[c]
     stopped = rng.random(len(arrive)) < border_interception_probability(model, d)
     mx.add("border_interceptions", c[stopped], Channel.IRREGULAR)
-    go_home(model, arrive[stopped])
+    send_back(model, arrive[stopped])
     inside, c, d = arrive[~stopped], c[~stopped], d[~stopped]
     pop.legal[inside] = Legal.IRREGULAR
     pop.social_security[inside] = 0.0
@@ -356,8 +359,8 @@ def exploitation(model: MigrationModel, present: np.ndarray) -> np.ndarray:
 # ---- 6: deportations and arrests ------------------------------------------------------------
 def deportations(model: MigrationModel, detained: np.ndarray) -> None:
     """Step 6, first half. Reads and writes ``timer`` of ``detained`` (one month less); those
-    whose detention is over are deported: counted in ``deportations`` and sent home. No random
-    draws.
+    whose detention is over are deported: counted in ``deportations`` and sent back
+    (:func:`~simulation.moves.send_back`). No random draws but the re-entry's.
 
     Why: detention lasts ``detention_months`` before deportation."""
     pop = model.population
@@ -365,7 +368,7 @@ def deportations(model: MigrationModel, detained: np.ndarray) -> None:
     out = detained[pop.timer[detained] <= 0]
     if len(out):
         model.metrics.add("deportations", pop.corridor[out], Channel.IRREGULAR)
-        go_home(model, out)
+        send_back(model, out)
 
 
 def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
@@ -399,7 +402,7 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
         now = caught[pop.timer[caught] <= 0]
         if len(now):
             mx.add("deportations", pop.corridor[now], Channel.IRREGULAR)
-            go_home(model, now)
+            send_back(model, now)
     return irregular
 
 

@@ -143,6 +143,12 @@ FLOWS: tuple[Measure, ...] = (
         "irregular",
         "irregular crossings stopped at the border and sent back",
     ),
+    _flow(
+        "forced_return_reentries",
+        "irregular",
+        "of the deported and intercepted, people who crossed again at once (part of the "
+        "irregular departures)",
+    ),
     _flow("arrests", "irregular", "irregular migrants arrested"),
     _flow(
         "registrations",

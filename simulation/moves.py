@@ -1,5 +1,5 @@
-"""Moves shared by the rules abroad: going home, taking a regular contract, returning of
-one's own accord, a pending registrant lapsing.
+"""Moves shared by the rules abroad: going home, being sent back (and crossing again),
+taking a regular contract, returning of one's own accord, a pending registrant lapsing.
 
 Why a module of its own: the events abroad, the permits, regularisation and shocks all move
 people home or into regular status, and must do it the same way (one place that clears a
@@ -14,6 +14,8 @@ import numpy as np
 
 from agents.status import Channel, Legal, Status, channel_of_legal
 
+from .admissions import count_trips, pay
+
 if TYPE_CHECKING:
     from .model import MigrationModel
 
@@ -21,6 +23,7 @@ __all__ = [
     "amnesty_lapse",
     "go_home",
     "return_home",
+    "send_back",
     "to_regular_contract",
 ]
 
@@ -42,6 +45,45 @@ def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     pop.contract_left[rows] = 0
     if model.lv.seasonal_share.any():  # nobody is on a seasonal stay otherwise
         pop.season_left[rows] = np.where(pop.season_left[rows] != 0, -1, 0)
+
+
+def send_back(model: MigrationModel, rows: np.ndarray) -> None:
+    """A forced return: ``rows`` were deported or stopped at the border (counted by the
+    caller). Everyone goes home (:func:`go_home`); then, only where a destination's
+    ``reentry_after_forced_return`` is above 0, that share of them (one uniform each) cross
+    again at once, on corridors with an irregular channel (none on the others). They pay
+    ``reentry_fee_usd`` (:func:`~simulation.admissions.pay`: savings, then debt); ``status``
+    in transit, ``legal`` none, ``channel`` irregular, ``timer`` the corridor's transit
+    months (at least 1: they arrive next month, and can be stopped at the border again);
+    counted in ``departures`` and ``forced_return_reentries`` (irregular) and as a
+    re-migration (:func:`~simulation.admissions.count_trips`). Their recruiter stays the last
+    move's: fixers at the border, not a new broker.
+
+    Why: deportation across a land border is often a ride to the border and back: "many have
+    been deported on more than one occasion" (Poipet's checkpoint chief, Cambodia Daily);
+    deportees pay a release fee and return to their jobs (HRW 2004, Mizzima 2012). Without
+    it, the model's counts of people sent back are of distinct people, where the sources'
+    counts include the same people several times."""
+    go_home(model, rows)
+    share = model.lv.reentry_after_forced_return
+    if len(rows) == 0 or not share.any():
+        return
+    pop = model.population
+    c = pop.corridor[rows]
+    p = np.where(model.c_has_irregular[c], share[model.c_dest[c]], 0.0)
+    again = rows[model.rng.random(len(rows)) < p]
+    if len(again) == 0:
+        return
+    c = pop.corridor[again]
+    pay(model, again, np.full(len(again), model.lv.reentry_fee_usd))
+    pop.status[again] = Status.IN_TRANSIT
+    pop.legal[again] = Legal.NONE
+    pop.channel[again] = Channel.IRREGULAR
+    # no +1 (unlike a move decided at home): this month's crossings have been counted down
+    pop.timer[again] = np.maximum(1, np.ceil(model.c_transit[c])).astype(np.int16)
+    model.metrics.add("departures", c, Channel.IRREGULAR)
+    model.metrics.add("forced_return_reentries", c, Channel.IRREGULAR)
+    count_trips(model, again, c, Channel.IRREGULAR)
 
 
 def to_regular_contract(model: MigrationModel, rows: np.ndarray) -> None:

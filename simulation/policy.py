@@ -108,6 +108,7 @@ class LeverArrays:
     border_closure_length_months: IntArray  # [destination] months
     border_closure_demand_factor: FloatArray  # [destination] times normal demand
     border_closure_crossing_factor: FloatArray  # [destination] share of irregular crossings stil...
+    reentry_after_forced_return: FloatArray  # [destination] share of those sent back
     corridor_constant: FloatArray  # [corridor] utility
     push_shock_start: tuple[tuple[int, ...], ...]  # [origin] start months (month indices)
     push_shock_length_months: IntArray  # [origin] months
@@ -207,6 +208,7 @@ class LeverArrays:
     titp_abscond_base_per_month: float  # probability per month
     abscond_debt_sensitivity: float  # times per month of wage owed
     abscond_exploited_factor: float  # times
+    reentry_fee_usd: float  # USD per crossing
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> LeverArrays:

@@ -33,8 +33,9 @@ a coarse scale and checked month by month:
   their cell, employed or unemployed abroad;
 * circular migration: returns at contract end as planned (``planned_returns``, regular row
   only) and seasonal returns are part of the returns, re-migrations part of the departures
-  (cell by cell); a worker on a seasonal stay (``season_left`` above 0) is abroad, one back
-  from a season (-1) is not;
+  (cell by cell); re-entries after a forced return are part of the irregular departures and
+  no more than the month's deportations and interceptions; a worker on a seasonal stay
+  (``season_left`` above 0) is abroad, one back from a season (-1) is not;
 * the table's corridor rows and per-origin status rows agree with each other.
 """
 
@@ -335,10 +336,14 @@ def check_circular(panel, months, tol) -> None:
         ("planned_returns", "returns"),
         ("seasonal_returns", "returns"),
         ("remigrations", "departures"),
+        ("forced_return_reentries", "departures"),
     ):
         for channel in ("regular", "irregular"):
             over = panel(part, channel).loc[after] - panel(whole, channel).loc[after]
             assert (over <= tol).all().all(), f"{part} > {whole} ({channel})"
+    sent_back = panel("deportations", "irregular") + panel("border_interceptions", "irregular")
+    over = panel("forced_return_reentries", "irregular").loc[after] - sent_back.loc[after]
+    assert (over <= tol).all().all(), "forced_return_reentries > deportations + interceptions"
     assert (panel("planned_returns", "irregular").abs() <= tol).all().all()
 
 
@@ -602,6 +607,7 @@ STRESS = {
         "pandemic_length_months": 4,
         "coup_start": {"MMR": ["2011-03"]},
         "labour_demand_factor": {"all": 1.0, "MYS": 0.5},
+        "reentry_after_forced_return": {"all": 0.0, "THA": 0.5},
     },
     "parameters": {
         "contract_months": 6,
@@ -644,6 +650,7 @@ def test_invariants_under_stress_with_every_flow_active():
         ("deportations", "irregular"),
         ("arrests", "irregular"),
         ("border_interceptions", "irregular"),
+        ("forced_return_reentries", "irregular"),
         ("layoffs", "regular"),
         ("applications", "regular"),
         ("departures", "irregular"),
