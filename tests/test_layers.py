@@ -34,6 +34,7 @@ COMMANDS = (
     "corridors.cli",
     "corridors.dashboard_command",
     "corridors.emulate_command",
+    "corridors.slice_command",
     "corridors.install",
     "corridors.__main__",
 )
