@@ -209,8 +209,9 @@ def observe(model, target: Target, observation: dict | None = None) -> float:
         movers = 0.0
         if channel in (0, None):
             movers += _series(model, "applications", cells, 0)[s : e + 1].sum()
-        if channel in (1, None):
+        if channel in (1, None):  # moves through a broker: re-entries pay no recruiter
             movers += _series(model, "departures", cells, 1)[s : e + 1].sum()
+            movers -= _series(model, "forced_return_reentries", cells, 1)[s : e + 1].sum()
         per_mover = fees / movers if movers > 0 else float("nan")
         if o == "recruitment_cost_usd":
             return float(per_mover)

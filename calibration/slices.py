@@ -34,7 +34,15 @@ from scenarios.posterior import is_observation
 from .config import CalibrationConfig
 from .simulate import distance, scenario_for, seeds_for, simulate_targets
 
-__all__ = ["Slice", "parse_vary", "point_of_folder", "run_slices", "slice_report"]
+__all__ = [
+    "Arm",
+    "Slice",
+    "parse_vary",
+    "plan_slices",
+    "point_of_folder",
+    "run_slices",
+    "slice_report",
+]
 
 MOVED = 0.03
 """A target 'moved' when its distance changes by more than this (0: inside its band)."""
@@ -66,56 +74,109 @@ def parse_vary(texts: list[str]) -> list[Slice]:
 def point_of_folder(config: CalibrationConfig, folder: Path) -> dict[str, float]:
     """The fitted point of a calibration's output folder: its ``msm_optimum.toml`` (a
     scenario fragment: ``[levers.NAME] KEY = value`` read as ``NAME.KEY``) and its
-    ``observation_parameters.json``, limited to the names the configuration fits."""
+    ``observation_parameters.json``, limited to the names the configuration fits (the
+    configuration's ``[fixed]`` values hold for the others). A missing or unreadable file, or
+    a name without a number, is a ScenarioError naming the file."""
     optimum, observation = folder / "msm_optimum.toml", folder / "observation_parameters.json"
     for f in (optimum, observation):
         if not f.is_file():
             raise ScenarioError(str(folder), "--at", f.name, "a calibration output folder")
-    flat: dict[str, float] = {}
-    for table in tomllib.loads(optimum.read_text()).values():
+    flat: dict[str, object] = {}
+    try:
+        fragment = tomllib.loads(optimum.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(optimum), "file", str(exc), "a TOML scenario fragment") from None
+    for table in fragment.values():
+        if not isinstance(table, dict):
+            continue
         for key, value in table.items():
             if isinstance(value, dict):
-                flat.update({f"{key}.{k}": float(v) for k, v in value.items()})
+                flat.update({f"{key}.{k}": v for k, v in value.items()})
             else:
-                flat[key] = float(value)
-    flat.update({k: float(v) for k, v in json.loads(observation.read_text()).items()})
+                flat[key] = value
+    try:
+        observed = json.loads(observation.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(observation), "file", str(exc), "a JSON object") from None
+    if not isinstance(observed, dict):
+        raise ScenarioError(str(observation), "file", type(observed).__name__, "a JSON object")
+    flat.update(observed)
     missing = [n for n in config.names if n not in flat]
     if missing:
         raise ScenarioError(str(optimum), "parameters", missing, "every name the config fits")
-    return {n: flat[n] for n in config.names}
+    point = {}
+    for n in config.names:
+        value = flat[n]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            file = observation if is_observation(n) else optimum
+            raise ScenarioError(str(file), n, value, "a number")
+        point[n] = float(value)
+    return point
 
 
-def run_slices(
-    config: CalibrationConfig,
-    point: dict[str, float],
-    slices: list[Slice],
-    seeds: int,
-    root_seed: int,
-    executor: Executor,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run the point and every slice value on the same ``seeds`` seeds (common random
-    numbers: a difference between values is not a difference of seeds). Returns the
-    summary (a row per value, the point first) and the targets (a row per value and
-    target). A name the scenario does not declare, or a value outside its declared range,
-    is a ScenarioError (from the scenario, naming it) before any run."""
-    arms = [("point", float("nan"), dict(point))]
+@dataclass(frozen=True)
+class Arm:
+    """One point to run: the parameter moved (``point`` for the point itself), its value
+    (nan for the point) and every fitted value."""
+
+    parameter: str
+    value: float
+    params: dict[str, float]
+
+
+def plan_slices(
+    config: CalibrationConfig, point: dict[str, float], slices: list[Slice]
+) -> list[Arm]:
+    """The point, then each value of each slice. Checked before any run: a name given twice,
+    a name the scenario does not declare as a number (or an observation parameter the
+    configuration does not fit), a value outside the declared range: a ScenarioError naming
+    ``--vary``, the name and the value."""
+    arms = [Arm("point", float("nan"), dict(point))]
+    seen: set[str] = set()
     for s in slices:
+        if s.name in seen:
+            raise ScenarioError("--vary", s.name, s.name, "each parameter once (V1,V2,... in one)")
+        seen.add(s.name)
         if is_observation(s.name):
             if s.name not in config.names:
                 raise ScenarioError("--vary", "name", s.name, f"one of {list(config.names)}")
         else:
             swept_declaration("--vary", s.name, config.scenario)
         for v in s.values:
-            arms.append((s.name, v, {**point, s.name: v}))
-    for _, _, p in arms:  # values outside a declared range fail here, before any run
-        scenario_for(config.scenario, p)
+            params = {**point, s.name: v}
+            if is_observation(s.name):
+                i = config.names.index(s.name)
+                if not config.low[i] <= v <= config.high[i]:
+                    allowed = f"a number from {config.low[i]} to {config.high[i]}"
+                    raise ScenarioError("--vary", s.name, v, allowed)
+            else:
+                try:
+                    scenario_for(config.scenario, params)
+                except ScenarioError as exc:
+                    raise ScenarioError("--vary", s.name, v, exc.allowed) from None
+            arms.append(Arm(s.name, v, params))
+    return arms
+
+
+def run_slices(
+    config: CalibrationConfig,
+    arms: list[Arm],
+    seeds: int,
+    root_seed: int,
+    executor: Executor,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every arm of :func:`plan_slices` on the same ``seeds`` seeds (common random
+    numbers: a difference between values is not a difference of seeds). Returns the
+    summary (a row per arm, the point first: the ARD over every target and over the targets
+    observed at the point, targets met, the seed-to-seed sd of the observed ARD, the targets
+    that moved) and the targets (a row per arm and target)."""
     seed_list = seeds_for(root_seed, seeds)
     futures = [
         [
-            executor.submit(simulate_targets, config.scenario, config.targets, p, s)
+            executor.submit(simulate_targets, config.scenario, config.targets, a.params, s)
             for s in seed_list
         ]
-        for _, _, p in arms
+        for a in arms
     ]
     runs = [np.vstack([f.result() for f in row]) for row in futures]
     targets = config.targets
@@ -125,11 +186,12 @@ def run_slices(
     observed = np.isfinite(means[0])
     base = np.array([t.distance(float(v)) for t, v in zip(targets, means[0], strict=True)])
     rows, detail = [], []
-    for (name, value, _), r, m in zip(arms, runs, means, strict=True):
+    obs_targets = tuple(t for t, o in zip(targets, observed, strict=True) if o)
+    for arm, r, m in zip(arms, runs, means, strict=True):
+        name, value = arm.parameter, arm.value
         d = np.array([t.distance(float(v)) for t, v in zip(targets, m, strict=True)])
         met = np.array([t.met(float(v)) for t, v in zip(targets, m, strict=True)])
-        per_seed = [distance(targets, one) for one in r]
-        obs_targets = tuple(t for t, o in zip(targets, observed, strict=True) if o)
+        per_seed = [distance(obs_targets, one[observed]) for one in r]
         moved = sorted(
             ((d[i] - base[i], targets[i].target_id) for i in range(len(targets))),
             key=lambda x: -abs(x[0]),
@@ -178,6 +240,10 @@ def slice_report(
         f"counting 1, in brackets); 'moved': a target's distance changed by more than "
         f"{MOVED} against the point. A slice, not a profile: the other parameters are not "
         f"refitted.",
+        "",
+        "Held at the file's `[fixed]` values: "
+        + (", ".join(f"`{k}` = {v:g}" for k, v in config.fixed.items()) or "none")
+        + ".",
         "",
         f"Point: ARD {point['ard_observed']:.3f} ({point['ard_all']:.3f}), "
         f"{int(point['met_observed'])} of {int(point['observed'])} met, seed-to-seed sd "

@@ -48,7 +48,13 @@ def run(args: argparse.Namespace) -> int:
     """Run ``corridors slice``; bad input raises ScenarioError (exit 2 in ``cli.main``)."""
     from calibration.config import load_config
     from calibration.executor import calibration_executor
-    from calibration.slices import parse_vary, point_of_folder, run_slices, slice_report
+    from calibration.slices import (
+        parse_vary,
+        plan_slices,
+        point_of_folder,
+        run_slices,
+        slice_report,
+    )
     from scenarios.errors import ScenarioError
 
     from .atomic import write_atomic, write_text_atomic
@@ -64,13 +70,14 @@ def run(args: argparse.Namespace) -> int:
         point, at = point_of_folder(config, args.at), f"the MSM optimum in {args.at}"
     else:
         point, at = config.start_point(), f"the [start] of {args.config}"
+    arms = plan_slices(config, point, slices)  # bad names and values: before any run
     workers = args.workers if args.workers is not None else default_workers()
     executor, close, _ = calibration_executor(max(1, workers), args.dask)
     try:
         if not args.quiet:
-            runs = (1 + sum(len(s.values) for s in slices)) * seeds
+            runs = len(arms) * seeds
             print(f"corridors slice: {runs} runs ({seeds} seeds per value)", flush=True)
-        summary, targets = run_slices(config, point, slices, seeds, root, executor)
+        summary, targets = run_slices(config, arms, seeds, root, executor)
     finally:
         close()
     args.out.mkdir(parents=True, exist_ok=True)

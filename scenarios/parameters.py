@@ -817,10 +817,12 @@ PARAMETERS: tuple[Declaration, ...] = (
         0.0,
         300.0,
         "USD per crossing",
-        "What a person sent back pays border fixers (release fees, bribes, a guide) to cross "
-        "again at once (driver ``reentry_after_forced_return``): far less than a first move "
-        "through a broker. 51 USD: the release fee at Myawaddy in 2007 (the Guardian, in the "
-        "Taipei Times, 2 August 2007); 400-1,200 baht (12-37 USD) in the DKBA's charges "
+        "What a person sent back pays (bribes, fixers, a guide) to cross again at once "
+        "(driver ``reentry_after_forced_return``). No source prices a re-entry: deportees "
+        "return to Thailand 'if they pay stiff bribes to Thai police' (HRW 2004). 51 USD is "
+        "an order-of-magnitude stand-in from the fees on the other side of the same border: "
+        "what each deportee paid the DKBA at Myawaddy to be let go in 2007 (the Guardian, in "
+        "the Taipei Times, 2 August 2007); the DKBA's 400-1,200 baht (about 12-40 USD) "
         "(DVB, about 2011).",
     ),
 )

@@ -51,19 +51,21 @@ def send_back(model: MigrationModel, rows: np.ndarray) -> None:
     """A forced return: ``rows`` were deported or stopped at the border (counted by the
     caller). Everyone goes home (:func:`go_home`); then, only where a destination's
     ``reentry_after_forced_return`` is above 0, that share of them (one uniform each) cross
-    again at once, on corridors with an irregular channel (none on the others). They pay
-    ``reentry_fee_usd`` (:func:`~simulation.admissions.pay`: savings, then debt); ``status``
-    in transit, ``legal`` none, ``channel`` irregular, ``timer`` the corridor's transit
-    months (at least 1: they arrive next month, and can be stopped at the border again);
-    counted in ``departures`` and ``forced_return_reentries`` (irregular) and as a
-    re-migration (:func:`~simulation.admissions.count_trips`). Their recruiter stays the last
-    move's: fixers at the border, not a new broker.
+    again at once, on corridors with an irregular channel (none on the others). Once any
+    destination's share is above 0, one uniform is drawn for everyone sent back anywhere.
+    They pay ``reentry_fee_usd`` (:func:`~simulation.admissions.pay`: savings, then debt);
+    ``status`` in transit, ``legal`` none, ``channel`` irregular, ``timer`` the corridor's
+    transit months (at least 1: they arrive next month, and can be stopped at the border
+    again); ``recruiter`` none (fixers at the border, not a modelled broker: abroad they
+    carry the irregular channel's mean malpractice) and ``trained`` false, as after any new
+    irregular move; counted in ``departures`` and ``forced_return_reentries`` (irregular) and
+    as a re-migration (:func:`~simulation.admissions.count_trips`).
 
-    Why: deportation across a land border is often a ride to the border and back: "many have
+    Why: across a land border a deportation can end in a crossing straight back: "many have
     been deported on more than one occasion" (Poipet's checkpoint chief, Cambodia Daily);
-    deportees pay a release fee and return to their jobs (HRW 2004, Mizzima 2012). Without
-    it, the model's counts of people sent back are of distinct people, where the sources'
-    counts include the same people several times."""
+    in Mae Sot deportees return if they pay bribes (HRW 2004) or through brokers to their
+    jobs (Mizzima 2012). Without it, the model's counts of people sent back are of distinct
+    people, where the sources' counts include the same people several times."""
     go_home(model, rows)
     share = model.lv.reentry_after_forced_return
     if len(rows) == 0 or not share.any():
@@ -79,6 +81,8 @@ def send_back(model: MigrationModel, rows: np.ndarray) -> None:
     pop.status[again] = Status.IN_TRANSIT
     pop.legal[again] = Legal.NONE
     pop.channel[again] = Channel.IRREGULAR
+    pop.recruiter[again] = -1
+    pop.trained[again] = False
     # no +1 (unlike a move decided at home): this month's crossings have been counted down
     pop.timer[again] = np.maximum(1, np.ceil(model.c_transit[c])).astype(np.int16)
     model.metrics.add("departures", c, Channel.IRREGULAR)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from effects_helpers import compare, replicates, total
-from rule_workers import MMR_THA, CountingUniforms, FixedUniforms, small_model
+from rule_workers import MMR_THA, CountingUniforms, FixedUniforms, set_levers, small_model
 
 from agents.status import Channel, Legal, Status
 from simulation import abroad
@@ -21,6 +21,8 @@ DETAINED = {
     "channel": 1,
     "timer": 1,
 }
+MYS = 1  # destination index of Malaysia in the baseline world
+MMR_SGP = 8  # corridor index of Myanmar -> Singapore in the baseline world
 CROSSING = {"status": Status.IN_TRANSIT, "corridor": MMR_THA, "channel": 1, "timer": 1}
 
 
@@ -30,11 +32,13 @@ def counted(model, measure: str) -> float:
 
 
 def test_deported_people_cross_straight_back_and_pay_the_fixers():
-    """Share 1 (every destination): both deportees are in transit again on the same corridor, on the
-    irregular channel, arriving next month; the one with 30 USD of savings pays them and
-    owes the rest of the 51 USD fee, the one with 100 USD pays from savings."""
+    """Share 1 (every destination): both deportees are in transit again on the same corridor,
+    on the irregular channel, for the half-month crossing (timer 1); the one with 30 USD of
+    savings pays them and owes the rest of the 51 USD fee, the one with 100 USD pays from
+    savings; neither keeps the agency or the training of the last move."""
+    came = {"savings": 30.0, "trips": 1, "recruiter": 4, "trained": True}
     model = small_model(
-        [{**DETAINED, "savings": 30.0, "trips": 1}, {**DETAINED, "savings": 100.0, "trips": 2}],
+        [{**DETAINED, **came}, {**DETAINED, "savings": 100.0, "trips": 2}],
         reentry_after_forced_return=1.0,
         reentry_fee_usd=51.0,
     )
@@ -45,7 +49,10 @@ def test_deported_people_cross_straight_back_and_pay_the_fixers():
     assert pop.legal.tolist() == [Legal.NONE] * 2
     assert pop.channel.tolist() == [Channel.IRREGULAR] * 2
     assert pop.corridor.tolist() == [MMR_THA] * 2
-    assert pop.timer.tolist() == [max(1, int(np.ceil(model.c_transit[MMR_THA])))] * 2
+    assert model.c_transit[MMR_THA] == 0.5
+    assert pop.timer.tolist() == [1, 1]
+    assert pop.recruiter.tolist() == [-1, -1]
+    assert not pop.trained.any()
     assert pop.savings.tolist() == [0.0, 49.0]
     assert pop.debt.tolist() == [21.0, 0.0]
     assert pop.trips.tolist() == [2, 3]
@@ -66,14 +73,54 @@ def test_share_decides_who_crosses_back():
 
 
 def test_without_reentry_deportees_go_home_and_nothing_is_drawn():
-    """Share 0 everywhere (every shipped scenario but baseline_dynamics): deportees are home,
-    and the rule takes no uniform (no other scenario's stream shifts)."""
+    """Share 0 everywhere (as in every shipped scenario: only calibration/dynamics_stage5.toml
+    sets it): deportees are home, and the rule takes no uniform (no stream shifts)."""
     model = small_model([DETAINED, DETAINED], reentry_after_forced_return=0.0)
     model.rng = CountingUniforms(0.0)
     abroad.deportations(model, np.arange(2))
     assert model.population.status.tolist() == [Status.RETURNED] * 2
     assert model.rng.sizes == []
     assert counted(model, "forced_return_reentries") == 0
+
+
+def test_share_of_another_destination_or_a_corridor_without_irregular_channel_sends_none():
+    """A share of 1 in Malaysia only leaves a deportee from Thailand at home; a share of 1
+    everywhere leaves one from Singapore at home (Myanmar -> Singapore has no irregular
+    channel in the baseline world)."""
+    model = small_model([DETAINED])
+    share = np.zeros(len(model.lv.reentry_after_forced_return))
+    share[MYS] = 1.0
+    set_levers(model, reentry_after_forced_return=share)
+    abroad.deportations(model, np.arange(1))
+    assert model.population.status[0] == Status.RETURNED
+    assert not model.c_has_irregular[MMR_SGP]
+    model = small_model([{**DETAINED, "corridor": MMR_SGP}], reentry_after_forced_return=1.0)
+    abroad.deportations(model, np.arange(1))
+    assert model.population.status[0] == Status.RETURNED
+    assert counted(model, "forced_return_reentries") == 0
+
+
+def quiet_border(model) -> None:
+    """No arrests, no return hazard, no closure: only the crossing itself acts."""
+    model.policy.arrest_probability[:] = 0.0
+    model.policy.border_closed[:] = False
+    set_levers(model, return_hazard_per_month=0.0)
+
+
+def test_deportee_crosses_back_this_month_and_arrives_the_next():
+    """The month's events, twice, without touching the timer: deported in month 0 (detention
+    over) and in transit at its end; in Thailand (employed or looking for work) at the end of
+    month 1, since Myanmar -> Thailand takes half a month."""
+    model = small_model(
+        [DETAINED], reentry_after_forced_return=1.0, border_control=0.0, detention_months=0
+    )
+    quiet_border(model)
+    assert model.c_transit[MMR_THA] <= 1
+    abroad.abroad_events(model, 0)
+    assert model.population.status[0] == Status.IN_TRANSIT
+    abroad.abroad_events(model, 1)
+    assert model.population.status[0] in (Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD)
+    assert model.population.legal[0] == Legal.IRREGULAR
 
 
 def test_someone_stopped_at_the_border_every_month_is_counted_every_month():
@@ -85,11 +132,10 @@ def test_someone_stopped_at_the_border_every_month_is_counted_every_month():
         border_interception_max=1.0,
         reentry_after_forced_return=1.0,
     )
-    model.policy.border_closed[:] = False
+    quiet_border(model)
     for month in range(3):
-        abroad.irregular_arrivals(model, np.arange(1))
+        abroad.abroad_events(model, month)
         assert model.population.status[0] == Status.IN_TRANSIT
-        model.population.timer[0] = 1  # next month's crossing ends next month
         assert counted(model, "border_interceptions") == (month + 1) * model.people_per_agent
     assert model.population.trips[0] == 3
 
