@@ -366,6 +366,25 @@ LEVERS: tuple[Declaration, ...] = (
         label="Work permit tied to the employer",
     ),
     D(
+        "regular_stay_limit_months",
+        "int",
+        "destination",
+        0,
+        0,
+        240,
+        "months",
+        "protection in the destination",
+        "Longest a migrant worker may stay on work permits in this destination: a contract "
+        "that would run past it is not renewed (the permit ends: the worker goes home or "
+        "overstays, ``overstay_probability``), counted from arrival. 0: no limit. Thailand's "
+        "MOU employment is 'deemed completed after 4 years' (48 months; MMN 2014); Malaysia's "
+        "temporary employment pass ran at most 10 years (120) until 2018, then 13. No break "
+        "before a new contract is modelled.",
+        "duration of employment and return at contract end (Table 1: return and reintegration)",
+        "receiving",
+        label="Longest stay on work permits",
+    ),
+    D(
         "documents_held_share",
         "float",
         "destination",

@@ -13,17 +13,19 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    hire irregular workers. Departures of people who left before are counted as
    re-migrations (:func:`count_trips`); the corridor's ``seasonal_share`` of arrivals come
    for a season (:func:`seasonal_stays`, no draws while no corridor has one).
-3. :func:`earn_and_spend` and :func:`jobless_upkeep`: employed migrants earn (regular: at
-   least the migrant minimum wage; irregular: at a discount; exploited: with pay withheld),
-   pay living costs, repay debt, remit at the corridor's cost and save; regular workers accrue
-   social security. The unemployed live on savings.
+3. Everyone in the destination outside detention counts one more month of the stay
+   (``stay_months``). :func:`earn_and_spend` and :func:`jobless_upkeep`: employed migrants
+   earn (regular: at least the migrant minimum wage; irregular: at a discount; exploited:
+   with pay withheld), pay living costs, repay debt, remit at the corridor's cost and save;
+   regular workers accrue social security. The unemployed live on savings.
 4. :func:`exploitation`: exploitation starts and ends; protection turns cases into complaints
    against the recruiter. :func:`employer_changes`: regular workers who leave the employer
    named on their permit (taken on elsewhere after a layoff, out of an exploitative job, a job
    move of their own) become irregular where the permit is tied to that employer or their
    documents are held (off, with no draws, while ``permit_employer_tie`` and
    ``documents_held_share`` are 0).
-5. :func:`permits_ending` and :func:`overstay_or_return`: regular contracts end: renewal if
+5. :func:`permits_ending` and :func:`overstay_or_return`: regular contracts end (and cannot
+   be renewed past the destination's longest stay, :func:`stay_limits`): renewal if
    the employer keeps the worker and the worker has the fee and the time
    (:func:`renewal_failures`), otherwise overstay (becoming irregular: by overstay, or by
    lapse when the renewal the employer wanted failed) or return; regular workers out of work
@@ -123,6 +125,7 @@ def abroad_events(model: MigrationModel, month: int) -> None:
         start_stays(model, departed)  # Japan's programmes: fixed terms
     irregular_arrivals(model, transit)
     groups = AbroadGroups.of(model, away)
+    model.population.stay_months[groups.present] += 1
     earn_and_spend(model, groups.employed)
     jobless_upkeep(model, groups.jobless)
     exits = exploitation(model, groups.present)

@@ -144,6 +144,12 @@ FLOWS: tuple[Measure, ...] = (
         "irregular crossings stopped at the border and sent back",
     ),
     _flow(
+        "stay_limit_ends",
+        "regular",
+        "regular contracts not renewed because the renewal would run past the destination's "
+        "longest stay on work permits (part of the permits that end)",
+    ),
+    _flow(
         "forced_return_reentries",
         "irregular",
         "of the deported and intercepted, people who crossed again at once (part of the "

@@ -31,9 +31,10 @@ __all__ = [
 # ---- shared moves ---------------------------------------------------------------------------
 def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     """Writes ``status`` (returned), ``legal`` (none), ``exploited``, ``timer``,
-    ``contract_left`` and ``amnesty_wait`` (cleared) of ``rows``: they are back in their
-    origin; ``season_left`` -1 for those on a seasonal stay (back from a season: they weigh
-    the next one more often), written only where some corridor has seasonal stays. A
+    ``contract_left``, ``stay_months`` and ``amnesty_wait`` (cleared) of ``rows``: they are
+    back in their origin; ``season_left`` -1 for those on a seasonal stay (back from a
+    season: they weigh the next one more often), written only where some corridor has
+    seasonal stays. A
     registrant pending verification who leaves gives the registration up: counted in
     ``amnesty_lapses`` (:func:`amnesty_lapse`), so pending registrants add up."""
     pop = model.population
@@ -43,6 +44,7 @@ def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     pop.exploited[rows] = False
     pop.timer[rows] = 0
     pop.contract_left[rows] = 0
+    pop.stay_months[rows] = 0
     if model.lv.seasonal_share.any():  # nobody is on a seasonal stay otherwise
         pop.season_left[rows] = np.where(pop.season_left[rows] != 0, -1, 0)
 

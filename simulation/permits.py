@@ -35,6 +35,7 @@ __all__ = [
     "permits_ending",
     "planned_returns",
     "renewal_failures",
+    "stay_limits",
 ]
 
 
@@ -114,11 +115,14 @@ def permits_ending(
     """Step 5, first half. Reads and writes ``contract_left`` of ``regular_employed`` (one
     month less) and ``timer`` of ``regular_jobless`` (the grace period, one month less). At
     the end of a contract those who planned a fixed stay go home (:func:`planned_returns`, only
-    while ``planned_return_share`` is above 0); for the others the employer keeps the worker
+    while ``planned_return_share`` is above 0); a contract whose renewal would run past the
+    destination's longest stay ends (:func:`stay_limits`, only while some
+    ``regular_stay_limit_months`` is above 0); for the others the employer keeps the worker
     with :func:`employer_keep_probability`
     (one uniform per ending contract); a kept worker renews (``contract_left`` back to
     ``contract_months``) unless :func:`renewal_failures` stops it. Returns the permits that
-    end: contracts not renewed, renewals that failed (``lapse``), then grace periods over.
+    end: contracts at the stay limit and contracts not renewed, renewals that failed
+    (``lapse``), then grace periods over.
 
     Why: a regular permit lasts as long as the contract, or the grace period after a job is
     lost; keeping it takes an employer who wants the worker, money and time."""
@@ -130,6 +134,9 @@ def permits_ending(
     failed = due[:0]
     if len(due) and lv.planned_return_share:
         due = planned_returns(model, due)
+    capped = due[:0]
+    if len(due) and lv.regular_stay_limit_months.any():
+        due, capped = stay_limits(model, due)
     if len(due):
         keep = model.rng.random(len(due)) < employer_keep_probability(model, due)
         kept = due[keep]
@@ -137,9 +144,9 @@ def permits_ending(
         failed = kept[fails]
         pop.contract_left[kept[~fails]] = lv.contract_months
         due = due[~keep]
-    rows = np.concatenate([due, failed, lapsed])
+    rows = np.concatenate([capped, due, failed, lapsed])
     lapse = np.zeros(len(rows), bool)
-    lapse[len(due) : len(due) + len(failed)] = True
+    lapse[len(capped) + len(due) : len(capped) + len(due) + len(failed)] = True
     return PermitEnds(rows, lapse)
 
 
@@ -162,6 +169,26 @@ def planned_returns(model: MigrationModel, due: np.ndarray) -> np.ndarray:
         model.metrics.add("planned_returns", model.population.corridor[back], Channel.REGULAR)
         return_home(model, back)
     return due[~home]
+
+
+def stay_limits(model: MigrationModel, due: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of the rows ``due`` (a regular contract ends this month), those whose destination has
+    a longest stay (``regular_stay_limit_months`` above 0) that ``stay_months`` plus a new
+    contract (``contract_months``) would run past cannot renew: counted in
+    ``stay_limit_ends`` (regular). Returns (the rest, for the employer's decision; the
+    capped rows, whose permit ends). No draws.
+
+    Why: destinations cap how long a migrant worker may stay on work permits (Thailand's MOU
+    employment at four years, Malaysia's foreign workers at ten), which forces turnover
+    that a renewal probability alone does not: the worker must go home, or stay on without
+    a permit."""
+    pop, lv = model.population, model.lv
+    limit = lv.regular_stay_limit_months[model.c_dest[pop.corridor[due]]]
+    over = (limit > 0) & (pop.stay_months[due].astype(np.int64) + lv.contract_months > limit)
+    capped = due[over]
+    if len(capped):
+        model.metrics.add("stay_limit_ends", pop.corridor[capped], Channel.REGULAR)
+    return due[~over], capped
 
 
 def market_tightness(model: MigrationModel) -> FloatArray:

@@ -73,6 +73,7 @@ class LeverArrays:
     protection_coverage: FloatArray  # [destination] share of migrant workers reached
     social_security_portability: FloatArray  # [destination] share of contributions paid out on r...
     permit_employer_tie: FloatArray  # [destination] strength (0-1)
+    regular_stay_limit_months: IntArray  # [destination] months
     documents_held_share: FloatArray  # [destination] share of regular migrant workers
     document_retention_ban_enforcement: FloatArray  # [destination] intensity (0-1)
     permit_renewal_fee_usd: FloatArray  # [destination] USD per renewal

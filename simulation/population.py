@@ -61,8 +61,14 @@ class Population:
     from a seasonal stay (until the next move or renewal), 0 otherwise. All zeros when left
     out (nobody is seasonal at the start)."""
 
+    stay_months: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    """int16 months in the destination on the current stay, outside detention (counted from
+    arrival; for those abroad at the start, from January 2010), 0 at home: what a limit on a
+    migrant worker's stay (``regular_stay_limit_months``) is checked against. All zeros when
+    left out."""
+
     def __post_init__(self) -> None:
-        for name in ("amnesty_wait", "trips", "season_left"):
+        for name in ("amnesty_wait", "trips", "season_left", "stay_months"):
             if len(getattr(self, name)) != len(self.status):
                 setattr(self, name, np.zeros(len(self.status), np.int16))
 

@@ -43,6 +43,7 @@ COLUMN_DTYPES = {
     "reintegration_left": np.int16,
     "trips": np.int16,
     "season_left": np.int16,
+    "stay_months": np.int16,
 }
 
 DEFAULT_WORKER: dict[str, Any] = {
@@ -68,6 +69,7 @@ DEFAULT_WORKER: dict[str, Any] = {
     "reintegration_left": 0,
     "trips": 0,
     "season_left": 0,
+    "stay_months": 0,
 }
 
 MMR_THA = 2  # corridor index of Myanmar -> Thailand in the baseline world
