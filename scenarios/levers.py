@@ -373,13 +373,16 @@ LEVERS: tuple[Declaration, ...] = (
         0,
         240,
         "months",
-        "protection in the destination",
-        "Longest a migrant worker may stay on work permits in this destination: a contract "
-        "that would run past it is not renewed (the permit ends: the worker goes home or "
-        "overstays, ``overstay_probability``), counted from arrival. 0: no limit. Thailand's "
-        "MOU employment is 'deemed completed after 4 years' (48 months; MMN 2014); Malaysia's "
-        "temporary employment pass ran at most 10 years (120) until 2018, then 13. No break "
-        "before a new contract is modelled.",
+        "return",
+        "Longest a migrant worker may hold work permits in this destination on one stay: a "
+        "contract whose renewal would run past it is not renewed (the permit ends: the worker "
+        "goes home or overstays, ``overstay_probability``); months on a permit are counted "
+        "from arrival or legalisation. 0: no limit. Thailand's MOU employment is 'deemed "
+        "completed after 4 years' (48 months; MMN 2014); Malaysia let workers employed for "
+        "10 years (120) extend by at most 3 from October 2018 (formal sectors, a yearly "
+        "levy). Not modelled: the break before a new permit, or its absence (Thailand's MOU "
+        "workers re-entered within days in 2024). Japan's programme workers have their own "
+        "fixed terms and never reach this check.",
         "duration of employment and return at contract end (Table 1: return and reintegration)",
         "receiving",
         label="Longest stay on work permits",

@@ -13,7 +13,7 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    hire irregular workers. Departures of people who left before are counted as
    re-migrations (:func:`count_trips`); the corridor's ``seasonal_share`` of arrivals come
    for a season (:func:`seasonal_stays`, no draws while no corridor has one).
-3. Everyone in the destination outside detention counts one more month of the stay
+3. Everyone on a work permit in the destination counts one more month on permits
    (``stay_months``). :func:`earn_and_spend` and :func:`jobless_upkeep`: employed migrants
    earn (regular: at least the migrant minimum wage; irregular: at a discount; exploited:
    with pay withheld), pay living costs, repay debt, remit at the corridor's cost and save;
@@ -125,7 +125,8 @@ def abroad_events(model: MigrationModel, month: int) -> None:
         start_stays(model, departed)  # Japan's programmes: fixed terms
     irregular_arrivals(model, transit)
     groups = AbroadGroups.of(model, away)
-    model.population.stay_months[groups.present] += 1
+    on_permit = groups.present[model.population.legal[groups.present] == Legal.REGULAR]
+    model.population.stay_months[on_permit] += 1
     earn_and_spend(model, groups.employed)
     jobless_upkeep(model, groups.jobless)
     exits = exploitation(model, groups.present)

@@ -173,8 +173,9 @@ def planned_returns(model: MigrationModel, due: np.ndarray) -> np.ndarray:
 
 def stay_limits(model: MigrationModel, due: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Of the rows ``due`` (a regular contract ends this month), those whose destination has
-    a longest stay (``regular_stay_limit_months`` above 0) that ``stay_months`` plus a new
-    contract (``contract_months``) would run past cannot renew: counted in
+    a longest stay on permits (``regular_stay_limit_months`` above 0) that their months on
+    permits (``stay_months``) plus a new contract (``contract_months``) would run past
+    cannot renew: counted in
     ``stay_limit_ends`` (regular). Returns (the rest, for the employer's decision; the
     capped rows, whose permit ends). No draws.
 

@@ -62,10 +62,10 @@ class Population:
     out (nobody is seasonal at the start)."""
 
     stay_months: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
-    """int16 months in the destination on the current stay, outside detention (counted from
-    arrival; for those abroad at the start, from January 2010), 0 at home: what a limit on a
-    migrant worker's stay (``regular_stay_limit_months``) is checked against. All zeros when
-    left out."""
+    """int16 months on work permits (legal regular, outside detention) in the destination on
+    the current stay (for those abroad at the start, from January 2010), 0 at home: what a
+    destination's longest stay on permits (``regular_stay_limit_months``) is checked
+    against. All zeros when left out."""
 
     def __post_init__(self) -> None:
         for name in ("amnesty_wait", "trips", "season_left", "stay_months"):
