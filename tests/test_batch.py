@@ -200,15 +200,23 @@ def test_rerun_of_a_finished_batch_skips_everything(serial_dir, small_batch):
 
 # ---- 2. SIGKILL and rerun ------------------------------------------------------------------
 def _start(batch: Path, out: Path, log: Path) -> subprocess.Popen:
-    """``corridors batch`` on 2 local workers, as the leader of a new process group."""
-    with log.open("w") as err:
-        return subprocess.Popen(
-            [*corridors_command(), "batch", str(batch), "--out", str(out), "--workers", "2"],
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            cwd=out.parent,
-        )
+    """``corridors batch`` on 2 local workers, as the leader of a new process group, with
+    SIGINT as a terminal gives it: a Python handler here becomes the default disposition in
+    the child at exec, where Python turns it into KeyboardInterrupt. Without this, tests run
+    from a shell's background job (which ignores SIGINT, and children inherit an ignored
+    signal) would start a batch that no Ctrl-C can reach."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with log.open("w") as err:
+            return subprocess.Popen(
+                [*corridors_command(), "batch", str(batch), "--out", str(out), "--workers", "2"],
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                cwd=out.parent,
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _wait_for_some_runs(proc: subprocess.Popen, out: Path, log: Path) -> int:
