@@ -18,7 +18,6 @@ parameters are not refitted at each value, so it shows what the data say near th
 from __future__ import annotations
 
 import json
-import tomllib
 import warnings
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ import pandas as pd
 
 from scenarios.errors import ScenarioError
 from scenarios.points import swept_declaration
-from scenarios.posterior import is_observation
+from scenarios.posterior import calibrated_values, is_observation
 
 from .config import CalibrationConfig
 from .simulate import distance, scenario_for, seeds_for, simulate_targets
@@ -81,19 +80,7 @@ def point_of_folder(config: CalibrationConfig, folder: Path) -> dict[str, float]
     for f in (optimum, observation):
         if not f.is_file():
             raise ScenarioError(str(folder), "--at", f.name, "a calibration output folder")
-    flat: dict[str, object] = {}
-    try:
-        fragment = tomllib.loads(optimum.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(optimum), "file", str(exc), "a TOML scenario fragment") from None
-    for table in fragment.values():
-        if not isinstance(table, dict):
-            continue
-        for key, value in table.items():
-            if isinstance(value, dict):
-                flat.update({f"{key}.{k}": v for k, v in value.items()})
-            else:
-                flat[key] = value
+    flat: dict[str, object] = dict(calibrated_values(optimum))
     try:
         observed = json.loads(observation.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

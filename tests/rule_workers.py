@@ -17,6 +17,7 @@ import numpy as np
 
 from agents.status import Legal, Status
 from scenarios.scenario import load_scenario
+from simulation.metrics import FLOW_MEASURES
 from simulation.model import MigrationModel
 from simulation.population import Population
 
@@ -139,3 +140,11 @@ class CountingUniforms(FixedUniforms):
 def uniforms(value: float) -> np.random.Generator:
     """:class:`FixedUniforms` typed as the generator it stands in for."""
     return cast(np.random.Generator, FixedUniforms(value))
+
+
+def flow_count(model: MigrationModel, measure: str, channel: int | None = None) -> float:
+    """People counted in a flow so far this month (all corridors; one channel or both)."""
+    cells = model.metrics.flows[:, FLOW_MEASURES.index(measure)]
+    if channel is not None:
+        cells = cells[channel::2]
+    return float(cells.sum())

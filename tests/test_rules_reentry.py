@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 from effects_helpers import compare, replicates, total
-from rule_workers import MMR_THA, CountingUniforms, FixedUniforms, set_levers, small_model
+from rule_workers import (
+    MMR_THA,
+    CountingUniforms,
+    FixedUniforms,
+    flow_count,
+    set_levers,
+    small_model,
+)
 
 from agents.status import Channel, Legal, Status
 from simulation import abroad
-from simulation.metrics import FLOW_MEASURES
 
 DETAINED = {
     "status": Status.DETAINED,
@@ -27,8 +33,7 @@ CROSSING = {"status": Status.IN_TRANSIT, "corridor": MMR_THA, "channel": 1, "tim
 
 
 def counted(model, measure: str) -> float:
-    """People counted in an irregular-channel flow so far this month (all corridors)."""
-    return float(model.metrics.flows[Channel.IRREGULAR :: 2, FLOW_MEASURES.index(measure)].sum())
+    return flow_count(model, measure, Channel.IRREGULAR)
 
 
 def test_deported_people_cross_straight_back_and_pay_the_fixers():

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 from effects_helpers import compare, replicates, total
-from rule_workers import MMR_THA, CountingUniforms, set_levers, small_model
+from rule_workers import MMR_THA, CountingUniforms, flow_count, set_levers, small_model
 
 from agents.status import Channel, Legal, Status
 from simulation import abroad, permits
-from simulation.metrics import FLOW_MEASURES
 
 MYS = 1  # destination index of Malaysia in the baseline world
 REGULAR = {
@@ -31,8 +30,7 @@ KEEP_ALL = {
 
 
 def counted(model, measure: str) -> float:
-    """People counted in a regular-channel flow so far this month (all corridors)."""
-    return float(model.metrics.flows[Channel.REGULAR :: 2, FLOW_MEASURES.index(measure)].sum())
+    return flow_count(model, measure, Channel.REGULAR)
 
 
 def test_contract_that_would_run_past_the_limit_is_not_renewed():
