@@ -7,6 +7,8 @@ month:
 * its market fee moves toward what demand allows: up when last month's applications exceeded
   its capacity, down when places went unused (rate ``fee_adjustment_rate``), within half and
   three times its starting fee;
+* a licensed agency's capacity grows where last month's applications exceeded it, at its
+  corridor's ``agency_capacity_growth_per_month`` (0 by default: capacity stays as in 2010);
 * a licensed agency charges ``min(fee, cap) + malpractice x max(0, fee - cap)``: compliant
   agencies respect the origin's fee cap, malpractice overcharges;
 * a broker charges its fee plus a risk premium that grows with border control and
@@ -125,13 +127,18 @@ class RecruiterTable:
         agency_malpractice_mean: float,
         broker_malpractice_mean: float,
         rng: np.random.Generator,
+        capacity_growth: np.ndarray | None = None,
     ) -> tuple[int, int]:
         """Fees follow demand; inspections blacklist, enforcement removes brokers; excluded
         recruiters are replaced after a while. ``inspection_rate`` and ``anti_trafficking``
         are per-recruiter arrays (from the corridor's origin and destination); the other
-        keywords are the declared parameters of the same names. Returns the numbers of
-        agencies blacklisted and brokers caught this month."""
+        keywords are the declared parameters of the same names; ``capacity_growth`` (per
+        recruiter, from its corridor's ``agency_capacity_growth_per_month``; None: no
+        growth) feeds :meth:`grow_capacity`. Returns the numbers of agencies blacklisted and
+        brokers caught this month."""
         self.adjust_fees(fee_adjustment_rate)
+        if capacity_growth is not None:
+            self.grow_capacity(capacity_growth)
         caught_agency, caught_broker = self.exclude_caught(
             inspection_rate, anti_trafficking, recruiter_reentry_months, rng
         )
@@ -152,6 +159,22 @@ class RecruiterTable:
         pressure = np.where(self.capacity > 0, self.applications / self.capacity, 0.0)
         step = fee_adjustment_rate * np.clip(pressure - 1.0, -0.5, 1.0)
         self.fee = np.clip(self.fee * (1.0 + step), 0.5 * self.base_fee, 3.0 * self.base_fee)
+
+    def grow_capacity(self, growth: np.ndarray) -> None:
+        """Reads last month's ``applications`` against ``capacity``; writes ``capacity`` of
+        licensed agencies (brokers keep theirs). No draws.
+
+        Why: where applicants queue beyond what the licensed agencies can process, agencies
+        expand and new ones are licensed (Viet Nam's agencies for Japan multiplied as the
+        technical-intern intake grew), so a corridor's regular capacity follows sustained
+        demand instead of staying a share of its 2010 stock. Each month capacity grows by
+        ``growth`` (per recruiter, from its corridor) times the excess of applications
+        over capacity, clipped to 0..1: at most ``growth`` a month, when applications are
+        twice the capacity or more; it never shrinks."""
+        agency = self.channel == Channel.REGULAR
+        pressure = np.where(self.capacity > 0, self.applications / self.capacity, 0.0)
+        step = growth * np.clip(pressure - 1.0, 0.0, 1.0)
+        self.capacity = np.where(agency, self.capacity * (1.0 + step), self.capacity)
 
     def exclude_caught(
         self,

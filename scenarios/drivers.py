@@ -138,6 +138,23 @@ DRIVERS: tuple[Declaration, ...] = (
         label="Re-entry after being sent back",
     ),
     D(
+        "agency_capacity_growth_per_month",
+        "float",
+        "corridor",
+        0.0,
+        0.0,
+        0.5,
+        "share of capacity per month",
+        "drivers",
+        "How fast the licensed agencies of a corridor expand where applications exceed what "
+        "they can process: each month an agency's capacity grows by this share times its "
+        "excess of last month's applications over its capacity (at most the whole share, when "
+        "applications are twice the capacity or more). 0: agencies keep the capacity they had "
+        "in 2010 (a share of the corridor's stock then), as before.",
+        "recruitment industry",
+        label="Growth of licensed agencies under excess demand",
+    ),
+    D(
         "corridor_constant",
         "float",
         "corridor",

@@ -110,6 +110,7 @@ class LeverArrays:
     border_closure_demand_factor: FloatArray  # [destination] times normal demand
     border_closure_crossing_factor: FloatArray  # [destination] share of irregular crossings stil...
     reentry_after_forced_return: FloatArray  # [destination] share of those sent back
+    agency_capacity_growth_per_month: FloatArray  # [corridor] share of capacity a month
     corridor_constant: FloatArray  # [corridor] utility
     push_shock_start: tuple[tuple[int, ...], ...]  # [origin] start months (month indices)
     push_shock_length_months: IntArray  # [origin] months

@@ -68,9 +68,9 @@ def summarise(model: MigrationModel) -> RecruitmentSummary:
 
 def recruiters_step(model: MigrationModel) -> RecruitmentSummary:
     """Step 3 of the month: every recruiter's monthly update
-    (:meth:`~agents.recruiter.RecruiterTable.monthly_update`: fees follow demand, inspections
-    and enforcement exclude, replacements enter), counted in ``agencies_blacklisted`` and
-    ``brokers_caught``; returns the new :func:`summarise`."""
+    (:meth:`~agents.recruiter.RecruiterTable.monthly_update`: fees and agencies' capacity
+    follow demand, inspections and enforcement exclude, replacements enter), counted in
+    ``agencies_blacklisted`` and ``brokers_caught``; returns the new :func:`summarise`."""
     rec, lv = model.recruiters, model.lv
     d = model.c_dest[rec.corridor]
     o = model.c_origin[rec.corridor]
@@ -82,6 +82,7 @@ def recruiters_step(model: MigrationModel) -> RecruitmentSummary:
         agency_malpractice_mean=lv.agency_malpractice_mean,
         broker_malpractice_mean=lv.broker_malpractice_mean,
         rng=model.rng,
+        capacity_growth=lv.agency_capacity_growth_per_month[rec.corridor],
     )
     model.agencies_blacklisted += blacklisted
     model.brokers_caught += caught

@@ -2,7 +2,7 @@
 recalibration config (``calibration/dynamics.toml``).
 
 The scenario must load, switch every issue-14 mechanism it claims to switch on (each
-mechanism's own outputs are non-zero over a short coarse run), keep Japan off, and keep the
+mechanism's own outputs are non-zero over a short coarse run), Japan among them, and keep the
 invariants of ``tests/test_invariants.py``. The config must name no held-out kind of target,
 bound census coverage at 1.1 as issue 14 asks, and its ranges must contain the scenario's
 values (the search starts from them: a value outside would be clipped silently).
@@ -49,14 +49,27 @@ def total(table: pd.DataFrame, measure: str, **where: str) -> float:
     return float(rows["value"].sum())
 
 
-def test_the_candidate_extends_the_baseline_with_row_on_and_japan_off(dynamics):
+def test_the_candidate_extends_the_baseline_with_row_and_japan_on(dynamics):
     baseline = load_scenario(ROOT / "scenarios" / "baseline.toml")
     assert "ROW" in dynamics.world.origins and "ROW" not in baseline.world.origins
-    assert "JPN" not in dynamics.world.destinations
-    assert dynamics.world.destinations == baseline.world.destinations
-    # the shipped calibration and the baseline's policies come through unchanged
-    for name in ("decision_rate_per_month", "annual_regular_quota", "amnesty_start"):
-        assert dynamics[name] == baseline[name], name
+    assert dynamics.world.destinations == (*baseline.world.destinations, "JPN")
+    # the shipped calibration and the baseline's policies come through unchanged, but
+    # Japan's intake: employers' job orders ration it, not the baseline's assumed cap
+    assert dynamics["decision_rate_per_month"] == baseline["decision_rate_per_month"]
+    starts = dynamics["amnesty_start"]
+    assert {d: starts[d] for d in baseline["amnesty_start"]} == baseline["amnesty_start"]
+    assert starts["JPN"] == ()
+    quota, shipped = dynamics["annual_regular_quota"], baseline["annual_regular_quota"]
+    assert {k: v for k, v in quota.items() if k != "JPN"} == {
+        k: v for k, v in shipped.items() if k != "JPN"
+    }
+    with_japan = load_scenario(ROOT / "scenarios" / "baseline_japan.toml")
+    assert quota["JPN"] == quota["THA"] > with_japan["annual_regular_quota"]["JPN"]
+    # Japan's programmes: SSW places from April 2019; agencies that grow only on the corridor
+    # whose agencies the sources count, Viet Nam to Japan
+    assert dynamics["ssw_start"] and not baseline["ssw_start"]
+    growth = dynamics["agency_capacity_growth_per_month"]
+    assert growth["VNM-JPN"] > 0 and {c for c, g in growth.items() if g} == {"VNM-JPN"}
     # each mechanism is switched on somewhere (the baseline has every one of them off)
     assert dynamics["permit_employer_tie"]["MYS"] > 0 == baseline["permit_employer_tie"]["MYS"]
     assert dynamics["amnesty_verification_months"]["THA"] > 0
@@ -72,7 +85,9 @@ def test_the_shocks_have_the_timings_of_odd_section_12(dynamics):
     the coup of 2021-02 and the conscription law of 2024-02 in Myanmar, 60 months."""
     for destination in ("THA", "MYS", "SGP"):
         assert [month_label(m) for m in dynamics["pandemic_start"][destination]] == ["2020-03"]
-    assert dynamics["pandemic_length_months"] == {"THA": 21, "MYS": 21, "SGP": 19}
+    lengths = dynamics["pandemic_length_months"]
+    assert {d: lengths[d] for d in ("THA", "MYS", "SGP")} == {"THA": 21, "MYS": 21, "SGP": 19}
+    assert dynamics["pandemic_start"]["JPN"] == ()  # no date read for Japan: not set
     assert [month_label(m) for m in dynamics["coup_start"]["MMR"]] == ["2021-02", "2024-02"]
     assert dynamics["coup_length_months"]["MMR"] == 60
     # the coup raises Myanmar's perceived risk of staying in those months, and only there
@@ -107,6 +122,9 @@ def test_each_mechanism_produces_its_own_outputs(checked_run):
         total(table, "shock_returns", month=m) for m in ("2020-04", "2020-05", "2020-06")
     )
     assert total(table, "shock_returns", month="2019-12") == 0
+    # Japan: technical interns arrive from Viet Nam, SSW recruits from April 2019 only
+    assert total(table, "arrivals_titp", origin="VNM", destination="JPN") > 0
+    assert total(table, "arrivals_ssw", month="2019-03") == 0
 
 
 def test_same_seed_same_result(dynamics):

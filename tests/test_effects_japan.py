@@ -111,6 +111,31 @@ def test_loans_against_the_contract_raise_viet_nam_japan_arrivals():
     c.assert_raises()
 
 
+def test_agencies_that_grow_with_demand_raise_arrivals_in_japan():
+    """With the corridors to Japan attractive, applicants queue beyond what the agencies of
+    2010 can process (2% of each corridor's 2010 stock a month); agencies that expand under
+    that excess (driver ``agency_capacity_growth_per_month``) place more of them. Japan's
+    places are not capped here (as in ``baseline_dynamics``).
+
+    Growth on all four corridors raises the arrivals in Japan; growth on Viet Nam to Japan
+    alone (as ``baseline_dynamics`` sets it) raises Viet Nam's. Not Viet Nam's when every
+    corridor grows: they share Japan's job orders, and the small corridors (Myanmar,
+    Indonesia) grow fastest and take places Viet Nam had (measured at this setting)."""
+    open_intake = {"end": "2016-12", "annual_regular_quota": japan_quota(2_000_000)}
+    fixed = runs(**open_intake)
+    for growth, origin in ((dict.fromkeys(JAPAN_CORRIDORS, 0.1), None), ({"VNM-JPN": 0.1}, "VNM")):
+        growing = runs(**open_intake, agency_capacity_growth_per_month=growth)
+        where = {"origin": origin} if origin else {}
+        c = compare(
+            f"regular arrivals in Japan from {origin or 'all four origins'} 2010-2016",
+            lambda t, where=where: total(t, "arrivals", channel="regular", **where),
+            fixed,
+            growing,
+        )
+        print(c)
+        c.assert_raises()
+
+
 def test_ssw_from_2019_raises_regular_japan_arrivals_after_2019():
     quota = japan_quota(5_000)  # technical interns capped: the SSW places come on top
     without = runs(end="2021-12", annual_regular_quota=quota, ssw_start=[])

@@ -44,6 +44,43 @@ def test_fees_stay_within_half_and_three_times_the_starting_fee():
     assert t.fee.tolist() == pytest.approx([300.0, 50.0])
 
 
+def test_agencies_grow_with_excess_applications_and_brokers_do_not():
+    # agency: applications 1.5 x capacity -> + growth x 0.5; the broker, as busy, keeps its 10
+    t = table(applications=[15.0, 15.0])
+    t.grow_capacity(np.array([0.2, 0.2]))
+    assert t.capacity.tolist() == pytest.approx([11.0, 10.0])
+
+
+def test_agency_growth_is_at_most_the_rate_and_never_a_shrink():
+    # three times the capacity: the excess is clipped at 1 (+ the whole rate)
+    busy = table(applications=[30.0, 0.0])
+    busy.grow_capacity(np.array([0.2, 0.2]))
+    assert busy.capacity[0] == pytest.approx(12.0)
+    # fewer applications than capacity, none, or a rate of 0: capacity as it was
+    for applications, rate in ((5.0, 0.2), (0.0, 0.2), (30.0, 0.0)):
+        t = table(applications=[applications, 0.0])
+        t.grow_capacity(np.array([rate, rate]))
+        assert t.capacity.tolist() == [10.0, 10.0], (applications, rate)
+
+
+def test_monthly_update_grows_capacity_only_when_a_growth_is_given():
+    kwargs = {
+        "inspection_rate": np.zeros(2),
+        "anti_trafficking": np.zeros(2),
+        "fee_adjustment_rate": 0.0,
+        "recruiter_reentry_months": 6,
+        "agency_malpractice_mean": 0.0,
+        "broker_malpractice_mean": 0.0,
+    }
+    without = table(applications=[20.0, 0.0])
+    without.monthly_update(**kwargs, rng=np.random.default_rng(0))
+    grown = table(applications=[20.0, 0.0])
+    grown.monthly_update(**kwargs, rng=np.random.default_rng(0), capacity_growth=np.full(2, 0.1))
+    assert without.capacity[0] == 10.0
+    assert grown.capacity[0] == pytest.approx(11.0)
+    assert grown.applications.tolist() == [0.0, 0.0]  # read before the counters reset
+
+
 def test_inspected_agency_with_malpractice_is_blacklisted_and_broker_caught():
     t = table(malpractice=[1.0, 1.0])
     agency, broker = t.exclude_caught(np.ones(2), np.ones(2), 6, uniforms(0.5))
