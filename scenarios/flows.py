@@ -46,6 +46,7 @@ __all__ = [
     "load_other_origins",
     "row_residual",
     "row_stock",
+    "row_workers_residual",
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -96,10 +97,20 @@ HELD_OUT_KINDS = frozenset(
 )
 """Kinds that are never calibration targets, whatever their date (issue 14)."""
 
-CHANNELS = frozenset({"regular", "irregular", "all", "workers_all_statuses", "foreign_born"})
+CHANNELS = frozenset(
+    {
+        "regular",
+        "irregular",
+        "all",
+        "workers_all_statuses",
+        "workers_status_based",
+        "foreign_born",
+    }
+)
 """What a stock counts: permit holders, irregular migrants, both (an estimate), Japan's
-notified workers of every status, or UN DESA's international migrant stock (people born
-abroad: workers and dependants, regular and irregular)."""
+notified workers of every status, those of them on a status-based residence (permanent
+residents, Nikkei, spouses: settled, free to take any job), or UN DESA's international
+migrant stock (people born abroad: workers and dependants, regular and irregular)."""
 
 MODELLED_ORIGINS = frozenset({"KHM", "LAO", "MMR", "VNM", "IDN"})
 
@@ -393,6 +404,40 @@ def row_residual(
         elif s.origin in MODELLED_ORIGINS:
             modelled[s.start] = modelled.get(s.start, 0.0) + s.value
     return {start: total - modelled.get(start, 0.0) for start, total in totals.items()}
+
+
+def row_workers_residual(
+    destination: str, stocks: Iterable[OtherOriginStock] | None = None
+) -> dict[int, float]:
+    """The ``ROW`` stock in ``destination`` as notified workers not on a status-based
+    residence, less the modelled origins: for each year with both a TOTAL row of channel
+    ``workers_all_statuses`` and one of ``workers_status_based``, the first less the second
+    less the modelled origins' UN DESA stocks of mid-year (``foreign_born``, as the model's
+    own 2010 stocks and demand are). Keys are years.
+
+    Why, for Japan: UN DESA's stock there counts foreign residents (566,000 born in the
+    Republic of Korea in 2010, most of them settled for generations), who do not move on
+    contracts; the rest of the world's part of Japan's labour migration is its workers on
+    work, trainee and student statuses. The modelled origins' mid-year stocks are subtracted
+    from October's notified workers: an approximation of a few months."""
+    workers: dict[int, float] = {}
+    settled: dict[int, float] = {}
+    modelled: dict[int, float] = {}
+    for s in load_other_origins() if stocks is None else stocks:
+        if s.destination != destination:
+            continue
+        year = s.start[0]
+        if s.origin == "TOTAL" and s.channel == "workers_all_statuses":
+            workers[year] = s.value
+        elif s.origin == "TOTAL" and s.channel == "workers_status_based":
+            settled[year] = s.value
+        elif s.origin in MODELLED_ORIGINS and s.channel == "foreign_born":
+            modelled[year] = modelled.get(year, 0.0) + s.value
+    return {
+        year: workers[year] - settled[year] - modelled.get(year, 0.0)
+        for year in sorted(workers)
+        if year in settled
+    }
 
 
 _REGISTRATION_WORDS = ("registr", "amnesty", "regularis", "regulariz", "legalis", "legaliz")

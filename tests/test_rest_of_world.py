@@ -27,7 +27,7 @@ from calibration.observation import observe
 from calibration.targets import Target
 from corridors.cli import main
 from scenarios.errors import ScenarioError
-from scenarios.flows import MODELLED_ORIGINS, row_residual
+from scenarios.flows import MODELLED_ORIGINS, row_residual, row_workers_residual
 from scenarios.scenario import load_scenario, scenario_from_dict
 from scenarios.world import DATA_DIR, available_origins, default_origins, load_world
 from simulation.model import MigrationModel
@@ -80,19 +80,31 @@ def test_every_row_data_row_is_sourced():
             assert r["irregular_transit_source"].strip(), r["destination"]
 
 
-def test_row_stocks_and_demand_are_the_un_desa_residual():
+def test_row_stocks_and_demand_are_the_un_desa_residual_or_japans_workers():
     """ROW's 2010 stock in each destination, and its part of the demand in 2010 and 2015,
-    are UN DESA's total less the five modelled origins (:func:`row_residual`); no figure
-    dated after 2016 (held out) is used."""
+    are UN DESA's total less the five modelled origins (:func:`row_residual`), but in Japan,
+    where UN DESA counts settled residents: Japan's notified workers not on a status-based
+    residence less the modelled origins (:func:`row_workers_residual`). No figure dated after
+    2016 (held out) is used."""
     world = load_world(tuple(ALL_DESTINATIONS), tuple(WITH_ROW))
     demand = world.origin_demand_points["ROW"]
     for c in world.corridors:
         if c.origin != "ROW":
             continue
-        residual = row_residual(c.destination)
-        assert c.initial_stock == residual[MID_2010], c.destination
+        if c.destination == "JPN":
+            workers = row_workers_residual("JPN")
+            first, second = workers[2010], workers[2015]
+        else:
+            residual = row_residual(c.destination)
+            first, second = residual[MID_2010], residual[MID_2015]
+        assert c.initial_stock == first, c.destination
         points = dict(demand[c.destination])
-        assert points == {6: residual[MID_2010], 66: residual[MID_2015]}, c.destination
+        assert points == {6: first, 66: second}, c.destination
+    # Japan's: notified workers less the settled less the modelled origins (MHLW, October)
+    assert row_workers_residual("JPN") == {
+        2010: 649_982 - 296_834 - (41_781 + 24_895 + 2_683),
+        2015: 907_896 - 367_211 - (146_956 + 35_910 + 3_383),
+    }
     # the modelled origins' own demand is unchanged, so census totals add up to UN DESA's
     mys_modelled = dict(world.demand_points["MYS"])[6]
     assert mys_modelled + dict(demand["MYS"])[6] == 2_417_395  # UN DESA total, MYS 2010
@@ -109,7 +121,7 @@ def test_row_initial_population_matches_the_residual():
             continue
         people = ppa * np.count_nonzero(abroad & (pop.corridor == ci))
         # two blocks (regular, irregular), each rounded to the nearest whole agent
-        assert abs(people - row_residual(c.destination)[MID_2010]) <= ppa, c.destination
+        assert abs(people - c.initial_stock) <= ppa, c.destination
     at_home = ppa * np.count_nonzero((pop.origin == row) & (pop.legal == Legal.NONE))
     assert abs(at_home - w.population_at_risk["ROW"]) <= ppa / 2
 
