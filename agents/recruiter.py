@@ -7,8 +7,9 @@ month:
 * its market fee moves toward what demand allows: up when last month's applications exceeded
   its capacity, down when places went unused (rate ``fee_adjustment_rate``), within half and
   three times its starting fee;
-* a licensed agency's capacity grows where last month's applications exceeded it, at its
-  corridor's ``agency_capacity_growth_per_month`` (0 by default: capacity stays as in 2010);
+* a licensed agency's capacity grows where last month's applications exceeded it and its
+  destination still had places, at its corridor's ``agency_capacity_growth_per_month`` (0 by
+  default: capacity stays as in 2010);
 * a licensed agency charges ``min(fee, cap) + malpractice x max(0, fee - cap)``: compliant
   agencies respect the origin's fee cap, malpractice overcharges;
 * a broker charges its fee plus a risk premium that grows with border control and
@@ -56,6 +57,7 @@ class RecruiterTable:
     placed: np.ndarray  # people placed this month (reset at the month's start)
     complaints: np.ndarray  # exploitation complaints against it this month (people)
     excluded_total: np.ndarray  # times blacklisted or caught
+    destination_full: np.ndarray  # bool: its destination's places ran out last month
 
     @classmethod
     def build(
@@ -112,6 +114,7 @@ class RecruiterTable:
             placed=np.zeros(n),
             complaints=np.zeros(n),
             excluded_total=np.zeros(n, np.int32),
+            destination_full=np.zeros(n, bool),
         )
 
     def __len__(self) -> int:
@@ -148,6 +151,7 @@ class RecruiterTable:
         self.applications[:] = 0.0
         self.placed[:] = 0.0
         self.complaints[:] = 0.0
+        self.destination_full[:] = False
         return int(caught_agency.sum()), int(caught_broker.sum())
 
     def adjust_fees(self, fee_adjustment_rate: float) -> None:
@@ -161,17 +165,19 @@ class RecruiterTable:
         self.fee = np.clip(self.fee * (1.0 + step), 0.5 * self.base_fee, 3.0 * self.base_fee)
 
     def grow_capacity(self, growth: np.ndarray) -> None:
-        """Reads last month's ``applications`` against ``capacity``; writes ``capacity`` of
-        licensed agencies (brokers keep theirs). No draws.
+        """Reads last month's ``applications`` against ``capacity`` and ``destination_full``;
+        writes ``capacity`` of licensed agencies (brokers keep theirs). No draws.
 
         Why: where applicants queue beyond what the licensed agencies can process, agencies
-        expand and new ones are licensed (Viet Nam's agencies for Japan multiplied as the
-        technical-intern intake grew), so a corridor's regular capacity follows sustained
-        demand instead of staying a share of its 2010 stock. Each month capacity grows by
-        ``growth`` (per recruiter, from its corridor) times the excess of applications
-        over capacity, clipped to 0..1: at most ``growth`` a month, when applications are
-        twice the capacity or more; it never shrinks."""
-        agency = self.channel == Channel.REGULAR
+        expand and new ones are licensed (Viet Nam's licensed labour-export companies, for
+        all destinations, went from 196 in 2014 to 340 in 2018), so a corridor's regular
+        capacity follows sustained demand instead of staying a share of its 2010 stock. Each
+        month capacity grows by ``growth`` (per recruiter, from its corridor) times the
+        excess of applications over capacity, clipped to 0..1: at most ``growth`` a month,
+        when applications are twice the capacity or more; it never shrinks. Not in a month
+        when the destination's places (quota or employers' job orders) ran out: then the
+        agencies were not what held applicants back, and more of them would place nobody."""
+        agency = (self.channel == Channel.REGULAR) & ~self.destination_full
         pressure = np.where(self.capacity > 0, self.applications / self.capacity, 0.0)
         step = growth * np.clip(pressure - 1.0, 0.0, 1.0)
         self.capacity = np.where(agency, self.capacity * (1.0 + step), self.capacity)

@@ -138,8 +138,9 @@ def take_places(
     recruiters' ``placed``; counts ``recruitment_fees_paid_usd``. Returns the admitted rows,
     their corridors and recruiters."""
     pop, ppa = model.population, model.people_per_agent
-    ok = admission_lottery(model, corridor, channel, destination_limit)
-    record_demand(model, corridor, channel)
+    full = np.zeros(len(model.policy.quota_remaining), bool)
+    ok = admission_lottery(model, corridor, channel, destination_limit, full)
+    record_demand(model, corridor, channel, full)
     model.choices.outcome[rows[~ok]] = Outcome.TURNED_AWAY
     rows, corridor = rows[ok], corridor[ok]
     model.choices.outcome[rows] = Outcome.MOVED
@@ -160,12 +161,14 @@ def admission_lottery(
     corridor: np.ndarray,
     channel: Channel,
     destination_limit: np.ndarray | None = None,
+    full: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mask of the applicants (for ``corridor``, in array order) who get a place: the first
     ones up to the corridor's recruiter capacity this month in agents (people stochastically
     rounded: one uniform per corridor), then of those the first up to ``destination_limit``
     [destination] people (one uniform per destination). Reads the recruitment summary's
-    ``capacity``; writes nothing.
+    ``capacity``; writes ``full`` [destination] where given: True where the destination's
+    limit turned away someone the agencies could have taken.
 
     Why: places are rationed; shuffled beforehand, array order is a fair lottery."""
     rng, ppa = model.rng, model.people_per_agent
@@ -173,9 +176,10 @@ def admission_lottery(
     ok = admit_within_capacity(corridor, capacity)
     if destination_limit is not None:
         idx = np.flatnonzero(ok)
-        ok[idx] = admit_within_capacity(
-            model.c_dest[corridor[idx]], stochastic_round(destination_limit / ppa, rng)
-        )
+        dest = model.c_dest[corridor[idx]]
+        ok[idx] = admit_within_capacity(dest, stochastic_round(destination_limit / ppa, rng))
+        if full is not None:
+            full[np.unique(dest[~ok[idx]])] = True
     return ok
 
 
@@ -213,11 +217,19 @@ def assign_recruiters(model: MigrationModel, corridor: np.ndarray, channel: Chan
     return out
 
 
-def record_demand(model: MigrationModel, corridor: np.ndarray, channel: Channel) -> None:
+def record_demand(
+    model: MigrationModel,
+    corridor: np.ndarray,
+    channel: Channel,
+    full: np.ndarray | None = None,
+) -> None:
     """Everyone who asked for a place (``corridor``) counts toward the fee pressure of the
     corridor's active recruiters of ``channel``, shared in proportion to capacity: writes
-    their ``applications`` (people). No draws."""
+    their ``applications`` (people), and marks ``destination_full`` of every recruiter
+    whose destination ``full`` [destination] says ran out of places. No draws."""
     rec = model.recruiters
+    if full is not None and full.any():
+        rec.destination_full |= full[model.c_dest[rec.corridor]] & (rec.channel == channel)
     counts = np.bincount(corridor, minlength=len(model.c_dest)) * model.people_per_agent
     for c in np.flatnonzero(counts):
         pool = np.flatnonzero((rec.corridor == c) & (rec.channel == channel) & rec.active)

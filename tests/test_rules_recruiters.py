@@ -26,6 +26,7 @@ def table(**columns) -> RecruiterTable:
         "placed": np.zeros(2),
         "complaints": np.zeros(2),
         "excluded_total": np.zeros(2, np.int32),
+        "destination_full": np.zeros(2, bool),
     }
     base.update({k: np.asarray(v, dtype=base[k].dtype) for k, v in columns.items()})
     return RecruiterTable(**base)
@@ -63,6 +64,13 @@ def test_agency_growth_is_at_most_the_rate_and_never_a_shrink():
         assert t.capacity.tolist() == [10.0, 10.0], (applications, rate)
 
 
+def test_agencies_do_not_grow_when_their_destination_ran_out_of_places():
+    # as busy as in the first test, but the destination's quota or job orders bound
+    t = table(applications=[15.0, 15.0], destination_full=[True, False])
+    t.grow_capacity(np.array([0.2, 0.2]))
+    assert t.capacity.tolist() == [10.0, 10.0]
+
+
 def test_monthly_update_grows_capacity_only_when_a_growth_is_given():
     kwargs = {
         "inspection_rate": np.zeros(2),
@@ -79,6 +87,9 @@ def test_monthly_update_grows_capacity_only_when_a_growth_is_given():
     assert without.capacity[0] == 10.0
     assert grown.capacity[0] == pytest.approx(11.0)
     assert grown.applications.tolist() == [0.0, 0.0]  # read before the counters reset
+    full = table(applications=[20.0, 0.0], destination_full=[True, False])
+    full.monthly_update(**kwargs, rng=np.random.default_rng(0), capacity_growth=np.full(2, 0.1))
+    assert full.capacity[0] == 10.0 and not full.destination_full.any()  # read, then reset
 
 
 def test_inspected_agency_with_malpractice_is_blacklisted_and_broker_caught():

@@ -260,8 +260,15 @@ def test_first_applicants_of_each_corridor_get_its_places_then_the_destination_l
     # regular applicants also within stochastic_round(limit[d] / people_per_agent) per
     # destination, the first of those admitted so far
     limit = np.array([2 * ppa, 1e12, 1e12])
-    ok = admissions.admission_lottery(model, corridor, Channel.REGULAR, limit)
+    full = np.zeros(3, bool)
+    ok = admissions.admission_lottery(model, corridor, Channel.REGULAR, limit, full)
     assert ok.tolist() == [True, True, False, False, False, False]
+    # Thailand's limit turned away the third, whom the agencies had taken: Thailand was full
+    assert full.tolist() == [True, False, False]
+    # with room for all three the agencies took, no destination is full
+    full[:] = False
+    admissions.admission_lottery(model, corridor, Channel.REGULAR, 3 * limit, full)
+    assert not full.any()
     # the irregular channel reads the brokers' capacity
     ok = admissions.admission_lottery(model, corridor, Channel.IRREGULAR)
     assert ok.tolist() == [False, False, False, False, False, True]

@@ -106,6 +106,19 @@ def test_demand_counts_every_applicant_toward_fee_pressure():
     assert rec.applications[~pool].sum() == 0.0
 
 
+def test_a_full_destination_is_marked_on_its_recruiters_of_the_channel():
+    model = small_model([])
+    rec = model.recruiters
+    rec.destination_full[:] = False
+    full = np.zeros(len(model.world.destinations), bool)
+    full[model.c_dest[MMR_THA]] = True
+    admissions.record_demand(model, np.full(3, MMR_THA), Channel.REGULAR, full)
+    marked = (model.c_dest[rec.corridor] == model.c_dest[MMR_THA]) & (
+        rec.channel == Channel.REGULAR
+    )
+    assert rec.destination_full.tolist() == marked.tolist() and marked.any()
+
+
 def test_choices_are_recorded_and_staying_is_certain_when_nothing_is_open():
     model = small_model([{}, {}])
     model.offer.open[:] = False
