@@ -702,7 +702,9 @@ PARAMETERS: tuple[Declaration, ...] = (
         0.0,
         0.2,
         "share of the corridor's 2010 stock",
-        "Monthly placements all licensed agencies of a corridor can process together.",
+        "Monthly placements all licensed agencies of a corridor can process together at the "
+        "start (2010); they grow from there where the corridor's "
+        "``agency_capacity_growth_per_month`` is above 0.",
         "recruiters",
     ),
     _p(
