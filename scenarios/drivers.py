@@ -149,8 +149,9 @@ DRIVERS: tuple[Declaration, ...] = (
         "How fast the licensed agencies of a corridor expand where applications exceed what "
         "they can process: each month an agency's capacity grows by this share times its "
         "excess of last month's applications over its capacity (at most the whole share, when "
-        "applications are twice the capacity or more). 0: agencies keep the capacity they had "
-        "in 2010 (a share of the corridor's stock then), as before.",
+        "applications are twice the capacity or more), except in a month when the "
+        "destination's places (quota or job orders) ran out. 0: agencies keep the capacity "
+        "they had in 2010 (a share of the corridor's stock then), as before.",
         "recruitment industry",
         label="Growth of licensed agencies under excess demand",
     ),

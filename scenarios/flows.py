@@ -418,8 +418,11 @@ def row_workers_residual(
     Why, for Japan: UN DESA's stock there counts foreign residents (566,000 born in the
     Republic of Korea in 2010, most of them settled for generations), who do not move on
     contracts; the rest of the world's part of Japan's labour migration is its workers on
-    work, trainee and student statuses. The modelled origins' mid-year stocks are subtracted
-    from October's notified workers: an approximation of a few months."""
+    work, trainee and student statuses. Approximations: the modelled origins' stocks are
+    UN DESA's residents, subtracted from MHLW's workers of October (Viet Nam in 2015: 146,956
+    residents, 110,013 notified workers); Myanmar's stock in Japan, from UN DESA's 2024
+    revision and not in ``other_origins.csv``, is not subtracted (6,473 in 2010), so the
+    model's demand in Japan exceeds MHLW's count by that much."""
     workers: dict[int, float] = {}
     settled: dict[int, float] = {}
     modelled: dict[int, float] = {}

@@ -29,11 +29,14 @@ from scenarios.scenario import load_scenario
 TRUTH = {"return_hazard_per_month": 0.012, "planned_return_share": 0.4}
 RANGES = {"return_hazard_per_month": (0.001, 0.04), "planned_return_share": (0.0, 0.8)}
 SCALE = {"people_per_agent": 5000, "end": "2016-12"}
-NARROWED = {"return_hazard_per_month": 0.3, "planned_return_share": 0.6}
+NARROWED = {"return_hazard_per_month": 0.3, "planned_return_share": 0.7}
 """Widest 90% interval allowed, as a share of the range. Measured (truth on a seed of root 99,
 calibration on root 9, 5,000 people per agent): the return hazard 0.0094-0.0157 (16% of its
 range), planned returns 0.25-0.67 (52%): the flows identify the hazard well and planned
-returns only roughly at this scale."""
+returns only roughly at this scale. Since Japan joined the candidate (with the loans
+against the contract, which also lend for Viet Nam's and Cambodia's moves to Thailand and
+Malaysia), planned returns 0.117-0.632 (64%): identified more roughly still, and the bound
+moved from 0.6 to 0.7 with this measurement."""
 
 
 def _template() -> list[Target]:
