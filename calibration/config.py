@@ -15,6 +15,8 @@ decision_rate_per_month = 0.057  # into calibrated_parameters.toml beside the fi
 [start]                        # optional: where the MSM search starts, for some fitted names
 census_coverage = 1.0          # (default: the scenario's values and the shipped observation
                                # parameters); a staged fit starts where the last stage ended
+[leave_out]                    # optional: targets simulated and reported but not fitted,
+remittances_MMR_JPN_2015_2016 = "why, in words"  # each with the reason (weight 0)
 [msm]
 max_evaluations = 150
 miss_penalty = 5               # weight of missing the goal (0: minimise the distance only)
@@ -33,11 +35,17 @@ point carries them for the baseline to extend.
 An optional ``cutoff = "YYYY-MM"`` is read by ``corridors validate`` only (the last month of
 the hindcast's training data; its ``--cutoff`` overrides it); ``corridors calibrate`` fits to
 every target whatever it says.
+
+``[leave_out]`` takes a target out of what is fitted without deleting it from the shared
+targets file: its weight becomes 0 (the distance, the search's objective and the goals'
+count ignore it), it is still simulated and stays in the fit report, marked with the reason.
+For a figure the model cannot be asked to meet, such as one the sources contradict
+(``calibration/flow_fit_dynamics.md``), so the reason travels with every report of the fit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +99,7 @@ _TOP = {
     "cutoff",
     "fixed",
     "start",
+    "leave_out",
 }
 
 
@@ -132,6 +141,14 @@ class CalibrationConfig:
     training fit, which must not see what the shipped calibration learnt from the test
     period: the observation parameters then start from 1 (the source counts what the model
     simulates), clipped into their ranges."""
+    left_out: dict[str, str] = field(default_factory=dict)
+    """Targets not fitted (``[leave_out]``), id -> the reason: in ``targets`` with weight 0,
+    so they are simulated and reported but weigh nothing in the distance or the goals."""
+
+    @property
+    def fitted_targets(self) -> tuple[Target, ...]:
+        """The targets the fit answers to (every target not left out)."""
+        return tuple(t for t in self.targets if t.target_id not in self.left_out)
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Parameter values from unit-cube coordinates (last axis: parameters, clipped to
@@ -243,6 +260,8 @@ def load_config(path: str | Path) -> CalibrationConfig:
     config_name = check_name(f, data, p.stem)
     paths = _targets_paths(f, data.get("targets", "targets.csv"), p.parent)
     targets = _load_all_targets(f, paths)
+    left_out = _left_out(f, data.get("leave_out", {}), targets)
+    targets = [replace(t, weight=0.0) if t.target_id in left_out else t for t in targets]
     scenario = load_named_scenario(f, "scenario", data.get("scenario", "baseline"), p.parent)
     settings = {k: data[k] for k in ("end", "people_per_agent") if k in data}
     try:
@@ -298,7 +317,28 @@ def load_config(path: str | Path) -> CalibrationConfig:
         targets_files=tuple(str(t) for t in paths),
         fixed=fixed,
         start=_start_values(f, data.get("start", {}), names, lows, highs),
+        left_out=left_out,
     )
+
+
+def _left_out(f: str, table: object, targets: list[Target]) -> dict[str, str]:
+    """``[leave_out]``: ``target_id`` = the reason (a non-empty string), each id one of the
+    targets files' and at least one target left to fit."""
+    if not isinstance(table, dict):
+        raise ScenarioError(f, "leave_out", table, 'a table of target_id = "the reason"')
+    ids = [t.target_id for t in targets]
+    for target_id, reason in table.items():
+        if target_id not in ids:
+            raise ScenarioError(
+                f, f"leave_out.{target_id}", reason, "the id of a target in the targets files"
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            raise ScenarioError(
+                f, f"leave_out.{target_id}", reason, "the reason, as a non-empty string"
+            )
+    if len(table) >= len(ids):
+        raise ScenarioError(f, "leave_out", sorted(table), "fewer ids than targets (one to fit)")
+    return {k: v.strip() for k, v in table.items()}
 
 
 def _start_values(f: str, table: object, names: list, lows: list, highs: list) -> dict:

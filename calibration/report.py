@@ -86,6 +86,7 @@ def fit_table(
                 "distance_heldout": t.distance(heldout),
                 "inside_heldout": t.met(heldout),
                 "weight": t.weight,
+                "left_out": config.left_out.get(t.target_id, ""),
                 "source": t.source,
             }
         )
@@ -117,14 +118,16 @@ def _write_report(
     table = fit_table(config, point_values, heldout_values, draw_values)
     avg = distance(config.targets, point_values)
     avg_heldout = distance(config.targets, heldout_values)
+    fitted = table[table["left_out"] == ""]  # left-out targets weigh 0 and count in no goal
     summary = {
         **summary,
         "averaged_relative_difference": avg,
-        "unweighted_mean_distance": float(table["distance"].mean()),
-        "targets": len(table),
-        "targets_met": int(table["inside"].sum()),
+        "unweighted_mean_distance": float(fitted["distance"].mean()),
+        "targets": len(fitted),
+        "targets_met": int(fitted["inside"].sum()),
         "averaged_relative_difference_heldout": avg_heldout,
-        "targets_met_heldout": int(table["inside_heldout"].sum()),
+        "targets_met_heldout": int(fitted["inside_heldout"].sum()),
+        "targets_left_out": dict(config.left_out),
         "calibrated_parameters": point,
     }
     write_atomic(folder / "fit.csv", lambda p: table.to_csv(p, index=False))
@@ -135,14 +138,15 @@ def _write_report(
     lines = [
         f"# Calibration fit report: {config.name}",
         "",
-        f"Averaged relative difference over {len(table)} targets (weighted): "
+        f"Averaged relative difference over {len(fitted)} targets (weighted): "
         f"**{avg:.3f}** (goal < 0.15). Targets inside their band or within 20%: "
-        f"**{summary['targets_met']} of {len(table)}**.",
+        f"**{summary['targets_met']} of {len(fitted)}**.",
         "",
         f"The calibrated point on {summary.get('heldout_seeds', 'n/a')} held-out seeds "
         f"(never seen by the search): averaged relative difference **{avg_heldout:.3f}**, "
-        f"**{summary['targets_met_heldout']} of {len(table)}** targets met.",
+        f"**{summary['targets_met_heldout']} of {len(fitted)}** targets met.",
         "",
+        *_left_out_lines(table),
         f"Model runs: {summary.get('model_runs', 'n/a')}; wall time "
         f"{summary.get('wall_s', float('nan')) / 60:.1f} min.",
         "",
@@ -207,6 +211,25 @@ def _write_report(
         lines += ["![marginals](posterior_marginals.png)", "", "![pairs](posterior_pairs.png)", ""]
     write_text_atomic(folder / "report.md", "\n".join(lines))
     return summary
+
+
+def _left_out_lines(table: pd.DataFrame) -> list[str]:
+    """The configuration's ``[leave_out]``: simulated and in the targets table below, not
+    fitted, each with its reason and how far the point is from it."""
+    out = table[table["left_out"] != ""]
+    if out.empty:
+        return []
+    lines = [
+        f"Left out of the fit ({len(out)}; weight 0, not counted above; the configuration's "
+        "`[leave_out]` gives the reason):",
+        "",
+    ]
+    for row in out.itertuples():
+        lines.append(
+            f"- `{row.target_id}`: {row.left_out} (distance at the point {row.distance:.3f}, "
+            f"held out {row.distance_heldout:.3f})"
+        )
+    return [*lines, ""]
 
 
 def _fixed_lines(fixed: dict) -> list[str]:

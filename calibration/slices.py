@@ -170,7 +170,9 @@ def run_slices(
     with warnings.catch_warnings():  # a target with no movers in a run is nan there
         warnings.simplefilter("ignore", RuntimeWarning)
         means = [np.nanmean(r, axis=0) for r in runs]
-    observed = np.isfinite(means[0])
+    # observed: simulated at the point and fitted (a left-out target weighs 0, counts no goal)
+    fitted = np.array([t.target_id not in config.left_out for t in targets])
+    observed = np.isfinite(means[0]) & fitted
     base = np.array([t.distance(float(v)) for t, v in zip(targets, means[0], strict=True)])
     rows, detail = [], []
     obs_targets = tuple(t for t, o in zip(targets, observed, strict=True) if o)
@@ -220,7 +222,8 @@ def slice_report(
         f"# Slices through {at}",
         "",
         f"Configuration `{config.name}` ({len(config.targets)} targets, "
-        f"{int(point['observed'])} observed at the point), scenario at "
+        f"{len(config.left_out)} of them left out of the fit, "
+        f"{int(point['observed'])} fitted and observed at the point), scenario at "
         f"{config.scenario.people_per_agent:g} people per agent, "
         f"{seeds} seeds from root {root_seed}, the same for every value. ARD: averaged "
         f"relative difference over the observed targets (over all targets, unobserved ones "
