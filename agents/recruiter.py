@@ -139,9 +139,10 @@ class RecruiterTable:
         recruiter, from its corridor's ``agency_capacity_growth_per_month``; None: no
         growth) feeds :meth:`grow_capacity`. Returns the numbers of agencies blacklisted and
         brokers caught this month."""
-        self.adjust_fees(fee_adjustment_rate)
+        pressure = self.demand_pressure()  # last month's: both read it before the reset
+        self.adjust_fees(fee_adjustment_rate, pressure)
         if capacity_growth is not None:
-            self.grow_capacity(capacity_growth)
+            self.grow_capacity(capacity_growth, pressure)
         caught_agency, caught_broker = self.exclude_caught(
             inspection_rate, anti_trafficking, recruiter_reentry_months, rng
         )
@@ -154,19 +155,29 @@ class RecruiterTable:
         self.destination_full[:] = False
         return int(caught_agency.sum()), int(caught_broker.sum())
 
-    def adjust_fees(self, fee_adjustment_rate: float) -> None:
-        """Reads last month's ``applications`` against ``capacity``; writes ``fee``.
+    def demand_pressure(self) -> np.ndarray:
+        """Last month's ``applications`` / ``capacity`` per recruiter (0 without capacity):
+        what fees and agencies' growth respond to."""
+        return np.where(
+            self.capacity > 0, self.applications / np.maximum(self.capacity, 1e-300), 0.0
+        )
+
+    def adjust_fees(self, fee_adjustment_rate: float, pressure: np.ndarray | None = None) -> None:
+        """Reads last month's ``applications`` against ``capacity`` (or ``pressure``, their
+        ratio from :meth:`demand_pressure`); writes ``fee``.
 
         Why: fees respond to demand. The market fee moves by ``fee_adjustment_rate`` times the
         excess of applications over capacity (clipped to -50%..+100% of the rate), and stays
         within half and three times the starting fee."""
-        pressure = np.where(self.capacity > 0, self.applications / self.capacity, 0.0)
+        if pressure is None:
+            pressure = self.demand_pressure()
         step = fee_adjustment_rate * np.clip(pressure - 1.0, -0.5, 1.0)
         self.fee = np.clip(self.fee * (1.0 + step), 0.5 * self.base_fee, 3.0 * self.base_fee)
 
-    def grow_capacity(self, growth: np.ndarray) -> None:
-        """Reads last month's ``applications`` against ``capacity`` and ``destination_full``;
-        writes ``capacity`` of licensed agencies (brokers keep theirs). No draws.
+    def grow_capacity(self, growth: np.ndarray, pressure: np.ndarray | None = None) -> None:
+        """Reads last month's ``applications`` against ``capacity`` (or ``pressure``, their
+        ratio from :meth:`demand_pressure`) and ``destination_full``; writes ``capacity`` of
+        licensed agencies (brokers keep theirs). No draws.
 
         Why: where applicants queue beyond what the licensed agencies can process, agencies
         expand and new ones are licensed (Viet Nam's licensed labour-export companies, for
@@ -178,7 +189,8 @@ class RecruiterTable:
         when the destination's places (quota or employers' job orders) ran out: then the
         agencies were not what held applicants back, and more of them would place nobody."""
         agency = (self.channel == Channel.REGULAR) & ~self.destination_full
-        pressure = np.where(self.capacity > 0, self.applications / self.capacity, 0.0)
+        if pressure is None:
+            pressure = self.demand_pressure()
         step = growth * np.clip(pressure - 1.0, 0.0, 1.0)
         self.capacity = np.where(agency, self.capacity * (1.0 + step), self.capacity)
 

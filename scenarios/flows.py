@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -394,16 +394,28 @@ def row_residual(
     rest-of-world origin must hold for census totals to add up; it includes migrants of
     unknown origin and, in Singapore, Malaysians. Keys are ``start``.
     """
-    totals: dict[tuple[int, int], float] = {}
-    modelled: dict[tuple[int, int], float] = {}
-    for s in load_other_origins() if stocks is None else stocks:
-        if s.destination != destination or s.channel != "foreign_born":
-            continue
-        if s.origin == "TOTAL":
-            totals[s.start] = s.value
-        elif s.origin in MODELLED_ORIGINS:
-            modelled[s.start] = modelled.get(s.start, 0.0) + s.value
+    rows = list(load_other_origins() if stocks is None else stocks)
+    modelled = _modelled_foreign_born(rows, destination, lambda s: s.start)
+    totals = {
+        s.start: s.value
+        for s in rows
+        if s.destination == destination and s.channel == "foreign_born" and s.origin == "TOTAL"
+    }
     return {start: total - modelled.get(start, 0.0) for start, total in totals.items()}
+
+
+def _modelled_foreign_born(
+    rows: list[OtherOriginStock], destination: str, key: Callable[[OtherOriginStock], object]
+) -> dict:
+    """The five modelled origins' UN DESA stocks in ``destination`` (``foreign_born``),
+    summed by ``key`` of the row (its date, or its year): what the rest of the world's
+    residuals subtract."""
+    out: dict = {}
+    for s in rows:
+        if s.destination == destination and s.origin in MODELLED_ORIGINS:
+            if s.channel == "foreign_born":
+                out[key(s)] = out.get(key(s), 0.0) + s.value
+    return out
 
 
 def row_workers_residual(
@@ -423,19 +435,17 @@ def row_workers_residual(
     residents, 110,013 notified workers); Myanmar's stock in Japan, from UN DESA's 2024
     revision and not in ``other_origins.csv``, is not subtracted (6,473 in 2010), so the
     model's demand in Japan exceeds MHLW's count by that much."""
+    rows = list(load_other_origins() if stocks is None else stocks)
+    modelled = _modelled_foreign_born(rows, destination, lambda s: s.start[0])
     workers: dict[int, float] = {}
     settled: dict[int, float] = {}
-    modelled: dict[int, float] = {}
-    for s in load_other_origins() if stocks is None else stocks:
-        if s.destination != destination:
+    for s in rows:
+        if s.destination != destination or s.origin != "TOTAL":
             continue
-        year = s.start[0]
-        if s.origin == "TOTAL" and s.channel == "workers_all_statuses":
-            workers[year] = s.value
-        elif s.origin == "TOTAL" and s.channel == "workers_status_based":
-            settled[year] = s.value
-        elif s.origin in MODELLED_ORIGINS and s.channel == "foreign_born":
-            modelled[year] = modelled.get(year, 0.0) + s.value
+        if s.channel == "workers_all_statuses":
+            workers[s.start[0]] = s.value
+        elif s.channel == "workers_status_based":
+            settled[s.start[0]] = s.value
     return {
         year: workers[year] - settled[year] - modelled.get(year, 0.0)
         for year in sorted(workers)

@@ -138,7 +138,8 @@ def take_places(
     recruiters' ``placed``; counts ``recruitment_fees_paid_usd``. Returns the admitted rows,
     their corridors and recruiters."""
     pop, ppa = model.population, model.people_per_agent
-    full = np.zeros(len(model.policy.quota_remaining), bool)
+    # which destinations' places ran out (only a destination limit can run out)
+    full = None if destination_limit is None else np.zeros(len(destination_limit), bool)
     ok = admission_lottery(model, corridor, channel, destination_limit, full)
     record_demand(model, corridor, channel, full)
     model.choices.outcome[rows[~ok]] = Outcome.TURNED_AWAY
