@@ -81,6 +81,7 @@ KINDS = frozenset(
         "remittances_usd",
         "japan_trainees",
         "japan_workers",
+        "japan_workers_not_students",
         "japan_residents",
         "work_permits",
         "registrants",

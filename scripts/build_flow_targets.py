@@ -20,7 +20,9 @@ Rules, in order:
    or ``recorded_remittances_usd_per_month`` for an origin whose recorded share of what is
    sent the sources give (``calibration/remittance_recording.py``: the World Bank's
    estimates split recorded inflows only);
-   Japan's workers (a stock) -> ``notified_workers_stock``. A flow is a total over the row's
+   Japan's workers (a stock), of every status or without students working on a permit
+   outside their status (kind ``japan_workers_not_students``, its own target id) ->
+   ``notified_workers_stock``. A flow is a total over the row's
    months; the target is its average per month over exactly those months (a fiscal year,
    written in ``flows.csv`` as the months it covers, stays those months).
 2. **Left out, with the reason printed**: rows that start before January 2010 (the model
@@ -90,6 +92,13 @@ PREFIX = {
     "recorded_remittances_usd_per_month": "remittances",
     "notified_workers_stock": "japan_workers",
 }
+JAPAN_WORKER_KINDS = {
+    "japan_workers": "japan_workers",
+    "japan_workers_not_students": "japan_workers_not_students",
+}
+"""Japan's notified workers of every status (the students among them too), and the same
+without those working on a permit outside their status (資格外活動, mostly students): both
+are compared with the model's regular employed stock; each kind keeps its own target id."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,7 @@ def observable_of(flow: Flow) -> str:
         if flow.origin in RECORDED_REMITTANCE_SHARE:
             return "recorded_remittances_usd_per_month"
         return "remittances_received_usd_per_month"
-    if flow.kind == "japan_workers" and flow.measure == "stock":
+    if flow.kind in JAPAN_WORKER_KINDS and flow.measure == "stock":
         return "notified_workers_stock"
     raise SystemExit(f"no rule for a calibration row of kind {flow.kind} ({flow.measure})")
 
@@ -179,7 +188,8 @@ def _row(
     start, end = min(f.start for f in flows), max(f.end for f in flows)
     channel = "regular" if observable == "regular_departures_per_month" else ""
     row = {
-        "target_id": f"{PREFIX[observable]}_{f0.origin}_{f0.destination}_{_label(start, end)}",
+        "target_id": f"{JAPAN_WORKER_KINDS.get(f0.kind, PREFIX[observable])}_{f0.origin}_"
+        f"{f0.destination}_{_label(start, end)}",
         "observable": observable,
         "destination": f0.destination,
         "origin": f0.origin,
@@ -271,7 +281,7 @@ def build(flows: Iterable[Flow] | None = None) -> tuple[list[Built], list[tuple[
             left_out.append((f, reason))
             continue
         observable = observable_of(f)
-        key: tuple = (observable, f.origin, f.destination)
+        key: tuple = (observable, f.kind, f.origin, f.destination)  # kinds never merge
         if f.kind != "remittances_usd":
             key += (f.start, f.end)
         groups.setdefault(key, []).append(f)
