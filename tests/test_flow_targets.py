@@ -277,6 +277,29 @@ def test_every_flow_target_comes_from_calibration_rows_only():
         ), r["target_id"]
 
 
+def test_workers_without_students_are_their_own_target_not_a_band_with_all_statuses():
+    """Two kinds of one corridor and month that the model compares with the same stock (every
+    status; without students) stay two point targets with their own ids."""
+    script = _script()
+    rows = [
+        f
+        for f in load_flows()
+        if f.use == "calibration"
+        and f.kind in ("japan_workers", "japan_workers_not_students")
+        and f.start == (2016, 10)
+    ]
+    assert {f.kind for f in rows} == {"japan_workers", "japan_workers_not_students"}
+    built, _ = script.build(rows)
+    by_id = {b.row["target_id"]: b.row for b in built}
+    assert set(by_id) == {
+        "japan_workers_VNM_JPN_2016-10",
+        "japan_workers_not_students_VNM_JPN_2016-10",
+    }
+    assert by_id["japan_workers_VNM_JPN_2016-10"]["value"] == "172018"
+    assert by_id["japan_workers_not_students_VNM_JPN_2016-10"]["value"] == "95883"
+    assert {r["observable"] for r in by_id.values()} == {"notified_workers_stock"}
+
+
 def test_held_out_and_context_rows_never_become_targets():
     """The same rows with their use changed to held_out or context build nothing."""
     script = _script()
