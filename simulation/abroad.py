@@ -69,11 +69,10 @@ from agents.status import Channel, Legal, Status, channel_of_legal
 
 from .admissions import count_trips
 from .decisions import border_interception_probability
+from .earnings import MONEY_FLOWS, earn_and_spend_rows, wage_table
 from .formulas import (
-    irregular_wage,
     monthly_exploitation_hazard,
     protection_factor,
-    regular_wage,
     training_exploitation_factor,
 )
 from .japan import absconding, programme_ends, start_stays
@@ -262,35 +261,39 @@ def earn_and_spend(model: MigrationModel, employed: np.ndarray) -> None:
     :func:`~simulation.formulas.irregular_wage`), times the destination's skill multiplier for
     the skilled, less ``exploitation_wage_loss`` while exploited. Of the wage,
     ``living_cost_share_abroad`` is spent, then ``debt_repayment_share`` of the rest repays
-    debt, then ``remittance_share`` of what is left is sent home at the corridor's cost."""
+    debt, then ``remittance_share`` of what is left is sent home at the corridor's cost.
+    One compiled pass over the employed (:mod:`simulation.earnings`)."""
     pop, lv, pol, mx = model.population, model.lv, model.policy, model.metrics
-    c = pop.corridor[employed]
-    d = model.c_dest[c]
-    regular = pop.legal[employed] == Legal.REGULAR
-    base = np.where(
-        regular,
-        regular_wage(
-            pol.market_wage[d],
-            lv.migrant_minimum_wage_usd_per_month[d],
-            lv.training_wage_premium,
-            pop.trained[employed],
-        ),
-        irregular_wage(pol.market_wage[d], lv.irregular_wage_discount),
+    wages = wage_table(
+        pol.market_wage,
+        lv.migrant_minimum_wage_usd_per_month,
+        lv.training_wage_premium,
+        lv.irregular_wage_discount,
+        model.skill_multiplier_dest,
+        lv.exploitation_wage_loss,
     )
-    wage = base * np.where(pop.skilled[employed], model.skill_multiplier_dest[d], 1.0)
-    wage *= np.where(pop.exploited[employed], 1.0 - lv.exploitation_wage_loss, 1.0)
-    net = wage * (1.0 - lv.living_cost_share_abroad)
-    repay = np.minimum(pop.debt[employed], net * lv.debt_repayment_share)
-    pop.debt[employed] -= repay
-    sent = (net - repay) * lv.remittance_share
-    cost = sent * lv.remittance_cost_pct[c] / 100.0
-    pop.savings[employed] += net - repay - sent
-    pop.social_security[employed[regular]] += wage[regular] * lv.social_security_contribution_share
-    channel = np.where(regular, Channel.REGULAR, Channel.IRREGULAR)
-    mx.add("earnings_usd", c, channel, wage)
-    mx.add("remittances_sent_usd", c, channel, sent)
-    mx.add("remittance_cost_usd", c, channel, cost)
-    mx.add("remittances_received_usd", c, channel, sent - cost)
+    sums = np.zeros((len(MONEY_FLOWS), mx.n_cells))
+    earn_and_spend_rows(
+        employed,
+        pop.corridor,
+        pop.legal,
+        pop.trained,
+        pop.skilled,
+        pop.exploited,
+        model.c_dest,
+        wages,
+        lv.living_cost_share_abroad,
+        lv.debt_repayment_share,
+        lv.remittance_share,
+        lv.remittance_cost_pct,
+        lv.social_security_contribution_share,
+        pop.debt,
+        pop.savings,
+        pop.social_security,
+        sums,
+    )
+    for measure, cell_sums in zip(MONEY_FLOWS, sums, strict=True):
+        mx.add_sums(measure, cell_sums)
 
 
 def jobless_upkeep(model: MigrationModel, jobless: np.ndarray) -> None:

@@ -112,6 +112,11 @@ class Metrics:
             cell, weights=weights, minlength=self.n_cells
         )
 
+    def add_sums(self, measure: str, cell_sums: np.ndarray) -> None:
+        """Add per-person amounts already summed per corridor x channel cell (corridor x 2 +
+        channel), as :meth:`add` would have summed them (a compiled rule's sums)."""
+        self.flows[:, _FLOW_INDEX[measure]] += self.ppa * cell_sums
+
     def set_stock(self, measure: str, corridor: np.ndarray, channel) -> None:
         """Count agents (as people) into a stock of :data:`RULE_STOCKS`, one a rule keeps
         rather than the population's columns, for the end of this month (zero unless set)."""

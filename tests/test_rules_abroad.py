@@ -111,6 +111,35 @@ def test_wages_repayment_remittances_and_savings_by_hand():
     # irregular, exploited: 400 x 0.8 x 0.5 = 160; net 80; no debt; sends 40, saves 40
     assert pop.savings[1] == pytest.approx(40.0)
     assert pop.social_security[1] == 0.0
+    # the month's flows per corridor x channel cell, in people (x people per agent)
+    flows = model.metrics.flows / model.people_per_agent
+    regular, irregular = 2 * MMR_THA, 2 * MMR_THA + 1
+    earnings = flows[:, FLOW_MEASURES.index("earnings_usd")]
+    sent = flows[:, FLOW_MEASURES.index("remittances_sent_usd")]
+    cost = flows[:, FLOW_MEASURES.index("remittance_cost_usd")]
+    received = flows[:, FLOW_MEASURES.index("remittances_received_usd")]
+    assert earnings[regular] == pytest.approx(440.0) and earnings[irregular] == pytest.approx(160.0)
+    assert sent[regular] == pytest.approx(60.0) and sent[irregular] == pytest.approx(40.0)
+    pct = model.lv.remittance_cost_pct[MMR_THA] / 100.0
+    assert cost[regular] == pytest.approx(60.0 * pct) and cost[irregular] == pytest.approx(
+        40.0 * pct
+    )
+    assert received.sum() == pytest.approx(100.0 * (1.0 - pct))
+    assert earnings.sum() == pytest.approx(600.0)  # nobody else, no other cell
+
+
+def test_skilled_workers_earn_the_destinations_skill_multiplier():
+    model = small_model(
+        [EMPLOYED_IRREGULAR, {**EMPLOYED_IRREGULAR, "skilled": True}],
+        irregular_wage_discount=1.0,
+        living_cost_share_abroad=0.0,
+        remittance_share=0.0,
+    )
+    model.policy.market_wage[THA] = 400.0
+    abroad.earn_and_spend(model, rows(2))
+    multiplier = model.skill_multiplier_dest[THA]
+    assert multiplier > 1.0
+    assert model.population.savings.tolist() == pytest.approx([400.0, 400.0 * multiplier])
 
 
 def test_migrant_minimum_wage_is_a_floor_for_regular_workers_only():
