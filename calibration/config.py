@@ -45,6 +45,7 @@ For a figure the model cannot be asked to meet, such as one the sources contradi
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -260,7 +261,7 @@ def load_config(path: str | Path) -> CalibrationConfig:
     config_name = check_name(f, data, p.stem)
     paths = _targets_paths(f, data.get("targets", "targets.csv"), p.parent)
     targets = _load_all_targets(f, paths)
-    left_out = _left_out(f, data.get("leave_out", {}), targets)
+    left_out = _left_out(f, data.get("leave_out", {}), targets, paths)
     targets = [replace(t, weight=0.0) if t.target_id in left_out else t for t in targets]
     scenario = load_named_scenario(f, "scenario", data.get("scenario", "baseline"), p.parent)
     settings = {k: data[k] for k in ("end", "people_per_agent") if k in data}
@@ -321,23 +322,31 @@ def load_config(path: str | Path) -> CalibrationConfig:
     )
 
 
-def _left_out(f: str, table: object, targets: list[Target]) -> dict[str, str]:
+def _left_out(f: str, table: object, targets: list[Target], files: list[Path]) -> dict[str, str]:
     """``[leave_out]``: ``target_id`` = the reason (a non-empty string), each id one of the
-    targets files' and at least one target left to fit."""
+    targets files' and some weight left to fit."""
     if not isinstance(table, dict):
         raise ScenarioError(f, "leave_out", table, 'a table of target_id = "the reason"')
     ids = [t.target_id for t in targets]
+    names = ", ".join(p.name for p in files)
     for target_id, reason in table.items():
         if target_id not in ids:
+            close = difflib.get_close_matches(target_id, ids, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
             raise ScenarioError(
-                f, f"leave_out.{target_id}", reason, "the id of a target in the targets files"
+                f, f"leave_out.{target_id}", target_id, f"the id of a target in {names}{hint}"
             )
         if not isinstance(reason, str) or not reason.strip():
             raise ScenarioError(
                 f, f"leave_out.{target_id}", reason, "the reason, as a non-empty string"
             )
-    if len(table) >= len(ids):
-        raise ScenarioError(f, "leave_out", sorted(table), "fewer ids than targets (one to fit)")
+    if sum(t.weight for t in targets if t.target_id not in table) <= 0:
+        raise ScenarioError(
+            f,
+            "leave_out",
+            sorted(table),
+            f"ids that leave some target of {names} with a weight above 0 to fit",
+        )
     return {k: v.strip() for k, v in table.items()}
 
 

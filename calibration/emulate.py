@@ -265,7 +265,9 @@ def emulate(
         "sbc_coverage_90": None
         if sbc is None
         else {str(k): float(v) for k, v in zip(sbc["parameter"], sbc["coverage_90"], strict=True)},
-        "check_targets_inside_90": None if checked is None else int(checked["inside_90"].sum()),
+        "check_targets_inside_90": None
+        if checked is None
+        else int(checked.loc[checked["left_out"] == "", "inside_90"].sum()),
         "wall_s": round(time.perf_counter() - t0, 1),
         "config": config.raw,
     }
@@ -440,6 +442,7 @@ def _check_table(config: CalibrationConfig, y: np.ndarray) -> pd.DataFrame:
                 "p95": p95,
                 "inside_90": bool(p05 <= t.centre <= p95),
                 "median_met": bool(t.met(p50)),
+                "left_out": config.left_out.get(t.target_id, ""),
             }
         )
     return pd.DataFrame(rows)

@@ -210,7 +210,8 @@ class Emulator:
         var = m.sd**2 + emulator_var
         df = combined_df(self.tail_df, emulator_var / var)
         terms = student_t_logpdf(c - mu, var, df)
-        return (terms * m.weight).sum(axis=1)
+        on = m.weight > 0  # a target left out of the fit (weight 0) adds nothing
+        return (terms[:, on] * m.weight[on]).sum(axis=1)
 
 
 def combined_df(tail_df: float, emulator_share: np.ndarray) -> np.ndarray:

@@ -277,6 +277,7 @@ def _series_figure(config, evaluations, folder: Path) -> None:
             if (t.observable, t.destination, t.origin_label, t.channel) != key:
                 continue
             tx = pd.to_datetime(month_label(t.end), format="%Y-%m")
+            face = "none" if t.target_id in config.left_out else "#d62728"  # hollow: left out
             if t.is_band:
                 ax.errorbar(
                     [tx],
@@ -284,17 +285,20 @@ def _series_figure(config, evaluations, folder: Path) -> None:
                     yerr=[[t.centre - t.low], [t.high - t.centre]],
                     fmt="o",
                     color="#d62728",
+                    mfc=face,
                     ms=3,
                     capsize=3,
                 )
             else:
-                ax.plot([tx], [t.value], "o", color="#d62728", ms=4)
+                ax.plot([tx], [t.value], "o", color="#d62728", mfc=face, ms=4)
         ax.set_title(f"{key[0]} {key[2]}->{key[1]} {key[3]}".strip(), fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(
-        "Simulated (blue: mean and 90% over posterior draws) against observed (red)", fontsize=10
+        "Simulated (blue: mean and 90% over posterior draws) against observed (red; hollow: "
+        "left out of the fit)",
+        fontsize=10,
     )
     fig.tight_layout(rect=(0, 0, 1, 0.98))
     write_atomic(folder / "series.png", lambda p: fig.savefig(p, format="png", dpi=90))

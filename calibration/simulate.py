@@ -37,8 +37,11 @@ def simulate_targets(
 
 
 def _weighted_mean(targets: tuple[Target, ...], per_target: np.ndarray) -> float:
+    """Over the targets of weight above 0 only: a target left out of the fit (weight 0) adds
+    nothing, even where its distance is infinite or nan."""
     w = np.array([t.weight for t in targets])
-    return float((w * per_target).sum() / w.sum())
+    on = w > 0
+    return float((w[on] * per_target[on]).sum() / w[on].sum())
 
 
 def distance(targets: tuple[Target, ...], simulated: np.ndarray) -> float:

@@ -182,7 +182,7 @@ def run_slices(
         met = np.array([t.met(float(v)) for t, v in zip(targets, m, strict=True)])
         per_seed = [distance(obs_targets, one[observed]) for one in r]
         moved = sorted(
-            ((d[i] - base[i], targets[i].target_id) for i in range(len(targets))),
+            ((d[i] - base[i], targets[i].target_id) for i in range(len(targets)) if fitted[i]),
             key=lambda x: -abs(x[0]),
         )
         rows.append(
@@ -227,9 +227,9 @@ def slice_report(
         f"{config.scenario.people_per_agent:g} people per agent, "
         f"{seeds} seeds from root {root_seed}, the same for every value. ARD: averaged "
         f"relative difference over the observed targets (over all targets, unobserved ones "
-        f"counting 1, in brackets); 'moved': a target's distance changed by more than "
-        f"{MOVED} against the point. A slice, not a profile: the other parameters are not "
-        f"refitted.",
+        f"counting 1 and left-out ones 0, in brackets); 'moved': a fitted target's distance "
+        f"changed by more than {MOVED} against the point. A slice, not a profile: the other "
+        f"parameters are not refitted.",
         "",
         "Held at the file's `[fixed]` values: "
         + (", ".join(f"`{k}` = {v:g}" for k, v in config.fixed.items()) or "none")

@@ -157,6 +157,15 @@ def training_config(
     are applied only with ``keep_fixed`` (:func:`fixed_in_hindcast`)."""
     train, _ = split_targets(config.targets, cutoff)
     label = month_label(cutoff)
+    if sum(t.weight for t in train) <= 0:  # nothing to fit: left out, or none that early
+        raise ScenarioError(
+            config.source_file,
+            "cutoff",
+            label,
+            "a month with a target not left out, of weight above 0, at or before it",
+        )
+    kept = {t.target_id for t in train}
+    left_out = {k: v for k, v in config.left_out.items() if k in kept}
     base = uncalibrated_scenario(config)
     if keep_fixed:
         base = apply_point(base, config.fixed)
@@ -165,6 +174,8 @@ def training_config(
     except ScenarioError:  # a scenario that cannot stop there runs to its own end
         scenario = base
     raw = {**config.raw, "targets": "targets.csv", "end": label, "cutoff": label}
+    if left_out or "leave_out" in raw:  # the test period's left-out ids are not in its file
+        raw["leave_out"] = left_out
     return dataclasses.replace(
         config,
         targets=train,
@@ -173,6 +184,7 @@ def training_config(
         raw=raw,
         shipped_start=False,
         fixed=config.fixed if keep_fixed else {},
+        left_out=left_out,
     )
 
 

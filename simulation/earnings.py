@@ -9,7 +9,8 @@ or not, trained, skilled, exploited; a few dozen values), and :func:`earn_and_sp
 looks each worker's wage up and does the rest of the month's money in one loop. The
 arithmetic is the numpy passes' own, operation for operation, and the sums per corridor x
 channel cell run over the workers in their order, as ``bincount`` does, so the outputs are
-those of the numpy passes bit for bit.
+those of the numpy passes bit for bit (for finite values; a repayment of zero may differ in
+the sign of that zero, which changes no sum).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def earn_and_spend_rows(
             1 if exploited[r] else 0,
         ]
         net = wage * kept
-        repay = min(debt[r], net * debt_repayment_share)
+        repay = np.minimum(debt[r], net * debt_repayment_share)  # nan as numpy's
         debt[r] -= repay
         sent = (net - repay) * remittance_share
         cost = sent * remittance_cost_pct[c] / 100.0

@@ -89,7 +89,16 @@ def _stated_sum(value: float, quote: str, what_exactly: str) -> bool:
     if match is None:
         return False
     addends = [float(a.replace(",", "")) for a in match.group(1).split(" + ")]
-    return sum(addends) == value and all(_stated(a, quote) for a in addends)
+    return sum(addends) == value and all(a in _figures_of(quote) for a in addends)
+
+
+def _figures_of(quote: str) -> set[float]:
+    """Every whole figure the quote states (7万2740 -> 72740, 12,437 -> 12437, 3 -> 3), each
+    on its own: an addend must be one of them, not a run of digits inside another."""
+    out = {float(int(h) * 10_000 + int(low or 0)) for h, low in re.findall(r"(\d+)万(\d*)", quote)}
+    plain = re.sub(r"\d+万\d*", " ", quote)
+    out |= {float(x.replace(",", "")) for x in re.findall(r"\d{1,3}(?:,\d{3})+|\d+", plain)}
+    return out
 
 
 def test_a_sum_is_stated_only_when_every_addend_is_quoted_and_they_add_up():
@@ -98,6 +107,7 @@ def test_a_sum_is_stated_only_when_every_addend_is_quoted_and_they_add_up():
     assert not _stated(85178, quote, "the sum of 72,740 + 12,437")  # does not add up
     assert not _stated(85177, quote, "72,740 and 12,437")  # no sum said
     assert not _stated(85178, quote, "the sum of 72,740 + 12,438")  # an addend not quoted
+    assert not _stated(72742, quote, "the sum of 72,740 + 2")  # "2" only inside 7万2740
 
 
 _SCALES = ((1e3, "thousand"), (1e6, "million"))
