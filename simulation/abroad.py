@@ -70,11 +70,8 @@ from agents.status import Channel, Legal, Status, channel_of_legal
 from .admissions import count_trips
 from .decisions import border_interception_probability
 from .earnings import MONEY_FLOWS, earn_and_spend_rows, wage_table
-from .formulas import (
-    monthly_exploitation_hazard,
-    protection_factor,
-    training_exploitation_factor,
-)
+from .exploitation import exploitation_rows
+from .formulas import protection_factor, training_exploitation_factor
 from .japan import absconding, programme_ends, start_stays
 from .moves import return_home, send_back, to_regular_contract
 from .permits import (
@@ -326,29 +323,31 @@ def exploitation(model: MigrationModel, present: np.ndarray) -> np.ndarray:
     modelled recruiter and carry the channel's mean malpractice. A case ends with
     ``exploitation_exit_per_month`` plus half the destination's protection coverage."""
     pop, lv, rng = model.population, model.lv, model.rng
-    c = pop.corridor[present]
-    d = model.c_dest[c]
-    legal = pop.legal[present]
-    no_recruiter = np.where(
-        legal == Legal.REGULAR, lv.agency_malpractice_mean, lv.broker_malpractice_mean
-    )
-    malpractice = np.where(
-        pop.recruiter[present] >= 0,
-        model.recruiters.malpractice[np.maximum(pop.recruiter[present], 0)],
-        no_recruiter,
-    )
-    p = monthly_exploitation_hazard(
-        np.where(
-            legal == Legal.REGULAR, lv.exploitation_base_regular, lv.exploitation_base_irregular
-        ),
-        malpractice,
-        training_exploitation_factor(pop.trained[present]),
-        protection_factor(lv.protection_effectiveness, lv.protection_coverage[d]),
-        np.where(pop.female[present], lv.female_vulnerability, 1.0),
-    )
     u = rng.random((2, len(present)))
-    was = pop.exploited[present]
-    new = present[~was & (u[0] < p)]
+    starts = np.empty(len(present), dtype=bool)
+    ends = np.empty(len(present), dtype=bool)
+    exploitation_rows(
+        present,
+        pop.corridor,
+        pop.legal,
+        pop.recruiter,
+        pop.trained,
+        pop.female,
+        pop.exploited,
+        model.c_dest,
+        model.recruiters.malpractice,
+        np.array([lv.broker_malpractice_mean, lv.agency_malpractice_mean]),
+        np.array([lv.exploitation_base_irregular, lv.exploitation_base_regular]),
+        training_exploitation_factor(np.array([False, True])),
+        protection_factor(lv.protection_effectiveness, lv.protection_coverage),
+        np.array([1.0, lv.female_vulnerability]),
+        lv.exploitation_exit_per_month + 0.5 * lv.protection_coverage,
+        u[0],
+        u[1],
+        starts,
+        ends,
+    )
+    new = present[starts]
     if len(new):
         pop.exploited[new] = True
         pop.exploitation_count[new] += 1
@@ -358,9 +357,9 @@ def exploitation(model: MigrationModel, present: np.ndarray) -> np.ndarray:
             & (pop.recruiter[new] >= 0)
         ]
         np.add.at(model.recruiters.complaints, pop.recruiter[complain], model.people_per_agent)
-    ends = present[was & (u[1] < lv.exploitation_exit_per_month + 0.5 * lv.protection_coverage[d])]
-    pop.exploited[ends] = False
-    return ends
+    ended = present[ends]
+    pop.exploited[ended] = False
+    return ended
 
 
 # ---- 6: deportations and arrests ------------------------------------------------------------

@@ -72,6 +72,7 @@ __all__ = [
     "expected_earnings",
     "group_utilities",
     "home_income",
+    "home_income_table",
     "movers_in_random_order",
     "returnee_rates",
     "returnee_utility",
@@ -102,11 +103,12 @@ class CorridorOffer:
     shock_utility: np.ndarray | None = None  # [corridor, channel] shocks' term; None: no shock
 
 
-def home_income(model: MigrationModel, rows: np.ndarray, month: int) -> np.ndarray:
-    """Monthly income at home (USD) of the given workers this month."""
-    pop, lv = model.population, model.lv
-    o = pop.origin[rows]
-    # per origin x skill (skilled = 1) income table, then one gather per worker
+def home_income_table(model: MigrationModel, month: int) -> np.ndarray:
+    """This month's income at home (USD) by ``origin x 2 + skilled`` (flat), before a
+    reintegration programme's boost: the origin's home wage (times
+    ``skilled_home_wage_multiplier`` for the skilled; times the origin's
+    ``push_shock_home_income_factor`` during a push shock)."""
+    lv = model.lv
     table = (
         model.schedules.home_wage[:, month][:, None]
         * np.array([1.0, lv.skilled_home_wage_multiplier])[None, :]
@@ -114,7 +116,16 @@ def home_income(model: MigrationModel, rows: np.ndarray, month: int) -> np.ndarr
     table = np.where(
         model.policy.push_shock[:, None], table * lv.push_shock_home_income_factor[:, None], table
     )
-    income = table.reshape(-1)[o.astype(np.int64) * 2 + pop.skilled[rows]]
+    return table.reshape(-1)
+
+
+def home_income(model: MigrationModel, rows: np.ndarray, month: int) -> np.ndarray:
+    """Monthly income at home (USD) of the given workers this month: their entry of
+    :func:`home_income_table`, times ``1 + reintegration_income_boost`` while in a
+    reintegration programme."""
+    pop, lv = model.population, model.lv
+    o = pop.origin[rows]
+    income = home_income_table(model, month)[o.astype(np.int64) * 2 + pop.skilled[rows]]
     boost = pop.reintegration_left[rows] > 0
     if boost.any():
         income[boost] *= 1.0 + lv.reintegration_income_boost

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "exploitation_hazard_product",
     "irregular_wage",
     "monthly_exploitation_hazard",
     "protection_factor",
@@ -74,7 +75,16 @@ def monthly_exploitation_hazard(
     (:func:`training_exploitation_factor`), the protection factor (:func:`protection_factor`)
     and the worker's vulnerability (``female_vulnerability`` for women, 1 for men).
 
-    The product is taken in this order (the same bits in the expectation and the realisation)."""
-    return (
-        np.asarray(base) * (1.0 + np.asarray(malpractice)) * training * protection * vulnerability
+    The product is taken in this order (the same bits in the expectation and the realisation,
+    and in the compiled loop of :mod:`simulation.exploitation`, which compiles
+    :func:`exploitation_hazard_product` itself)."""
+    return exploitation_hazard_product(
+        np.asarray(base), np.asarray(malpractice), training, protection, vulnerability
     )
+
+
+def exploitation_hazard_product(base, malpractice, training, protection, vulnerability):
+    """The product of :func:`monthly_exploitation_hazard`, in its order, with operators only:
+    it works on numpy arrays and on floats, and numba compiles it unchanged for the
+    per-worker loop (one formula, not a fast and a slow copy)."""
+    return base * (1.0 + malpractice) * training * protection * vulnerability

@@ -95,3 +95,27 @@ def test_home_life_month():
     pop = model.population
     assert pop.debt[0] == pytest.approx(100.0 * (1.0 + model.lv.monthly_interest_rate_pct / 100))
     assert pop.age_months[0] == 30 * 12 + 1
+
+
+def test_earn_at_home_in_one_pass_gives_the_numpy_passes_bits():
+    """The compiled pass (issue 16) against the seven numpy passes it replaced, written out
+    here, on 200 random people: the same savings and debt to the bit (nan debt included)."""
+    rng = np.random.default_rng(5)
+    n = 200
+    model = small_model([{} for _ in range(n)], home_saving_rate=0.17)
+    pop = model.population
+    pop.skilled[:] = rng.random(n) < 0.3
+    pop.reintegration_left[:] = np.where(rng.random(n) < 0.2, 4, 0)
+    pop.savings[:] = rng.random(n) * 50
+    pop.debt[:] = np.where(rng.random(n) < 0.5, rng.random(n) * 80, 0.0)
+    pop.debt[7] = np.nan
+    rows = np.flatnonzero(rng.random(n) < 0.8)
+    savings, debt = pop.savings.copy(), pop.debt.copy()
+    income = home_income(model, rows, 0)
+    savings[rows] += income * 0.17
+    repay = np.minimum(debt[rows], savings[rows])
+    debt[rows] -= repay
+    savings[rows] -= repay
+    home.earn_at_home(model, rows, 0)
+    np.testing.assert_array_equal(pop.savings, savings)
+    np.testing.assert_array_equal(pop.debt, debt)
