@@ -67,6 +67,7 @@ import numpy as np
 
 from agents.status import Channel, Legal, Status, channel_of_legal
 
+from .abroad_rows import abroad_groups_rows, arrest_candidates, return_candidates
 from .admissions import count_trips
 from .decisions import border_interception_probability
 from .earnings import MONEY_FLOWS, earn_and_spend_rows, wage_table
@@ -154,19 +155,10 @@ class AbroadGroups:
 
     @classmethod
     def of(cls, model: MigrationModel, away: np.ndarray) -> AbroadGroups:
-        """Reads ``status`` and ``legal`` of the rows ``away``."""
+        """Reads ``status`` and ``legal`` of the rows ``away`` (one compiled pass:
+        :func:`~simulation.abroad_rows.abroad_groups_rows`)."""
         pop = model.population
-        s_away, l_away = pop.status[away], pop.legal[away]
-        return cls(
-            employed=away[
-                (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
-            ],
-            jobless=away[s_away == Status.UNEMPLOYED_ABROAD],
-            present=away[(l_away != Legal.NONE) & (s_away != Status.DETAINED)],
-            regular_employed=away[s_away == Status.EMPLOYED_REGULAR],
-            regular_jobless=away[(s_away == Status.UNEMPLOYED_ABROAD) & (l_away == Legal.REGULAR)],
-            detained=away[s_away == Status.DETAINED],
-        )
+        return cls(*abroad_groups_rows(away, pop.status, pop.legal))
 
 
 # ---- 1-2: departures and arrivals -----------------------------------------------------------
@@ -389,15 +381,15 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
     Why: enforcement catches irregular workers; those without a job are easier to catch; a
     registrant holds a document (a registration card) that protects them while verified."""
     pop, lv, mx, st = model.population, model.lv, model.metrics, model.population.status
-    s_away, l_away = st[away], pop.legal[away]
-    irregular = away[
-        (l_away == Legal.IRREGULAR) & (s_away != Status.DETAINED) & (pop.amnesty_wait[away] == 0)
-    ]
-    p = model.policy.arrest_probability[model.c_dest[pop.corridor[irregular]]]
-    p = np.where(
-        st[irregular] == Status.UNEMPLOYED_ABROAD,
-        np.minimum(1.0, lv.unemployed_arrest_factor * p),
-        p,
+    irregular, p = arrest_candidates(
+        away,
+        st,
+        pop.legal,
+        pop.amnesty_wait,
+        pop.corridor,
+        model.c_dest,
+        model.policy.arrest_probability,
+        lv.unemployed_arrest_factor,
     )
     caught = irregular[model.rng.random(len(irregular)) < p]
     if len(caught):
@@ -450,22 +442,15 @@ def voluntary_returns(model: MigrationModel, away: np.ndarray) -> None:
 
     Why: people go home of their own accord, sooner without a job or when older."""
     pop, lv, st = model.population, model.lv, model.population.status
-    s_away = st[away]
-    here = away[
-        (s_away == Status.EMPLOYED_REGULAR)
-        | (s_away == Status.EMPLOYED_IRREGULAR)
-        | (s_away == Status.UNEMPLOYED_ABROAD)
-    ]
-    if model.lv.amnesty_verification_months.any():
-        here = here[pop.amnesty_wait[here] == 0]  # registrants wait for their verification
-    hazard = np.where(
-        st[here] == Status.UNEMPLOYED_ABROAD,
-        lv.unemployed_return_hazard_per_month,
+    here, hazard = return_candidates(
+        away,
+        st,
+        pop.amnesty_wait,
+        bool(lv.amnesty_verification_months.any()),  # registrants wait for their verification
+        pop.age_months,
         lv.return_hazard_per_month,
-    )
-    hazard = np.where(
-        pop.age_months[here] >= OLD_AGE_MONTHS,
-        np.maximum(hazard, OLD_AGE_RETURN_HAZARD),
-        hazard,
+        lv.unemployed_return_hazard_per_month,
+        OLD_AGE_MONTHS,
+        OLD_AGE_RETURN_HAZARD,
     )
     return_home(model, here[model.rng.random(len(here)) < hazard])

@@ -1,0 +1,76 @@
+"""The abroad step's selections in compiled passes (``simulation/abroad_rows.py``, issue 16)
+against the numpy passes they replaced, written out here, on 400 random people of every
+status: the same rows in the same order and the same probabilities, to the bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.status import Legal, Status
+from simulation.abroad_rows import abroad_groups_rows, arrest_candidates, return_candidates
+
+S, L = Status, Legal
+N = 400
+
+
+def _people(seed: int):
+    rng = np.random.default_rng(seed)
+    status = rng.integers(0, len(Status), N).astype(np.int8)
+    legal = rng.integers(0, len(Legal), N).astype(np.int8)
+    amnesty_wait = np.where(rng.random(N) < 0.2, 3, 0).astype(np.int16)
+    corridor = rng.integers(0, 4, N).astype(np.int16)
+    age = rng.integers(18 * 12, 60 * 12, N).astype(np.int16)
+    away = np.sort(rng.choice(N, 300, replace=False)).astype(np.int64)
+    return status, legal, amnesty_wait, corridor, age, away
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_groups_are_the_masks_rows(seed):
+    status, legal, _, _, _, away = _people(seed)
+    s, g = status[away], legal[away]
+    want = (
+        away[(s == S.EMPLOYED_REGULAR) | (s == S.EMPLOYED_IRREGULAR)],
+        away[s == S.UNEMPLOYED_ABROAD],
+        away[(g != L.NONE) & (s != S.DETAINED)],
+        away[s == S.EMPLOYED_REGULAR],
+        away[(s == S.UNEMPLOYED_ABROAD) & (g == L.REGULAR)],
+        away[s == S.DETAINED],
+    )
+    got = abroad_groups_rows(away, status, legal)
+    for w, r in zip(want, got, strict=True):
+        np.testing.assert_array_equal(r, w)
+        assert len(w) > 0  # every group is exercised
+
+
+def test_arrest_candidates_and_their_probability():
+    status, legal, wait, corridor, _, away = _people(3)
+    c_dest = np.array([0, 1, 1, 0])
+    prob = np.array([0.02, 0.3])
+    s, g = status[away], legal[away]
+    rows = away[(g == L.IRREGULAR) & (s != S.DETAINED) & (wait[away] == 0)]
+    p = prob[c_dest[corridor[rows]]]
+    p = np.where(status[rows] == S.UNEMPLOYED_ABROAD, np.minimum(1.0, 4.0 * p), p)
+    got_rows, got_p = arrest_candidates(away, status, legal, wait, corridor, c_dest, prob, 4.0)
+    np.testing.assert_array_equal(got_rows, rows)
+    np.testing.assert_array_equal(got_p, p)
+    assert (got_p == 1.0).any() and (got_p == 0.02).any()  # the cap and the plain rate
+
+
+@pytest.mark.parametrize("registrants_wait", [True, False])
+def test_return_candidates_and_their_hazard(registrants_wait):
+    status, _, wait, _, age, away = _people(4)
+    s = status[away]
+    here = away[
+        (s == S.EMPLOYED_REGULAR) | (s == S.EMPLOYED_IRREGULAR) | (s == S.UNEMPLOYED_ABROAD)
+    ]
+    if registrants_wait:
+        here = here[wait[here] == 0]
+    hazard = np.where(status[here] == S.UNEMPLOYED_ABROAD, 0.05, 0.002)
+    hazard = np.where(age[here] >= 600, np.maximum(hazard, 0.1), hazard)
+    got_rows, got_h = return_candidates(
+        away, status, wait, registrants_wait, age, 0.002, 0.05, 600, 0.1
+    )
+    np.testing.assert_array_equal(got_rows, here)
+    np.testing.assert_array_equal(got_h, hazard)
+    assert {0.002, 0.05, 0.1} <= set(got_h.tolist())
