@@ -27,6 +27,7 @@ import numpy as np
 from agents.status import Channel, Legal, Status, channel_of_legal
 
 from .formulas import yearly_from_monthly
+from .market_counts import employment_counts, in_destination_rows
 
 if TYPE_CHECKING:
     from .model import MigrationModel
@@ -73,12 +74,11 @@ class LabourMarket:
         (:func:`employment_rates`). Random draws in that order."""
         pop, lv, pol = model.population, model.lv, model.policy
         ppa, n_d = model.people_per_agent, len(model.world.destinations)
-        away = np.flatnonzero(pop.legal != Legal.NONE)  # everyone in a destination
-        dest = model.c_dest[pop.corridor[away]]
-        s_away = pop.status[away]
-        is_emp = (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
-        emp_idx, emp_dest = away[is_emp], dest[is_emp]
-        employed_people = ppa * np.bincount(emp_dest, minlength=n_d)
+        # everyone in a destination, and the employed among them (one compiled pass)
+        away, dest, emp_idx, emp_dest, employed = in_destination_rows(
+            pop.legal, pop.status, pop.corridor, model.c_dest, n_d
+        )
+        employed_people = ppa * employed
         employed_people -= layoffs(model, emp_idx, emp_dest, employed_people)
         deterrence = sanction_deterrence(
             pol.arrest_probability,
@@ -224,10 +224,8 @@ def employment_rates(model: MigrationModel, away: np.ndarray, dest: np.ndarray) 
     earnings."""
     pop, ppa = model.population, model.people_per_agent
     n_d = len(model.world.destinations)
-    s_away, legal = pop.status[away], pop.legal[away]
-    cell = dest * 2 + channel_of_legal(legal)
-    employed = (s_away == Status.EMPLOYED_REGULAR) | (s_away == Status.EMPLOYED_IRREGULAR)
-    emp = ppa * np.bincount(cell[employed], minlength=2 * n_d)
-    tot = ppa * np.bincount(cell[s_away != Status.DETAINED], minlength=2 * n_d)
+    employed, present = employment_counts(away, dest, pop.status, pop.legal, n_d)
+    emp = ppa * employed
+    tot = ppa * present
     rate = np.divide(emp, tot, out=np.ones(2 * n_d), where=tot > 0).reshape(n_d, 2)
     return np.clip(rate, 0.05, 1.0)

@@ -1,4 +1,5 @@
-"""The abroad step's selections in compiled passes (``simulation/abroad_rows.py``, issue 16)
+"""The abroad step's selections and the markets' head counts in compiled passes
+(``simulation/abroad_rows.py``, ``simulation/market_counts.py``, issue 16)
 against the numpy passes they replaced, written out here, on 400 random people of every
 status: the same rows in the same order and the same probabilities, to the bit."""
 
@@ -7,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.status import Legal, Status
+from agents.status import Legal, Status, channel_of_legal
 from simulation.abroad_rows import abroad_groups_rows, arrest_candidates, return_candidates
+from simulation.market_counts import employment_counts, in_destination_rows
 
 S, L = Status, Legal
 N = 400
@@ -74,3 +76,25 @@ def test_return_candidates_and_their_hazard(registrants_wait):
     np.testing.assert_array_equal(got_rows, here)
     np.testing.assert_array_equal(got_h, hazard)
     assert {0.002, 0.05, 0.1} <= set(got_h.tolist())
+
+
+def test_market_counts_are_the_numpy_passes():
+    """``simulation/market_counts.py`` against the passes of ``LabourMarket.clear`` and
+    ``employment_rates`` it replaced."""
+    status, legal, _, corridor, _, _ = _people(5)
+    c_dest = np.array([0, 1, 2, 1])
+    away = np.flatnonzero(legal != L.NONE)
+    dest = c_dest[corridor[away]]
+    s = status[away]
+    is_emp = (s == S.EMPLOYED_REGULAR) | (s == S.EMPLOYED_IRREGULAR)
+    got = in_destination_rows(legal, status, corridor, c_dest, 3)
+    for w, r in zip(
+        (away, dest, away[is_emp], dest[is_emp], np.bincount(dest[is_emp], minlength=3)),
+        got,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(r, w)
+    cell = dest * 2 + channel_of_legal(legal[away])
+    employed, present = employment_counts(away, dest, status, legal, 3)
+    np.testing.assert_array_equal(employed, np.bincount(cell[is_emp], minlength=6))
+    np.testing.assert_array_equal(present, np.bincount(cell[s != S.DETAINED], minlength=6))
