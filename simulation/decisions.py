@@ -42,10 +42,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.status import Channel, Status
+from agents.status import Channel
 
 from .admissions import admit_irregular, admit_regular
 from .choice_loop import origin_choices
+from .decider_rows import decision_candidates
 from .formulas import (
     irregular_wage,
     monthly_exploitation_hazard,
@@ -67,6 +68,7 @@ __all__ = [
     "choose_alternatives",
     "corridor_offer",
     "decide_and_move",
+    "decision_chances",
     "decision_rates",
     "draw_deciders",
     "expected_earnings",
@@ -74,7 +76,6 @@ __all__ = [
     "home_income",
     "home_income_table",
     "movers_in_random_order",
-    "returnee_rates",
     "returnee_utility",
     "shock_utility",
     "vacancy_pull",
@@ -268,34 +269,38 @@ def decision_rates(model: MigrationModel, share: np.ndarray) -> np.ndarray:
 
 
 def draw_deciders(model: MigrationModel, rate: np.ndarray) -> np.ndarray:
-    """Rows of the people who weigh migrating this month: at home (never migrated or
-    returned), aged 18-49, each with its origin's ``rate`` (one uniform per such person),
-    raised for returnees by :func:`returnee_rates`. Reads ``status``, ``age_months``,
-    ``origin``; writes nothing."""
-    pop = model.population
-    st = pop.status
-    at_home = (st == Status.AT_HOME) | (st == Status.RETURNED)
-    of_age = (pop.age_months >= MIN_AGE_MONTHS) & (pop.age_months < MAX_DECISION_AGE_MONTHS)
-    candidates = np.flatnonzero(at_home & of_age)
-    p = returnee_rates(model, candidates, rate[pop.origin[candidates]])
+    """Rows of the people who weigh migrating this month: each candidate of
+    :func:`decision_chances` with its chance (one uniform per candidate). Writes nothing."""
+    candidates, p = decision_chances(model, rate)
     return candidates[model.rng.random(len(candidates)) < p]
 
 
-def returnee_rates(model: MigrationModel, candidates: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """[row of ``candidates``] Each candidate's monthly chance of weighing a move: ``rate``
-    (their origin's) times ``returnee_decision_factor`` for those who migrated before
-    (``trips`` above 0), times ``seasonal_decision_factor`` more for those back from a seasonal
-    stay (``season_left`` -1), at most 1. ``rate`` itself, untouched, while the first factor
-    is 1 and no corridor has seasonal stays. No draws.
+def decision_chances(model: MigrationModel, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The people who may weigh a move this month (at home, never migrated or returned, aged
+    18-49; rows in order) and each one's monthly chance: their origin's ``rate``, times
+    ``returnee_decision_factor`` for those who migrated before (``trips`` above 0), times
+    ``seasonal_decision_factor`` more for those back from a seasonal stay (``season_left``
+    -1), at most 1; the origin's ``rate`` itself, untouched, while the first factor is 1 and
+    no corridor has seasonal stays. Reads ``status``, ``age_months``, ``origin``, ``trips``,
+    ``season_left``; no draws. One compiled pass over the population
+    (:func:`~simulation.decider_rows.decision_candidates`).
 
     Why: people who have been abroad know the way and often plan to go again (the
     re-migration propensity); a seasonal mover plans the next season."""
-    lv, pop = model.lv, model.population
-    if lv.returnee_decision_factor == 1.0 and not lv.seasonal_share.any():
-        return rate
-    factor = np.where(pop.trips[candidates] > 0, lv.returnee_decision_factor, 1.0)
-    factor *= np.where(pop.season_left[candidates] < 0, lv.seasonal_decision_factor, 1.0)
-    return np.minimum(1.0, rate * factor)
+    pop, lv = model.population, model.lv
+    return decision_candidates(
+        pop.status,
+        pop.age_months,
+        pop.origin,
+        pop.trips,
+        pop.season_left,
+        rate,
+        MIN_AGE_MONTHS,
+        MAX_DECISION_AGE_MONTHS,
+        bool(lv.returnee_decision_factor != 1.0 or lv.seasonal_share.any()),
+        lv.returnee_decision_factor,
+        lv.seasonal_decision_factor,
+    )
 
 
 def choose_alternatives(

@@ -3,7 +3,7 @@ Myanmar -> Thailand: returns at contract end as planned (:func:`permits.planned_
 inside :func:`permits.permits_ending`), seasonal stays (:func:`abroad.seasonal_stays`,
 :func:`abroad.season_ends`, the flag :func:`moves.go_home` leaves), re-migrations counted
 (:func:`admissions.count_trips`) and what having migrated before does to a decision
-(:func:`decisions.returnee_rates`, :func:`decisions.returnee_utility`), and the renewal of a
+(:func:`decisions.decision_chances`, :func:`decisions.returnee_utility`), and the renewal of a
 person (:func:`home.renew`). With the declarations at their defaults each rule reads and
 draws nothing (results stay identical to a model without the mechanism)."""
 
@@ -143,22 +143,29 @@ def test_count_trips_counts_departures_of_those_who_left_before():
     assert flow(model, "remigrations", Channel.IRREGULAR) == model.people_per_agent
 
 
-def test_returnee_rates_are_the_origin_rate_by_default():
-    model = small_model([RETURNED, {}])
-    rate = np.array([0.03, 0.03])
-    assert decisions.returnee_rates(model, rows(2), rate) is rate
+MMR = 2  # Myanmar's index among the origins
+
+
+def test_decision_chances_are_the_origin_rate_by_default():
+    model = small_model([RETURNED, {}, {**RETURNED, "age_months": 50 * 12}])  # 50: too old
+    rate = np.array([0.01, 0.02, 0.03, 0.04, 0.05, 0.06])[: len(model.world.origins)]
+    candidates, p = decisions.decision_chances(model, rate)
+    assert candidates.tolist() == [0, 1]
+    assert p.tolist() == [rate[MMR], rate[MMR]]
 
 
 def test_returnee_and_seasonal_factors_raise_the_decision_rate():
     model = small_model(
-        [RETURNED, {**RETURNED, "season_left": -1}, {}],
+        [RETURNED, {**RETURNED, "season_left": -1}, {}, {"status": Status.WAITING}],
         returnee_decision_factor=2.0,
         seasonal_decision_factor=5.0,
         seasonal_share=0.5,
     )
-    p = decisions.returnee_rates(model, rows(3), np.full(3, 0.05))
+    n_origins = len(model.world.origins)
+    candidates, p = decisions.decision_chances(model, np.full(n_origins, 0.05))
+    assert candidates.tolist() == [0, 1, 2]  # the one waiting for a placement does not weigh
     assert p == pytest.approx([0.1, 0.5, 0.05])
-    p = decisions.returnee_rates(model, rows(3), np.full(3, 0.5))
+    _, p = decisions.decision_chances(model, np.full(n_origins, 0.5))
     assert p == pytest.approx([1.0, 1.0, 0.5])  # at most 1
 
 
