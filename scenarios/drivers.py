@@ -122,6 +122,21 @@ DRIVERS: tuple[Declaration, ...] = (
         label="Irregular crossings during a border closure",
     ),
     D(
+        "border_closure_removal_factor",
+        "float",
+        "destination",
+        1.0,
+        0.0,
+        1.0,
+        "share of due deportations carried out a month",
+        "drivers",
+        "Share of the detainees due for deportation who are removed each month while the "
+        "border is closed (flights and crossings suspended); the others stay in detention and "
+        "are due again the next month. 1: removals go on as usual.",
+        "border regimes; the 2020 closure",
+        label="Deportations during a border closure",
+    ),
+    D(
         "reentry_after_forced_return",
         "float",
         "destination",

@@ -92,12 +92,14 @@ __all__ = [
     "AbroadGroups",
     "abroad_events",
     "arrests",
+    "deport",
     "deportations",
     "earn_and_spend",
     "exploitation",
     "irregular_arrivals",
     "jobless_upkeep",
     "regular_departures",
+    "removed_now",
     "season_ends",
     "seasonal_stays",
     "voluntary_returns",
@@ -357,16 +359,49 @@ def exploitation(model: MigrationModel, present: np.ndarray) -> np.ndarray:
 # ---- 6: deportations and arrests ------------------------------------------------------------
 def deportations(model: MigrationModel, detained: np.ndarray) -> None:
     """Step 6, first half. Reads and writes ``timer`` of ``detained`` (one month less); those
-    whose detention is over are deported: counted in ``deportations`` and sent back
-    (:func:`~simulation.moves.send_back`). No random draws but the re-entry's.
+    whose detention is over are deported (:func:`deport`). No random draws but the
+    re-entry's (and, during a border closure that slows removals, :func:`removed_now`'s).
 
     Why: detention lasts ``detention_months`` before deportation."""
     pop = model.population
     pop.timer[detained] -= 1
-    out = detained[pop.timer[detained] <= 0]
+    deport(model, detained[pop.timer[detained] <= 0])
+
+
+def deport(model: MigrationModel, due: np.ndarray) -> None:
+    """The detainees ``due`` for deportation whom :func:`removed_now` lets go this month are
+    counted in ``deportations`` and sent back (:func:`~simulation.moves.send_back`); the
+    others stay detained with ``timer`` 0, due again next month."""
+    if len(due) == 0:
+        return
+    pop = model.population
+    out = removed_now(model, due)
+    if len(out) < len(due):
+        pop.timer[due] = 0  # the held ones wait at 0; the removed ones leave detention below
     if len(out):
         model.metrics.add("deportations", pop.corridor[out], Channel.IRREGULAR)
         send_back(model, out)
+
+
+def removed_now(model: MigrationModel, due: np.ndarray) -> np.ndarray:
+    """Of the detainees ``due`` for deportation (rows, in order), those removed this month:
+    all of them, except where their destination's border is closed and its
+    ``border_closure_removal_factor`` is below 1, where each is removed with that factor
+    (one uniform per detainee due in such a destination; none drawn otherwise).
+
+    Why: deportation needs a flight or a crossing; when a pandemic closes borders, removals
+    slow and detainees wait in the depots: Malaysia's depots "were congested during the
+    Covid-19 pandemic as the government could not repatriate the migrants" (the Home
+    Minister, Free Malaysia Today, 6 December 2024), while some deportations went on by
+    charter flight (IOM, Global Detention Project, 26 May 2020)."""
+    d = model.c_dest[model.population.corridor[due]]
+    factor = np.where(model.policy.border_closed[d], model.lv.border_closure_removal_factor[d], 1.0)
+    slowed = factor < 1.0
+    if not slowed.any():
+        return due
+    keep = np.ones(len(due), bool)
+    keep[slowed] = model.rng.random(int(slowed.sum())) < factor[slowed]
+    return due[keep]
 
 
 def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
@@ -397,10 +432,7 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
         st[caught] = Status.DETAINED
         pop.exploited[caught] = False
         pop.timer[caught] = lv.detention_months
-        now = caught[pop.timer[caught] <= 0]
-        if len(now):
-            mx.add("deportations", pop.corridor[now], Channel.IRREGULAR)
-            send_back(model, now)
+        deport(model, caught[pop.timer[caught] <= 0])
     return irregular
 
 

@@ -109,6 +109,7 @@ class LeverArrays:
     border_closure_length_months: IntArray  # [destination] months
     border_closure_demand_factor: FloatArray  # [destination] times normal demand
     border_closure_crossing_factor: FloatArray  # [destination] share of irregular crossings stil...
+    border_closure_removal_factor: FloatArray  # [destination] share of due deportations carr...
     reentry_after_forced_return: FloatArray  # [destination] share of those sent back
     agency_capacity_growth_per_month: FloatArray  # [corridor] share of capacity a month
     corridor_constant: FloatArray  # [corridor] utility

@@ -21,7 +21,8 @@ change; a higher renewal fee raises lapses; documents held by employers or broke
 irregularity after leaving an employer or an exploitative job. Shocks that move people in
 weeks (issue 14, mechanism 6; at the churn scale): a louder enforcement announcement raises
 returns in the two months after it and lowers the irregular stock; a pandemic while the border
-is closed raises the stranded stock; a coup at home raises departures from that origin.
+is closed raises the stranded stock; slower removals behind a closed border lower deportations
+and fill detention; a coup at home raises departures from that origin.
 Circular migration (issue 14, mechanism 3; at the churn scale): a higher planned-return share
 raises returns at contract end and shortens the average stay; a seasonal share on Cambodia ->
 Thailand raises the corridor's departures and returns at a similar stock; a re-migration
@@ -476,6 +477,42 @@ def test_pandemic_with_closed_borders_raises_the_stranded_stock():
     c = compare(
         "stranded in Thailand at the end of 2012-03",
         lambda t: total(t, "stranded", destination="THA", start="2012-03", end="2012-03"),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+
+
+def test_slower_removals_behind_a_closed_border_lower_deportations_and_fill_detention():
+    """Malaysia closes its border from January 2012 for 6 months, with four times its arrest
+    probability so detainees are many; its removal factor during the closure 1 (removals
+    go on) or 0.1 (a tenth of those due leave each month)."""
+    closure = {
+        "border_closure_start": plus_window("border_closure_start", "2012-01", "MYS"),
+        "border_closure_length_months": {
+            **baseline_table("border_closure_length_months"),
+            "MYS": 6,
+        },
+        "enforcement_monthly_arrest_probability": scaled(
+            "enforcement_monthly_arrest_probability", 4, 0.2
+        ),
+    }
+    finer = {"people_per_agent": 1000, "end": "2012-07"}  # deportations are a few agents a month
+    base = replicates(N_SHOCK, **finer, **closure, border_closure_removal_factor={"MYS": 1.0})
+    lever = replicates(N_SHOCK, **finer, **closure, border_closure_removal_factor={"MYS": 0.1})
+    during = {"destination": "MYS", "start": "2012-02", "end": "2012-06"}
+    c = compare(
+        "deportations from Malaysia 2012-02..06",
+        lambda t: total(t, "deportations", **during),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+    c = compare(
+        "detained in Malaysia at the end of 2012-06",
+        lambda t: total(t, "detained", destination="MYS", start="2012-06", end="2012-06"),
         base,
         lever,
     )

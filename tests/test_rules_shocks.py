@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, THA, FixedUniforms, set_levers, small_model
+from rule_workers import MMR_THA, THA, CountingUniforms, FixedUniforms, set_levers, small_model
 
 from agents.status import Legal, Status
-from simulation import shocks
+from simulation import abroad, shocks
 from simulation.metrics import FLOW_MEASURES, STOCK_MEASURES
 
 IRREGULAR = {
@@ -224,3 +224,58 @@ def test_no_rows_counts_and_draws_nothing():
     shocks.go_home_counted(model, np.array([], dtype=np.int64))
     assert model.population.status.tolist() == [Status.EMPLOYED_IRREGULAR]
     assert flow(model, "shock_returns") == 0 and flow(model, "returns") == 0
+
+
+# ---- deportations while a border is closed (abroad.removed_now) -------------------------
+MMR_MYS = 5  # corridor index of Myanmar -> Malaysia in the baseline world
+DUE = {**IRREGULAR, "status": Status.DETAINED, "timer": 1}  # detention over this month
+
+
+def test_a_closed_border_holds_detainees_its_removal_factor_does_not_let_go():
+    # two due in Thailand (border closed), one due in Malaysia (open)
+    model = small_model(
+        [DUE, DUE, {**DUE, "corridor": MMR_MYS}],
+        border_closure_removal_factor=np.array([0.5, 0.0, 0.5]),
+        reentry_after_forced_return=0.0,
+    )
+    model.policy.border_closed[THA] = True
+    model.rng = CountingUniforms(0.7)  # above Thailand's 0.5: held
+    abroad.deportations(model, np.arange(3))
+    pop = model.population
+    assert pop.status.tolist() == [Status.DETAINED, Status.DETAINED, Status.RETURNED]
+    assert pop.timer[:2].tolist() == [0, 0]  # due again next month
+    assert model.rng.sizes == [2]  # one uniform per detainee due behind the closed border
+    assert flow(model, "deportations") == model.people_per_agent
+    model.rng = CountingUniforms(0.3)  # below 0.5: removed the next month
+    abroad.deportations(model, np.arange(2))
+    assert (pop.status == Status.RETURNED).all()
+    assert flow(model, "deportations") == 3 * model.people_per_agent
+
+
+def test_an_open_border_or_a_factor_of_one_removes_everyone_due_without_draws():
+    for closed, factor in ((False, 0.0), (True, 1.0)):
+        model = small_model(
+            [DUE, DUE], border_closure_removal_factor=factor, reentry_after_forced_return=0.0
+        )
+        model.policy.border_closed[THA] = closed
+        model.rng = CountingUniforms(0.0)
+        abroad.deportations(model, np.arange(2))
+        assert (model.population.status == Status.RETURNED).all()
+        assert model.rng.sizes == []
+
+
+def test_arrests_with_no_detention_are_held_too_while_the_border_is_closed():
+    model = small_model(
+        [IRREGULAR],
+        detention_months=0,
+        border_closure_removal_factor=0.0,
+        reentry_after_forced_return=0.0,
+    )
+    set_levers(model, enforcement_monthly_arrest_probability=1.0)
+    model.policy.arrest_probability[:] = 1.0
+    model.policy.border_closed[THA] = True
+    model.rng = FixedUniforms(0.5)
+    abroad.arrests(model, np.arange(1))
+    assert model.population.status[0] == Status.DETAINED
+    assert flow(model, "arrests") == model.people_per_agent
+    assert flow(model, "deportations") == 0
