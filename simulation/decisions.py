@@ -55,6 +55,7 @@ from .formulas import (
     training_exploitation_factor,
     yearly_from_monthly,
 )
+from .home_income import home_income_rows
 from .population import MAX_DECISION_AGE_MONTHS, MIN_AGE_MONTHS
 
 if TYPE_CHECKING:
@@ -123,14 +124,16 @@ def home_income_table(model: MigrationModel, month: int) -> np.ndarray:
 def home_income(model: MigrationModel, rows: np.ndarray, month: int) -> np.ndarray:
     """Monthly income at home (USD) of the given workers this month: their entry of
     :func:`home_income_table`, times ``1 + reintegration_income_boost`` while in a
-    reintegration programme."""
+    reintegration programme (:func:`~simulation.home_income.income_row`)."""
     pop, lv = model.population, model.lv
-    o = pop.origin[rows]
-    income = home_income_table(model, month)[o.astype(np.int64) * 2 + pop.skilled[rows]]
-    boost = pop.reintegration_left[rows] > 0
-    if boost.any():
-        income[boost] *= 1.0 + lv.reintegration_income_boost
-    return income
+    return home_income_rows(
+        rows,
+        pop.origin,
+        pop.skilled,
+        pop.reintegration_left,
+        home_income_table(model, month),
+        1.0 + lv.reintegration_income_boost,
+    )
 
 
 def border_interception_probability(model: MigrationModel, destination: np.ndarray) -> np.ndarray:

@@ -86,5 +86,6 @@ def monthly_exploitation_hazard(
 def exploitation_hazard_product(base, malpractice, training, protection, vulnerability):
     """The product of :func:`monthly_exploitation_hazard`, in its order, with operators only:
     it works on numpy arrays and on floats, and numba compiles it unchanged for the
-    per-worker loop (one formula, not a fast and a slow copy)."""
+    per-worker loop (one formula, not a fast and a slow copy). numba's disk cache of that
+    loop does not see edits here: delete the caches after editing (CONTRIBUTING.md)."""
     return base * (1.0 + malpractice) * training * protection * vulnerability

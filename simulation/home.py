@@ -18,6 +18,7 @@ import numpy as np
 from agents.status import Legal, Status
 
 from .decisions import home_income_table
+from .home_income import income_row
 from .population import RENEWAL_AGE_MONTHS
 
 if TYPE_CHECKING:
@@ -81,17 +82,17 @@ def earn_at_home_rows(
     debt: np.ndarray,
 ) -> None:
     """:func:`earn_at_home` in one compiled pass over the rows ``home`` (issue 16: it was
-    seven numpy passes over everyone at home, 4% of a run): each row's income is its entry of
-    :func:`~simulation.decisions.home_income_table` (``origin x 2 + skilled``), times
-    ``reintegration_factor`` while in a reintegration programme (as
-    :func:`~simulation.decisions.home_income`); ``saving_rate`` of it joins ``savings``, and
+    seven numpy passes over everyone at home, 4% of a run): each row's income is
+    :func:`~simulation.home_income.income_row` (its entry of
+    :func:`~simulation.decisions.home_income_table`, with the reintegration boost);
+    ``saving_rate`` of it joins ``savings``, and
     the debt is repaid from savings as far as they go. The same operations in the same order
     as the numpy passes, so the same bits."""
     for i in range(home.size):
         r = home[i]
-        income = income_table[origin[r] * 2 + (1 if skilled[r] else 0)]
-        if reintegration_left[r] > 0:
-            income *= reintegration_factor
+        income = income_row(
+            income_table, origin[r], skilled[r], reintegration_left[r], reintegration_factor
+        )
         savings[r] += income * saving_rate
         repay = np.minimum(debt[r], savings[r])  # nan as numpy's
         debt[r] -= repay

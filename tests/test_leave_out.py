@@ -186,3 +186,22 @@ def test_stage_9_fits_the_count_without_students_in_place_of_the_all_status_coun
     assert {"remittances_MMR_JPN_2015_2016", "remittances_KHM_JPN_2010_2016"} <= set(
         config.left_out
     )
+
+
+def test_stage_11_compares_all_origins_with_whole_counts_in_place_of_the_share_bands():
+    """With the rest of the world on, an all-nationality count is fitted at its whole value
+    (targets_all_origins.csv) and the bands for the modelled origins' share are left out."""
+    config = load_config(ROOT / "calibration" / "dynamics_stage11.toml")
+    fitted = {t.target_id: t for t in config.fitted_targets}
+    whole = {i for i in fitted if "_all_origins_" in i}
+    assert len(whole) == 5
+    assert not any(fitted[i].origins for i in whole)  # every origin of the run
+    bands = {
+        "deportations_ALL_MYS_2016",
+        "deportations_MYS_2017",
+        "deportations_MYS_2020",
+        "deportations_MYS_2023",
+        "interceptions_THA_2021",
+    }
+    assert bands <= set(config.left_out)
+    assert not bands & set(fitted)

@@ -277,5 +277,10 @@ def test_arrests_with_no_detention_are_held_too_while_the_border_is_closed():
     model.rng = FixedUniforms(0.5)
     abroad.arrests(model, np.arange(1))
     assert model.population.status[0] == Status.DETAINED
+    assert model.population.timer[0] == 0  # due, held
     assert flow(model, "arrests") == model.people_per_agent
     assert flow(model, "deportations") == 0
+    model.policy.border_closed[THA] = False  # the border opens: removed the next month
+    abroad.deportations(model, np.arange(1))
+    assert model.population.status[0] == Status.RETURNED
+    assert flow(model, "deportations") == model.people_per_agent
