@@ -394,9 +394,12 @@ def removed_now(model: MigrationModel, due: np.ndarray) -> np.ndarray:
     Covid-19 pandemic as the government could not repatriate the migrants" (the Home
     Minister, Free Malaysia Today, 6 December 2024), while some deportations went on by
     charter flight (IOM, Global Detention Project, 26 May 2020)."""
+    slowing = model.policy.border_closed & (model.lv.border_closure_removal_factor < 1.0)
+    if not slowing.any():  # per destination: nothing read per detainee in ordinary months
+        return due
     d = model.c_dest[model.population.corridor[due]]
-    factor = np.where(model.policy.border_closed[d], model.lv.border_closure_removal_factor[d], 1.0)
-    slowed = factor < 1.0
+    factor = np.where(slowing[d], model.lv.border_closure_removal_factor[d], 1.0)
+    slowed = slowing[d]
     if not slowed.any():
         return due
     keep = np.ones(len(due), bool)
