@@ -89,15 +89,18 @@ class State(mesa.Agent):
         )
 
     def set_market(self, month: int) -> None:
-        """Writes the policy's ``border_closed``, ``amnesty_open``, ``demand`` (the demand
-        path, times ``border_closure_demand_factor`` during a closure) and ``market_wage`` for
-        this month from the schedules; adds the demand to the year's mean.
+        """Writes the policy's ``border_closed``, ``amnesty_open``, ``return_programme_open``,
+        ``demand`` (the demand path, times ``border_closure_demand_factor`` during a closure)
+        and ``market_wage`` for this month from the schedules; adds the demand to the year's
+        mean.
 
-        Why: closures, amnesty windows, demand and wages follow the scenario's paths."""
+        Why: closures, amnesty windows, return programmes, demand and wages follow the
+        scenario's paths."""
         m, d = self.model, self.index
         p = m.policy
         p.border_closed[d] = m.schedules.closure[d, month]
         p.amnesty_open[d] = m.schedules.amnesty_open[d, month]
+        p.return_programme_open[d] = m.schedules.return_programme_open[d, month]
         demand = m.schedules.demand[d, month]
         if p.border_closed[d]:
             demand *= float(m.lv.border_closure_demand_factor[d])

@@ -300,6 +300,55 @@ LEVERS: tuple[Declaration, ...] = (
         label="Origin eligible to register",
     ),
     D(
+        "return_programme_start",
+        "months",
+        "destination",
+        (),
+        None,
+        None,
+        "months (YYYY-MM)",
+        "enforcement and regularisation",
+        "Months in which a return-only programme opens: irregular workers who come forward "
+        "and pay its fee go home without prosecution, and nobody is legalised (Malaysia's 3+1 "
+        "programme, 2014-2018, and Back for Good, 2019, are the model cases). Separate from "
+        "the amnesty windows, which legalise; both may be open at once.",
+        "voluntary return of undocumented migrant workers without penalty (Table 1: return "
+        "and reintegration)",
+        "receiving",
+        label="Return-only programme opens",
+    ),
+    D(
+        "return_programme_length_months",
+        "int",
+        "destination",
+        3,
+        1,
+        60,
+        "months",
+        "enforcement and regularisation",
+        "How long each return-only programme stays open (one length per destination: a "
+        "longer programme is written as several starts).",
+        "voluntary return of undocumented migrant workers without penalty",
+        "receiving",
+        label="Length of a return-only programme",
+    ),
+    D(
+        "return_programme_fee_usd",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        2000.0,
+        "USD per person",
+        "enforcement and regularisation",
+        "What a worker pays to leave through a return-only programme (a compound fine and a "
+        "special pass in Malaysia's). Workers whose savings do not cover it stay. The "
+        "take-up's fee sensitivity reads it as the amnesty's.",
+        "voluntary return of undocumented migrant workers without penalty",
+        "receiving",
+        label="Fee to leave through a return-only programme",
+    ),
+    D(
         "migrant_minimum_wage_usd_per_month",
         "float",
         "destination",

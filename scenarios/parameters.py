@@ -490,6 +490,18 @@ PARAMETERS: tuple[Declaration, ...] = (
         "window is open.",
     ),
     _p(
+        "return_programme_monthly_takeup",
+        "float",
+        0.02,
+        0.0,
+        1.0,
+        "probability per month",
+        "Monthly chance that an irregular worker who can pay the fee comes forward to go home "
+        "while a return-only programme is open (the amnesty's threat, information and fee "
+        "sensitivities act on it as on the amnesty's take-up). A programme that stays open "
+        "for years draws a small share a month, hence its own rate.",
+    ),
+    _p(
         "amnesty_takeup_threat_sensitivity",
         "float",
         0.0,

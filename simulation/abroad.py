@@ -41,7 +41,9 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    eligible (``amnesty_eligible_share``) and can pay the fee: regular at once without a
    verification step, else pending (still irregular, not arrested, not leaving); those who
    come forward but cannot be legalised go home where the window has a return track.
-   Verification is off, with no draws, while ``amnesty_verification_months`` is 0.
+   Verification is off, with no draws, while ``amnesty_verification_months`` is 0. Last,
+   :func:`return_programme` (only where a return-only programme is open): irregular people
+   who come forward and can pay its fee go home through it; nobody is legalised.
 8. :func:`season_ends` (only while some corridor has a ``seasonal_share``): seasonal and
    cross-border movers whose season is over go home. :func:`voluntary_returns`: voluntary
    returns (more for the unemployed and those over 50);
@@ -83,6 +85,7 @@ from .permits import (
 from .regularisation import (
     amnesty_registration,
     amnesty_verification,
+    return_programme,
 )
 
 if TYPE_CHECKING:
@@ -139,6 +142,8 @@ def abroad_events(model: MigrationModel, month: int) -> None:
         amnesty_verification(model, away)
     if model.policy.amnesty_open.any():
         amnesty_registration(model, irregular)
+    if model.policy.return_programme_open.any():
+        return_programme(model, irregular)
     if model.lv.seasonal_share.any():
         season_ends(model, away)
     voluntary_returns(model, away)

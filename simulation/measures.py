@@ -177,7 +177,8 @@ FLOWS: tuple[Measure, ...] = (
     _flow(
         "amnesty_returns",
         "irregular",
-        "went home through a window's return track (repatriation without penalty); also in returns",
+        "went home through a window's return track or a return-only programme (repatriation "
+        "without penalty); also in returns",
     ),
     _flow(
         "overstays",

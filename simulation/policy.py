@@ -69,6 +69,9 @@ class LeverArrays:
     amnesty_enforcement_threat: FloatArray  # [destination] intensity (0-1)
     amnesty_information_coverage: FloatArray  # [destination] share of irregular workers reached
     amnesty_origin_eligible: BoolArray  # [corridor] on/off
+    return_programme_start: tuple[tuple[int, ...], ...]  # [destination] start months (month i...
+    return_programme_length_months: IntArray  # [destination] months
+    return_programme_fee_usd: FloatArray  # [destination] USD per person
     migrant_minimum_wage_usd_per_month: FloatArray  # [destination] USD per month
     protection_coverage: FloatArray  # [destination] share of migrant workers reached
     social_security_portability: FloatArray  # [destination] share of contributions paid out on r...
@@ -178,6 +181,7 @@ class LeverArrays:
     detention_months: int  # months
     border_interception_max: float  # share of crossings
     amnesty_monthly_takeup: float  # probability per month
+    return_programme_monthly_takeup: float  # probability per month
     amnesty_takeup_threat_sensitivity: float  # log take-up per unit of announced threat
     amnesty_takeup_fee_sensitivity: float  # log take-up per month of wage
     amnesty_takeup_time_sensitivity: float  # log take-up per month of verification
@@ -257,6 +261,7 @@ class Policy:
         self.arrest_probability = np.zeros(n_destinations)
         self.border_closed = np.zeros(n_destinations, bool)
         self.amnesty_open = np.zeros(n_destinations, bool)
+        self.return_programme_open = np.zeros(n_destinations, bool)
         self.demand = np.zeros(n_destinations)
         self.market_wage = np.zeros(n_destinations)
         self.push_shock = np.zeros(n_origins, bool)

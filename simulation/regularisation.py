@@ -1,5 +1,5 @@
 """Regularisation as it runs: take-up, registration, verification within a capacity,
-legalisation, and a programme's return track.
+legalisation, a programme's return track, and return-only programmes.
 
 Step 7 of the events abroad (:mod:`simulation.abroad`). Why a module of its own: a
 registration window is a programme with its own stages and outputs (registrants, legalised,
@@ -27,6 +27,8 @@ __all__ = [
     "amnesty_verification",
     "legalise",
     "programme_returns",
+    "return_programme",
+    "return_programme_takeup",
     "verification_failures",
     "verification_queue",
 ]
@@ -57,8 +59,7 @@ def amnesty_takeup(model: MigrationModel, cand: np.ndarray, d: np.ndarray) -> fl
         return lv.amnesty_monthly_takeup
     fees = lv.amnesty_fee_usd + lv.amnesty_verification_fee_usd
     per_dest = (
-        s_threat * lv.amnesty_enforcement_threat
-        + s_info * lv.amnesty_information_coverage
+        _threat_and_information(model)
         - s_time * lv.amnesty_verification_months
         - s_fee * fees / np.maximum(model.policy.market_wage, 1.0)
     )
@@ -67,6 +68,39 @@ def amnesty_takeup(model: MigrationModel, cand: np.ndarray, d: np.ndarray) -> fl
         employed = model.population.status[cand] == Status.EMPLOYED_IRREGULAR
         x = x + s_need * market_tightness(model)[d] * employed
     return np.minimum(1.0, lv.amnesty_monthly_takeup * np.exp(x))
+
+
+def return_programme_takeup(model: MigrationModel, d: np.ndarray) -> float | FloatArray:
+    """[destinations ``d``] Monthly chance of coming forward in an open return-only programme:
+    ``return_programme_monthly_takeup`` x exp(``amnesty_takeup_threat_sensitivity`` x
+    ``amnesty_enforcement_threat`` + ``amnesty_takeup_information_sensitivity`` x
+    ``amnesty_information_coverage`` - ``amnesty_takeup_fee_sensitivity`` x
+    ``return_programme_fee_usd`` / monthly market wage), at most 1. The bare rate, a number,
+    while those three sensitivities are 0. No draws.
+
+    Why: the same threat, information and cost move people to leave through a programme as
+    to register in one; there is no verification to wait for, and an employer's need keeps a
+    worker rather than sends one home, so neither term is read."""
+    lv = model.lv
+    s_fee = lv.amnesty_takeup_fee_sensitivity
+    if not (
+        lv.amnesty_takeup_threat_sensitivity or lv.amnesty_takeup_information_sensitivity or s_fee
+    ):
+        return lv.return_programme_monthly_takeup
+    per_dest = _threat_and_information(model) - s_fee * lv.return_programme_fee_usd / np.maximum(
+        model.policy.market_wage, 1.0
+    )
+    return np.minimum(1.0, lv.return_programme_monthly_takeup * np.exp(per_dest[d]))
+
+
+def _threat_and_information(model: MigrationModel) -> FloatArray:
+    """[destination] The take-up exponent's threat and information terms, which act alike on
+    a window's registration and on a return-only programme."""
+    lv = model.lv
+    return (
+        lv.amnesty_takeup_threat_sensitivity * lv.amnesty_enforcement_threat
+        + lv.amnesty_takeup_information_sensitivity * lv.amnesty_information_coverage
+    )
 
 
 def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
@@ -134,10 +168,43 @@ def programme_returns(model: MigrationModel, rows: np.ndarray) -> None:
     :func:`return_home` (so they are also in ``returns``, irregular row).
 
     Why: repatriation without penalty is a voluntary return, counted apart so that a
-    programme's return track can be told from other returns."""
+    programme's returns (a window's return track, a return-only programme) can be told from
+    other returns."""
     if len(rows):
         model.metrics.add("amnesty_returns", model.population.corridor[rows], Channel.IRREGULAR)
         return_home(model, rows)
+
+
+def return_programme(model: MigrationModel, irregular: np.ndarray) -> None:
+    """Step 7, last part. Of the rows ``irregular``, those still irregular, in a destination
+    (employed or unemployed, not detained) and not pending verification, where a return-only
+    programme is open (``return_programme_open``), come forward with
+    :func:`return_programme_takeup` (one uniform each); those whose ``savings`` cover
+    ``return_programme_fee_usd`` pay it and go home through the programme
+    (:func:`programme_returns`). Nobody is legalised. Nothing drawn where no programme is
+    open.
+
+    Why: a return-only programme (Malaysia's 3+1, Back for Good) lets irregular workers leave
+    without prosecution for a fee; it empties the irregular stock without legalising anyone,
+    and those who cannot pay stay."""
+    pop, pol, st = model.population, model.policy, model.population.status
+    s = st[irregular]
+    here = (
+        (pop.legal[irregular] == Legal.IRREGULAR)
+        & (pop.amnesty_wait[irregular] == 0)
+        & ((s == Status.EMPLOYED_IRREGULAR) | (s == Status.UNEMPLOYED_ABROAD))
+    )
+    cand = irregular[here]
+    cand = cand[pol.return_programme_open[model.c_dest[pop.corridor[cand]]]]
+    if len(cand) == 0:
+        return
+    d = model.c_dest[pop.corridor[cand]]
+    fee = model.lv.return_programme_fee_usd[d]
+    go = (model.rng.random(len(cand)) < return_programme_takeup(model, d)) & (
+        pop.savings[cand] >= fee
+    )
+    pop.savings[cand[go]] -= fee[go]
+    programme_returns(model, cand[go])
 
 
 def amnesty_verification(model: MigrationModel, away: np.ndarray) -> None:

@@ -1,5 +1,5 @@
 """Month-by-month paths fixed by the scenario: wages, labour demand and the windows in which
-amnesties, deployment bans, border closures and push shocks are on.
+amnesties, return-only programmes, deployment bans, border closures and push shocks are on.
 
 With the rest of the world on, a destination's demand is the modelled origins' demand plus the
 rest of the world's (``labour_demand.csv``), one pool that workers of every origin compete for.
@@ -49,6 +49,7 @@ class Schedules:
     dest_wage: np.ndarray  # [destination, month] USD per month, low-skill market wage
     demand: np.ndarray  # [destination, month] people (before closure shocks)
     amnesty_open: np.ndarray  # [destination, month] bool
+    return_programme_open: np.ndarray  # [destination, month] bool
     closure: np.ndarray  # [destination, month] bool
     push_shock: np.ndarray  # [origin, month] bool
     deployment_ban: np.ndarray  # [corridor, month] bool
@@ -85,6 +86,14 @@ class Schedules:
             amnesty_open=np.array(
                 [
                     _windows(lv.amnesty_start[i], int(lv.amnesty_length_months[i]), n)
+                    for i in range(len(w.destinations))
+                ]
+            ),
+            return_programme_open=np.array(
+                [
+                    _windows(
+                        lv.return_programme_start[i], int(lv.return_programme_length_months[i]), n
+                    )
                     for i in range(len(w.destinations))
                 ]
             ),

@@ -633,6 +633,51 @@ def test_higher_fee_lowers_registrants():
     c.assert_lowers()
 
 
+MYS_RETURN_PROGRAMME = {"return_programme_start": {"MYS": ["2011-02"]}}
+
+
+def test_return_only_programme_raises_programme_returns_and_lowers_the_irregular_stock():
+    """A return-only programme in Malaysia from February to April 2011 (3 months, fee 0,
+    take-up 0.02 a month: the declared defaults), or none, before Malaysia's 2011 window."""
+    base, lever = regularisation_arms({}, MYS_RETURN_PROGRAMME)
+    programme = {"destination": "MYS", "start": "2011-02", "end": "2011-04"}
+    c = compare(
+        "programme returns from Malaysia, February-April 2011",
+        lambda t: total(t, "amnesty_returns", **programme),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+    c = compare(
+        "irregular stock in Malaysia at the end of 2011-04",
+        lambda t: total(
+            t, "stock", channel="irregular", destination="MYS", start="2011-04", end="2011-04"
+        ),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+
+
+def test_higher_return_programme_fee_lowers_programme_returns():
+    """Malaysia's February-April 2011 return-only programme at no fee or 800 USD (fewer can
+    pay it; take-up's fee sensitivity 0, so only the savings decide)."""
+    base, lever = regularisation_arms(
+        MYS_RETURN_PROGRAMME,
+        {**MYS_RETURN_PROGRAMME, "return_programme_fee_usd": {"MYS": 800.0}},
+    )
+    c = compare(
+        "programme returns from Malaysia, February-April 2011",
+        lambda t: total(t, "amnesty_returns", destination="MYS", start="2011-02", end="2011-04"),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+
+
 # ---- circular migration (issue 14, mechanism 3) ------------------------------------------
 N_CIRCULAR = 6
 N_SEASONAL = 12  # seasonal moves on one corridor are a small flow at this scale

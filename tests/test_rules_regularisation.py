@@ -156,6 +156,109 @@ def test_only_eligible_origins_register_and_the_others_may_take_the_return_track
     assert flow(model, "amnesty_returns") == model.people_per_agent
 
 
+# ---- return-only programmes -----------------------------------------------------------------
+RETURN_OPEN = {"return_programme_fee_usd": 100.0, "return_programme_monthly_takeup": 1.0}
+
+
+def return_programme_model(workers, **levers):
+    no_reintegration = {"reintegration_programme_coverage": 0.0}
+    model = small_model(workers, **{**RETURN_OPEN, **no_reintegration, **levers})
+    model.policy.return_programme_open[THA] = True
+    return model
+
+
+def test_return_programme_sends_home_those_who_come_forward_and_pay_and_legalises_nobody():
+    workers = [
+        EMPLOYED_IRREGULAR,
+        UNEMPLOYED_IRREGULAR,
+        {**EMPLOYED_IRREGULAR, "savings": 50.0},  # cannot pay the fee
+        {**EMPLOYED_IRREGULAR, "status": Status.DETAINED},
+        {**EMPLOYED_IRREGULAR, "legal": Legal.REGULAR, "status": Status.EMPLOYED_REGULAR},
+        EMPLOYED_IRREGULAR,  # pending verification (below)
+    ]
+    model = return_programme_model(workers)
+    model.population.amnesty_wait[5] = 1
+    regularisation.return_programme(model, rows(6))
+    pop = model.population
+    assert pop.status.tolist() == [
+        Status.RETURNED,
+        Status.RETURNED,
+        Status.EMPLOYED_IRREGULAR,
+        Status.DETAINED,
+        Status.EMPLOYED_REGULAR,
+        Status.EMPLOYED_IRREGULAR,
+    ]
+    assert pop.savings[:3].tolist() == pytest.approx([400.0, 400.0, 50.0])  # the fee is paid
+    ppa = model.people_per_agent
+    assert flow(model, "amnesty_returns") == 2 * ppa
+    assert flow(model, "returns") == 2 * ppa
+    assert flow(model, "registrations") == flow(model, "amnesty_registrants") == 0.0
+
+
+def test_return_programme_takeup_is_a_draw_against_its_own_rate():
+    for u, status in ((0.29, Status.RETURNED), (0.3, Status.EMPLOYED_IRREGULAR)):
+        model = return_programme_model(
+            [EMPLOYED_IRREGULAR], return_programme_monthly_takeup=0.3, amnesty_monthly_takeup=0.9
+        )
+        model.rng = FixedUniforms(u)
+        regularisation.return_programme(model, rows(1))
+        assert model.population.status[0] == status
+
+
+def test_return_programme_takeup_follows_threat_information_and_its_fee_not_the_windows():
+    levers = {
+        "return_programme_monthly_takeup": 0.05,
+        "return_programme_fee_usd": 150.0,
+        "amnesty_fee_usd": 1000.0,
+        "amnesty_verification_months": 6.0,
+        "amnesty_enforcement_threat": 1.0,
+        "amnesty_information_coverage": 0.5,
+    }
+    model = return_programme_model([EMPLOYED_IRREGULAR], **levers)
+    assert regularisation.return_programme_takeup(model, np.array([THA])) == 0.05
+    model = return_programme_model(
+        [EMPLOYED_IRREGULAR],
+        **levers,
+        amnesty_takeup_threat_sensitivity=1.0,
+        amnesty_takeup_information_sensitivity=0.4,
+        amnesty_takeup_time_sensitivity=0.1,
+        amnesty_takeup_fee_sensitivity=0.5,
+        amnesty_takeup_need_sensitivity=2.0,
+    )
+    model.policy.market_wage[THA] = 300.0  # the programme's fee: half a month of wage
+    p = regularisation.return_programme_takeup(model, np.array([THA]))
+    assert p[0] == pytest.approx(0.05 * math.exp(1.0 + 0.4 * 0.5 - 0.5 * 0.5))
+    loud = return_programme_model(
+        [EMPLOYED_IRREGULAR], **levers, amnesty_takeup_threat_sensitivity=5.0
+    )
+    assert regularisation.return_programme_takeup(loud, np.array([THA]))[0] == 1.0
+
+
+def test_closed_return_programme_draws_and_changes_nothing_and_the_month_step_skips_it():
+    model = return_programme_model([EMPLOYED_IRREGULAR])
+    model.policy.return_programme_open[THA] = False
+    model.rng = NoDraws()
+    regularisation.return_programme(model, rows(1))
+    assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
+    assert not small_model([]).schedules.return_programme_open.any()  # the baseline has none
+
+
+def test_return_programme_and_window_open_together_register_the_eligible_first():
+    model = return_programme_model(
+        [EMPLOYED_IRREGULAR, {**EMPLOYED_IRREGULAR, "savings": 150.0}],
+        **{**OPEN, "amnesty_fee_usd": 200.0},
+    )
+    model.policy.amnesty_open[THA] = True
+    irregular = rows(2)
+    regularisation.amnesty_registration(model, irregular)
+    regularisation.return_programme(model, irregular)
+    pop = model.population
+    # row 0 registers and is legal; row 1 cannot pay the window's 200 but pays the programme's 100
+    assert pop.legal[0] == Legal.REGULAR and pop.status[0] == Status.EMPLOYED_REGULAR
+    assert pop.status[1] == Status.RETURNED
+    assert flow(model, "amnesty_returns") == model.people_per_agent
+
+
 # ---- verification ----------------------------------------------------------------------------
 def test_verification_legalises_when_processing_is_over():
     model = window([EMPLOYED_IRREGULAR, UNEMPLOYED_IRREGULAR], amnesty_verification_months=2.0)
