@@ -40,6 +40,11 @@ Simulated regular and irregular stocks are not what statistics count:
     for which the sources give the share that goes through them (Cambodia about 0.6; Lao
     PDR and Myanmar 0.12 and 0.15: most goes through brokers or hundi agents); one origin
     per target;
+  - ``amnesty_registrants_per_month``, ``amnesty_legalised_per_month`` and
+    ``amnesty_returns_per_month``: registrants, legalised workers (``registrations``) and
+    programme returns (a window's return track, a return-only programme). Held-out kinds:
+    the out-of-sample check (:mod:`calibration.heldout`) compares them with the programmes'
+    own counts, and no calibration may (their names are refused as targets);
   - ``notified_workers_stock``: the employed with regular status at the end of the
     target's last month: Japan's employer notifications (MHLW, end of October) count
     foreigners in legal employment; absconded trainees (irregular) and the unemployed are
@@ -100,6 +105,10 @@ FLOW_OBSERVABLES = {
     "returns_per_month": (("returns",), None),
     "remittances_received_usd_per_month": (("remittances_received_usd",), None),
     "recorded_remittances_usd_per_month": (("remittances_received_usd",), None),
+    # held-out kinds (calibration/heldout.py), never calibration targets
+    "amnesty_registrants_per_month": (("amnesty_registrants",), 1),
+    "amnesty_legalised_per_month": (("registrations",), 0),
+    "amnesty_returns_per_month": (("amnesty_returns",), 1),
 }
 """The flow observables of issue 14 (per month over the target's months) and what they sum."""
 

@@ -44,6 +44,13 @@ OBSERVABLES = {
         "remittances received at home per month x the origin's recorded share, USD"
     ),
     "notified_workers_stock": "employed with regular status (employer notifications)",
+    # held-out kinds only (calibration/heldout.py): their names make held_out_reason refuse
+    # them as calibration targets
+    "amnesty_registrants_per_month": "came forward and registered in a window, per month",
+    "amnesty_legalised_per_month": "legalised in a window (registrations), per month",
+    "amnesty_returns_per_month": (
+        "went home through a window's return track or a return-only programme, per month"
+    ),
 }
 COLUMNS = (
     "target_id",

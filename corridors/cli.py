@@ -27,7 +27,13 @@ import signal
 import sys
 from pathlib import Path
 
-from corridors import dashboard_command, emulate_command, search_command, slice_command
+from corridors import (
+    dashboard_command,
+    emulate_command,
+    heldout_command,
+    search_command,
+    slice_command,
+)
 from scenarios.errors import ScenarioError
 
 DEFAULT_MAX_RUNS = 10_000  # the same as corridors.batchspec.DEFAULT_MAX_RUNS (not imported:
@@ -82,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     search_command.add_parser(sub)
     emulate_command.add_parser(sub)
     slice_command.add_parser(sub)
+    heldout_command.add_parser(sub)
     dash = sub.add_parser("dashboard", help="serve the Solara dashboard on this machine")
     dashboard_command.add_arguments(dash)
     cal = sub.add_parser(
@@ -438,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": lambda: _cmd_validate(args),
         "emulate": lambda: emulate_command.run(args),
         "slice": lambda: slice_command.run(args),
+        "heldout": lambda: heldout_command.run(args),
         "check": lambda: _cmd_check(args),
         "levers": lambda: _cmd_levers(args),
         "presets": _cmd_presets,
