@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scenarios.calendar import month_index
 from scenarios.flows import Flow, held_out_reason, load_flows
 
 from .config import CalibrationConfig
@@ -50,9 +51,6 @@ KIND_OBSERVABLE = {
     "japan_workers": ("notified_workers_stock", "stock"),
 }
 """The observable each held-out kind is compared with, and the row measure it needs."""
-
-FIRST_YEAR = 2010
-"""The model's first month is January 2010: a figure must lie in the run."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +74,10 @@ class HeldOutFigure:
         return f"{y0}-{m0:02d}..{y1}-{m1:02d}"
 
 
-def _month_index(year: int, month: int) -> int:
-    return (year - FIRST_YEAR) * 12 + month - 1
-
-
 def _comparison(f: Flow, i: int, last_month: int) -> tuple[Target | None, str]:
     """The target that compares the model with row ``f`` (number ``i``), or why none can."""
+    if f.destination == "ALL":
+        return None, "a total over every destination (the model compares one destination)"
     if f.kind not in KIND_OBSERVABLE:
         return None, f"no observable for the kind {f.kind}"
     observable, measure = KIND_OBSERVABLE[f.kind]
@@ -96,7 +92,10 @@ def _comparison(f: Flow, i: int, last_month: int) -> tuple[Target | None, str]:
             "Japan's notified Vietnamese workers of every status count students working "
             "outside their status (43% in 2016), whom the model does not have"
         )
-    start, end = _month_index(*f.start), _month_index(*f.end)
+    start, end = (
+        month_index(f"{f.start[0]}-{f.start[1]:02d}"),
+        month_index(f"{f.end[0]}-{f.end[1]:02d}"),
+    )
     if start < 0 or end > last_month:
         return None, "outside the run's months"
     scale = 1.0 if measure == "stock" else 1.0 / (end - start + 1)  # per month over the period
@@ -123,12 +122,12 @@ def _comparison(f: Flow, i: int, last_month: int) -> tuple[Target | None, str]:
 def heldout_figures(last_month: int, destinations: tuple[str, ...]) -> list[HeldOutFigure]:
     """Every ``held_out`` row of ``flows.csv`` of a held-out kind of issue 14 (registrants and
     amnesty counts, Malaysia's irregular population, Japan after 2016, return waves) in one
-    of ``destinations``, with its comparison for a run whose last month index is
-    ``last_month``. Rows held out only for their date (after 2016) are the hindcast's
-    (``corridors validate``), not this check's."""
+    of ``destinations`` (or over all of them: listed, not measured), with its comparison
+    for a run whose last month index is ``last_month``. Rows held out only for their date
+    (after 2016) are the hindcast's (``corridors validate``), not this check's."""
     out = []
     for i, f in enumerate(load_flows()):
-        if f.use != "held_out" or f.destination not in destinations:
+        if f.use != "held_out" or f.destination not in (*destinations, "ALL"):
             continue
         (y0, m0), (y1, m1) = f.start, f.end
         reason = held_out_reason(
@@ -156,10 +155,14 @@ def run_heldout(
     and whether the figure lies within the seeds' range."""
     measured = [f for f in figures if f.target is not None]
     targets = tuple(f.target for f in measured if f.target is not None)
-    futures = [
-        executor.submit(simulate_targets, config.scenario, targets, point, s)
-        for s in seeds_for(root_seed, seeds)
-    ]
+    futures = (
+        [
+            executor.submit(simulate_targets, config.scenario, targets, point, s)
+            for s in seeds_for(root_seed, seeds)
+        ]
+        if targets
+        else []
+    )
     runs = np.vstack([f.result() for f in futures]) if targets else np.empty((seeds, 0))
     with warnings.catch_warnings():  # a figure with no movers in a run is nan there
         warnings.simplefilter("ignore", RuntimeWarning)

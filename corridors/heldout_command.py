@@ -1,8 +1,8 @@
 """``corridors heldout CONFIG.toml [--at DIR] --out DIR``: the out-of-sample check of a
 calibrated point against the held-out figures of issue 14 (:mod:`calibration.heldout`). The
 parser (:func:`add_parser`) and the handler (:func:`run`) for ``corridors/cli.py``. Exit
-status as every command: 0 done, 2 bad input (nothing written); the three files are written
-at the end, each atomically (a few minutes of runs: nothing to resume).
+status as every command: 0 done, 2 bad input (nothing written); the two files are written at
+the end, each atomically (a few minutes of runs: nothing to resume).
 """
 
 from __future__ import annotations

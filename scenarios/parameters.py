@@ -509,7 +509,8 @@ PARAMETERS: tuple[Declaration, ...] = (
         5.0,
         "log take-up per unit of announced threat",
         "How much the enforcement announced with a window raises take-up: the monthly chance "
-        "of coming forward is multiplied by exp(this x ``amnesty_enforcement_threat``).",
+        "of coming forward is multiplied by exp(this x ``amnesty_enforcement_threat``), in a "
+        "window and in a return-only programme alike.",
     ),
     _p(
         "amnesty_takeup_fee_sensitivity",
@@ -520,7 +521,7 @@ PARAMETERS: tuple[Declaration, ...] = (
         "log take-up per month of wage",
         "How much the fees deter take-up beyond affordability: the chance of coming forward "
         "is multiplied by exp(-this x (registration + verification fee) / the destination's "
-        "monthly market wage).",
+        "monthly market wage); in a return-only programme, its fee instead.",
     ),
     _p(
         "amnesty_takeup_time_sensitivity",
@@ -550,7 +551,7 @@ PARAMETERS: tuple[Declaration, ...] = (
         5.0,
         "log take-up per unit of coverage",
         "How much an information campaign on the window raises take-up: exp(this x "
-        "``amnesty_information_coverage``).",
+        "``amnesty_information_coverage``), in a window and in a return-only programme.",
     ),
     _p(
         "employer_irregular_hiring_base",

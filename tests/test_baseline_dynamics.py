@@ -74,7 +74,9 @@ def test_the_candidate_extends_the_baseline_with_row_and_japan_on(dynamics):
     # each mechanism is switched on somewhere (the baseline has every one of them off)
     assert dynamics["permit_employer_tie"]["MYS"] > 0 == baseline["permit_employer_tie"]["MYS"]
     assert dynamics["amnesty_verification_months"]["THA"] > 0
-    assert dynamics["return_programme_start"]["MYS"] and not baseline["return_programme_start"]
+    assert (
+        dynamics["return_programme_start"]["MYS"] and not baseline["return_programme_start"]["MYS"]
+    )
     assert dynamics["planned_return_share"] > 0 == baseline["planned_return_share"]
     assert dynamics["seasonal_share"]["KHM-THA"] > 0
     assert dynamics["pandemic_start"]["THA"] and not baseline["pandemic_start"]["THA"]

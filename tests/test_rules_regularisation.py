@@ -234,7 +234,7 @@ def test_return_programme_takeup_follows_threat_information_and_its_fee_not_the_
     assert regularisation.return_programme_takeup(loud, np.array([THA]))[0] == 1.0
 
 
-def test_closed_return_programme_draws_and_changes_nothing_and_the_month_step_skips_it():
+def test_closed_return_programme_draws_and_changes_nothing_and_the_baseline_has_none():
     model = return_programme_model([EMPLOYED_IRREGULAR])
     model.policy.return_programme_open[THA] = False
     model.rng = NoDraws()
