@@ -15,7 +15,15 @@ import dataclasses
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, THA, population_of, set_levers, small_model, uniforms
+from rule_workers import (
+    MMR_THA,
+    THA,
+    CountingUniforms,
+    population_of,
+    set_levers,
+    small_model,
+    uniforms,
+)
 
 from agents.recruiter import Recruiter
 from agents.status import Channel, Legal, Status
@@ -68,19 +76,6 @@ def two_year_model(**levers) -> MigrationModel:
     model.population = population_of([])
     set_levers(model, **levers)
     return model
-
-
-class RecordingChoice:
-    """A stand-in for the generator's ``choice`` that records the weights it is given and
-    always picks position ``pick`` of the pool."""
-
-    def __init__(self, pick: int) -> None:
-        self.pick = pick
-        self.calls: list[tuple[int, int, list[float]]] = []
-
-    def choice(self, n: int, size: int, p: np.ndarray) -> np.ndarray:
-        self.calls.append((n, size, list(np.asarray(p, dtype=float))))
-        return np.full(size, self.pick)
 
 
 EMPLOYED_REGULAR = {
@@ -297,18 +292,46 @@ def test_recruiter_is_drawn_among_the_active_of_the_corridor_and_channel_by_capa
     model, agencies = mmr_tha_agencies_one_inactive()
     khm = pool(model, KHM_THA, Channel.REGULAR)
     model.recruiters.capacity[khm] = 50.0
-    fake = RecordingChoice(pick=1)
-    model.rng = fake
+    model.rng = CountingUniforms(0.3)
     out = admissions.assign_recruiters(
         model, np.array([MMR_THA, KHM_THA, MMR_THA]), Channel.REGULAR
     )
-    # one draw per corridor, in corridor order: KHM-THA's five agencies (equal capacity),
-    # then MMR-THA's four active agencies with probability proportional to capacity
-    assert [call[:2] for call in fake.calls] == [(5, 1), (4, 2)]
-    assert fake.calls[0][2] == pytest.approx([0.2] * 5)
-    assert fake.calls[1][2] == pytest.approx([0.25, 0.75, 0.0, 0.0])
+    # one uniform per mover, drawn at once; 0.3 falls in KHM-THA's second of five equal
+    # agencies (cumulative 0.2, 0.4, ...) and MMR-THA's second active agency (0.25, 1.0)
+    assert model.rng.sizes == [3]
     active = agencies[[0, 1, 3, 4]]
     assert out.tolist() == [active[1], khm[1], active[1]]
+
+
+@pytest.mark.parametrize("channel", [Channel.REGULAR, Channel.IRREGULAR])
+def test_recruiter_draws_are_rng_choice_draw_for_draw(channel):
+    """The pooled draw gives what one ``rng.choice(len(pool), size, p=capacity share)`` per
+    corridor, in ascending corridor order, gave on the same stream (the rule before one
+    uniform per mover replaced it): same recruiters, same generator state after; with an
+    inactive agency and agencies without capacity (MMR-THA) among three corridors."""
+    model, _ = mmr_tha_agencies_one_inactive()
+    rec = model.recruiters
+    others = rec.corridor != MMR_THA
+    rec.capacity[others] = np.random.default_rng(4).uniform(1.0, 100.0, int(others.sum()))
+    corridor = np.random.default_rng(5).choice([KHM_THA, MMR_THA, MMR_MYS], 500)
+    model.rng = np.random.default_rng(6)
+    out = admissions.assign_recruiters(model, corridor, channel)
+    rng = np.random.default_rng(6)
+    expected = np.full(len(corridor), -1)
+    for c in np.unique(corridor):
+        pool_c = np.flatnonzero((rec.corridor == c) & (rec.channel == channel) & rec.active)
+        who = np.flatnonzero(corridor == c)
+        weights = rec.capacity[pool_c] / rec.capacity[pool_c].sum()
+        expected[who] = pool_c[rng.choice(len(pool_c), size=len(who), p=weights)]
+    assert out.tolist() == expected.tolist()
+    assert model.rng.random() == rng.random()
+
+
+def test_movers_on_a_corridor_without_recruiter_capacity_are_an_error():
+    model, agencies = mmr_tha_agencies_one_inactive()
+    model.recruiters.capacity[agencies] = 0.0
+    with pytest.raises(ValueError, match="no active recruiter capacity"):
+        admissions.assign_recruiters(model, np.array([MMR_THA]), Channel.REGULAR)
 
 
 def test_assigned_recruiters_follow_capacity_shares():
