@@ -10,8 +10,9 @@ The layers, lowest first (README, "Architecture"):
                  sensitivity, figures, atomic writes, manifests, locks
     calibration  fitting the model to data, checking a scenario against observations
     dashboards   the Solara app
-    commands     corridors.cli, corridors.dashboard_command, corridors.emulate_command and
-                 corridors.install (what their --install does): the entry points
+    commands     corridors.cli, corridors.dashboard_command, corridors.emulate_command,
+                 corridors.slice_command, corridors.heldout_command and corridors.install
+                 (what their --install does): the entry points
 
 Every import counts, including those inside functions: a cycle kept alive by a function-level
 import is still a cycle. Imports under ``if TYPE_CHECKING:`` count for layers but not for
@@ -35,6 +36,7 @@ COMMANDS = (
     "corridors.dashboard_command",
     "corridors.emulate_command",
     "corridors.slice_command",
+    "corridors.heldout_command",
     "corridors.install",
     "corridors.__main__",
 )
