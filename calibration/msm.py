@@ -22,7 +22,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from .config import CalibrationConfig
-from .simulate import distance, msm_objective, seeds_for, simulate_targets
+from .simulate import distance, msm_objective, runs_on_seeds, seeds_for
 
 __all__ = ["run_msm"]
 
@@ -35,13 +35,10 @@ def evaluate_all(
     config: CalibrationConfig, candidates: list[dict], executor, seeds: list[int]
 ) -> list[np.ndarray]:
     """Mean observed target values of each candidate (one future per candidate x seed)."""
-    futures = [
-        [executor.submit(simulate_targets, config.scenario, config.targets, c, s) for s in seeds]
-        for c in candidates
-    ]
+    runs = runs_on_seeds(config.scenario, config.targets, candidates, seeds, executor)
     with warnings.catch_warnings():  # a target with no movers in a run is nan there
         warnings.simplefilter("ignore", RuntimeWarning)
-        return [np.nanmean(np.vstack([f.result() for f in row]), axis=0) for row in futures]
+        return [np.nanmean(r, axis=0) for r in runs]
 
 
 def run_msm(

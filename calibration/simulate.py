@@ -6,6 +6,8 @@ candidates are not seed noise; the observed values are averaged over the seeds.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 import numpy as np
 
 from corridors.batchspec import replicate_seeds
@@ -17,7 +19,7 @@ from .config import is_observation, observation_values
 from .observation import observe
 from .targets import Target
 
-__all__ = ["distance", "msm_objective", "scenario_for", "simulate_targets"]
+__all__ = ["distance", "msm_objective", "runs_on_seeds", "scenario_for", "simulate_targets"]
 
 
 def scenario_for(base: Scenario, params: dict) -> Scenario:
@@ -34,6 +36,23 @@ def simulate_targets(
     model.run()
     obs = observation_values(params)
     return np.array([observe(model, t, obs) for t in targets])
+
+
+def runs_on_seeds(
+    base: Scenario,
+    targets: tuple[Target, ...],
+    candidates: list[dict],
+    seeds: list[int],
+    executor: Executor,
+) -> list[np.ndarray]:
+    """The observed targets of every candidate point on every seed: one array per candidate,
+    a row per seed (the same seeds for every candidate: common random numbers, so a
+    difference between candidates is not a difference of seeds). Every run is submitted
+    before any result is awaited, so the executor's workers stay busy."""
+    futures = [
+        [executor.submit(simulate_targets, base, targets, c, s) for s in seeds] for c in candidates
+    ]
+    return [np.vstack([f.result() for f in row]) for row in futures]
 
 
 def _weighted_mean(targets: tuple[Target, ...], per_target: np.ndarray) -> float:

@@ -31,7 +31,7 @@ from scenarios.points import swept_declaration
 from scenarios.posterior import calibrated_values, is_observation
 
 from .config import CalibrationConfig
-from .simulate import distance, scenario_for, seeds_for, simulate_targets
+from .simulate import distance, runs_on_seeds, scenario_for, seeds_for
 
 __all__ = [
     "Arm",
@@ -68,6 +68,37 @@ def parse_vary(texts: list[str]) -> list[Slice]:
             raise ScenarioError("--vary", "value", text, "NAME=V1,V2,... (numbers)")
         out.append(Slice(name.strip(), numbers))
     return out
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Where and how often a point-check command (``corridors slice``, ``corridors heldout``)
+    runs: the point, a sentence naming where it came from, the seeds and the root seed."""
+
+    point: dict[str, float]
+    at: str
+    seeds: int
+    root_seed: int
+
+
+def run_plan(
+    config: CalibrationConfig,
+    config_path: Path,
+    at: Path | None,
+    seeds: int | None,
+    root_seed: int | None,
+) -> RunPlan:
+    """The point and seeds a command's arguments ask for: the MSM optimum of the calibration
+    folder ``at`` (:func:`point_of_folder`) or else the configuration's ``[start]``; the
+    configuration's seeds and root seed unless given. Fewer than one seed is a ScenarioError
+    naming ``--seeds``."""
+    n = config.seeds if seeds is None else seeds
+    if n < 1:
+        raise ScenarioError("--seeds", "seeds", n, "a whole number of at least 1")
+    root = config.root_seed if root_seed is None else root_seed
+    if at is not None:
+        return RunPlan(point_of_folder(config, at), f"the MSM optimum in {at}", n, root)
+    return RunPlan(config.start_point(), f"the [start] of {config_path}", n, root)
 
 
 def point_of_folder(config: CalibrationConfig, folder: Path) -> dict[str, float]:
@@ -157,15 +188,10 @@ def run_slices(
     summary (a row per arm, the point first: the ARD over every target and over the targets
     observed at the point, targets met, the seed-to-seed sd of the observed ARD, the targets
     that moved) and the targets (a row per arm and target)."""
-    seed_list = seeds_for(root_seed, seeds)
-    futures = [
-        [
-            executor.submit(simulate_targets, config.scenario, config.targets, a.params, s)
-            for s in seed_list
-        ]
-        for a in arms
-    ]
-    runs = [np.vstack([f.result() for f in row]) for row in futures]
+    points = [a.params for a in arms]
+    runs = runs_on_seeds(
+        config.scenario, config.targets, points, seeds_for(root_seed, seeds), executor
+    )
     targets = config.targets
     with warnings.catch_warnings():  # a target with no movers in a run is nan there
         warnings.simplefilter("ignore", RuntimeWarning)

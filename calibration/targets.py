@@ -116,6 +116,20 @@ class Target:
             return self._outside(simulated, self.low, self.high)
         return abs(simulated - self.value) / max(abs(self.value), 1e-12)
 
+    def signed_distance(self, simulated: float) -> float:
+        """:meth:`distance` with the sign of the miss, negative where the model is below: the
+        out-of-sample check reports which way the model errs, not only how far."""
+        if math.isnan(simulated):
+            return float("nan")
+        below = simulated < (self.low if self.is_band else self.value)
+        return -self.distance(simulated) if below else self.distance(simulated)
+
+    def overlaps(self, low: float, high: float) -> bool:
+        """Whether the interval ``[low, high]`` (a spread of simulated values) meets the band,
+        or holds the point."""
+        lo, hi = (self.low, self.high) if self.is_band else (self.value, self.value)
+        return low <= hi and lo <= high
+
     def met(self, simulated: float) -> bool:
         """The calibration goal: inside the band, or within ``POINT_TOLERANCE`` of a point."""
         return self.distance(simulated) <= (0.0 if self.is_band else POINT_TOLERANCE)

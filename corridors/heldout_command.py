@@ -43,21 +43,14 @@ def run(args: argparse.Namespace) -> int:
     from calibration.config import load_config
     from calibration.executor import calibration_executor
     from calibration.heldout import heldout_figures, heldout_report, run_heldout
-    from calibration.slices import point_of_folder
-    from scenarios.errors import ScenarioError
+    from calibration.slices import run_plan
 
     from .atomic import write_atomic, write_text_atomic
     from .batch import default_workers
 
     config = load_config(args.config)
-    seeds = config.seeds if args.seeds is None else args.seeds
-    root = config.root_seed if args.root_seed is None else args.root_seed
-    if seeds < 1:
-        raise ScenarioError("--seeds", "seeds", seeds, "a whole number of at least 1")
-    if args.at is not None:
-        point, at = point_of_folder(config, args.at), f"the MSM optimum in {args.at}"
-    else:
-        point, at = config.start_point(), f"the [start] of {args.config}"
+    plan = run_plan(config, args.config, args.at, args.seeds, args.root_seed)
+    point, at, seeds, root = plan.point, plan.at, plan.seeds, plan.root_seed
     scenario = config.scenario
     figures = heldout_figures(scenario.n_months - 1, tuple(scenario.world.destinations))
     workers = args.workers if args.workers is not None else default_workers()

@@ -51,25 +51,18 @@ def run(args: argparse.Namespace) -> int:
     from calibration.slices import (
         parse_vary,
         plan_slices,
-        point_of_folder,
+        run_plan,
         run_slices,
         slice_report,
     )
-    from scenarios.errors import ScenarioError
 
     from .atomic import write_atomic, write_text_atomic
     from .batch import default_workers
 
     config = load_config(args.config)
     slices = parse_vary(args.vary)
-    seeds = config.seeds if args.seeds is None else args.seeds
-    root = config.root_seed if args.root_seed is None else args.root_seed
-    if seeds < 1:
-        raise ScenarioError("--seeds", "seeds", seeds, "a whole number of at least 1")
-    if args.at is not None:
-        point, at = point_of_folder(config, args.at), f"the MSM optimum in {args.at}"
-    else:
-        point, at = config.start_point(), f"the [start] of {args.config}"
+    plan = run_plan(config, args.config, args.at, args.seeds, args.root_seed)
+    point, at, seeds, root = plan.point, plan.at, plan.seeds, plan.root_seed
     arms = plan_slices(config, point, slices)  # bad names and values: before any run
     workers = args.workers if args.workers is not None else default_workers()
     executor, close, _ = calibration_executor(max(1, workers), args.dask)

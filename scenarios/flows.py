@@ -69,7 +69,11 @@ ministry's Thailand, Korea and Japan together."""
 
 USES = frozenset({"calibration", "held_out", "context"})
 
-MEASURES = frozenset({"flow", "stock", "cumulative"})
+MEASURES = frozenset({"flow", "stock", "cumulative", "partial"})
+"""What a row's value counts: a ``flow`` over its whole period, a ``stock`` at its date, a
+``cumulative`` count from its start, or a ``partial`` flow over part of its period only (a
+window's first days, reported before the window closed): no model quantity matches a partial
+count, so it is context for the reader and never compared."""
 
 KINDS = frozenset(
     {

@@ -14,7 +14,7 @@ from test_calibration import _small_config
 from calibration.config import load_config
 from calibration.heldout import KIND_OBSERVABLE, heldout_figures
 from calibration.simulate import seeds_for, simulate_targets
-from calibration.targets import OBSERVABLES
+from calibration.targets import OBSERVABLES, Target
 from corridors.cli import main
 from scenarios.errors import ScenarioError
 
@@ -41,6 +41,31 @@ def test_figures_are_the_held_out_kinds_each_compared_per_month_or_at_its_end():
     assert any("rest of the world" in s for s in skipped)  # Bangladeshis, Indians, Nepalese
     # a figure dated after 2016 that is no held-out kind is the hindcast's, not this check's
     assert not [f for f in figures if f.flow.kind == "deployments" and f.flow.destination != "JPN"]
+
+
+def test_partial_counts_are_listed_never_compared():
+    """A window's first days (``measure`` partial) are no count of its month: the model must
+    not be judged against them, whatever words describe them."""
+    figures = heldout_figures(LAST_MONTH_2024, EVERY_DESTINATION)
+    partial = [f for f in figures if f.flow.measure == "partial"]
+    assert len(partial) >= 3  # Thailand's 2017 certificates, Malaysia's 2016 rehiring (x2)
+    assert all(f.target is None and "part of its period" in f.skipped for f in partial)
+    assert all(f.flow.measure != "partial" for f in figures if f.target is not None)
+
+
+def test_signed_distance_says_which_way_and_overlap_meets_band_or_point():
+    nan = float("nan")
+    band = Target("b", "stock", "MYS", (), "ALL", "", 0, 0, nan, 100.0, 200.0, 1.0, "s")
+    point = Target("p", "stock", "MYS", (), "ALL", "", 0, 0, 100.0, nan, nan, 1.0, "s")
+    assert band.signed_distance(150.0) == 0.0  # inside the band
+    assert band.signed_distance(50.0) == pytest.approx(-50 / 150)  # below: to the low edge
+    assert band.signed_distance(260.0) == pytest.approx(60 / 150)
+    assert point.signed_distance(80.0) == pytest.approx(-0.2)
+    assert point.signed_distance(130.0) == pytest.approx(0.3)
+    assert math.isnan(point.signed_distance(float("nan")))
+    assert band.overlaps(190.0, 400.0) and band.overlaps(0.0, 100.0)
+    assert not band.overlaps(201.0, 300.0) and not band.overlaps(10.0, 99.0)
+    assert point.overlaps(99.0, 101.0) and not point.overlaps(100.5, 120.0)
 
 
 def test_figures_outside_the_run_are_listed_not_measured():

@@ -78,7 +78,7 @@ def test_bad_slice_is_refused_before_any_run_and_writes_nothing(
     def no_run(*_):
         raise AssertionError("a model run before the input was checked")
 
-    monkeypatch.setattr("calibration.slices.simulate_targets", no_run)
+    monkeypatch.setattr("calibration.simulate.simulate_targets", no_run)
     _small_config(tmp_path, 1, 0)
     out = tmp_path / "slice"
     args = ["slice", str(tmp_path / "cal_1_0.toml"), "--vary", *vary.split(), "--workers", "1"]
