@@ -74,6 +74,25 @@ LEVERS: tuple[Declaration, ...] = (
         label="Arrest risk for irregular workers",
     ),
     D(
+        "border_area_arrest_probability",
+        "float",
+        "corridor",
+        0.0,
+        0.0,
+        1.0,
+        "probability per recent irregular arrival per month",
+        "enforcement and regularisation",
+        "Extra chance, on top of the destination's arrest risk, that an irregular migrant "
+        "who arrived on this corridor in the last ``border_area_months`` months is arrested "
+        "in a given month: checkpoints on the roads from the border and raids in the "
+        "border provinces, where recent crossers are. It acts on the people sent back "
+        "across a land border, not on the settled irregular workforce inland. 0: "
+        "enforcement does not single out recent crossers.",
+        "immigration enforcement in border provinces and at road checkpoints",
+        "receiving",
+        label="Border-area arrest risk for recent crossers",
+    ),
+    D(
         "employer_sanction_usd_per_irregular_worker",
         "float",
         "destination",

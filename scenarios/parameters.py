@@ -357,6 +357,33 @@ PARAMETERS: tuple[Declaration, ...] = (
         "employer's renewal decision as before.",
     ),
     _p(
+        "border_area_months",
+        "int",
+        3,
+        1,
+        12,
+        "months",
+        "How long after arriving an irregular migrant counts as a recent crosser, whom "
+        "border-area enforcement singles out (lever ``border_area_arrest_probability``): "
+        "the months it takes to leave the border provinces for work inland. No source "
+        "measures it; it acts only where that lever is above 0.",
+    ),
+    _p(
+        "border_area_risk_weight",
+        "float",
+        1.0,
+        0.0,
+        1.0,
+        "share of the risk",
+        "How much of the border-area arrest risk (lever ``border_area_arrest_probability``) "
+        "weighs in the decision to cross irregularly, against the destination's own arrest "
+        "risk: 1, it deters like any arrest; 0, not at all. Below 1 where an early arrest "
+        "costs little: Cambodians deported through Poipet were mostly held under a month "
+        "(834 of 51,318 imprisoned longer in January-October 2015), arrests near the border "
+        "were often 'arrest-extort-release', and crossing again was routine. No source "
+        "measures the weight.",
+    ),
+    _p(
         "season_length_months",
         "int",
         6,

@@ -216,7 +216,8 @@ def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
     month less). Those whose crossing is over are intercepted with the border's interception
     probability (one uniform each; counted in ``border_interceptions``, sent back by
     :func:`~simulation.moves.send_back`) or get in:
-    ``legal`` irregular, ``social_security`` zero, ``status`` employed irregular with the
+    ``legal`` irregular, ``social_security`` zero, ``irregular_entry_month`` this month,
+    ``status`` employed irregular with the
     destination's job-finding chance x irregular hiring (one uniform each) or unemployed
     abroad. Counts ``arrivals`` and ``irregular_by_entry`` (irregular); then
     :func:`seasonal_stays` of those who got in.
@@ -236,6 +237,7 @@ def irregular_arrivals(model: MigrationModel, transit: np.ndarray) -> None:
     inside, c, d = arrive[~stopped], c[~stopped], d[~stopped]
     pop.legal[inside] = Legal.IRREGULAR
     pop.social_security[inside] = 0.0
+    pop.irregular_entry_month[inside] = model.month
     p_job = model.market.job_finding[d] * model.market.irregular_hiring[d]
     pop.status[inside] = np.where(
         rng.random(len(inside)) < p_job, Status.EMPLOYED_IRREGULAR, Status.UNEMPLOYED_ABROAD
@@ -413,16 +415,21 @@ def removed_now(model: MigrationModel, due: np.ndarray) -> np.ndarray:
 
 
 def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
-    """Step 6, second half. Reads ``status``, ``legal``, ``corridor`` of ``away`` (after the
-    overstays and deportations); an irregular person not detained is arrested with the
-    destination's arrest probability this month (``unemployed_arrest_factor`` times it if
+    """Step 6, second half. Reads ``status``, ``legal``, ``corridor`` and
+    ``irregular_entry_month`` of ``away`` (after the overstays and deportations); an
+    irregular person not detained is arrested with the destination's arrest probability this
+    month, or, if they crossed irregularly in the last ``border_area_months`` months (the
+    month of arrival included), with the chance of that or of the corridor's
+    ``border_area_arrest_probability`` (``unemployed_arrest_factor`` times it if
     unemployed; one uniform each): ``status`` detained, ``exploited`` cleared, ``timer``
     ``detention_months`` (deported at once if that is zero). Counts ``arrests``. Returns the
     irregular people who could be arrested (arrested or not), for the amnesty. Registrants
     pending verification (``amnesty_wait`` above 0) are irregular but not arrested.
 
-    Why: enforcement catches irregular workers; those without a job are easier to catch; a
-    registrant holds a document (a registration card) that protects them while verified."""
+    Why: enforcement catches irregular workers; checkpoints and raids in the border
+    provinces catch recent crossers before they move inland; those without a job are easier
+    to catch; a registrant holds a document (a registration card) that protects them while
+    verified."""
     pop, lv, mx, st = model.population, model.lv, model.metrics, model.population.status
     irregular, p = arrest_candidates(
         away,
@@ -433,6 +440,9 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
         model.c_dest,
         model.policy.arrest_probability,
         lv.unemployed_arrest_factor,
+        pop.irregular_entry_month,
+        lv.border_area_arrest_probability,
+        model.month - lv.border_area_months,
     )
     caught = irregular[model.rng.random(len(irregular)) < p]
     if len(caught):

@@ -86,10 +86,16 @@ def arrest_candidates(
     c_dest: np.ndarray,
     arrest_probability: np.ndarray,
     unemployed_arrest_factor: float,
+    irregular_entry_month: np.ndarray,
+    border_area_probability: np.ndarray,
+    first_settled_entry: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The irregular people of ``away`` who can be arrested (not detained, no registration
     pending verification), in ``away``'s order, and each one's arrest probability this
-    month: the destination's, times ``unemployed_arrest_factor`` (at most 1) if unemployed."""
+    month: the destination's; for a recent crosser (an irregular entry in a month after
+    ``first_settled_entry``) on a corridor with a border-area probability ``b`` above 0, the
+    chance of either, ``q + (1 - q) b``; times ``unemployed_arrest_factor`` (at most 1) if
+    unemployed."""
     n = away.size
     rows = np.empty(n, away.dtype)
     p = np.empty(n, arrest_probability.dtype)
@@ -98,7 +104,11 @@ def arrest_candidates(
         r = away[i]
         if legal[r] != _IRREGULAR or status[r] == _DETAINED or amnesty_wait[r] != 0:
             continue
-        q = arrest_probability[c_dest[corridor[r]]]
+        c = corridor[r]
+        q = arrest_probability[c_dest[c]]
+        b = border_area_probability[c]
+        if b > 0.0 and irregular_entry_month[r] > first_settled_entry:
+            q = q + (1.0 - q) * b
         if status[r] == _UNEMPLOYED:
             q = np.minimum(1.0, unemployed_arrest_factor * q)
         rows[k] = r

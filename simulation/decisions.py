@@ -53,6 +53,7 @@ from .formulas import (
     protection_factor,
     regular_wage,
     training_exploitation_factor,
+    yearly_arrest_risk,
     yearly_from_monthly,
 )
 from .home_income import home_income_rows
@@ -177,7 +178,11 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
         axis=1,
     )
     interception = border_interception_probability(model, d)
-    arrest_year = yearly_from_monthly(pol.arrest_probability[d])
+    arrest_year = yearly_arrest_risk(
+        pol.arrest_probability[d],
+        lv.border_area_risk_weight * lv.border_area_arrest_probability,
+        lv.border_area_months,
+    )
     # an intercepted crossing is sent back with the broker paid, not jailed: the chance of
     # getting through scales the irregular earnings expected, as the chance of a job does
     employment = mk.employment_rate[d] * np.stack([np.ones(n_c), 1.0 - interception], axis=1)

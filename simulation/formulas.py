@@ -34,6 +34,17 @@ def yearly_from_monthly(p: Values) -> np.ndarray:
     return 1.0 - (1.0 - np.asarray(p)) ** 12
 
 
+def yearly_arrest_risk(monthly: Values, border_area: Values, border_area_months: int) -> np.ndarray:
+    """Chance of an arrest in a first year on the irregular channel: ``monthly`` every month
+    and, for the first ``border_area_months`` months (at most 12), border-area enforcement
+    ``border_area`` on top (as the arrest rule: either catches), so
+    ``1 - (1 - monthly) ** 12 * (1 - border_area) ** min(months, 12)``. With no border-area
+    enforcement it is :func:`yearly_from_monthly` exactly."""
+    first = min(int(border_area_months), 12)
+    stays = (1.0 - np.asarray(monthly)) ** 12 * (1.0 - np.asarray(border_area)) ** first
+    return 1.0 - stays
+
+
 def regular_wage(
     market_wage: np.ndarray,
     minimum_wage: np.ndarray,

@@ -31,7 +31,8 @@ __all__ = [
 # ---- shared moves ---------------------------------------------------------------------------
 def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     """Writes ``status`` (returned), ``legal`` (none), ``exploited``, ``timer``,
-    ``contract_left``, ``stay_months`` and ``amnesty_wait`` (cleared) of ``rows``: they are
+    ``contract_left``, ``stay_months``, ``irregular_entry_month`` and ``amnesty_wait``
+    (cleared) of ``rows``: they are
     back in their origin; ``season_left`` -1 for those on a seasonal stay (back from a
     season: they weigh the next one more often), written only where some corridor has
     seasonal stays. A
@@ -45,6 +46,7 @@ def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     pop.timer[rows] = 0
     pop.contract_left[rows] = 0
     pop.stay_months[rows] = 0
+    pop.irregular_entry_month[rows] = -1
     if model.lv.seasonal_share.any():  # nobody is on a seasonal stay otherwise
         pop.season_left[rows] = np.where(pop.season_left[rows] != 0, -1, 0)
 

@@ -55,6 +55,7 @@ class LeverArrays:
     annual_regular_quota: IntArray  # [destination] people per year
     employer_levy_usd_per_month: FloatArray  # [destination] USD per worker per month
     enforcement_monthly_arrest_probability: FloatArray  # [destination] probability per irregular...
+    border_area_arrest_probability: FloatArray  # [corridor] probability per recent irregular...
     employer_sanction_usd_per_irregular_worker: FloatArray  # [destination] USD per irregular wor...
     amnesty_start: tuple[tuple[int, ...], ...]  # [destination] start months (month indices)
     amnesty_length_months: IntArray  # [destination] months
@@ -167,6 +168,8 @@ class LeverArrays:
     return_hazard_per_month: float  # probability per month
     unemployed_return_hazard_per_month: float  # probability per month
     planned_return_share: float  # share of ending contracts
+    border_area_months: int  # months
+    border_area_risk_weight: float  # share of the risk
     season_length_months: int  # months
     seasonal_decision_factor: float  # times
     returnee_decision_factor: float  # times

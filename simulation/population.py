@@ -67,10 +67,18 @@ class Population:
     destination's longest stay on permits (``regular_stay_limit_months``) is checked
     against. All zeros when left out."""
 
+    irregular_entry_month: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    """int16 month index of the irregular entry that began the current stay (the month the
+    crossing got in), -1 for a stay begun on the regular channel, for those abroad at the
+    start and at home: who counts as a recent crosser for border-area enforcement
+    (``border_area_arrest_probability``). All -1 when left out."""
+
     def __post_init__(self) -> None:
         for name in ("amnesty_wait", "trips", "season_left", "stay_months"):
             if len(getattr(self, name)) != len(self.status):
                 setattr(self, name, np.zeros(len(self.status), np.int16))
+        if len(self.irregular_entry_month) != len(self.status):
+            self.irregular_entry_month = np.full(len(self.status), -1, np.int16)
 
     def __len__(self) -> int:
         return len(self.status)

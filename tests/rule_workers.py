@@ -45,6 +45,7 @@ COLUMN_DTYPES = {
     "trips": np.int16,
     "season_left": np.int16,
     "stay_months": np.int16,
+    "irregular_entry_month": np.int16,
 }
 
 DEFAULT_WORKER: dict[str, Any] = {
@@ -71,6 +72,7 @@ DEFAULT_WORKER: dict[str, Any] = {
     "trips": 0,
     "season_left": 0,
     "stay_months": 0,
+    "irregular_entry_month": -1,
 }
 
 MMR_THA = 2  # corridor index of Myanmar -> Thailand in the baseline world

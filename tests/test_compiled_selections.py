@@ -45,18 +45,32 @@ def test_groups_are_the_masks_rows(seed):
         assert len(w) > 0  # every group is exercised
 
 
-def test_arrest_candidates_and_their_probability():
+@pytest.mark.parametrize("border_area", [False, True])
+def test_arrest_candidates_and_their_probability(border_area):
+    """The loop against the rule in numpy passes: the destination's rate, for a recent
+    crosser on a corridor with a border-area probability ``q + (1 - q) b``, the unemployed
+    factor on top, capped at 1."""
     status, legal, wait, corridor, _, away = _people(3)
     c_dest = np.array([0, 1, 1, 0])
     prob = np.array([0.02, 0.3])
+    b = np.array([0.5, 0.0, 0.2, 0.0]) if border_area else np.zeros(4)
+    settled = 37  # entries after month 37 are recent (month 40, three months' window)
+    entry = np.random.default_rng(9).integers(-1, 41, len(status)).astype(np.int16)
     s, g = status[away], legal[away]
     rows = away[(g == L.IRREGULAR) & (s != S.DETAINED) & (wait[away] == 0)]
-    p = prob[c_dest[corridor[rows]]]
+    c = corridor[rows]
+    p = prob[c_dest[c]]
+    recent = entry[rows] > settled
+    p = np.where(recent & (b[c] > 0), p + (1 - p) * b[c], p)
     p = np.where(status[rows] == S.UNEMPLOYED_ABROAD, np.minimum(1.0, 4.0 * p), p)
-    got_rows, got_p = arrest_candidates(away, status, legal, wait, corridor, c_dest, prob, 4.0)
+    got_rows, got_p = arrest_candidates(
+        away, status, legal, wait, corridor, c_dest, prob, 4.0, entry, b, settled
+    )
     np.testing.assert_array_equal(got_rows, rows)
     np.testing.assert_array_equal(got_p, p)
     assert (got_p == 1.0).any() and (got_p == 0.02).any()  # the cap and the plain rate
+    if border_area:  # a recent crosser on corridor 0 (rate 0.02, b 0.5) is exercised
+        assert (recent & (c == 0)).any() and np.isclose(got_p, 0.02 + 0.98 * 0.5).any()
 
 
 @pytest.mark.parametrize("registrants_wait", [True, False])

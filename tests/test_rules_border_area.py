@@ -1,0 +1,175 @@
+"""Border-area enforcement on recent crossers (lever ``border_area_arrest_probability``,
+parameter ``border_area_months``; ODD 7.5): the rule on a handful of hand-built workers, the
+perceived risk the decision weighs, and the direction of its effect over seeded replicates.
+
+Why a rule of its own: Thailand sent some 50,000-70,000 Cambodians a year back through
+Poipet in 2015-2016, about ten times what a national arrest probability fitted to the
+stocks sends back; reports describe arrests of people "not even a day in Thailand" near
+Aranyaprathet and deportees mostly held under a month (scenarios/baseline_dynamics.toml
+quotes them).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import pytest
+from effects_helpers import compare, replicates, total
+from rule_workers import MMR_THA, THA, FixedUniforms, set_levers, small_model
+
+from agents.status import Legal, Status
+from simulation import abroad, moves
+from simulation.decisions import corridor_offer
+from simulation.formulas import yearly_arrest_risk, yearly_from_monthly
+
+IRREGULAR = {
+    "status": Status.EMPLOYED_IRREGULAR,
+    "legal": Legal.IRREGULAR,
+    "corridor": MMR_THA,
+    "channel": 1,
+}
+REGULAR = {**IRREGULAR, "status": Status.EMPLOYED_REGULAR, "legal": Legal.REGULAR, "channel": 0}
+MONTH = 20
+
+
+def rows(n: int) -> np.ndarray:
+    return np.arange(n)
+
+
+def border_area_model(entries: list[int], probability: float, **levers):
+    """Irregular MMR-THA workers who got in at ``entries`` (month indices, -1: settled or
+    regular entry), at month ``MONTH``, Thailand's own rate 0.1, draws at 0.3."""
+    model = small_model(
+        [{**IRREGULAR, "irregular_entry_month": e} for e in entries],
+        border_area_arrest_probability=probability,
+        detention_months=2,
+        **levers,
+    )
+    model.month = MONTH
+    model.policy.arrest_probability[THA] = 0.1
+    model.rng = FixedUniforms(0.3)  # 0.3 >= 0.1 (own rate); 0.3 < 0.1 + 0.9 x 0.5
+    return model
+
+
+def test_recent_crossers_are_arrested_more_and_settled_workers_at_the_national_rate():
+    """Border-area probability 0.5 within 3 months: got in this month, 1 and 2 months ago
+    -> 0.55 (arrested at a draw of 0.3); 3 months ago, never irregularly -> 0.1 (not)."""
+    entries = [MONTH, MONTH - 1, MONTH - 2, MONTH - 3, -1]
+    model = border_area_model(entries, 0.5, border_area_months=3)
+    abroad.arrests(model, rows(5))
+    detained = model.population.status == Status.DETAINED
+    assert detained.tolist() == [True, True, True, False, False]
+
+
+def test_without_border_area_enforcement_recent_crossers_face_the_national_rate():
+    model = border_area_model([MONTH, MONTH - 1], 0.0, border_area_months=3)
+    abroad.arrests(model, rows(2))
+    assert (model.population.status == Status.EMPLOYED_IRREGULAR).all()
+
+
+def test_a_longer_border_area_window_reaches_older_crossers():
+    model = border_area_model([MONTH - 3, MONTH - 5, MONTH - 6], 0.5, border_area_months=6)
+    abroad.arrests(model, rows(3))
+    assert (model.population.status == Status.DETAINED).tolist() == [True, True, False]
+
+
+def test_a_regular_worker_who_entered_recently_is_never_arrested():
+    model = small_model(
+        [{**REGULAR, "irregular_entry_month": MONTH}], border_area_arrest_probability=1.0
+    )
+    model.month = MONTH
+    model.policy.arrest_probability[THA] = 0.0
+    abroad.arrests(model, rows(1))
+    assert model.population.status[0] == Status.EMPLOYED_REGULAR
+
+
+def test_another_corridors_border_area_enforcement_does_not_act_here():
+    model = border_area_model([MONTH], 0.0, border_area_months=3)
+    b = np.zeros(len(model.world.corridors))
+    b[MMR_THA + 1] = 1.0  # the next corridor, not Myanmar -> Thailand
+    set_levers(model, border_area_arrest_probability=b)
+    abroad.arrests(model, rows(1))
+    assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
+
+
+def test_an_irregular_arrival_records_its_month_and_going_home_clears_it():
+    model = small_model(
+        [{**IRREGULAR, "status": Status.IN_TRANSIT, "legal": Legal.NONE, "timer": 1}],
+        border_control=0.0,
+    )
+    model.month = MONTH
+    abroad.irregular_arrivals(model, rows(1))
+    pop = model.population
+    assert pop.legal[0] == Legal.IRREGULAR and pop.irregular_entry_month[0] == MONTH
+    moves.go_home(model, rows(1))
+    assert pop.irregular_entry_month[0] == -1
+
+
+def test_perceived_yearly_risk_adds_the_border_months_and_is_unchanged_without_them():
+    p = np.array([0.0, 0.002, 0.03])
+    assert np.array_equal(yearly_arrest_risk(p, np.zeros(3), 3), yearly_from_monthly(p))
+    got = yearly_arrest_risk(p, np.full(3, 0.5), 3)
+    np.testing.assert_allclose(got, 1 - (1 - p) ** 12 * 0.5**3)
+    capped = yearly_arrest_risk(p, np.full(3, 0.5), 12)
+    np.testing.assert_allclose(capped, 1 - (1 - p) ** 12 * 0.5**12)
+    assert (got > yearly_from_monthly(p)).all()
+
+
+# ---- effect over seeded replicates -----------------------------------------------------------
+N_BORDER = 6
+SCALE = {"people_per_agent": 5000, "end": "2013-12"}
+KHM_THA_AFTER = {"origin": "KHM", "destination": "THA", "start": "2011-01", "end": "2013-12"}
+
+
+BORDER_AREA = {"border_area_arrest_probability": {"KHM-THA": 0.3}}
+
+
+def arm(**values) -> list:
+    return replicates(N_BORDER, **SCALE, **values)
+
+
+def khm_tha(measure: str, channel: str | None = None):
+    return partial(total, measure=measure, channel=channel, **KHM_THA_AFTER)
+
+
+def test_unweighed_border_area_enforcement_churns_crossers_more_deported_fewer_stay():
+    """Cambodia -> Thailand's border-area probability 0 -> 0.3 (3 months) with the risk not
+    weighed in the decision (weight 0): more Cambodians deported from Thailand in 2011-2013,
+    and a smaller irregular stock there."""
+    base, lever = arm(), arm(**BORDER_AREA, border_area_risk_weight=0.0)
+    c = compare("deportations KHM-THA 2011-2013", khm_tha("deportations"), base, lever)
+    print(c)
+    c.assert_raises()
+    c = compare("irregular stock KHM-THA 2011-2013", khm_tha("stock", "irregular"), base, lever)
+    print(c)
+    c.assert_lowers()
+
+
+def test_weighed_border_area_enforcement_deters_irregular_crossings():
+    """The same lever weighed in full (the default weight 1): fewer irregular departures from
+    Cambodia to Thailand in 2011-2013 than without the lever, and than with the risk not
+    weighed."""
+    departures = khm_tha("departures", "irregular")
+    weighed = arm(**BORDER_AREA)
+    c = compare("irregular departures KHM-THA 2011-2013", departures, arm(), weighed)
+    print(c)
+    c.assert_lowers()
+    unweighed = arm(**BORDER_AREA, border_area_risk_weight=0.0)
+    c = compare("the same, weight 0 -> 1", departures, unweighed, weighed)
+    print(c)
+    c.assert_lowers()
+
+
+def test_the_decision_weighs_the_weighted_border_area_risk_of_each_corridor():
+    """``corridor_offer``'s yearly arrest risk: Myanmar -> Thailand with border-area
+    probability 0.5 weighed at 0.4 over 3 months; other corridors at their national rate."""
+    model = small_model([IRREGULAR], border_area_months=3, border_area_risk_weight=0.4)
+    b = np.zeros(len(model.world.corridors))
+    b[MMR_THA] = 0.5
+    set_levers(model, border_area_arrest_probability=b)
+    model.policy.arrest_probability[:] = 0.01
+    risk = corridor_offer(model).arrest_risk
+    assert risk[MMR_THA] == pytest.approx(1 - 0.99**12 * (1 - 0.4 * 0.5) ** 3)
+    others = np.arange(len(b)) != MMR_THA
+    np.testing.assert_allclose(risk[others], 1 - 0.99**12)
