@@ -82,12 +82,12 @@ LEVERS: tuple[Declaration, ...] = (
         1.0,
         "probability per recent irregular arrival per month",
         "enforcement and regularisation",
-        "Extra chance, on top of the destination's arrest risk, that an irregular migrant "
-        "who arrived on this corridor in the last ``border_area_months`` months is arrested "
-        "in a given month: checkpoints on the roads from the border and raids in the "
-        "border provinces, where recent crossers are. It acts on the people sent back "
-        "across a land border, not on the settled irregular workforce inland. 0: "
-        "enforcement does not single out recent crossers.",
+        "Extra chance, on top of the destination's arrest risk, that a migrant who crossed "
+        "irregularly on this corridor in the last ``border_area_months`` months, and is "
+        "irregular, is arrested in a given month: checkpoints on the roads from the border "
+        "and raids in the border provinces, where recent crossers are, not the settled "
+        "irregular workforce inland (overstayers of a regular entry are never recent "
+        "crossers). 0: enforcement does not single out recent crossers.",
         "immigration enforcement in border provinces and at road checkpoints",
         "receiving",
         label="Border-area arrest risk for recent crossers",

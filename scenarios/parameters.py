@@ -374,10 +374,12 @@ PARAMETERS: tuple[Declaration, ...] = (
         1.0,
         0.0,
         1.0,
-        "share of the risk",
-        "How much of the border-area arrest risk (lever ``border_area_arrest_probability``) "
-        "weighs in the decision to cross irregularly, against the destination's own arrest "
-        "risk: 1, it deters like any arrest; 0, not at all. Below 1 where an early arrest "
+        "weight on the monthly probability",
+        "The weight on the border-area arrest probability (lever "
+        "``border_area_arrest_probability``) in the first-year arrest risk the decision to "
+        "cross irregularly weighs (the monthly probability times this weight enters the risk "
+        "for ``border_area_months`` months): 1, it deters like any arrest; 0, not at all. "
+        "Below 1 where an early arrest "
         "costs little: Cambodians deported through Poipet were mostly held under a month "
         "(834 of 51,318 imprisoned longer in January-October 2015), arrests near the border "
         "were often 'arrest-extort-release', and crossing again was routine. No source "

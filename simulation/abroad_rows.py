@@ -92,10 +92,10 @@ def arrest_candidates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The irregular people of ``away`` who can be arrested (not detained, no registration
     pending verification), in ``away``'s order, and each one's arrest probability this
-    month: the destination's; for a recent crosser (an irregular entry in a month after
-    ``first_settled_entry``) on a corridor with a border-area probability ``b`` above 0, the
-    chance of either, ``q + (1 - q) b``; times ``unemployed_arrest_factor`` (at most 1) if
-    unemployed."""
+    month: the destination's; for a recent crosser (an irregular entry, month 0 or later, in
+    a month after ``first_settled_entry``, which is negative early in a run) on a corridor
+    with a border-area probability ``b`` above 0, the chance of either, ``q + (1 - q) b``;
+    times ``unemployed_arrest_factor`` (at most 1) if unemployed."""
     n = away.size
     rows = np.empty(n, away.dtype)
     p = np.empty(n, arrest_probability.dtype)
@@ -107,7 +107,8 @@ def arrest_candidates(
         c = corridor[r]
         q = arrest_probability[c_dest[c]]
         b = border_area_probability[c]
-        if b > 0.0 and irregular_entry_month[r] > first_settled_entry:
+        entry = irregular_entry_month[r]  # -1: no irregular entry began this stay
+        if b > 0.0 and entry >= 0 and entry > first_settled_entry:
             q = q + (1.0 - q) * b
         if status[r] == _UNEMPLOYED:
             q = np.minimum(1.0, unemployed_arrest_factor * q)

@@ -45,8 +45,8 @@ def test_groups_are_the_masks_rows(seed):
         assert len(w) > 0  # every group is exercised
 
 
-@pytest.mark.parametrize("border_area", [False, True])
-def test_arrest_candidates_and_their_probability(border_area):
+@pytest.mark.parametrize(("border_area", "settled"), [(False, 37), (True, 37), (True, -2)])
+def test_arrest_candidates_and_their_probability(border_area, settled):
     """The loop against the rule in numpy passes: the destination's rate, for a recent
     crosser on a corridor with a border-area probability ``q + (1 - q) b``, the unemployed
     factor on top, capped at 1."""
@@ -54,13 +54,16 @@ def test_arrest_candidates_and_their_probability(border_area):
     c_dest = np.array([0, 1, 1, 0])
     prob = np.array([0.02, 0.3])
     b = np.array([0.5, 0.0, 0.2, 0.0]) if border_area else np.zeros(4)
-    settled = 37  # entries after month 37 are recent (month 40, three months' window)
+    # entries after ``settled`` are recent (37: month 40 with a 3-month window; -2: month 1,
+    # where -1, no irregular entry, must not count)
     entry = np.random.default_rng(9).integers(-1, 41, len(status)).astype(np.int16)
+    if settled < 0:
+        entry = np.where(entry > 20, -1, entry % 2).astype(np.int16)  # -1, 0 and 1 only
     s, g = status[away], legal[away]
     rows = away[(g == L.IRREGULAR) & (s != S.DETAINED) & (wait[away] == 0)]
     c = corridor[rows]
     p = prob[c_dest[c]]
-    recent = entry[rows] > settled
+    recent = (entry[rows] >= 0) & (entry[rows] > settled)
     p = np.where(recent & (b[c] > 0), p + (1 - p) * b[c], p)
     p = np.where(status[rows] == S.UNEMPLOYED_ABROAD, np.minimum(1.0, 4.0 * p), p)
     got_rows, got_p = arrest_candidates(
@@ -69,6 +72,8 @@ def test_arrest_candidates_and_their_probability(border_area):
     np.testing.assert_array_equal(got_rows, rows)
     np.testing.assert_array_equal(got_p, p)
     assert (got_p == 1.0).any() and (got_p == 0.02).any()  # the cap and the plain rate
+    if settled < 0:  # someone with no irregular entry on a corridor with b above 0
+        assert ((entry[rows] == -1) & (b[c] > 0)).any()
     if border_area:  # a recent crosser on corridor 0 (rate 0.02, b 0.5) is exercised
         assert (recent & (c == 0)).any() and np.isclose(got_p, 0.02 + 0.98 * 0.5).any()
 

@@ -31,7 +31,9 @@ a coarse scale and checked month by month:
   (``amnesty_returns``) are part of ``returns[irregular]``;
 * shock returns are part of the returns (cell by cell); the stranded are part of the stock of
   their cell, employed or unemployed abroad;
-* a worker at home has stayed 0 months (``stay_months`` counts the stay in the destination);
+* a worker at home has stayed 0 months (``stay_months`` counts the stay in the destination)
+  and began no stay with an irregular entry (``irregular_entry_month`` -1); an entry month
+  is one already simulated;
 * circular migration: returns at contract end as planned (``planned_returns``, regular row
   only) and seasonal returns are part of the returns, re-migrations part of the departures
   (cell by cell); re-entries after a forced return are part of the irregular departures and
@@ -204,6 +206,9 @@ def check_population(m: MigrationModel) -> None:
     assert (legal[~abroad] == Legal.NONE).all(), np.unique(status[~abroad & (legal != Legal.NONE)])
     assert (pop.stay_months[~abroad] == 0).all()  # counted in the destination only
     assert (pop.stay_months >= 0).all()
+    # an irregular entry began a stay in a month already simulated, and only abroad
+    assert (pop.irregular_entry_month[~abroad] == -1).all()
+    assert (pop.irregular_entry_month >= -1).all() and (pop.irregular_entry_month < m.month).all()
     for s, expected in (
         (Status.EMPLOYED_REGULAR, Legal.REGULAR),
         (Status.EMPLOYED_IRREGULAR, Legal.IRREGULAR),
@@ -574,6 +579,7 @@ STRESS = {
     "settings": {"seed": 11, "end": "2013-12", "people_per_agent": 2000},
     "levers": {
         "enforcement_monthly_arrest_probability": {"all": 0.03, "SGP": 0.2},
+        "border_area_arrest_probability": {"KHM-THA": 0.5, "LAO-THA": 0.2},
         "regular_stay_limit_months": {"all": 0, "THA": 12},
         "amnesty_start": {
             "THA": ["2010-03", "2011-06", "2013-01"],
