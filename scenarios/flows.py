@@ -294,9 +294,17 @@ def _flow(file: str, row: int, r: Mapping[str, str]) -> Flow:
     start, end = parse_period(file, row, r["period"])
     _check_use(file, row, kind, destination, end, use)
     value, low, high = _value_and_band(file, row, r)
+    measure = _one_of(file, row, "measure", r["measure"], MEASURES)
+    if measure == "partial" and use == "calibration":
+        raise ScenarioError(
+            file,
+            f"row {row} column use",
+            use,
+            "'held_out' or 'context' for a partial count (no model quantity matches it)",
+        )
     return Flow(
         kind=kind,
-        measure=_one_of(file, row, "measure", r["measure"], MEASURES),
+        measure=measure,
         origin=_one_of(file, row, "origin", r["origin"], ORIGINS),
         origin_detail=r["origin_detail"],
         destination=destination,

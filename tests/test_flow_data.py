@@ -255,6 +255,7 @@ def _edited(tmp_path: Path, name: str, edit) -> Path:
         ("period", "2014-13", "period"),
         ("period", "2018", "held_out"),
         ("kind", "registrants", "held_out"),
+        ("measure", "partial", "partial count"),
     ],
 )
 def test_bad_flow_rows_are_refused(tmp_path, column, value, message):
