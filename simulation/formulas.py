@@ -18,6 +18,7 @@ __all__ = [
     "protection_factor",
     "regular_wage",
     "training_exploitation_factor",
+    "yearly_arrest_risk",
     "yearly_from_monthly",
 ]
 

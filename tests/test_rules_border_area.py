@@ -36,16 +36,16 @@ def rows(n: int) -> np.ndarray:
     return np.arange(n)
 
 
-def border_area_model(entries: list[int], probability: float, **levers):
+def border_area_model(entries: list[int], probability: float, month: int = MONTH, **levers):
     """Irregular MMR-THA workers who got in at ``entries`` (month indices, -1: settled or
-    regular entry), at month ``MONTH``, Thailand's own rate 0.1, draws at 0.3."""
+    regular entry), at ``month``, Thailand's own rate 0.1, draws at 0.3."""
     model = small_model(
         [{**IRREGULAR, "irregular_entry_month": e} for e in entries],
         border_area_arrest_probability=probability,
         detention_months=2,
         **levers,
     )
-    model.month = MONTH
+    model.month = month
     model.policy.arrest_probability[THA] = 0.1
     model.rng = FixedUniforms(0.3)  # 0.3 >= 0.1 (own rate); 0.3 < 0.1 + 0.9 x 0.5
     return model
@@ -77,14 +77,7 @@ def test_early_in_a_run_only_those_who_crossed_in_it_are_recent():
     """At month 0 and 1 the window reaches before the run: the stock abroad at the start and
     overstayers (no irregular entry, -1) still face the national rate only."""
     for month in (0, 1):
-        model = small_model(
-            [{**IRREGULAR, "irregular_entry_month": e} for e in (-1, 0)],
-            border_area_arrest_probability=0.5,
-            border_area_months=3,
-        )
-        model.month = month
-        model.policy.arrest_probability[THA] = 0.1
-        model.rng = FixedUniforms(0.3)
+        model = border_area_model([-1, 0], 0.5, month=month, border_area_months=3)
         abroad.arrests(model, rows(2))
         assert (model.population.status == Status.DETAINED).tolist() == [False, True]
 
