@@ -70,6 +70,10 @@ ministry's Thailand, Korea and Japan together."""
 USES = frozenset({"calibration", "held_out", "context"})
 
 MEASURES = frozenset({"flow", "stock", "cumulative", "partial"})
+COUNTED_AT = frozenset({"all", "some_crossings"})
+"""Where a flow was counted: ``all`` of its crossings, ports and channels, or only
+``some_crossings`` (one checkpoint, port, airport or returnee terminal of several, such as
+Poipet): such a count is a lower edge of the flow, and a target built from it says so."""
 """What a row's value counts: a ``flow`` over its whole period, a ``stock`` at its date, a
 ``cumulative`` count from its start, or a ``partial`` flow over part of its period only (a
 window's first days, reported before the window closed): no model quantity matches a partial
@@ -152,6 +156,7 @@ class Flow(_Sourced):
 
     kind: str
     measure: str
+    counted_at: str
     origin: str
     low: float
     high: float
@@ -305,6 +310,7 @@ def _flow(file: str, row: int, r: Mapping[str, str]) -> Flow:
     return Flow(
         kind=kind,
         measure=measure,
+        counted_at=_one_of(file, row, "counted_at", r["counted_at"], COUNTED_AT),
         origin=_one_of(file, row, "origin", r["origin"], ORIGINS),
         origin_detail=r["origin_detail"],
         destination=destination,

@@ -41,9 +41,10 @@ Rules, in order:
 4. **All nationalities** (origin ``ALL``) against the modelled origins: 40-90% of the figure,
    as ``calibration/targets.csv``'s deportation targets (change both together when the rest
    of the world is switched on in the baseline).
-5. **One border crossing** (Poipet): a count at one checkpoint of several is a lower edge;
-   the band runs from the lowest figure to 1.5 times the highest (an assumption: Poipet is
-   the main crossing for Cambodians sent back by Thailand, not the only one).
+5. **Some crossings** (``counted_at`` is ``some_crossings`` in ``flows.csv``: Poipet): a
+   count at one checkpoint of several is a lower edge; the band runs from the lowest figure
+   to 1.5 times the highest (an assumption: Poipet is the main crossing for Cambodians sent
+   back by Thailand, not the only one).
 6. **Remittances** (World Bank/KNOMAD bilateral estimates, a model of recorded inflows split
    by migrant stocks, whose editions jump: Thailand to Myanmar 1,738 million USD in 2015, 367
    million in 2016): one target per corridor over the months from the first edition's year to
@@ -82,7 +83,6 @@ ONE_CROSSING_FACTOR = 1.5
 REMITTANCE_WIDENING = 1.5
 SHORT_PERIOD_WEIGHT = 0.5
 FORCED_WORDS = ("sent back", "deported", "brought back", "expelled")
-ONE_CROSSING_WORDS = ("Poipet",)
 PREFIX = {
     "regular_departures_per_month": "deployments",
     "deportations_per_month": "deportations",
@@ -227,7 +227,7 @@ def _group_target(observable: str, flows: tuple[Flow, ...]) -> Built:
             SHORT_PERIOD_WEIGHT,
             note,
         )
-    if any(w in f.what_exactly for f in flows for w in ONE_CROSSING_WORDS):
+    if any(f.counted_at == "some_crossings" for f in flows):
         note = f"{per}one border crossing: from its count to {ONE_CROSSING_FACTOR:g} times it"
         if len(flows) > 1:
             note += f"; {len(flows)} sources"

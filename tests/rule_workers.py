@@ -79,6 +79,11 @@ MMR_THA = 2  # corridor index of Myanmar -> Thailand in the baseline world
 THA = 0  # destination index of Thailand
 
 
+def rows(n: int) -> np.ndarray:
+    """The row indices of the first ``n`` hand-built workers, as the rules take them."""
+    return np.arange(n)
+
+
 def population_of(workers: list[dict[str, Any]]) -> Population:
     """A population whose rows are ``workers`` (each the columns that differ from
     ``DEFAULT_WORKER``)."""

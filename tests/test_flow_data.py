@@ -256,6 +256,7 @@ def _edited(tmp_path: Path, name: str, edit) -> Path:
         ("period", "2018", "held_out"),
         ("kind", "registrants", "held_out"),
         ("measure", "partial", "partial count"),
+        ("counted_at", "Poipet", "counted_at"),
     ],
 )
 def test_bad_flow_rows_are_refused(tmp_path, column, value, message):

@@ -277,6 +277,27 @@ def test_every_flow_target_comes_from_calibration_rows_only():
         ), r["target_id"]
 
 
+def test_a_count_at_some_crossings_is_a_lower_edge_whatever_its_words():
+    """The band of rule 5 follows the ``counted_at`` column, not the description: the same
+    Poipet rows give a band upward from the count when marked ``some_crossings`` and a point
+    target when marked ``all``, and a described crossing without the mark gets no band."""
+    script = _script()
+    poipet = [
+        f
+        for f in load_flows()
+        if f.use == "calibration" and f.counted_at == "some_crossings" and f.start == (2016, 1)
+    ]
+    assert len(poipet) == 1 and "Poipet" in poipet[0].what_exactly
+    (edge,), _ = script.build(poipet)
+    count = poipet[0].value / 12
+    assert float(edge.row["low"]) == pytest.approx(count, abs=0.5)  # whole people
+    assert float(edge.row["high"]) == pytest.approx(script.ONE_CROSSING_FACTOR * count, abs=0.5)
+    whole = [dataclasses.replace(f, counted_at="all") for f in poipet]
+    (point,), _ = script.build(whole)
+    assert float(point.row["value"]) == pytest.approx(count, abs=0.5)
+    assert point.row["low"] == point.row["high"] == ""
+
+
 def test_workers_without_students_are_their_own_target_not_a_band_with_all_statuses():
     """Two kinds of one corridor and month that the model compares with the same stock (every
     status; without students) stay two point targets with their own ids."""

@@ -8,7 +8,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, THA, FixedUniforms, set_levers, small_model
+from rule_workers import MMR_THA, THA, FixedUniforms, rows, set_levers, small_model
 
 from agents.status import Legal, Status
 from simulation import abroad, permits, regularisation
@@ -27,10 +27,6 @@ EMPLOYED_IRREGULAR = {
     "channel": 1,
 }
 UNEMPLOYED_IRREGULAR = {**EMPLOYED_IRREGULAR, "status": Status.UNEMPLOYED_ABROAD}
-
-
-def rows(n: int) -> np.ndarray:
-    return np.arange(n)
 
 
 # ---- 1-2 --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from functools import partial
 import numpy as np
 import pytest
 from effects_helpers import compare, replicates, total
-from rule_workers import MMR_THA, THA, FixedUniforms, set_levers, small_model
+from rule_workers import MMR_THA, THA, FixedUniforms, rows, set_levers, small_model
 
 from agents.status import Legal, Status
 from simulation import abroad, moves
@@ -30,10 +30,6 @@ IRREGULAR = {
     "channel": 1,
 }
 MONTH = 20
-
-
-def rows(n: int) -> np.ndarray:
-    return np.arange(n)
 
 
 def border_area_model(entries: list[int], probability: float, month: int = MONTH, **levers):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, THA, CountingUniforms, FixedUniforms, small_model
+from rule_workers import MMR_THA, THA, CountingUniforms, FixedUniforms, rows, small_model
 
 from agents.status import Legal, Status
 from simulation import abroad, permits
@@ -25,10 +25,6 @@ EMPLOYED_REGULAR = {
 }
 REHIRED = {**EMPLOYED_REGULAR, "timer": 1}  # taken on again within the grace period
 ENDING = {**EMPLOYED_REGULAR, "contract_left": 1}  # contract ends this month
-
-
-def rows(n: int) -> np.ndarray:
-    return np.arange(n)
 
 
 def flow(model, measure: str) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, CountingUniforms, FixedUniforms, small_model
+from rule_workers import MMR_THA, CountingUniforms, FixedUniforms, rows, small_model
 
 from agents.status import Channel, Legal, Status
 from simulation import abroad, admissions, decisions, home, moves, permits
@@ -22,10 +22,6 @@ EMPLOYED_REGULAR = {**REGULAR, "status": Status.EMPLOYED_REGULAR, "contract_left
 ENDING = {**EMPLOYED_REGULAR, "contract_left": 1}  # contract ends this month
 SEASONAL = {**EMPLOYED_REGULAR, "season_left": 1}  # season ends this month
 RETURNED = {"status": Status.RETURNED, "corridor": MMR_THA, "channel": 0, "trips": 1}
-
-
-def rows(n: int) -> np.ndarray:
-    return np.arange(n)
 
 
 def flow(model, measure: str, channel: int | None = None) -> float:
