@@ -4,7 +4,9 @@ Why columns: the monthly rules run for all workers at once as array operations (
 ``simulation/``), which is what makes a million agents for twenty years fit in a minute. A
 ``Worker`` is still a proper Mesa agent (in ``model.agents``, usable by Mesa's
 ``DataCollector`` agent reporters and by the dashboard's inspector); it reads and writes its
-own row of the columns.
+own row of the columns. The model registers the Worker agents with Mesa when they are first
+asked for (``model.agents``, ``agents_by_type``, ``model.worker(row)``), with the ids they
+would have had at build, since no monthly rule reads them.
 
 Per-agent reading of the rules (the vectorised code in ``simulation/`` does exactly this for
 every worker each month):

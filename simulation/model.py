@@ -40,6 +40,8 @@ class MigrationModel(mesa.Model):
         rng: seed or numpy Generator; defaults to the scenario's ``seed``.
     """
 
+    agent_id_counter: int  # Mesa's next agent id (set in mesa.Model.__init__)
+
     def __init__(self, scenario: Scenario | None = None, *, rng=None) -> None:
         scenario = scenario if scenario is not None else load_scenario("baseline")
         super().__init__(rng=scenario.seed if rng is None else rng)
@@ -89,8 +91,13 @@ class MigrationModel(mesa.Model):
             agency_malpractice_mean=lv.agency_malpractice_mean,
             broker_malpractice_mean=lv.broker_malpractice_mean,
         )
-        for row in range(len(self.population)):
-            Worker(self, row)
+        # The Worker agents are made when first asked for (:meth:`_make_workers`): no monthly
+        # rule reads them, and registering one costs Mesa a few microseconds (0.12 s of a
+        # dashboard replicate), so batches, calibrations and comparisons never pay it. Their
+        # ids are kept first, as if made here: worker ``row`` has id ``first + row``.
+        self._worker_first_id = self.agent_id_counter
+        self.agent_id_counter += len(self.population)
+        self._workers_pending = True
         for row in range(len(self.recruiters)):
             Recruiter(self, row)
         self.origin_states = [State(self, o, "origin", i) for i, o in enumerate(w.origins)]
@@ -199,6 +206,45 @@ class MigrationModel(mesa.Model):
         """People in each status now, by lower-case status name."""
         counts = np.bincount(self.population.status, minlength=len(Status))
         return {s.name.lower(): float(counts[s] * self.people_per_agent) for s in Status}
+
+    def _make_workers(self) -> None:
+        """Register the population's Worker agents with Mesa, once, with the ids reserved at
+        build: Mesa's own registration (signals included), only later. They come after the
+        recruiters and states in ``model.agents``; ``agents_by_type[Worker]`` is in row order.
+        Nothing random is drawn, so a run's results do not depend on when this happens."""
+        if not self.__dict__.get("_workers_pending", False):
+            return
+        self._workers_pending = False
+        next_id = self.agent_id_counter
+        self.agent_id_counter = self._worker_first_id
+        try:
+            for row in range(len(self.population)):
+                Worker(self, row)
+        finally:
+            self.agent_id_counter = next_id
+
+    @property
+    def agents(self):
+        """All agents (Mesa's ``model.agents``), the Worker agents made first if need be."""
+        self._make_workers()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Mesa's ``model.agents_by_type``, the Worker agents made first if need be."""
+        self._make_workers()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Mesa's ``model.agent_types``, the Worker agents made first if need be."""
+        self._make_workers()
+        return super().agent_types
+
+    def remove_all_agents(self) -> None:
+        """Mesa's ``remove_all_agents``, the Worker agents included."""
+        self._make_workers()
+        super().remove_all_agents()
 
     def worker(self, row: int) -> Worker:
         """The Worker agent of a population row (O(1), unlike ``model.agents[i]``)."""
