@@ -169,55 +169,79 @@ class Metrics:
     ) -> pd.DataFrame:
         """Tidy table: one row per month x origin x destination x channel x measure
         (``measures`` to keep only some; ``include_status=False`` to leave out the per-origin
-        status counts)."""
+        status counts). The text columns are categoricals, built from integer codes (no
+        string per row: the table of a dashboard replicate has some 200,000 rows)."""
         slots = self.months_recorded + 1
         w = self.world
         every = FLOW_MEASURES + STOCK_MEASURES
         measures = every if measures is None else tuple(m for m in every if m in measures)
-        labels = [INITIAL_LABEL] + [month_label(m) for m in range(slots - 1)]
-        origin = np.repeat([c.origin for c in w.corridors], 2)
-        dest = np.repeat([c.destination for c in w.corridors], 2)
-        channel = np.tile(CHANNEL_NAMES, len(w.corridors))
+        months = [INITIAL_LABEL] + [month_label(m) for m in range(slots - 1)]
         columns = [every.index(m) for m in measures]
         data = self.corridor_data[:slots][:, :, columns]  # [slot, cell, measure]
         n_cells, n_meas = data.shape[1], data.shape[2]
-        corridor_part = pd.DataFrame(
-            {
-                "month": np.repeat(labels, n_cells * n_meas),
-                "origin": np.tile(np.repeat(origin, n_meas), slots),
-                "destination": np.tile(np.repeat(dest, n_meas), slots),
-                "channel": np.tile(np.repeat(channel, n_meas), slots),
-                "measure": np.tile(np.array(measures), slots * n_cells),
-                "value": data.reshape(-1),
+        # every text column as codes into one list of words
+        origins = list(dict.fromkeys([*(c.origin for c in w.corridors), *w.origins]))
+        dests = ["", *dict.fromkeys(c.destination for c in w.corridors)]
+        channels = ["", *CHANNEL_NAMES]
+        words = [*measures, *(STATUS_MEASURES if include_status else ())]
+        cell_origin = np.repeat([origins.index(c.origin) for c in w.corridors], 2)
+        cell_dest = np.repeat([dests.index(c.destination) for c in w.corridors], 2)
+        cell_channel = np.tile([1, 2], len(w.corridors))
+        month = np.repeat(np.arange(slots), n_cells * n_meas)
+        measure = np.tile(np.arange(n_meas), slots * n_cells)
+        # flows have no meaning for the initial state: leave them out there
+        keep = ~(
+            (month == 0)
+            & np.isin(measure, [measures.index(m) for m in FLOW_MEASURES if m in measures])
+        )
+        parts = {
+            "month": month[keep],
+            "origin": np.tile(np.repeat(cell_origin, n_meas), slots)[keep],
+            "destination": np.tile(np.repeat(cell_dest, n_meas), slots)[keep],
+            "channel": np.tile(np.repeat(cell_channel, n_meas), slots)[keep],
+            "measure": measure[keep],
+        }
+        value = data.reshape(-1)[keep]
+        if include_status:
+            n_status = self.n_origins * len(Status)
+            status = {
+                "month": np.repeat(np.arange(slots), n_status),
+                "origin": np.tile(
+                    np.repeat([origins.index(o) for o in w.origins], len(Status)), slots
+                ),
+                "destination": np.zeros(slots * n_status, np.int64),
+                "channel": np.zeros(slots * n_status, np.int64),
+                "measure": np.tile(
+                    n_meas + np.arange(len(STATUS_MEASURES)), slots * self.n_origins
+                ),
             }
-        )
-        # flows have no meaning for the initial state: drop them there
-        initial_flow = (corridor_part["month"] == INITIAL_LABEL) & corridor_part["measure"].isin(
-            FLOW_MEASURES
-        )
-        corridor_part = corridor_part[~initial_flow]
-        if not include_status:
-            out = corridor_part.reset_index(drop=True)
-            out["unit"] = out["measure"].map(MEASURE_UNITS)
-            for col in ("month", "origin", "destination", "channel", "measure", "unit"):
-                out[col] = out[col].astype("category")
-            return out
-        sd = self.status_data[:slots]
-        status_part = pd.DataFrame(
-            {
-                "month": np.repeat(labels, self.n_origins * len(Status)),
-                "origin": np.tile(np.repeat(list(w.origins), len(Status)), slots),
-                "destination": "",
-                "channel": "",
-                "measure": np.tile(STATUS_MEASURES, slots * self.n_origins),
-                "value": sd.reshape(-1),
-            }
-        )
-        out = pd.concat([corridor_part, status_part], ignore_index=True)
-        out["unit"] = out["measure"].map(MEASURE_UNITS).fillna("people")
-        for col in ("month", "origin", "destination", "channel", "measure", "unit"):
-            out[col] = out[col].astype("category")
+            parts = {k: np.concatenate([v, status[k]]) for k, v in parts.items()}
+            value = np.concatenate([value, self.status_data[:slots].reshape(-1)])
+        units = [MEASURE_UNITS.get(m, "people") for m in words]
+        unit_words = list(dict.fromkeys(units))
+        unit_of = np.array([unit_words.index(u) for u in units], np.int64)
+        vocabulary = {
+            "month": months,
+            "origin": origins,
+            "destination": dests,
+            "channel": channels,
+            "measure": words,
+        }
+        out = pd.DataFrame({k: _categorical(codes, vocabulary[k]) for k, codes in parts.items()})
+        out["value"] = value
+        out["unit"] = _categorical(unit_of[parts["measure"]], unit_words)
         return out
+
+
+def _categorical(codes: np.ndarray, words: list[str]) -> pd.Categorical:
+    """The categorical of ``words[codes]`` with the categories ``astype("category")`` would
+    give it: the words that occur, sorted."""
+    present = np.unique(codes)
+    used = [words[k] for k in present]
+    order = sorted(range(len(used)), key=used.__getitem__)
+    recode = np.zeros(len(words), np.int64)
+    recode[present[order]] = np.arange(len(order))
+    return pd.Categorical.from_codes(recode[codes], [used[k] for k in order])
 
 
 # ---- tables of many runs ---------------------------------------------------------------------
