@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 __all__ = ["admit_within_capacity", "rank_within_groups", "stochastic_round"]
 
 
 def rank_within_groups(groups: np.ndarray) -> np.ndarray:
-    """Occurrence number of each element within its group, in array order (0, 1, 2, ...)."""
+    """Occurrence number of each element within its group, in array order (0, 1, 2, ...).
+    ``groups`` are non-negative integers (corridor or destination indices).
+
+    Why compiled: one running count per group in a single pass; the sort-based numpy
+    version cost some 100 microseconds a call, a few calls a month in the admissions."""
+    groups = np.asarray(groups)
     if len(groups) == 0:
         return np.zeros(0, np.int64)
-    order = np.argsort(groups, kind="stable")
-    sorted_groups = groups[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
-    lengths = np.diff(np.r_[starts, len(groups)])
-    rank_sorted = np.arange(len(groups)) - np.repeat(starts, lengths)
-    rank = np.empty(len(groups), np.int64)
-    rank[order] = rank_sorted
+    if groups.min() < 0:
+        raise ValueError(f"groups must be non-negative integers, not {groups.min()}")
+    return _ranks(np.ascontiguousarray(groups, dtype=np.int64))
+
+
+@numba.njit(cache=True)
+def _ranks(groups: np.ndarray) -> np.ndarray:
+    counts = np.zeros(groups.max() + 1, np.int64)
+    rank = np.empty(groups.size, np.int64)
+    for i in range(groups.size):
+        g = groups[i]
+        rank[i] = counts[g]
+        counts[g] += 1
     return rank
 
 

@@ -1,7 +1,8 @@
-"""The abroad step's selections and the markets' head counts in compiled passes
-(``simulation/abroad_rows.py``, ``simulation/market_counts.py``, issue 16)
-against the numpy passes they replaced, written out here, on 400 random people of every
-status: the same rows in the same order and the same probabilities, to the bit."""
+"""The abroad step's selections, the markets' head counts and the admissions' ranks in
+compiled passes (``simulation/abroad_rows.py``, ``simulation/market_counts.py``,
+``simulation/groups.py``, issue 16) against the numpy passes they replaced, written out here,
+on 400 random people of every status: the same rows in the same order and the same
+probabilities, to the bit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from agents.status import Legal, Status, channel_of_legal
 from simulation.abroad_rows import abroad_groups_rows, arrest_candidates, return_candidates
+from simulation.groups import admit_within_capacity, rank_within_groups
 from simulation.market_counts import employment_counts, in_destination_rows
 
 S, L = Status, Legal
@@ -117,3 +119,22 @@ def test_market_counts_are_the_numpy_passes():
     employed, present = employment_counts(away, dest, status, legal, 3)
     np.testing.assert_array_equal(employed, np.bincount(cell[is_emp], minlength=6))
     np.testing.assert_array_equal(present, np.bincount(cell[s != S.DETAINED], minlength=6))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rank_within_groups_is_the_stable_sort_ranks(seed):
+    """The admissions' lottery order (``simulation/groups.py``): each element's occurrence
+    number within its group, as the sort-based numpy version gave it."""
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, [1, 3, 40][seed - 1], 500).astype(np.int16)
+    order = np.argsort(groups, kind="stable")
+    starts = np.r_[0, np.flatnonzero(np.diff(groups[order])) + 1]
+    lengths = np.diff(np.r_[starts, len(groups)])
+    expected = np.empty(len(groups), np.int64)
+    expected[order] = np.arange(len(groups)) - np.repeat(starts, lengths)
+    assert (rank_within_groups(groups) == expected).all()
+    capacity = rng.integers(0, 20, groups.max() + 1)
+    assert (admit_within_capacity(groups, capacity) == (expected < capacity[groups])).all()
+    assert rank_within_groups(np.zeros(0, np.int16)).shape == (0,)
+    with pytest.raises(ValueError, match="non-negative"):
+        rank_within_groups(np.array([0, -1]))
