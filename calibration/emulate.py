@@ -52,7 +52,7 @@ from .emulator import (
     measurement,
     sobol_design,
 )
-from .sbc import plot_rank_histograms, sbc_cdfs, sbc_table
+from .sbc import RANK_FAMILY_ALPHA, non_uniform_ranks, plot_rank_histograms, sbc_cdfs, sbc_table
 from .simulate import simulate_targets
 from .tempering import tempered_posterior
 
@@ -265,6 +265,9 @@ def emulate(
         "sbc_coverage_90": None
         if sbc is None
         else {str(k): float(v) for k, v in zip(sbc["parameter"], sbc["coverage_90"], strict=True)},
+        "sbc_ks_p_value": None
+        if sbc is None
+        else {str(k): float(v) for k, v in zip(sbc["parameter"], sbc["ks_p_value"], strict=True)},
         "check_targets_inside_90": None
         if checked is None
         else int(checked.loc[checked["left_out"] == "", "inside_90"].sum()),
@@ -373,6 +376,21 @@ def verdicts(summary: dict) -> list[str]:
             f"with 90% probability, and {in_band} of {len(values)} parameters do"
         )
         noise_only = inside < len(values) and in_band == len(values)
+    ks = summary.get("sbc_ks_p_value")
+    if ks:
+        leaning = non_uniform_ranks(ks)
+        out.append(
+            f"{'NOT MET' if leaning else 'MET'}: simulation-based calibration ranks, uniform "
+            f"for {len(ks) - len(leaning)} of {len(ks)} parameters (Kolmogorov-Smirnov p-value "
+            f"at least {RANK_FAMILY_ALPHA:g}/{len(ks)}, Bonferroni)"
+            + (
+                ""
+                if not leaning
+                else ": not for "
+                + ", ".join(f"{k} (p = {p:.4f})" for k, p in leaning.items())
+                + ", whose posterior CDF at the truth is not uniform (rank histograms)"
+            )
+        )
     failed = [v for v in out if not v.startswith("MET")]
     if failed and noise_only and len(failed) == 1:
         out.append(

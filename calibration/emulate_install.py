@@ -27,8 +27,10 @@ from corridors.manifest import code_version, package_versions
 from scenarios.errors import ScenarioError
 
 from .config import CalibrationConfig, observation_values
+from .emulate import verdicts
 from .report import write_report
 from .run import HELDOUT_SEEDS, report_runs, write_point_files
+from .sbc import RANK_FAMILY_ALPHA, non_uniform_ranks
 from .shipped_point import shipped_point
 
 __all__ = ["REPORT_DRAWS", "finished_summary", "refusal", "write_shipped_files"]
@@ -40,8 +42,8 @@ REPORT_DRAWS = 100
 def refusal(summary: dict) -> str | None:
     """Why a finished emulation must not be shipped, or None: it failed its own checks
     (effective sample size, or simulation-based calibration outside what the number of
-    truths can tell apart from 90%), or some parameter is not identified and should be fixed
-    in ``[fixed]`` instead of being called calibrated."""
+    truths can tell apart from 90%, or ranks that are not uniform), or some parameter is not
+    identified and should be fixed in ``[fixed]`` instead of being called calibrated."""
     if any(v.startswith("Do not use") for v in summary["verdicts"]):
         misses = [v for v in summary["verdicts"] if v.startswith("NOT MET")]
         return "a posterior that passed its own checks; this one did not: " + "; ".join(misses)
@@ -52,6 +54,13 @@ def refusal(summary: dict) -> str | None:
         )
     if not summary.get("sbc_coverage_90"):
         return "a run with --truths (simulation-based calibration) before installing"
+    leaning = non_uniform_ranks(summary.get("sbc_ks_p_value") or {})
+    if leaning:
+        return (
+            "uniform simulation-based calibration ranks for every parameter (Kolmogorov-Smirnov "
+            f"p-value at least {RANK_FAMILY_ALPHA:g} over the number of parameters); not for "
+            + ", ".join(f"{k} (p = {p:.4f})" for k, p in leaning.items())
+        )
     return None
 
 
@@ -73,7 +82,14 @@ def finished_summary(config: CalibrationConfig, out: Path, sizes: dict | None = 
     if any(summary.get(k) != v for k, v in (sizes or {}).items()):
         return None
     columns = list(pd.read_csv(out / "posterior_draws.csv", nrows=0).columns)
-    return summary if columns == list(config.names) else None
+    if columns != list(config.names):
+        return None
+    if summary.get("sbc_ks_p_value") is None and (out / "sbc.csv").exists():
+        # a run from before the summary kept them: its SBC table has them
+        sbc = pd.read_csv(out / "sbc.csv")
+        summary["sbc_ks_p_value"] = dict(zip(sbc["parameter"], sbc["ks_p_value"], strict=True))
+    summary["verdicts"] = verdicts(summary)  # by today's checks, which the gate applies
+    return summary
 
 
 def _finished_summary(config: CalibrationConfig, out: Path) -> dict:

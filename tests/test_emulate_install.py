@@ -178,3 +178,25 @@ def test_refusal_names_what_is_missing():
         ]
     )
     assert refusal(noise) is None
+    # coverage met but one parameter's ranks not uniform (Bonferroni over its two)
+    leaning = _summary(sbc_ks_p_value={"a": 0.5, "b": 0.02})
+    assert "uniform simulation-based calibration ranks" in refusal(leaning)
+    assert "b (p = 0.0200)" in refusal(leaning)
+    assert refusal(_summary(sbc_ks_p_value={"a": 0.5, "b": 0.03})) is None
+
+
+def test_the_measured_emulator_posterior_of_default_is_refused_for_its_ranks():
+    """``docs/runs/emulate_default_2026-12-04`` (effective sample size 3,345, coverage 85-93%)
+    was written before the summary kept the rank p-values: they are read from its
+    ``sbc.csv``, and the Myanmar-Malaysia constant's (0.0023, below 0.05 / 9) refuses it."""
+    from pathlib import Path
+
+    from calibration.emulate_install import finished_summary
+
+    root = Path(__file__).resolve().parent.parent
+    config = load_config(root / "calibration" / "default.toml")
+    summary = finished_summary(config, root / "docs" / "runs" / "emulate_default_2026-12-04")
+    assert summary is not None
+    reason = refusal(summary)
+    assert reason is not None and "corridor_constant.MMR-MYS (p = 0.0023)" in reason
+    assert "enforcement_monthly_arrest_probability.MYS" not in reason  # 0.006 > 0.05 / 9
