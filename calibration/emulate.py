@@ -380,9 +380,9 @@ def verdicts(summary: dict) -> list[str]:
     if ks:
         leaning = non_uniform_ranks(ks)
         out.append(
-            f"{'NOT MET' if leaning else 'MET'}: simulation-based calibration ranks, uniform "
-            f"for {len(ks) - len(leaning)} of {len(ks)} parameters (Kolmogorov-Smirnov p-value "
-            f"at least {RANK_FAMILY_ALPHA:g}/{len(ks)}, Bonferroni)"
+            f"{'NOT MET' if leaning else 'MET'}: simulation-based calibration ranks, not "
+            f"rejected as uniform for {len(ks) - len(leaning)} of {len(ks)} parameters "
+            f"(Kolmogorov-Smirnov p-value at least {RANK_FAMILY_ALPHA:g}/{len(ks)}, Bonferroni)"
             + (
                 ""
                 if not leaning

@@ -30,7 +30,6 @@ from .config import CalibrationConfig, observation_values
 from .emulate import verdicts
 from .report import write_report
 from .run import HELDOUT_SEEDS, report_runs, write_point_files
-from .sbc import RANK_FAMILY_ALPHA, non_uniform_ranks
 from .shipped_point import shipped_point
 
 __all__ = ["REPORT_DRAWS", "finished_summary", "refusal", "write_shipped_files"]
@@ -42,7 +41,8 @@ REPORT_DRAWS = 100
 def refusal(summary: dict) -> str | None:
     """Why a finished emulation must not be shipped, or None: it failed its own checks
     (effective sample size, or simulation-based calibration outside what the number of
-    truths can tell apart from 90%, or ranks that are not uniform), or some parameter is not
+    truths can tell apart from 90%, or ranks rejected as uniform: its verdicts, which
+    :func:`finished_summary` recomputes by today's checks), or some parameter is not
     identified and should be fixed in ``[fixed]`` instead of being called calibrated."""
     if any(v.startswith("Do not use") for v in summary["verdicts"]):
         misses = [v for v in summary["verdicts"] if v.startswith("NOT MET")]
@@ -54,13 +54,6 @@ def refusal(summary: dict) -> str | None:
         )
     if not summary.get("sbc_coverage_90"):
         return "a run with --truths (simulation-based calibration) before installing"
-    leaning = non_uniform_ranks(summary.get("sbc_ks_p_value") or {})
-    if leaning:
-        return (
-            "uniform simulation-based calibration ranks for every parameter (Kolmogorov-Smirnov "
-            f"p-value at least {RANK_FAMILY_ALPHA:g} over the number of parameters); not for "
-            + ", ".join(f"{k} (p = {p:.4f})" for k, p in leaning.items())
-        )
     return None
 
 

@@ -82,6 +82,8 @@ def _comparison(f: Flow, i: int, last_month: int) -> tuple[Target | None, str]:
     observable, measure = KIND_OBSERVABLE[f.kind]
     if f.measure == "partial":
         return None, "a count of part of its period only (a window's first days)"
+    if f.counted_at == "some_crossings":
+        return None, "a count at some crossings only (a lower edge, not the flow)"
     if f.measure != measure:
         return None, f"a {f.measure} of {f.kind} (the model compares a {measure})"
     if f.origin == "ROW":

@@ -40,9 +40,10 @@ SBC_BINS = 5
 """Bins of the rank histograms (about six truths a bin at 30 truths)."""
 
 RANK_FAMILY_ALPHA = 0.05
-"""The chance, over all parameters together, of calling a calibrated method's ranks not
+"""The chance, over all parameters together, of rejecting a calibrated method's ranks as not
 uniform: each parameter's Kolmogorov-Smirnov p-value is compared with this over the number
-of parameters (Bonferroni), so nine calibrated parameters fail together one time in twenty."""
+of parameters (Bonferroni), so that at most one time in twenty is any parameter of a
+calibrated method flagged."""
 
 SBC_CHUNK = 4
 """Truths per worker between two checkpoints (a posterior costs tens of seconds)."""
@@ -216,7 +217,7 @@ def plot_rank_histograms(cdfs: np.ndarray, names: tuple[str, ...], path: Path) -
 
 
 def non_uniform_ranks(ks_p_values: dict[str, float]) -> dict[str, float]:
-    """The parameters whose posterior CDF values at the truths are not uniform: a
+    """The parameters whose posterior CDF values at the truths are rejected as uniform: a
     Kolmogorov-Smirnov p-value below :data:`RANK_FAMILY_ALPHA` over the number of parameters
     (Bonferroni), with their p-values. Why: issue 15 asks for uniform ranks as well as
     coverage; a posterior can hold the truth 90% of the time and still lean to one side,

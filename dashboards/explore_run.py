@@ -91,8 +91,9 @@ class ExploreSession:
 
     # ---- workers ------------------------------------------------------------------------
     def first_agent_id(self) -> int:
-        """Workers are the model's first agents, so their ids run on from this one."""
-        return int(self.model.worker(0).unique_id)
+        """The workers' ids run on from this one (reserved at build: reading it does not
+        register the Worker agents)."""
+        return int(self.model.first_worker_id)
 
     def agent_ids(self) -> range:
         first = self.first_agent_id()

@@ -70,14 +70,15 @@ ministry's Thailand, Korea and Japan together."""
 USES = frozenset({"calibration", "held_out", "context"})
 
 MEASURES = frozenset({"flow", "stock", "cumulative", "partial"})
-COUNTED_AT = frozenset({"all", "some_crossings"})
-"""Where a flow was counted: ``all`` of its crossings, ports and channels, or only
-``some_crossings`` (one checkpoint, port, airport or returnee terminal of several, such as
-Poipet): such a count is a lower edge of the flow, and a target built from it says so."""
 """What a row's value counts: a ``flow`` over its whole period, a ``stock`` at its date, a
 ``cumulative`` count from its start, or a ``partial`` flow over part of its period only (a
 window's first days, reported before the window closed): no model quantity matches a partial
 count, so it is context for the reader and never compared."""
+
+COUNTED_AT = frozenset({"all", "some_crossings"})
+"""Where a flow was counted: ``all`` of its crossings, ports and channels, or only
+``some_crossings`` (one checkpoint, port, airport or returnee terminal of several, such as
+Poipet): such a count is a lower edge of the flow, and a target built from it says so."""
 
 KINDS = frozenset(
     {

@@ -241,7 +241,7 @@ def _categorical(codes: np.ndarray, words: list[str]) -> pd.Categorical:
     order = sorted(range(len(used)), key=used.__getitem__)
     recode = np.zeros(len(words), np.int64)
     recode[present[order]] = np.arange(len(order))
-    return pd.Categorical.from_codes(recode[codes], pd.Index([used[k] for k in order]))
+    return pd.Categorical.from_codes(recode[codes], pd.Index([used[k] for k in order], dtype="str"))
 
 
 # ---- tables of many runs ---------------------------------------------------------------------

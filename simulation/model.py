@@ -6,6 +6,8 @@ One step is one month. The order within a month is written out in :meth:`step`.
 
 from __future__ import annotations
 
+import threading
+
 import mesa
 import numpy as np
 
@@ -30,6 +32,10 @@ from .schedules import Schedules
 from .shocks import ShockSchedule, shock_returns
 
 __all__ = ["MigrationModel"]
+
+_WORKERS_LOCK = threading.RLock()
+"""Held while a model registers its Worker agents (:meth:`MigrationModel._make_workers`); a
+module lock, not a model attribute, so that models still pickle."""
 
 
 class MigrationModel(mesa.Model):
@@ -97,7 +103,7 @@ class MigrationModel(mesa.Model):
         # ids are kept first, as if made here: worker ``row`` has id ``first + row``.
         self._worker_first_id = self.agent_id_counter
         self.agent_id_counter += len(self.population)
-        self._workers_pending = True
+        self._workers_ready = self._workers_making = False
         for row in range(len(self.recruiters)):
             Recruiter(self, row)
         self.origin_states = [State(self, o, "origin", i) for i, o in enumerate(w.origins)]
@@ -207,27 +213,52 @@ class MigrationModel(mesa.Model):
         counts = np.bincount(self.population.status, minlength=len(Status))
         return {s.name.lower(): float(counts[s] * self.people_per_agent) for s in Status}
 
+    @property
+    def first_worker_id(self) -> int:
+        """The Mesa id of worker row 0; row ``r`` has id ``first_worker_id + r`` (reserved at
+        build, whether or not the Worker agents are registered yet)."""
+        return self._worker_first_id
+
     def _make_workers(self) -> None:
         """Register the population's Worker agents with Mesa, once, with the ids reserved at
         build: Mesa's own registration (signals included), only later. They come after the
         recruiters and states in ``model.agents``; ``agents_by_type[Worker]`` is in row order.
-        Nothing random is drawn, so a run's results do not depend on when this happens."""
-        if not self.__dict__.get("_workers_pending", False):
+        Nothing random is drawn, so a run's results do not depend on when this happens. All
+        or nothing: stopped partway (an interrupt at a million agents), the ones made are
+        removed again and the next request starts over; one thread at a time (the
+        dashboard's inspector and its runs share a process)."""
+        if self.__dict__.get("_workers_ready", True):
             return
-        self._workers_pending = False
-        next_id = self.agent_id_counter
-        self.agent_id_counter = self._worker_first_id
-        try:
-            for row in range(len(self.population)):
-                Worker(self, row)
-        finally:
-            self.agent_id_counter = next_id
+        with _WORKERS_LOCK:
+            # made meanwhile by another thread, or asked again while being made (a Mesa
+            # signal observer reading model.agents during the registration)
+            if self._workers_ready or self._workers_making:
+                return
+            self._workers_making = True
+            next_id = self.agent_id_counter
+            self.agent_id_counter = self._worker_first_id
+            made: list[Worker] = []
+            try:
+                for row in range(len(self.population)):
+                    made.append(Worker(self, row))
+                self._workers_ready = True
+            except BaseException:
+                for agent in made:
+                    agent.remove()
+                raise
+            finally:
+                self.agent_id_counter = next_id
+                self._workers_making = False
 
     @property
     def agents(self):
         """All agents (Mesa's ``model.agents``), the Worker agents made first if need be."""
         self._make_workers()
         return super().agents
+
+    @agents.setter
+    def agents(self, value) -> None:
+        mesa.Model.agents.fset(self, value)  # Mesa's error: model.agents is Mesa's own
 
     @property
     def agents_by_type(self):
@@ -242,8 +273,9 @@ class MigrationModel(mesa.Model):
         return super().agent_types
 
     def remove_all_agents(self) -> None:
-        """Mesa's ``remove_all_agents``, the Worker agents included."""
-        self._make_workers()
+        """Mesa's ``remove_all_agents``: Worker agents not yet registered are never made."""
+        self.__dict__.pop("_worker_list", None)
+        self._workers_ready = True
         super().remove_all_agents()
 
     def worker(self, row: int) -> Worker:

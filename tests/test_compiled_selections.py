@@ -135,6 +135,11 @@ def test_rank_within_groups_is_the_stable_sort_ranks(seed):
     assert (rank_within_groups(groups) == expected).all()
     capacity = rng.integers(0, 20, groups.max() + 1)
     assert (admit_within_capacity(groups, capacity) == (expected < capacity[groups])).all()
+
+
+def test_rank_within_groups_takes_non_negative_integers_only():
     assert rank_within_groups(np.zeros(0, np.int16)).shape == (0,)
     with pytest.raises(ValueError, match="non-negative"):
         rank_within_groups(np.array([0, -1]))
+    with pytest.raises(TypeError, match="integers"):
+        rank_within_groups(np.array([0.0, 1.5]))

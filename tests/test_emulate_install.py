@@ -178,11 +178,22 @@ def test_refusal_names_what_is_missing():
         ]
     )
     assert refusal(noise) is None
-    # coverage met but one parameter's ranks not uniform (Bonferroni over its two)
-    leaning = _summary(sbc_ks_p_value={"a": 0.5, "b": 0.02})
-    assert "uniform simulation-based calibration ranks" in refusal(leaning)
-    assert "b (p = 0.0200)" in refusal(leaning)
-    assert refusal(_summary(sbc_ks_p_value={"a": 0.5, "b": 0.03})) is None
+    # coverage met but one parameter's ranks rejected as uniform (Bonferroni over its two),
+    # the verdicts computed as emulate() and finished_summary() compute them
+    from calibration.emulate import verdicts
+
+    def judged(ks):
+        s = _summary(
+            effective_sample_size=2340.0,
+            distinct_draws=400,
+            draws=400,
+            truth_runs=120,
+            sbc_ks_p_value=ks,
+        )
+        return s | {"verdicts": verdicts(s)}
+
+    assert "b (p = 0.0200)" in refusal(judged({"a": 0.5, "b": 0.02}))
+    assert refusal(judged({"a": 0.5, "b": 0.03})) is None
 
 
 def test_the_measured_emulator_posterior_of_default_is_refused_for_its_ranks():

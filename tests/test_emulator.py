@@ -413,13 +413,16 @@ def test_verdicts_say_which_goal_is_missed_first():
     # ranks: nine parameters, one below 0.05 / 9 (Bonferroni) is not uniform; 0.006 is not
     ks = {f"p{i}": 0.5 for i in range(7)} | {"lean": 0.0023, "edge": 0.006}
     said = verdicts(good | {"sbc_ks_p_value": ks})
-    assert said[0].startswith("NOT MET: simulation-based calibration ranks, uniform for 8 of 9")
+    assert said[0].startswith(
+        "NOT MET: simulation-based calibration ranks, not rejected as uniform for 8 of 9"
+    )
     assert "lean (p = 0.0023)" in said[0] and "edge" not in said[0]
     assert "Do not use these draws" in " ".join(said)
     said = verdicts(good | {"sbc_ks_p_value": ks | {"lean": 0.0057}})
     assert all(v.startswith("MET") for v in said)
     assert any(
-        v.startswith("MET: simulation-based calibration ranks, uniform for 9 of 9") for v in said
+        v.startswith("MET: simulation-based calibration ranks, not rejected as uniform for 9 of 9")
+        for v in said
     )
 
 

@@ -296,6 +296,10 @@ def test_a_count_at_some_crossings_is_a_lower_edge_whatever_its_words():
     (point,), _ = script.build(whole)
     assert float(point.row["value"]) == pytest.approx(count, abs=0.5)
     assert point.row["low"] == point.row["high"] == ""
+    # the mark without the word: still a lower edge
+    unnamed = [dataclasses.replace(f, what_exactly="returns at one checkpoint") for f in poipet]
+    (edge_again,), _ = script.build(unnamed)
+    assert edge_again.row["low"] == edge.row["low"] and edge_again.row["high"] == edge.row["high"]
 
 
 def test_workers_without_students_are_their_own_target_not_a_band_with_all_statuses():

@@ -53,6 +53,21 @@ def test_partial_counts_are_listed_never_compared():
     assert all(f.flow.measure != "partial" for f in figures if f.target is not None)
 
 
+def test_a_count_at_some_crossings_is_never_compared():
+    """A count at one checkpoint is a lower edge of the flow, not the flow: a held-out figure
+    marked ``some_crossings`` is listed with the reason, as a partial count is."""
+    import dataclasses
+
+    from calibration.heldout import _comparison
+
+    figures = heldout_figures(LAST_MONTH_2024, EVERY_DESTINATION)
+    compared = next(f for f in figures if f.target is not None)
+    assert _comparison(compared.flow, 0, LAST_MONTH_2024)[0] is not None
+    marked = dataclasses.replace(compared.flow, counted_at="some_crossings")
+    target, why = _comparison(marked, 0, LAST_MONTH_2024)
+    assert target is None and "some crossings" in why
+
+
 def test_signed_distance_says_which_way_and_overlap_meets_band_or_point():
     nan = float("nan")
     band = Target("b", "stock", "MYS", (), "ALL", "", 0, 0, nan, 100.0, 200.0, 1.0, "s")

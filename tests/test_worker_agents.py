@@ -64,3 +64,57 @@ def test_remove_all_agents_removes_the_workers_too(scenario):
     model.remove_all_agents()
     assert len(model.agents) == 0
     assert Worker not in model.agents_by_type or len(model.agents_by_type[Worker]) == 0
+
+
+def test_an_agent_made_before_the_workers_keeps_its_own_id(scenario):
+    """Ids 1 to N stay the workers' even when a user adds an agent before asking for them."""
+    model = MigrationModel(scenario)
+    n = len(model.population)
+    extra = Recruiter(model, 0)
+    assert extra.unique_id > n
+    assert [w.unique_id for w in model.agents_by_type[Worker]] == list(range(1, n + 1))
+    ids = [a.unique_id for a in model.agents]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_id_range_is_known_without_registering_the_workers(scenario, monkeypatch):
+    model = MigrationModel(scenario)
+    made = []
+    original = Worker.__init__
+
+    def counting(self, model, row):
+        made.append(row)
+        original(self, model, row)
+
+    monkeypatch.setattr(Worker, "__init__", counting)
+    assert model.first_worker_id == 1
+    assert made == []
+    assert model.worker(3).unique_id == model.first_worker_id + 3
+    assert len(made) == len(model.population)
+
+
+def test_registering_stopped_partway_leaves_no_half_set(scenario, monkeypatch):
+    """An interrupt while a million workers register must not leave some of them for good:
+    the ones made are removed and the next request makes them all, with ids 1 to N."""
+    model = MigrationModel(scenario)
+    counter = model.agent_id_counter
+    original = Worker.__init__
+
+    def interrupted(self, model, row):
+        if row == 5:
+            raise KeyboardInterrupt
+        original(self, model, row)
+
+    monkeypatch.setattr(Worker, "__init__", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        len(model.agents)
+    monkeypatch.setattr(Worker, "__init__", original)
+    assert model.agent_id_counter == counter
+    workers = list(model.agents_by_type[Worker])
+    assert [w.row for w in workers] == list(range(len(model.population)))
+    assert [w.unique_id for w in workers] == list(range(1, len(model.population) + 1))
+
+
+def test_model_agents_stays_mesas_own(scenario):
+    with pytest.raises(AttributeError, match="Mesa"):
+        MigrationModel(scenario).agents = []
