@@ -388,7 +388,7 @@ def verdicts(summary: dict) -> list[str]:
                 if not leaning
                 else ": not for "
                 + ", ".join(f"{k} (p = {p:.4f})" for k, p in leaning.items())
-                + ", whose posterior CDF at the truth is not uniform (rank histograms)"
+                + " (see the rank histograms)"
             )
         )
     failed = [v for v in out if not v.startswith("MET")]

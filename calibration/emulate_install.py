@@ -54,6 +54,8 @@ def refusal(summary: dict) -> str | None:
         )
     if not summary.get("sbc_coverage_90"):
         return "a run with --truths (simulation-based calibration) before installing"
+    if summary.get("sbc_ks_p_value") is None:
+        return "the simulation-based calibration's rank p-values (its sbc.csv) before installing"
     return None
 
 

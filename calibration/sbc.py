@@ -40,8 +40,8 @@ SBC_BINS = 5
 """Bins of the rank histograms (about six truths a bin at 30 truths)."""
 
 RANK_FAMILY_ALPHA = 0.05
-"""The chance, over all parameters together, of rejecting a calibrated method's ranks as not
-uniform: each parameter's Kolmogorov-Smirnov p-value is compared with this over the number
+"""The chance, over all parameters together, of wrongly rejecting a calibrated method's ranks
+as uniform: each parameter's Kolmogorov-Smirnov p-value is compared with this over the number
 of parameters (Bonferroni), so that at most one time in twenty is any parameter of a
 calibrated method flagged."""
 

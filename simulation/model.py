@@ -236,19 +236,28 @@ class MigrationModel(mesa.Model):
                 return
             self._workers_making = True
             next_id = self.agent_id_counter
-            self.agent_id_counter = self._worker_first_id
-            made: list[Worker] = []
             try:
+                self._remove_reserved_workers()  # what an interrupted attempt left
+                self.agent_id_counter = self._worker_first_id
                 for row in range(len(self.population)):
-                    made.append(Worker(self, row))
+                    Worker(self, row)
                 self._workers_ready = True
             except BaseException:
-                for agent in made:
-                    agent.remove()
+                self._remove_reserved_workers()
                 raise
             finally:
                 self.agent_id_counter = next_id
                 self._workers_making = False
+
+    def _remove_reserved_workers(self) -> None:
+        """Remove every registered Worker agent with a reserved id (one per population row):
+        Mesa registers an agent inside its constructor, so an interrupt can leave one that
+        was registered but never returned."""
+        first, n = self._worker_first_id, len(self.population)
+        registered = mesa.Model.agents_by_type.fget(self).get(Worker, ())
+        for agent in list(registered):
+            if agent.unique_id is not None and first <= agent.unique_id < first + n:
+                agent.remove()
 
     @property
     def agents(self):
@@ -273,10 +282,12 @@ class MigrationModel(mesa.Model):
         return super().agent_types
 
     def remove_all_agents(self) -> None:
-        """Mesa's ``remove_all_agents``: Worker agents not yet registered are never made."""
-        self.__dict__.pop("_worker_list", None)
-        self._workers_ready = True
-        super().remove_all_agents()
+        """Mesa's ``remove_all_agents``: Worker agents not yet registered are never made (so
+        afterwards ``agents_by_type`` has no Worker entry at all)."""
+        with _WORKERS_LOCK:
+            self.__dict__.pop("_worker_list", None)
+            self._workers_ready = True
+            super().remove_all_agents()
 
     def worker(self, row: int) -> Worker:
         """The Worker agent of a population row (O(1), unlike ``model.agents[i]``)."""

@@ -155,6 +155,7 @@ def _summary(**change) -> dict:
         "verdicts": ["MET: effective sample size 2340 (goal 500), 400 distinct draws (goal 200)"],
         "not_identified": [],
         "sbc_coverage_90": {"a": 0.9, "b": 0.87},
+        "sbc_ks_p_value": {"a": 0.5, "b": 0.4},
     }
     return {**s, **change}
 
@@ -170,6 +171,7 @@ def test_refusal_names_what_is_missing():
     assert "60%-97%" in refusal(failed)
     assert "stay_constant" in refusal(_summary(not_identified=["stay_constant"]))
     assert "--truths" in refusal(_summary(sbc_coverage_90=None))
+    assert "rank p-values" in refusal(_summary(sbc_ks_p_value=None))
     # misses within what the number of truths can tell apart from 90%: installable
     noise = _summary(
         verdicts=[

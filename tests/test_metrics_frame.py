@@ -22,7 +22,10 @@ from simulation.model import MigrationModel
 
 
 def by_strings(metrics, measures=None, include_status=True) -> pd.DataFrame:
-    """The table as it was built before: a string per row, then ``astype("category")``."""
+    """The table built the old way, a string per row and then ``astype("category")``, with one
+    rule made explicit: every text column's categories are strings (``str``), which the old
+    code did not give an empty selection (its ``measure`` and ``unit`` categories were
+    float64 there)."""
     slots, w = metrics.months_recorded + 1, metrics.world
     every = FLOW_MEASURES + STOCK_MEASURES
     measures = every if measures is None else tuple(m for m in every if m in measures)

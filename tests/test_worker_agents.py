@@ -60,10 +60,14 @@ def test_mesa_datacollector_reads_every_worker(scenario):
 
 
 def test_remove_all_agents_removes_the_workers_too(scenario):
+    """Workers not yet registered are never made; registered ones are removed."""
     model = MigrationModel(scenario)
     model.remove_all_agents()
-    assert len(model.agents) == 0
-    assert Worker not in model.agents_by_type or len(model.agents_by_type[Worker]) == 0
+    assert len(model.agents) == 0 and Worker not in model.agents_by_type
+    asked = MigrationModel(scenario)
+    assert len(asked.agents_by_type[Worker]) == len(asked.population)
+    asked.remove_all_agents()
+    assert len(asked.agents) == 0 and len(asked.agents_by_type[Worker]) == 0
 
 
 def test_an_agent_made_before_the_workers_keeps_its_own_id(scenario):
@@ -93,17 +97,21 @@ def test_the_id_range_is_known_without_registering_the_workers(scenario, monkeyp
     assert len(made) == len(model.population)
 
 
-def test_registering_stopped_partway_leaves_no_half_set(scenario, monkeypatch):
-    """An interrupt while a million workers register must not leave some of them for good:
-    the ones made are removed and the next request makes them all, with ids 1 to N."""
+@pytest.mark.parametrize("after_registering", [False, True])
+def test_registering_stopped_partway_leaves_no_half_set(scenario, monkeypatch, after_registering):
+    """An interrupt while a million workers register must not leave some of them for good,
+    even one Mesa registered inside its constructor just before the interrupt: the next
+    request makes them all, once each, with ids 1 to N."""
     model = MigrationModel(scenario)
     counter = model.agent_id_counter
     original = Worker.__init__
 
     def interrupted(self, model, row):
-        if row == 5:
+        if row == 5 and not after_registering:
             raise KeyboardInterrupt
         original(self, model, row)
+        if row == 5:
+            raise KeyboardInterrupt
 
     monkeypatch.setattr(Worker, "__init__", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -113,6 +121,7 @@ def test_registering_stopped_partway_leaves_no_half_set(scenario, monkeypatch):
     workers = list(model.agents_by_type[Worker])
     assert [w.row for w in workers] == list(range(len(model.population)))
     assert [w.unique_id for w in workers] == list(range(1, len(model.population) + 1))
+    assert model.worker(6).row == 6
 
 
 def test_model_agents_stays_mesas_own(scenario):
