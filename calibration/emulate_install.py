@@ -27,9 +27,10 @@ from corridors.manifest import code_version, package_versions
 from scenarios.errors import ScenarioError
 
 from .config import CalibrationConfig, observation_values
-from .emulate import verdicts
+from .emulate_verdicts import verdicts
 from .report import write_report
 from .run import HELDOUT_SEEDS, report_runs, write_point_files
+from .sbc import sbc_column
 from .shipped_point import shipped_point
 
 __all__ = ["REPORT_DRAWS", "finished_summary", "refusal", "write_shipped_files"]
@@ -82,7 +83,7 @@ def finished_summary(config: CalibrationConfig, out: Path, sizes: dict | None = 
     if summary.get("sbc_ks_p_value") is None and (out / "sbc.csv").exists():
         # a run from before the summary kept them: its SBC table has them
         sbc = pd.read_csv(out / "sbc.csv")
-        summary["sbc_ks_p_value"] = dict(zip(sbc["parameter"], sbc["ks_p_value"], strict=True))
+        summary["sbc_ks_p_value"] = sbc_column(sbc, "ks_p_value")
     summary["verdicts"] = verdicts(summary)  # by today's checks, which the gate applies
     return summary
 

@@ -33,6 +33,7 @@ __all__ = [
     "non_uniform_ranks",
     "plot_rank_histograms",
     "sbc_cdfs",
+    "sbc_column",
     "sbc_table",
 ]
 
@@ -184,6 +185,12 @@ def sbc_table(cdfs: np.ndarray, names: tuple[str, ...]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def sbc_column(sbc: pd.DataFrame, column: str) -> dict[str, float]:
+    """One column of an :func:`sbc_table` (as written to ``sbc.csv``) by parameter name, as the
+    run's summary keeps it."""
+    return {str(k): float(v) for k, v in zip(sbc["parameter"], sbc[column], strict=True)}
 
 
 def plot_rank_histograms(cdfs: np.ndarray, names: tuple[str, ...], path: Path) -> None:

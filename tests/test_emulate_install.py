@@ -182,7 +182,7 @@ def test_refusal_names_what_is_missing():
     assert refusal(noise) is None
     # coverage met but one parameter's ranks rejected as uniform (Bonferroni over its two),
     # the verdicts computed as emulate() and finished_summary() compute them
-    from calibration.emulate import verdicts
+    from calibration.emulate_verdicts import verdicts
 
     def judged(ks):
         s = _summary(

@@ -380,7 +380,7 @@ def test_bad_sizes_are_clear_errors_and_nothing_is_written(tmp_path, capsys, opt
 
 
 def test_verdicts_say_which_goal_is_missed_first():
-    from calibration.emulate import verdicts
+    from calibration.emulate_verdicts import verdicts
 
     good = {
         "effective_sample_size": 2500.0,
@@ -427,7 +427,7 @@ def test_verdicts_say_which_goal_is_missed_first():
 
 
 def test_the_noise_band_is_the_binomial_one():
-    from calibration.emulate import sbc_noise_band
+    from calibration.emulate_verdicts import sbc_noise_band
 
     lo, hi = sbc_noise_band(30)
     assert (lo, hi) == (24 / 30, 29 / 30)  # Binomial(30, 0.9): 5% and 95% quantiles
