@@ -137,5 +137,6 @@ class Worker(mesa.Agent):
 
     def last_choice(self) -> dict | None:
         """Month of the last migration decision, the choice probabilities behind it and what
-        was chosen (``None`` if the worker never weighed migrating)."""
+        was chosen (``None`` if the worker never weighed migrating; the probabilities are
+        ``None`` when the model was built with ``keep_choice_probabilities=False``)."""
         return self.model.choices.explain(self.row)

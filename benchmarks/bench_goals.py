@@ -40,7 +40,8 @@ TEN_YEARS_END = "2019-12"
 def fine_baseline(people_per_agent: float = 50.0) -> None:
     scenario = load_scenario("baseline").with_values(people_per_agent=people_per_agent)
     t0 = time.perf_counter()
-    model = MigrationModel(scenario)
+    # as `corridors run` builds it: no inspector reads the choice probabilities
+    model = MigrationModel(scenario, keep_choice_probabilities=False)
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()

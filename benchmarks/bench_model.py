@@ -46,7 +46,8 @@ def bench_ours(n_agents: int) -> dict:
     scenario = base.with_values(people_per_agent=ppa, end="2029-12")
     gc.collect()
     t0 = time.perf_counter()
-    model = MigrationModel(scenario)
+    # as `corridors run` and batches build it: no inspector reads the choice probabilities
+    model = MigrationModel(scenario, keep_choice_probabilities=False)
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()

@@ -32,7 +32,10 @@ def check_scenario(
     obs = observation_parameters()
     runs: list[list[float]] = []
     for seed in seeds_for(scenario.seed, replicates):
-        model = MigrationModel(scenario.with_values(seed=seed, end=month_label(run_to)))
+        model = MigrationModel(
+            scenario.with_values(seed=seed, end=month_label(run_to)),
+            keep_choice_probabilities=False,
+        )
         model.run()
         runs.append([observe(model, t, obs) for t in targets])
     values = np.array(runs)

@@ -45,7 +45,10 @@ def _groups(targets: Sequence[Target]) -> dict[tuple, Target]:
 
 def evaluate_draw(config: CalibrationConfig, params: dict, seed: int) -> dict:
     """Run once: target values and, for the figures, each target group's monthly series."""
-    model = MigrationModel(scenario_for(config.scenario, params).with_values(seed=seed))
+    model = MigrationModel(
+        scenario_for(config.scenario, params).with_values(seed=seed),
+        keep_choice_probabilities=False,
+    )
     model.run()
     obs = observation_values(params)
     values = [observe(model, t, obs) for t in config.targets]

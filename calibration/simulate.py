@@ -32,7 +32,7 @@ def simulate_targets(
 ) -> np.ndarray:
     """Observed values of every target from one run (one seed)."""
     scenario = scenario_for(base, params).with_values(seed=seed)
-    model = MigrationModel(scenario)
+    model = MigrationModel(scenario, keep_choice_probabilities=False)
     model.run()
     obs = observation_values(params)
     return np.array([observe(model, t, obs) for t in targets])

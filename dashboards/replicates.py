@@ -53,7 +53,7 @@ def run_replicate(scenario: Scenario, cancel_path: str | None = None) -> pd.Data
     """One run (seed and draw already in ``scenario``) as the shown measures' tidy table.
 
     Runs in a worker process: ``cancel_path`` is the comparison's cancel flag."""
-    model = MigrationModel(scenario)
+    model = MigrationModel(scenario, keep_choice_probabilities=False)
     while model.running:
         if model.month % CANCEL_CHECK_MONTHS == 0 and is_cancelled(cancel_path):
             raise ComparisonCancelled(f"cancelled at month {model.month}")

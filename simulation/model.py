@@ -44,11 +44,17 @@ class MigrationModel(mesa.Model):
     Args:
         scenario: a validated :class:`~scenarios.scenario.Scenario` (default: the baseline).
         rng: seed or numpy Generator; defaults to the scenario's ``seed``.
+        keep_choice_probabilities: keep each decider's choice probabilities for
+            :meth:`agents.worker.Worker.last_choice` (an inspector's question; batch,
+            calibration and replicate runs leave it out, see
+            :class:`~simulation.history.ChoiceRecord`). Results are the same either way.
     """
 
     agent_id_counter: int  # Mesa's next agent id (set in mesa.Model.__init__)
 
-    def __init__(self, scenario: Scenario | None = None, *, rng=None) -> None:
+    def __init__(
+        self, scenario: Scenario | None = None, *, rng=None, keep_choice_probabilities: bool = True
+    ) -> None:
         scenario = scenario if scenario is not None else load_scenario("baseline")
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.scenario = scenario
@@ -119,6 +125,7 @@ class MigrationModel(mesa.Model):
         self.choices = ChoiceRecord(
             len(self.population),
             [f"{c.code} {ch}" for c in w.corridors for ch in ("regular", "irregular")],
+            keep_choice_probabilities,
         )
         self.month = 0  # index of the next month to simulate (0 = 2010-01)
         self.renewals = 0

@@ -45,7 +45,8 @@ def run_scenario(
         on_month: optional callback after every month (progress bars, live views).
     """
     t0 = time.perf_counter()
-    model = MigrationModel(scenario, rng=rng)
+    # a DataCollector's agent reporters may ask a worker for its last choice
+    model = MigrationModel(scenario, rng=rng, keep_choice_probabilities=datacollector is not None)
     t1 = time.perf_counter()
     if datacollector is not None:
         datacollector.collect(model)

@@ -5,6 +5,7 @@ handful of hand-built workers from Myanmar."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from rule_workers import MMR_THA, THA, small_model
 
@@ -130,6 +131,29 @@ def test_choices_are_recorded_and_staying_is_certain_when_nothing_is_open():
     assert explained["chosen"] == "stay"
     assert explained["probabilities"] == {"stay": 1.0}
     assert model.choices.outcome[0] == Outcome.NONE
+
+
+def test_leaving_out_the_choice_probabilities_changes_no_result():
+    """Batch runs build the model without keeping the probabilities: the same run, the same
+    choices and outcomes, and the inspector is told the probabilities were not kept."""
+    from scenarios.scenario import load_scenario
+    from simulation.model import MigrationModel
+
+    scenario = load_scenario("crackdown").with_values(people_per_agent=20_000, end="2013-12")
+    kept, left = (MigrationModel(scenario, keep_choice_probabilities=k) for k in (True, False))
+    kept.run()
+    left.run()
+    pd.testing.assert_frame_equal(kept.metrics.to_frame(), left.metrics.to_frame())
+    for column in ("month", "chosen", "outcome"):
+        assert np.array_equal(getattr(kept.choices, column), getattr(left.choices, column))
+    decided = np.flatnonzero(kept.choices.chosen > 0)
+    assert len(decided) > 10
+    row = int(decided[0])
+    assert kept.choices.explain(row)["probabilities"]
+    assert left.choices.explain(row)["probabilities"] is None
+    assert {k: v for k, v in left.choices.explain(row).items() if k != "probabilities"} == {
+        k: v for k, v in kept.choices.explain(row).items() if k != "probabilities"
+    }
 
 
 def test_decide_and_move_nobody_at_home_of_age_decides():
