@@ -371,7 +371,7 @@ PARAMETERS: tuple[Declaration, ...] = (
     _p(
         "border_area_risk_weight",
         "float",
-        1.0,
+        0.3,
         0.0,
         1.0,
         "weight on the monthly probability",
@@ -379,11 +379,12 @@ PARAMETERS: tuple[Declaration, ...] = (
         "``border_area_arrest_probability``) in the first-year arrest risk the decision to "
         "cross irregularly weighs (the monthly probability times this weight enters the risk "
         "for ``border_area_months`` months): 1, it deters like any arrest; 0, not at all. "
-        "Below 1 where an early arrest "
-        "costs little: Cambodians deported through Poipet were mostly held under a month "
-        "(834 of 51,318 imprisoned longer in January-October 2015), arrests near the border "
-        "were often 'arrest-extort-release', and crossing again was routine. No source "
-        "measures the weight.",
+        "0.3 is the cost of an early arrest near the border against an arrest inland, as "
+        "press reports of Cambodians in Thailand put them: a night or a few hours in custody "
+        "and the broker's fee to cross again (2,000-4,000 baht), against days to weeks "
+        "detained, the ride to the border (300-500 baht), bribes and wages left unpaid "
+        "(5,000-25,000 baht all told); 0.1-0.6 by the same reports (ODD 7.7 item 6). No "
+        "source measures the weight itself: it is taken equal to that cost ratio.",
     ),
     _p(
         "season_length_months",
