@@ -57,6 +57,8 @@ def install_calibration(out: Path) -> None:
     staged.rename(REPORT_DIR)
     shutil.rmtree(old, ignore_errors=True)
     print(
-        f"corridors: installed the calibration into {SHIPPED_CALIBRATION} (report: {REPORT_DIR})",
+        f"corridors: installed the calibration into {SHIPPED_CALIBRATION} (report: {REPORT_DIR}); "
+        "now run scripts/point_and_draws.py, which computes what the new point and draws "
+        "answer for the dashboard's words (a few minutes; the tests fail until it has run)",
         file=sys.stderr,
     )
