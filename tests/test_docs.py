@@ -25,6 +25,31 @@ def test_odd_outputs_table_matches_the_declarations():
     )
 
 
+def test_odd_baseline_stocks_are_what_the_shipped_baseline_gives():
+    """The stock table of ODD 11 is generated from a run of the shipped baseline: a change of
+    the model or an installed calibration that moves it fails here."""
+    from corridors.baseline_table import render_document as render_stocks
+
+    text = (ROOT / "ODD.md").read_text(encoding="utf-8")
+    assert render_stocks(text) == text, (
+        "ODD.md's baseline stock table is stale: run `python -m corridors.baseline_table ODD.md`"
+    )
+
+
+def test_the_baseline_stock_table_reads_its_numbers_from_the_run():
+    import pandas as pd
+
+    from corridors.baseline_table import DESTINATIONS, MONTHS, stock_table
+
+    index = pd.MultiIndex.from_product([DESTINATIONS, MONTHS], names=["destination", "month"])
+    stocks = pd.DataFrame({"regular": range(8), "irregular": range(100, 108)}, index=index)
+    stocks.loc[("MYS", "2030-12")] = [1_234_567.0, 7.0]
+    table = stock_table(stocks).splitlines()
+    assert len(table) == 2 + 8
+    assert table[2] == "| THA | 2009-12 | 0 | 100 |"
+    assert table[-1] == "| MYS | 2030-12 | 1,234,567 | 7 |"
+
+
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
