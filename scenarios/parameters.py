@@ -374,17 +374,18 @@ PARAMETERS: tuple[Declaration, ...] = (
         0.3,
         0.0,
         1.0,
-        "weight on the monthly probability",
-        "The weight on the border-area arrest probability (lever "
-        "``border_area_arrest_probability``) in the first-year arrest risk the decision to "
-        "cross irregularly weighs (the monthly probability times this weight enters the risk "
-        "for ``border_area_months`` months): 1, it deters like any arrest; 0, not at all. "
-        "0.3 is the cost of an early arrest near the border against an arrest inland, as "
-        "press reports of Cambodians in Thailand put them: a night or a few hours in custody "
-        "and the broker's fee to cross again (2,000-4,000 baht), against days to weeks "
-        "detained, the ride to the border (300-500 baht), bribes and wages left unpaid "
-        "(5,000-25,000 baht all told); 0.1-0.6 by the same reports (ODD 7.7 item 6). No "
-        "source measures the weight itself: it is taken equal to that cost ratio.",
+        "weight on the chance of an early arrest",
+        "The weight on the chance of a border-area arrest (lever "
+        "``border_area_arrest_probability``, over ``border_area_months`` months) in the "
+        "first-year arrest risk the decision to cross irregularly weighs: 1, an early arrest "
+        "deters like any arrest; 0, not at all. 0.3 is what an early arrest near the border "
+        "costs against an arrest inland, as press reports of Cambodians in Thailand put them "
+        "at the geometric middle of both ranges: hours or a night in custody and the "
+        "broker's fee to cross again (2,500-4,000 baht), against days to weeks detained, the "
+        "ride to the "
+        "border (300-500 baht), bribes and wages left unpaid (5,000-25,000 baht all told); "
+        "0.1-0.8 at the ranges' extremes (ODD 7.7 item 6). No source measures the weight "
+        "itself: it is taken equal to that cost ratio.",
     ),
     _p(
         "season_length_months",

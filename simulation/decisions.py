@@ -180,8 +180,9 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
     interception = border_interception_probability(model, d)
     arrest_year = yearly_arrest_risk(
         pol.arrest_probability[d],
-        lv.border_area_risk_weight * lv.border_area_arrest_probability,
+        lv.border_area_arrest_probability,
         lv.border_area_months,
+        lv.border_area_risk_weight,
     )
     # an intercepted crossing is sent back with the broker paid, not jailed: the chance of
     # getting through scales the irregular earnings expected, as the chance of a job does

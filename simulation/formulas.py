@@ -35,14 +35,23 @@ def yearly_from_monthly(p: Values) -> np.ndarray:
     return 1.0 - (1.0 - np.asarray(p)) ** 12
 
 
-def yearly_arrest_risk(monthly: Values, border_area: Values, border_area_months: int) -> np.ndarray:
-    """Chance of an arrest in a first year on the irregular channel: ``monthly`` every month
-    and, for the first ``border_area_months`` months (at most 12), border-area enforcement
-    ``border_area`` on top (as the arrest rule: either catches), so
-    ``1 - (1 - monthly) ** 12 * (1 - border_area) ** min(months, 12)``. With no border-area
-    enforcement it is :func:`yearly_from_monthly` exactly."""
+def yearly_arrest_risk(
+    monthly: Values, border_area: Values, border_area_months: int, weight: float = 1.0
+) -> np.ndarray:
+    """Perceived chance of an arrest in a first year on the irregular channel: ``monthly``
+    every month and, for the first ``border_area_months`` months (at most 12), border-area
+    enforcement ``border_area`` on top (as the arrest rule: either catches), its chance of
+    catching the crosser at all weighed by ``weight``, so ``1 - (1 - monthly) ** 12 *
+    (1 - weight * (1 - (1 - border_area) ** min(months, 12)))``. Why the weight multiplies
+    the chance of an early arrest and not the monthly probability: it is the cost of an early
+    arrest against an ordinary one (ODD 7.7 item 6), and an expected cost is a chance times
+    a cost; weighing the monthly probability instead would count a 0.3 weight on a 0.62
+    monthly probability over 3 months as 0.46 of an arrest, not 0.3 x 0.95 = 0.28. With
+    weight 1 it is ``1 - (1 - monthly) ** 12 * (1 - border_area) ** months``; with no
+    border-area enforcement it is :func:`yearly_from_monthly` exactly."""
     first = min(int(border_area_months), 12)
-    stays = (1.0 - np.asarray(monthly)) ** 12 * (1.0 - np.asarray(border_area)) ** first
+    early = 1.0 - (1.0 - np.asarray(border_area)) ** first
+    stays = (1.0 - np.asarray(monthly)) ** 12 * (1.0 - weight * early)
     return 1.0 - stays
 
 

@@ -111,6 +111,18 @@ def test_perceived_yearly_risk_adds_the_border_months_and_is_unchanged_without_t
     assert (got > yearly_from_monthly(p)).all()
 
 
+def test_the_weight_scales_the_chance_of_an_early_arrest():
+    """A cost ratio weighs the chance of being caught early: weight 0.3 on a monthly 0.62 over
+    3 months is 0.3 x (1 - 0.38**3) of an arrest on top of the national risk, not the 0.46 a
+    weighed monthly probability would give; weight 0 leaves the national risk exactly."""
+    p = np.array([0.0, 0.002, 0.03])
+    early = 1 - 0.38**3
+    got = yearly_arrest_risk(p, np.full(3, 0.62), 3, weight=0.3)
+    np.testing.assert_allclose(got, 1 - (1 - p) ** 12 * (1 - 0.3 * early))
+    assert got[0] == pytest.approx(0.3 * early) and got[0] < 0.3
+    assert np.array_equal(yearly_arrest_risk(p, np.full(3, 0.62), 3, 0.0), yearly_from_monthly(p))
+
+
 # ---- effect over seeded replicates -----------------------------------------------------------
 N_BORDER = 6
 SCALE = {"people_per_agent": 5000, "end": "2013-12"}
@@ -164,6 +176,6 @@ def test_the_decision_weighs_the_weighted_border_area_risk_of_each_corridor():
     set_levers(model, border_area_arrest_probability=b)
     model.policy.arrest_probability[:] = 0.01
     risk = corridor_offer(model).arrest_risk
-    assert risk[MMR_THA] == pytest.approx(1 - 0.99**12 * (1 - 0.4 * 0.5) ** 3)
+    assert risk[MMR_THA] == pytest.approx(1 - 0.99**12 * (1 - 0.4 * (1 - 0.5**3)))
     others = np.arange(len(b)) != MMR_THA
     np.testing.assert_allclose(risk[others], 1 - 0.99**12)
