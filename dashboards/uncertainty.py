@@ -19,7 +19,6 @@ from collections.abc import Mapping
 import pandas as pd
 
 from calibration import point_and_draws
-from calibration.report import REPORT_DIR
 from scenarios.posterior import load_draws
 
 __all__ = [
@@ -39,18 +38,39 @@ EXAMPLE = "irregular_share_final_year"
 
 
 def _summary() -> Mapping:
-    path = REPORT_DIR / "summary.json"
-    return json.loads(path.read_text()) if path.is_file() else {}
+    """The shipped fit report's summary; empty when missing or unreadable (the words then
+    leave out what it would say: every view imports them, none may fail on a bad file)."""
+    path = point_and_draws.REPORT_DIR / "summary.json"
+    try:
+        summary = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return summary if isinstance(summary, Mapping) else {}
+
+
+def _draw_count() -> int:
+    try:
+        draws = load_draws()
+    except (OSError, ValueError):  # pandas' parse errors are ValueErrors
+        return 0
+    return 0 if draws is None else len(draws)
 
 
 def _posterior_facts(summary: Mapping) -> tuple[str, float | None]:
     """(how the draws were made, their effective sample size) from the fit report."""
-    if "emulator" in summary:
-        e = summary["emulator"]
-        return "an emulator posterior", e.get("effective_sample_size")
-    if "abc" in summary:
-        return "ABC-SMC", summary["abc"].get("effective_sample_size")
+    for key, method in (("emulator", "an emulator posterior"), ("abc", "ABC-SMC")):
+        part = summary.get(key)
+        if isinstance(part, Mapping):
+            ess = part.get("effective_sample_size")
+            return method, float(ess) if isinstance(ess, int | float) else None
     return "the calibration", None
+
+
+def _is_msm_point(summary: Mapping) -> bool:
+    """Whether the shipped point is an optimum (the method of simulated moments' best fit)
+    rather than the posterior's own summary (an install records its ``point_choice``)."""
+    choice = summary.get("point_choice")
+    return not choice or str(choice).lower().startswith("msm")
 
 
 def _point_words(summary: Mapping, short: bool = False) -> str:
@@ -72,6 +92,7 @@ def point_and_draws_numbers(table: pd.DataFrame | None, digest: str) -> dict[str
     the point inside the draws' 50% interval."""
     if table is None or set(table["calibration_digest"]) != {digest}:
         return None
+    table = table.drop_duplicates(["scenario", "kind", "indicator"])
     ref, other = point_and_draws.SCENARIOS[0], point_and_draws.SCENARIOS[1]
     level = table[(table["scenario"] == ref) & (table["kind"] == "level")].set_index("indicator")
     effect = table[(table["scenario"] == other) & (table["kind"] == "effect")].set_index(
@@ -99,7 +120,7 @@ def point_and_draws_numbers(table: pd.DataFrame | None, digest: str) -> dict[str
 
 
 def _count(k: float) -> str:
-    return "none" if k == 0 else f"{k:.0f}"
+    return "none of them" if k == 0 else f"{k:.0f}"
 
 
 def why_different(summary: Mapping, n_draws: int, numbers: Mapping[str, float] | None) -> str:
@@ -107,11 +128,16 @@ def why_different(summary: Mapping, n_draws: int, numbers: Mapping[str, float] |
     shipped draws and :func:`point_and_draws_numbers` (None: said without numbers)."""
     method, ess = _posterior_facts(summary)
     targets = summary.get("targets")
-    spread = f" (they rest on about {ess:.0f} effectively different sets)" if ess else ""
+    spread = f" (they rest on about {ess:,.0f} effectively different sets)" if ess else ""
     text = (
         f"The calibration fitted the model to {targets or 'the'} published figures. The "
-        f"*point estimate* is {_point_words(summary)}. The *posterior draws* are {n_draws} "
-        f"parameter sets from {method} that all match them acceptably{spread}. "
+        f"*point estimate* is {_point_words(summary)}. "
+        + (
+            f"The *posterior draws* are {n_draws} parameter sets from {method} that all match "
+            f"them acceptably{spread}. "
+            if n_draws
+            else "No posterior draws are shipped. "
+        )
     )
     if numbers is None:
         text += (
@@ -138,10 +164,12 @@ def why_different(summary: Mapping, n_draws: int, numbers: Mapping[str, float] |
             f"{n['people_per_agent']:.0f} people per agent; "
             "`calibration/report/point_and_draws.csv`).\n\n"
         )
-    agree = numbers is not None and numbers["inside"] == numbers["indicators"]
+    agree = not _is_msm_point(summary) or (
+        numbers is not None and numbers["inside"] == numbers["indicators"]
+    )
     if numbers is not None:
         text += (
-            "Neither number is wrong arithmetic; they answer the question under different "
+            "Neither number is an arithmetic error; they answer the question under different "
             "parameter assumptions. "
         )
     text += "Read a policy's effect as robust only if it has the same sign under both settings."
@@ -154,18 +182,20 @@ def why_different(summary: Mapping, n_draws: int, numbers: Mapping[str, float] |
 
 
 _SUMMARY = _summary()
-_DRAWS = load_draws()
-_N_DRAWS = 0 if _DRAWS is None else len(_DRAWS)
+_N_DRAWS = _draw_count()
 
 
-def _kept_table() -> pd.DataFrame | None:
+def _kept_numbers() -> dict[str, float] | None:
+    """The kept table's numbers for the files in place; None for a table that is missing,
+    stale or unreadable (an older layout, a bad value): said without numbers, never
+    misread, and never an error in a view."""
     try:
-        return point_and_draws.read()
-    except ValueError:  # a table of an older layout: said without numbers, never misread
+        return point_and_draws_numbers(point_and_draws.read(), point_and_draws.calibration_digest())
+    except (OSError, ValueError, TypeError, KeyError):
         return None
 
 
-_NUMBERS = point_and_draws_numbers(_kept_table(), point_and_draws.calibration_digest())
+_NUMBERS = _kept_numbers()
 
 DRAWS = (
     "**Parameter uncertainty on (posterior draws):** replicate *r* runs with the *r*-th of "
@@ -174,8 +204,8 @@ DRAWS = (
 )
 POINT = (
     "**Parameter uncertainty off (point estimate):** every replicate runs with "
-    f"{_point_words(_SUMMARY, short=True)} (the one `corridors batch` and the Results view "
-    "use); the bands show chance only."
+    f"{_point_words(_SUMMARY, short=True)}, as `corridors batch` and the Results view do; the "
+    "bands show chance only."
 )
 WHY_TITLE = "Why do the two settings give different numbers?"
 WHY_DIFFERENT = why_different(_SUMMARY, _N_DRAWS, _NUMBERS)

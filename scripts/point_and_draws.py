@@ -30,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     args = parser.parse_args(argv)
     if args.check:
-        kept = pad.read()
+        try:
+            kept = pad.read()
+        except ValueError as exc:  # an older layout
+            print(exc)
+            return 1
         if kept is None or set(kept["calibration_digest"]) != {pad.calibration_digest()}:
             print(f"{pad.POINT_AND_DRAWS} is stale: run scripts/point_and_draws.py")
             return 1

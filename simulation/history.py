@@ -72,8 +72,8 @@ class ChoiceRecord:
 
     With ``keep_probabilities`` false only the month, choice and outcome are kept (admissions
     write the outcome): the probabilities are there for a person inspecting a run, and copying
-    every decider's row of them cost 0.26 ms of a 5.5 ms month (issue 16) in batch, calibration
-    and dashboard replicate runs that nobody inspects."""
+    every decider's row of them cost 0.13-0.16 ms of a 5 ms month (issue 16) in batch,
+    calibration and dashboard replicate runs that nobody inspects."""
 
     def __init__(
         self, n_agents: int, alternatives: list[str], keep_probabilities: bool = True

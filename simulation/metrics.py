@@ -353,7 +353,8 @@ class _RunYears:
         self._measures = {str(m): i for i, m in enumerate(measures)}
         self._channels = {str(c): i for i, c in enumerate(channels)}
         self._is_final = run["year"].to_numpy() == final_year
-        self._value = run["value"].to_numpy(dtype=float)
+        # a missing value counts 0, as pandas' sum skips it
+        self._value = run["value"].to_numpy(dtype=float, na_value=0.0)
 
     def _mask(self, name: str, channel: str | None) -> np.ndarray:
         mask = self._measure == self._measures.get(name, -2)

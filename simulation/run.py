@@ -35,6 +35,7 @@ def run_scenario(
     rng=None,
     datacollector=None,
     on_month: Callable[[MigrationModel], None] | None = None,
+    keep_choice_probabilities: bool | None = None,
 ) -> RunResult:
     """Build the model, run every month of the scenario, return the results.
 
@@ -43,10 +44,18 @@ def run_scenario(
         rng: seed or Generator; default the scenario's seed.
         datacollector: optional ``mesa.DataCollector`` collected after every month.
         on_month: optional callback after every month (progress bars, live views).
+        keep_choice_probabilities: keep each decider's choice probabilities for
+            ``Worker.last_choice()`` (a live view that inspects workers passes True); by
+            default only with a ``datacollector``, whose agent reporters may ask for them.
+            Results are the same either way.
     """
     t0 = time.perf_counter()
-    # a DataCollector's agent reporters may ask a worker for its last choice
-    model = MigrationModel(scenario, rng=rng, keep_choice_probabilities=datacollector is not None)
+    keep = (
+        datacollector is not None
+        if keep_choice_probabilities is None
+        else keep_choice_probabilities
+    )
+    model = MigrationModel(scenario, rng=rng, keep_choice_probabilities=keep)
     t1 = time.perf_counter()
     if datacollector is not None:
         datacollector.collect(model)

@@ -85,10 +85,13 @@ def test_the_table_is_the_one_strings_give(metrics, measures, include_status):
     pd.testing.assert_frame_equal(built, by_strings(metrics, measures, include_status))
 
 
-def test_a_runs_indicator_sums_are_the_string_filtered_ones():
+@pytest.mark.parametrize("layout", ["str", "category", "int values", "missing values"])
+def test_a_runs_indicator_sums_are_the_string_filtered_ones(layout):
     """The headline's per-run sums (``_RunYears``) read factorised columns: each must be the
     sum a string filter over the table gives, bit for bit, for every measure and channel
-    asked (one absent from the table included: zero)."""
+    asked (one absent from the table included: zero), with text columns as strings or
+    categoricals, integer values, and missing values and channels (skipped, as pandas'
+    sum skips them)."""
     from simulation.metrics import _RunYears
 
     rng = np.random.default_rng(4)
@@ -101,6 +104,13 @@ def test_a_runs_indicator_sums_are_the_string_filtered_ones():
             "value": rng.random(n) * 1e6,
         }
     ).astype({"measure": "str", "channel": "str"})
+    if layout == "category":
+        run = run.astype({"measure": "category", "channel": "category"})
+    elif layout == "int values":
+        run["value"] = (run["value"] // 1).astype(np.int64)
+    elif layout == "missing values":
+        run.loc[::7, "value"] = np.nan
+        run.loc[::11, "channel"] = None
     years = _RunYears(run, 2015)
     for measure in ("stock", "arrivals", "deportations", "registrations"):
         for channel in (None, "regular", "irregular", "neither"):

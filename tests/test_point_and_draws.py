@@ -5,7 +5,7 @@ numbers or none."""
 
 from __future__ import annotations
 
-import sys
+import importlib
 from pathlib import Path
 
 import numpy as np
@@ -14,16 +14,21 @@ import pytest
 
 from calibration import point_and_draws as pad
 from dashboards import uncertainty
+from scenarios.posterior import load_draws
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 
 
-def test_the_kept_table_was_computed_for_the_shipped_calibration():
+@pytest.fixture
+def script(monkeypatch):
+    """``scripts/point_and_draws.py`` as a module (scripts/ on the path for this test only)."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    return importlib.import_module("point_and_draws")
+
+
+def test_the_kept_table_was_computed_for_the_shipped_calibration(script):
     """Installing another calibration without rerunning scripts/point_and_draws.py fails
     here, instead of the dashboard quoting the old calibration's numbers."""
-    import point_and_draws as script
-
     table = pad.read()
     assert table is not None, "run scripts/point_and_draws.py"
     assert set(table["calibration_digest"]) == {pad.calibration_digest()}, (
@@ -40,15 +45,25 @@ def test_the_kept_table_was_computed_for_the_shipped_calibration():
     assert inside.tolist() == levels["inside"].tolist()
 
 
-def test_a_stale_table_is_refused_by_the_check(tmp_path, monkeypatch):
-    import point_and_draws as script
-
+def test_a_stale_or_old_table_is_refused_by_the_check(script, tmp_path, monkeypatch):
     table = pad.read()
     assert table is not None
     path = tmp_path / "point_and_draws.csv"
-    pad.write(table.assign(calibration_digest="0" * 64), path)
     monkeypatch.setattr(pad, "POINT_AND_DRAWS", path)
-    assert script.main(["--check"]) == 1
+    assert script.main(["--check"]) == 1  # none
+    pad.write(table.assign(calibration_digest="0" * 64), path)
+    assert script.main(["--check"]) == 1  # another calibration's
+    pad.write(table.drop(columns="end"), path)
+    assert script.main(["--check"]) == 1  # an older layout
+    pad.write(table, path)
+    assert script.main(["--check"]) == 0
+
+
+def test_the_digest_reads_windows_line_ends_as_unix_ones(tmp_path):
+    unix, windows = tmp_path / "u.csv", tmp_path / "w.csv"
+    unix.write_bytes(b"a,b\n1,2\n")
+    windows.write_bytes(b"a,b\r\n1,2\r\n")
+    assert pad.calibration_digest((unix,)) == pad.calibration_digest((windows,))
 
 
 def test_the_digest_follows_every_calibration_file(tmp_path):
@@ -93,8 +108,8 @@ def _table(point: float, low: float, high: float, inside_all: bool, digest: str)
                     "indicator": name,
                     "point": point if kind == "level" else -0.25,
                     "predictive_median": (low + high) / 2 if kind == "level" else -0.1,
-                    "predictive_low": low,
-                    "predictive_high": high,
+                    "predictive_low": low if kind == "level" else -0.15,
+                    "predictive_high": high if kind == "level" else -0.05,
                     "inside": inside_all or name != "irregular_share_final_year",
                     "draws": 40,
                     "point_seeds": 4,
@@ -115,6 +130,7 @@ def test_the_words_quote_the_table_of_the_calibration_in_place():
     assert "middle half 20.0-30.0%), outside the middle half" in text
     assert "by -25.0 percentage points at the point estimate and by -10.0 with draws" in text
     assert "inside the draws' middle half for 1 (at 500 people per agent" in text
+    assert "an arithmetic error" in text
     assert "40 parameter sets from ABC-SMC" in text and "about 30 effectively" in text
     assert "(issue 15)" in text
 
@@ -124,7 +140,18 @@ def test_the_words_give_no_numbers_of_another_calibration():
     assert uncertainty.point_and_draws_numbers(_table(0.5, 0.2, 0.3, False, "old"), "new") is None
     assert uncertainty.point_and_draws_numbers(None, "new") is None
     text = uncertainty.why_different(summary, 40, None)
-    assert "%" not in text and "not available" in text
+    assert "%" not in text and "not available" in text and "(issue 15)" in text
+    assert "No posterior draws are shipped." in uncertainty.why_different(summary, 0, None)
+
+
+def test_a_posterior_summary_point_is_not_said_to_await_recalibration():
+    """An install ships the draw nearest the posterior median: even where it lies outside
+    the draws' middle half, the page does not say the project is recalibrating for it."""
+    summary = {"targets": 36, "emulator": {"effective_sample_size": 3345.0}, "point_choice": "y"}
+    numbers = uncertainty.point_and_draws_numbers(_table(0.5, 0.2, 0.3, False, "d"), "d")
+    text = uncertainty.why_different(summary, 400, numbers)
+    assert ", outside the middle half" in text and "(issue 15)" not in text
+    assert "about 3,345 effectively different sets" in text
 
 
 def test_a_point_inside_every_interval_is_said_to_agree():
@@ -135,12 +162,13 @@ def test_a_point_inside_every_interval_is_said_to_agree():
     assert ", inside the middle half" in text and "(issue 15)" not in text
 
 
-@pytest.mark.parametrize("on", [True, False])
-def test_the_shown_words_are_built_from_the_shipped_files(on):
-    draws = pad.load_draws()
+def test_the_shown_words_are_built_from_the_shipped_files():
+    draws = load_draws()
     assert draws is not None
     assert f"the calibration's {len(draws)} posterior parameter sets" in uncertainty.DRAWS
     numbers = uncertainty.point_and_draws_numbers(pad.read(), pad.calibration_digest())
     assert numbers is not None
     assert f"{numbers['level_point']:.1f}% at the point estimate" in uncertainty.WHY_DIFFERENT
-    assert uncertainty.setting_note(on) == (uncertainty.DRAWS if on else uncertainty.POINT)
+    assert uncertainty.setting_note(True) == uncertainty.DRAWS
+    assert uncertainty.setting_note(False) == uncertainty.POINT
+    assert "((" not in uncertainty.POINT and ") (" not in uncertainty.POINT
