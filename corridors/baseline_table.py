@@ -52,13 +52,10 @@ def stock_table(stocks: pd.DataFrame) -> str:
 def render_document(text: str, stocks: pd.DataFrame | None = None) -> str:
     """``text`` with the table between the markers rewritten (``stocks``: from
     :func:`baseline_stocks` unless given)."""
-    start, end = f"<!-- {MARKER}:start -->", f"<!-- {MARKER}:end -->"
-    if start not in text or end not in text:
-        raise ValueError(f"markers {start} ... {end} not found")
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
+    from scenarios.generated_text import replace_between_markers
+
     table = stock_table(baseline_stocks() if stocks is None else stocks)
-    return f"{head}{start}\n\n{table}\n\n{end}{tail}"
+    return replace_between_markers(text, MARKER, table)
 
 
 if __name__ == "__main__":  # python -m corridors.baseline_table ODD.md  (rewrites the table)

@@ -52,13 +52,10 @@ MARKERS = {
 def render_document(text: str) -> str:
     """Replace every generated table in a Markdown document (between
     ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``) with the current declarations."""
+    from scenarios.generated_text import replace_between_markers
+
     for section, marker in MARKERS.items():
-        start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
-        if start not in text or end not in text:
-            raise ValueError(f"markers {start} ... {end} not found")
-        head, rest = text.split(start, 1)
-        _, tail = rest.split(end, 1)
-        text = f"{head}{start}\n\n{lever_table(section)}\n\n{end}{tail}"
+        text = replace_between_markers(text, marker, lever_table(section))
     return text
 
 

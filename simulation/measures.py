@@ -518,12 +518,9 @@ def outputs_table() -> str:
 def render_outputs(text: str) -> str:
     """``text`` (ODD.md) with the part between ``<!-- outputs-table:start -->`` and
     ``<!-- outputs-table:end -->`` replaced by the current declarations."""
-    start, end = f"<!-- {OUTPUTS_MARKER}:start -->", f"<!-- {OUTPUTS_MARKER}:end -->"
-    if start not in text or end not in text:
-        raise ValueError(f"markers {start} ... {end} not found")
-    head, rest = text.split(start, 1)
-    tail = rest.split(end, 1)[1]
-    return f"{head}{start}\n\n{outputs_table()}\n\n{end}{tail}"
+    from scenarios.generated_text import replace_between_markers
+
+    return replace_between_markers(text, OUTPUTS_MARKER, outputs_table())
 
 
 if __name__ == "__main__":  # python -m simulation.measures ODD.md: rewrite the table in place
