@@ -41,13 +41,22 @@ REPORT_DRAWS = 100
 
 def refusal(summary: dict) -> str | None:
     """Why a finished emulation must not be shipped, or None: it failed its own checks
-    (effective sample size, or simulation-based calibration outside what the number of
-    truths can tell apart from 90%, or ranks rejected as uniform: its verdicts, which
-    :func:`finished_summary` recomputes by today's checks), or some parameter is not
-    identified and should be fixed in ``[fixed]`` instead of being called calibrated."""
+    (effective sample size, simulation-based calibration coverage outside the goal's 85-95%,
+    ranks rejected as uniform: its verdicts, which :func:`finished_summary` recomputes by
+    today's checks), or some parameter is not identified and should be fixed in ``[fixed]``
+    instead of being called calibrated. A coverage miss within what the number of truths can
+    tell apart from 90% is refused too, with the advice to add truths (the finished ones are
+    kept): until 6 December 2026 it was installed, against the verdict's own "rerun with more
+    --truths before taking or rejecting these draws"."""
+    misses = [v for v in summary["verdicts"] if v.startswith("NOT MET")]
     if any(v.startswith("Do not use") for v in summary["verdicts"]):
-        misses = [v for v in summary["verdicts"] if v.startswith("NOT MET")]
         return "a posterior that passed its own checks; this one did not: " + "; ".join(misses)
+    if misses:
+        return (
+            "a simulation-based calibration with enough truths to tell its coverage from the "
+            "goal's: rerun with more --truths (the finished truths are kept), since "
+            + "; ".join(misses)
+        )
     if summary["not_identified"]:
         return (
             "every fitted parameter identified by the targets; move these to [fixed] with a "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -68,16 +69,21 @@ def sbc_cdfs(
     tens of seconds at the default calibration's size); the noise is drawn here, in the
     truths' order, and each posterior has its own seed, so the result does not depend on
     ``workers``. With a ``checkpoint`` path the finished truths are kept there after every
-    :data:`SBC_CHUNK` x ``workers`` of them, under a fingerprint of the emulator's
-    predictions, the data and the sampler, and a rerun with the same fingerprint resumes."""
+    :data:`SBC_CHUNK` x ``workers`` of them, each under a key of its own (the emulator's
+    prediction at it, its data, its seed and the sampler): a rerun keeps every truth whose
+    key is unchanged, so a run extended with more truths (the verdicts' advice when coverage
+    misses by no more than the truths' noise) computes only the new ones. The truths and
+    their noise are drawn in order, so the first truths of a longer run are those of a
+    shorter one with the same seed."""
     rng = np.random.default_rng(seed)
     datas = np.array([z + rng.normal(0.0, m.sd) for z in simulated_log]).reshape(
         simulated_log.shape
     )
     seeds = [seed + 1 + k for k in range(len(truths))]
     d = truths.shape[1]
-    fingerprint = _fingerprint(emulator, truths, datas, seeds, sampler) if checkpoint else ""
-    done = _load_checkpoint(checkpoint, fingerprint) if checkpoint else {}
+    basis = _Basis.of(emulator, truths, datas, seeds, sampler) if checkpoint else None
+    keys = basis.keys() if basis else []
+    done = _load_checkpoint(checkpoint, basis) if checkpoint and basis else {}
     todo = [k for k in range(len(truths)) if k not in done]
     step = max(1, workers) * SBC_CHUNK if checkpoint else max(1, len(todo))
     for start in range(0, len(todo), step):
@@ -89,7 +95,8 @@ def sbc_cdfs(
             done[k] = (c, float(e))
         if checkpoint:
             rows = {str(k): [v[1], *map(float, v[0])] for k, v in sorted(done.items())}
-            write_text_atomic(checkpoint, json.dumps({"fingerprint": fingerprint, "truths": rows}))
+            kept = {str(k): keys[k] for k in sorted(done)}
+            write_text_atomic(checkpoint, json.dumps({"keys": kept, "truths": rows}))
     if not truths.size:
         return np.empty((0, d)), np.empty(0)
     return (
@@ -112,29 +119,71 @@ def _sbc_split(emulator, m, truths, datas, seeds, sampler, executor, workers):
     return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def _fingerprint(emulator, truths, datas, seeds, sampler) -> str:
-    """What a checkpoint's truths were computed from: the emulator's predictions at the
-    truths (a refit on other runs changes them), the truths, the data, seeds and sampler."""
-    mu, sd = emulator.predict(truths) if len(truths) else (np.empty(0), np.empty(0))
+@dataclass(frozen=True)
+class _Basis:
+    """What the truths' posteriors are computed from: the emulator's predictions at them (a
+    refit on other runs changes them), the truths, their data and seeds, the sampler and the
+    emulator's tail."""
+
+    mu: np.ndarray
+    sd: np.ndarray
+    truths: np.ndarray
+    datas: np.ndarray
+    seeds: np.ndarray
+    common: bytes
+
+    @classmethod
+    def of(cls, emulator, truths, datas, seeds, sampler) -> _Basis:
+        mu, sd = emulator.predict(truths) if len(truths) else (np.empty(0), np.empty(0))
+        common = repr(sorted(sampler.items())).encode()
+        common += repr(getattr(emulator, "tail_df", None)).encode()
+        return cls(mu, sd, truths, datas, np.asarray(seeds, dtype=np.int64), common)
+
+    def keys(self) -> list[str]:
+        """One key per truth, so that adding truths keeps the finished ones."""
+        return [
+            _digest(
+                (self.mu[k], self.sd[k], self.truths[k], self.datas[k], self.seeds[k : k + 1]),
+                self.common,
+            )
+            for k in range(len(self.truths))
+        ]
+
+    def whole_run_fingerprint(self, n: int) -> str:
+        """The one fingerprint over a run of the first ``n`` truths that checkpoints had before
+        per-truth keys (until 6 December 2026), so that a run made then still resumes."""
+        s = slice(0, n)
+        parts = (self.mu[s], self.sd[s], self.truths[s], self.datas[s], self.seeds[s])
+        return _digest(parts, self.common)
+
+
+def _digest(arrays, common: bytes) -> str:
     h = hashlib.sha256()
-    for a in (mu, sd, truths, datas, np.asarray(seeds, dtype=np.int64)):
+    for a in arrays:
         h.update(np.ascontiguousarray(np.round(a, 10), dtype=float).tobytes())
-    h.update(repr(sorted(sampler.items())).encode())
-    h.update(repr(getattr(emulator, "tail_df", None)).encode())
+    h.update(common)
     return h.hexdigest()
 
 
-def _load_checkpoint(path: Path, fingerprint: str) -> dict[int, tuple[np.ndarray, float]]:
-    """The finished truths of ``path`` when it was written for ``fingerprint``, else none."""
+def _load_checkpoint(path: Path, basis: _Basis) -> dict[int, tuple[np.ndarray, float]]:
+    """The finished truths of ``path`` whose key is unchanged. A checkpoint of the earlier
+    form (one fingerprint over a run of ``n`` truths) is kept whole when its fingerprint is
+    that of the first ``n`` truths here, for any ``n`` from its finished ones to all."""
     if not path.exists():
         return {}
     try:
         saved = json.loads(path.read_text())
-    except (OSError, ValueError):
+        rows = {int(k): (np.array(v[1:]), float(v[0])) for k, v in saved["truths"].items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return {}
-    if saved.get("fingerprint") != fingerprint:
-        return {}
-    return {int(k): (np.array(v[1:]), float(v[0])) for k, v in saved["truths"].items()}
+    if "keys" in saved:
+        keys, kept = basis.keys(), saved["keys"]
+        return {k: v for k, v in rows.items() if k < len(keys) and kept.get(str(k)) == keys[k]}
+    old = saved.get("fingerprint")
+    for n in range(max(rows, default=-1) + 1, len(basis.truths) + 1):
+        if old == basis.whole_run_fingerprint(n):
+            return rows
+    return {}
 
 
 def _sbc_chunk(

@@ -188,12 +188,25 @@ def test_the_check_gives_the_same_cdfs_on_two_processes_as_in_one(toy):
     np.testing.assert_array_equal(serial[1], split[1])
 
 
+def _count_posteriors(monkeypatch) -> list[int]:
+    """From now on, the seed of every posterior the check computes (4 + 1 + truth with the
+    tests' seed 4), in order: which truths a rerun computed rather than kept."""
+    import calibration.sbc as sbc
+
+    real, calls = sbc.tempered_posterior, []
+
+    def counted(*args, **kwargs):
+        calls.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sbc, "tempered_posterior", counted)
+    return calls
+
+
 def test_the_check_resumes_from_its_checkpoint(toy, tmp_path, monkeypatch):
     """Finished truths are kept; a rerun computes only the missing ones and gives the same
     CDFs; a checkpoint written for other data (another seed) is not used."""
     import json
-
-    import calibration.sbc as sbc
 
     emulator, m = toy
     rng = np.random.default_rng(7)
@@ -205,13 +218,7 @@ def test_the_check_resumes_from_its_checkpoint(toy, tmp_path, monkeypatch):
     assert sorted(saved["truths"]) == [str(k) for k in range(6)]
     del saved["truths"]["1"], saved["truths"]["4"]
     path.write_text(json.dumps(saved))
-    real, calls = sbc.tempered_posterior, []
-
-    def counted(*args, **kwargs):
-        calls.append(args[2])  # the posterior's seed: 4 + 1 + truth
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(sbc, "tempered_posterior", counted)
+    calls = _count_posteriors(monkeypatch)
     again = sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
     assert calls == [6, 9]
     np.testing.assert_array_equal(first[0], again[0])
@@ -219,6 +226,46 @@ def test_the_check_resumes_from_its_checkpoint(toy, tmp_path, monkeypatch):
     calls.clear()
     sbc_cdfs(emulator, m, u, z, seed=5, checkpoint=path, particles=200)
     assert len(calls) == 6
+
+
+def test_more_truths_compute_only_the_new_ones(toy, tmp_path, monkeypatch):
+    """A run extended from 6 to 9 truths (the same seed: its first 6 truths and their noise
+    are the shorter run's) keeps the 6 finished posteriors, from a checkpoint of today's form
+    and of the earlier one (one fingerprint over the whole run), and gives the CDFs that 9
+    truths from scratch give."""
+    import json
+
+    import calibration.sbc as sbc
+
+    emulator, m = toy
+    rng = np.random.default_rng(8)
+    u = rng.random((9, 2))
+    z = toy_log_outputs(u, rng)
+    whole = sbc_cdfs(emulator, m, u, z, seed=4, particles=200)
+    path = tmp_path / "sbc_progress.json"
+    sbc_cdfs(emulator, m, u[:6], z[:6], seed=4, checkpoint=path, particles=200)
+    short = path.read_text()
+    calls = _count_posteriors(monkeypatch)
+    longer = sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    assert calls == [11, 12, 13]
+    np.testing.assert_array_equal(whole[0], longer[0])
+    # the earlier form: the first 6 truths' posteriors under one fingerprint of those 6
+    saved = json.loads(short)
+    rng6 = np.random.default_rng(4)
+    datas = np.array([v + rng6.normal(0.0, m.sd) for v in z[:6]])
+    basis = sbc._Basis.of(emulator, u[:6], datas, [5 + k for k in range(6)], {"particles": 200})
+    path.write_text(
+        json.dumps({"fingerprint": basis.whole_run_fingerprint(6), "truths": saved["truths"]})
+    )
+    calls.clear()
+    again = sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    assert calls == [11, 12, 13]
+    np.testing.assert_array_equal(whole[0], again[0])
+    # an earlier-form checkpoint of other data is not used
+    path.write_text(json.dumps({"fingerprint": "0" * 64, "truths": saved["truths"]}))
+    calls.clear()
+    sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    assert len(calls) == 9
 
 
 def test_a_calibrated_method_passes_simulation_based_calibration(toy):
@@ -433,6 +480,22 @@ def test_the_noise_band_is_the_binomial_one():
     assert (lo, hi) == (24 / 30, 29 / 30)  # Binomial(30, 0.9): 5% and 95% quantiles
     lo, hi = sbc_noise_band(1000)
     assert 0.88 < lo < 0.9 < hi < 0.92
+
+
+def test_the_noise_band_holds_every_parameter_of_a_calibrated_method_together():
+    """Over 9 parameters, each share a draw of Binomial(120, 0.9) / 120 as a calibrated
+    method's would be, all 9 fall inside the band at least 90% of the time (Bonferroni is
+    conservative); one parameter's own 90% band holds all 9 only about half the time."""
+    from calibration.emulate_verdicts import sbc_noise_band
+
+    rng = np.random.default_rng(3)
+    shares = rng.binomial(120, 0.9, size=(20_000, 9)) / 120
+    lo, hi = sbc_noise_band(120, 9)
+    together = ((shares >= lo) & (shares <= hi)).all(axis=1).mean()
+    assert 0.9 <= together < 0.97, together
+    lo1, hi1 = sbc_noise_band(120)
+    alone = ((shares >= lo1) & (shares <= hi1)).all(axis=1).mean()
+    assert alone < 0.6, alone
 
 
 def test_the_report_says_what_the_tail_fit_found():
