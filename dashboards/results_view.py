@@ -23,14 +23,13 @@ from scenarios.errors import ScenarioError
 from .numbers import SCALE_NOTE
 from .results_root import OutsideRoot, batch_folder, batch_names, results_root
 from .results_tables import readable_headline, readable_stock_change
-from .uncertainty import WHY_DIFFERENT, WHY_TITLE
+from .uncertainty import SHIPPED_POINT, WHY_DIFFERENT, WHY_TITLE
 
 __all__ = ["POINT_ESTIMATE_NOTE", "ResultsView"]
 
 POINT_ESTIMATE_NOTE = (
-    "A batch runs the calibrated point estimate (the single best-fitting parameter set, no "
-    "posterior draws), so its numbers can differ from the Compare view's with "
-    '"Parameter uncertainty" on.'
+    f"A batch runs the calibrated point estimate ({SHIPPED_POINT}, no posterior draws), so "
+    'its numbers can differ from the Compare view\'s with "Parameter uncertainty" on.'
 )
 FIGURES = {
     "flows_by_scenario": "Arrivals per year by scenario, corridor and channel",

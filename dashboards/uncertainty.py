@@ -26,6 +26,7 @@ __all__ = [
     "CHANNELS",
     "DRAWS",
     "POINT",
+    "SHIPPED_POINT",
     "WHY_DIFFERENT",
     "WHY_TITLE",
     "point_and_draws_numbers",
@@ -197,6 +198,11 @@ def _kept_numbers() -> dict[str, float] | None:
 
 _NUMBERS = _kept_numbers()
 
+SHIPPED_POINT = _point_words(_SUMMARY, short=True)
+"""What the shipped point is, in a few words, for the views that run it (the Results view's
+batches): read from the fit report, so an install that ships another kind of point changes
+the words with it."""
+
 DRAWS = (
     "**Parameter uncertainty on (posterior draws):** replicate *r* runs with the *r*-th of "
     f"the calibration's {_N_DRAWS} posterior parameter sets and its own random seed, so the "
@@ -204,7 +210,7 @@ DRAWS = (
 )
 POINT = (
     "**Parameter uncertainty off (point estimate):** every replicate runs with "
-    f"{_point_words(_SUMMARY, short=True)}, as `corridors batch` and the Results view do; the "
+    f"{SHIPPED_POINT}, as `corridors batch` and the Results view do; the "
     "bands show chance only."
 )
 WHY_TITLE = "Why do the two settings give different numbers?"
