@@ -49,19 +49,24 @@ def refusal(summary: dict) -> str | None:
     kept): until 6 December 2026 it was installed, against the verdict's own "rerun with more
     --truths before taking or rejecting these draws"."""
     misses = [v for v in summary["verdicts"] if v.startswith("NOT MET")]
+    reasons = []
     if any(v.startswith("Do not use") for v in summary["verdicts"]):
-        return "a posterior that passed its own checks; this one did not: " + "; ".join(misses)
-    if misses:
-        return (
+        reasons.append(
+            "a posterior that passed its own checks; this one did not: " + "; ".join(misses)
+        )
+    elif misses:
+        reasons.append(
             "a simulation-based calibration with enough truths to tell its coverage from the "
             "goal's: rerun with more --truths (the finished truths are kept), since "
             + "; ".join(misses)
         )
     if summary["not_identified"]:
-        return (
+        reasons.append(
             "every fitted parameter identified by the targets; move these to [fixed] with a "
             f"documented value: {', '.join(summary['not_identified'])}"
         )
+    if reasons:
+        return "; and ".join(reasons)
     if not summary.get("sbc_coverage_90"):
         return "a run with --truths (simulation-based calibration) before installing"
     if summary.get("sbc_ks_p_value") is None:

@@ -47,6 +47,10 @@ as uniform: each parameter's Kolmogorov-Smirnov p-value is compared with this ov
 of parameters (Bonferroni), so that at most one time in twenty is any parameter of a
 calibrated method flagged."""
 
+PROBES, PROBE_SEED = 8, 20261206
+"""Fixed points in the unit cube at which the emulator's predictions go into a checkpoint's
+shared digest."""
+
 SBC_CHUNK = 4
 """Truths per worker between two checkpoints (a posterior costs tens of seconds)."""
 
@@ -81,7 +85,7 @@ def sbc_cdfs(
     )
     seeds = [seed + 1 + k for k in range(len(truths))]
     d = truths.shape[1]
-    basis = _Basis.of(emulator, truths, datas, seeds, sampler) if checkpoint else None
+    basis = _Basis.of(emulator, m, truths, datas, seeds, sampler) if checkpoint else None
     keys = basis.keys() if basis else []
     done = _load_checkpoint(checkpoint, basis) if checkpoint and basis else {}
     todo = [k for k in range(len(truths)) if k not in done]
@@ -96,7 +100,8 @@ def sbc_cdfs(
         if checkpoint:
             rows = {str(k): [v[1], *map(float, v[0])] for k, v in sorted(done.items())}
             kept = {str(k): keys[k] for k in sorted(done)}
-            write_text_atomic(checkpoint, json.dumps({"keys": kept, "truths": rows}))
+            saved = {"shared": basis.shared if basis else "", "keys": kept, "truths": rows}
+            write_text_atomic(checkpoint, json.dumps(saved))
     if not truths.size:
         return np.empty((0, d)), np.empty(0)
     return (
@@ -123,7 +128,10 @@ def _sbc_split(emulator, m, truths, datas, seeds, sampler, executor, workers):
 class _Basis:
     """What the truths' posteriors are computed from: the emulator's predictions at them (a
     refit on other runs changes them), the truths, their data and seeds, the sampler and the
-    emulator's tail."""
+    emulator's tail (in each truth's key); and, shared by all truths, the measurement the
+    likelihood reads (its sds, floors and the targets' weights: a target left out of the fit
+    has weight 0) and the emulator's predictions at fixed probe points (a refit that happens
+    to agree at one truth does not at all of them)."""
 
     mu: np.ndarray
     sd: np.ndarray
@@ -131,13 +139,17 @@ class _Basis:
     datas: np.ndarray
     seeds: np.ndarray
     common: bytes
+    shared: str
 
     @classmethod
-    def of(cls, emulator, truths, datas, seeds, sampler) -> _Basis:
+    def of(cls, emulator, m: Measurement, truths, datas, seeds, sampler) -> _Basis:
         mu, sd = emulator.predict(truths) if len(truths) else (np.empty(0), np.empty(0))
         common = repr(sorted(sampler.items())).encode()
         common += repr(getattr(emulator, "tail_df", None)).encode()
-        return cls(mu, sd, truths, datas, np.asarray(seeds, dtype=np.int64), common)
+        probes = np.random.default_rng(PROBE_SEED).random((PROBES, truths.shape[1]))
+        shared = _digest((*emulator.predict(probes), m.sd, m.floor, m.weight), common)
+        seeds_array = np.asarray(seeds, dtype=np.int64)
+        return cls(mu, sd, truths, datas, seeds_array, common, shared)
 
     def keys(self) -> list[str]:
         """One key per truth, so that adding truths keeps the finished ones."""
@@ -166,18 +178,26 @@ def _digest(arrays, common: bytes) -> str:
 
 
 def _load_checkpoint(path: Path, basis: _Basis) -> dict[int, tuple[np.ndarray, float]]:
-    """The finished truths of ``path`` whose key is unchanged. A checkpoint of the earlier
-    form (one fingerprint over a run of ``n`` truths) is kept whole when its fingerprint is
-    that of the first ``n`` truths here, for any ``n`` from its finished ones to all."""
+    """The finished truths of ``path`` whose key is unchanged, none when what all truths
+    share has changed. Checkpoints written before 6 December 2026 carry no shared digest and
+    are trusted as they were then: one with per-truth keys by those keys; one of the earlier
+    form (one fingerprint over a run of ``n`` truths) whole when its fingerprint is that of
+    the first ``n`` truths here, for any ``n`` from its finished ones to all. A file that
+    cannot be read as either is ignored (every truth is computed again)."""
     if not path.exists():
         return {}
     try:
         saved = json.loads(path.read_text())
         rows = {int(k): (np.array(v[1:]), float(v[0])) for k, v in saved["truths"].items()}
+        kept = saved.get("keys")
+        if kept is not None and not isinstance(kept, dict):
+            return {}
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return {}
-    if "keys" in saved:
-        keys, kept = basis.keys(), saved["keys"]
+    if saved.get("shared", basis.shared) != basis.shared:
+        return {}
+    if kept is not None:
+        keys = basis.keys()
         return {k: v for k, v in rows.items() if k < len(keys) and kept.get(str(k)) == keys[k]}
     old = saved.get("fingerprint")
     for n in range(max(rows, default=-1) + 1, len(basis.truths) + 1):

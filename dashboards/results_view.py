@@ -28,8 +28,9 @@ from .uncertainty import SHIPPED_POINT, WHY_DIFFERENT, WHY_TITLE
 __all__ = ["POINT_ESTIMATE_NOTE", "ResultsView"]
 
 POINT_ESTIMATE_NOTE = (
-    f"A batch runs the calibrated point estimate ({SHIPPED_POINT}, no posterior draws), so "
-    'its numbers can differ from the Compare view\'s with "Parameter uncertainty" on.'
+    "A batch runs the calibrated point estimate, one parameter set for every replicate "
+    f"({SHIPPED_POINT}), not the posterior draws, so its numbers can differ from the "
+    'Compare view\'s with "Parameter uncertainty" on.'
 )
 FIGURES = {
     "flows_by_scenario": "Arrivals per year by scenario, corridor and channel",

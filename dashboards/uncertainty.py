@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from calibration import point_and_draws
+from calibration.shipped_point import MSM_OPTIMUM
 from scenarios.posterior import load_draws
 
 __all__ = [
@@ -76,9 +77,10 @@ def _is_msm_point(summary: Mapping) -> bool:
 
 def _point_words(summary: Mapping, short: bool = False) -> str:
     """What the shipped point is: the fit report's ``point_choice`` (an emulator install: the
-    draw nearest the posterior median), else the method of simulated moments' optimum."""
+    draw nearest the posterior median), else the method of simulated moments' optimum, said
+    in plain words."""
     choice = summary.get("point_choice")
-    if choice:
+    if choice and choice != MSM_OPTIMUM:
         return f"the {choice}"
     if short:
         return "the single best-fitting parameter set"

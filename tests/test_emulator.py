@@ -228,14 +228,27 @@ def test_the_check_resumes_from_its_checkpoint(toy, tmp_path, monkeypatch):
     assert len(calls) == 6
 
 
+def _fingerprint_before_keys(emulator, truths, datas, seeds, sampler) -> str:
+    """The checkpoint fingerprint as ``calibration/sbc.py`` computed it until 6 December 2026
+    (one over the whole run), copied here so that a change that breaks reading those
+    checkpoints fails a test rather than agreeing with itself."""
+    import hashlib
+
+    mu, sd = emulator.predict(truths) if len(truths) else (np.empty(0), np.empty(0))
+    h = hashlib.sha256()
+    for a in (mu, sd, truths, datas, np.asarray(seeds, dtype=np.int64)):
+        h.update(np.ascontiguousarray(np.round(a, 10), dtype=float).tobytes())
+    h.update(repr(sorted(sampler.items())).encode())
+    h.update(repr(getattr(emulator, "tail_df", None)).encode())
+    return h.hexdigest()
+
+
 def test_more_truths_compute_only_the_new_ones(toy, tmp_path, monkeypatch):
     """A run extended from 6 to 9 truths (the same seed: its first 6 truths and their noise
     are the shorter run's) keeps the 6 finished posteriors, from a checkpoint of today's form
     and of the earlier one (one fingerprint over the whole run), and gives the CDFs that 9
     truths from scratch give."""
     import json
-
-    import calibration.sbc as sbc
 
     emulator, m = toy
     rng = np.random.default_rng(8)
@@ -253,10 +266,10 @@ def test_more_truths_compute_only_the_new_ones(toy, tmp_path, monkeypatch):
     saved = json.loads(short)
     rng6 = np.random.default_rng(4)
     datas = np.array([v + rng6.normal(0.0, m.sd) for v in z[:6]])
-    basis = sbc._Basis.of(emulator, u[:6], datas, [5 + k for k in range(6)], {"particles": 200})
-    path.write_text(
-        json.dumps({"fingerprint": basis.whole_run_fingerprint(6), "truths": saved["truths"]})
+    old = _fingerprint_before_keys(
+        emulator, u[:6], datas, [5 + k for k in range(6)], {"particles": 200}
     )
+    path.write_text(json.dumps({"fingerprint": old, "truths": saved["truths"]}))
     calls.clear()
     again = sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
     assert calls == [11, 12, 13]
@@ -266,6 +279,45 @@ def test_more_truths_compute_only_the_new_ones(toy, tmp_path, monkeypatch):
     calls.clear()
     sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
     assert len(calls) == 9
+
+
+def test_a_checkpoint_is_kept_truth_by_truth_and_dropped_when_the_likelihood_changes(
+    toy, tmp_path, monkeypatch
+):
+    """One truth's key changed: only that truth is computed again; keys that are not a
+    table, or a target's weight changed (as leaving it out of the fit does): every truth is;
+    a checkpoint of the per-truth form without the shared digest (written on 6 December
+    2026, before it) is read by its keys."""
+    import json
+
+    from calibration.emulator import Measurement
+
+    emulator, m = toy
+    rng = np.random.default_rng(9)
+    u = rng.random((4, 2))
+    z = toy_log_outputs(u, rng)
+    path = tmp_path / "sbc_progress.json"
+    sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    saved = json.loads(path.read_text())
+    calls = _count_posteriors(monkeypatch)
+    path.write_text(json.dumps({**saved, "keys": {**saved["keys"], "2": "0" * 64}}))
+    sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    assert calls == [7]
+    calls.clear()
+    path.write_text(json.dumps({**saved, "keys": ["not", "a", "table"]}))
+    sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    assert len(calls) == 4
+    calls.clear()
+    path.write_text(json.dumps(saved))
+    reweighted = Measurement(
+        m.centre, m.sd, m.floor, np.where(np.arange(len(m.weight)) == 0, 0.0, m.weight)
+    )
+    sbc_cdfs(emulator, reweighted, u, z, seed=4, checkpoint=path, particles=200)
+    assert len(calls) == 4
+    calls.clear()
+    path.write_text(json.dumps({"keys": saved["keys"], "truths": saved["truths"]}))
+    sbc_cdfs(emulator, m, u, z, seed=4, checkpoint=path, particles=200)
+    assert calls == []
 
 
 def test_a_calibrated_method_passes_simulation_based_calibration(toy):

@@ -172,3 +172,16 @@ def test_the_shown_words_are_built_from_the_shipped_files():
     assert uncertainty.setting_note(True) == uncertainty.DRAWS
     assert uncertainty.setting_note(False) == uncertainty.POINT
     assert "((" not in uncertainty.POINT and ") (" not in uncertainty.POINT
+
+
+def test_the_point_is_named_in_plain_words_for_every_kind_of_install():
+    """The views name the shipped point from the fit report: an emulator install's draw by
+    its description, an MSM optimum (the install of ``corridors calibrate`` writes that
+    choice) and a report without a choice in words, not as the method's jargon."""
+    from dashboards.uncertainty import _point_words
+
+    draw = "posterior draw nearest the posterior median (draw 17 of 400)"
+    assert _point_words({"point_choice": draw}, short=True) == f"the {draw}"
+    plain = "the single best-fitting parameter set"
+    assert _point_words({"point_choice": "MSM optimum"}, short=True) == plain
+    assert _point_words({}, short=True) == plain
