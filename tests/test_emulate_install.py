@@ -180,6 +180,9 @@ def test_refusal_names_what_is_missing():
         ]
     )
     assert "rerun with more --truths" in refusal(noise)
+    # both reasons at once, so that adding truths is not followed by another refusal
+    both = refusal({**noise, "not_identified": ["stay_constant"]})
+    assert "rerun with more --truths" in both and "stay_constant" in both
     # coverage met but one parameter's ranks rejected as uniform (Bonferroni over its two),
     # the verdicts computed as emulate() and finished_summary() compute them
     from calibration.emulate_verdicts import verdicts
