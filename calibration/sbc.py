@@ -74,11 +74,12 @@ def sbc_cdfs(
     truths' order, and each posterior has its own seed, so the result does not depend on
     ``workers``. With a ``checkpoint`` path the finished truths are kept there after every
     :data:`SBC_CHUNK` x ``workers`` of them, each under a key of its own (the emulator's
-    prediction at it, its data, its seed and the sampler): a rerun keeps every truth whose
-    key is unchanged, so a run extended with more truths (the verdicts' advice when coverage
-    misses by no more than the truths' noise) computes only the new ones. The truths and
-    their noise are drawn in order, so the first truths of a longer run are those of a
-    shorter one with the same seed."""
+    prediction at it, its data, its seed and the sampler) beside a digest of what all share
+    (the measurement, the emulator at fixed probes; :class:`_Basis`): a rerun keeps every
+    truth whose key is unchanged, so a run extended with more truths (the verdicts' advice
+    when coverage misses by no more than the truths' noise) computes only the new ones. The
+    truths and their noise are drawn in order, so the first truths of a longer run are those
+    of a shorter one with the same seed."""
     rng = np.random.default_rng(seed)
     datas = np.array([z + rng.normal(0.0, m.sd) for z in simulated_log]).reshape(
         simulated_log.shape

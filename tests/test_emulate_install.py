@@ -239,3 +239,22 @@ def test_the_denser_design_posterior_passes_its_ranks_and_is_refused_for_coverag
     assert reason is not None and "90% intervals hold the truth 83%-96%" in reason
     assert "rerun with more --truths" in reason
     assert not any(v.startswith("NOT MET") and "ranks" in v for v in summary["verdicts"])
+
+
+def test_the_denser_design_over_200_truths_meets_coverage_and_is_refused_for_ranks():
+    """``docs/runs/emulate_default_design500_truths200_2026-12-06``: the same run extended to
+    200 truths holds the truth 85.5-94.5% of the time (all 9 parameters inside the goal's
+    85-95%), and Malaysia's amnesty eligibility's ranks (p 0.0023) refuse it."""
+    from pathlib import Path
+
+    from calibration.emulate_install import finished_summary
+
+    root = Path(__file__).resolve().parent.parent
+    config = load_config(root / "calibration" / "default.toml")
+    folder = root / "docs" / "runs" / "emulate_default_design500_truths200_2026-12-06"
+    summary = finished_summary(config, folder, {"design_runs": 500, "truth_runs": 200})
+    assert summary is not None
+    assert any(v.startswith("MET: simulation-based calibration, 90%") for v in summary["verdicts"])
+    reason = refusal(summary)
+    assert reason is not None and "amnesty_eligible_share.MYS (p = 0.0023)" in reason
+    assert "rerun with more --truths" not in reason
