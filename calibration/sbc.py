@@ -88,7 +88,7 @@ def sbc_cdfs(
     d = truths.shape[1]
     basis = _Basis.of(emulator, m, truths, datas, seeds, sampler) if checkpoint else None
     keys = basis.keys() if basis else []
-    done = _load_checkpoint(checkpoint, basis) if checkpoint and basis else {}
+    done = _load_checkpoint(checkpoint, basis, keys) if checkpoint and basis else {}
     todo = [k for k in range(len(truths)) if k not in done]
     step = max(1, workers) * SBC_CHUNK if checkpoint else max(1, len(todo))
     for start in range(0, len(todo), step):
@@ -98,10 +98,10 @@ def sbc_cdfs(
         )
         for k, c, e in zip(ks, cdfs, ess, strict=True):
             done[k] = (c, float(e))
-        if checkpoint:
+        if checkpoint and basis:
             rows = {str(k): [v[1], *map(float, v[0])] for k, v in sorted(done.items())}
             kept = {str(k): keys[k] for k in sorted(done)}
-            saved = {"shared": basis.shared if basis else "", "keys": kept, "truths": rows}
+            saved = {"shared": basis.shared, "keys": kept, "truths": rows}
             write_text_atomic(checkpoint, json.dumps(saved))
     if not truths.size:
         return np.empty((0, d)), np.empty(0)
@@ -178,7 +178,9 @@ def _digest(arrays, common: bytes) -> str:
     return h.hexdigest()
 
 
-def _load_checkpoint(path: Path, basis: _Basis) -> dict[int, tuple[np.ndarray, float]]:
+def _load_checkpoint(
+    path: Path, basis: _Basis, keys: list[str]
+) -> dict[int, tuple[np.ndarray, float]]:
     """The finished truths of ``path`` whose key is unchanged, none when what all truths
     share has changed. Checkpoints written before 6 December 2026 carry no shared digest and
     are trusted as they were then: one with per-truth keys by those keys; one of the earlier
@@ -198,7 +200,6 @@ def _load_checkpoint(path: Path, basis: _Basis) -> dict[int, tuple[np.ndarray, f
     if saved.get("shared", basis.shared) != basis.shared:
         return {}
     if kept is not None:
-        keys = basis.keys()
         return {k: v for k, v in rows.items() if k < len(keys) and kept.get(str(k)) == keys[k]}
     old = saved.get("fingerprint")
     for n in range(max(rows, default=-1) + 1, len(basis.truths) + 1):
