@@ -48,6 +48,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--draws", type=int, default=400, help="posterior draws written (400)")
     p.add_argument("--check", type=int, default=20, help="draws run in the model (20)")
     p.add_argument(
+        "--people-per-agent",
+        type=float,
+        help="run at this scale instead of the file's (as if the file said it; a folder "
+        "keeps runs of one scale, and --install needs the same option)",
+    )
+    p.add_argument(
         "--install",
         action="store_true",
         help="make a run that passed its checks the shipped calibration (source checkout)",
@@ -58,7 +64,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``corridors emulate``; bad input raises ScenarioError (exit 2 in ``cli.main``)."""
-    from calibration.config import load_config
+    from calibration.config import at_scale, load_config
     from calibration.emulate import check_sizes, emulate
     from calibration.executor import calibration_executor
 
@@ -67,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
     from .lock import folder_lock
 
     config = load_config(args.config)
+    if args.people_per_agent is not None:
+        config = at_scale(config, args.people_per_agent)
     check_sizes(args.design, args.truths, args.draws, args.check, args.waves, args.wave_size)
     if args.install:
         check_install_possible()

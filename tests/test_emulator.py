@@ -559,3 +559,44 @@ def test_the_report_says_what_the_tail_fit_found():
     assert "Student-t" in _tail_sentence(5.8)
     at_ceiling = _tail_sentence(GAUSSIAN_DF)
     assert "no heavier tails" in at_ceiling and "likelihood is Gaussian" in at_ceiling
+
+
+def test_a_finer_scale_runs_at_that_scale_and_a_folder_keeps_runs_of_one_scale(tmp_path, capsys):
+    """``--people-per-agent`` runs the model at that scale (the folder's configuration and
+    report say so); resuming that folder at the file's own scale is refused, naming the key,
+    before any run, because its runs would otherwise be kept as if they were of this scale."""
+    import json
+
+    from corridors.cli import main
+
+    config = _tiny_config(tmp_path)
+    out = tmp_path / "out"
+    argv = [
+        "emulate", str(config), "--out", str(out), "--design", "20", "--waves", "0",
+        "--truths", "0", "--draws", "20", "--check", "0", "--workers", "1", "--quiet",
+    ]  # fmt: skip
+    assert main([*argv, "--people-per-agent", "10000"]) == 0
+    kept = json.loads((out / "config.json").read_text())
+    assert kept["people_per_agent"] == 10000
+    assert "10000 people per agent" in (out / "report.md").read_text()
+    design = (out / "design.csv").read_bytes()
+    capsys.readouterr()
+
+    with no_model_runs():
+        assert main(argv) == 2  # the file's own 20,000
+    err = capsys.readouterr().err
+    assert "people_per_agent" in err and "config.json" in err and "another --out" in err
+    assert (out / "design.csv").read_bytes() == design
+    with no_model_runs():  # the same scale resumes without a run
+        assert main([*argv, "--people-per-agent", "10000"]) == 0
+
+
+def test_a_bad_scale_is_a_clear_error(tmp_path, capsys):
+    from corridors.cli import main
+
+    config = _tiny_config(tmp_path)
+    out = tmp_path / "out"
+    assert main(["emulate", str(config), "--out", str(out), "--people-per-agent", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--people-per-agent" in err and "1 to 1,000,000" in err
+    assert not out.exists()
