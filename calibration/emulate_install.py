@@ -161,7 +161,8 @@ def write_shipped_files(
             target = "emulate.md" if name == "report.md" else name
             write_atomic(out / "report" / target, functools.partial(shutil.copy2, out / name))
     header = (
-        f"# Calibrated by `corridors emulate {config.source_file}` "
+        f"# Calibrated by `corridors emulate {config.source_file}` at "
+        f"{config.scenario.people_per_agent:g} people per agent "
         f"({dt.date.today().isoformat()}): averaged relative difference "
         f"{summary['averaged_relative_difference']:.3f} over {summary['targets']} targets, "
         f"{runs} model runs.\n# The point: the {choice}.\n"

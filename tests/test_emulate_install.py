@@ -97,6 +97,7 @@ def test_the_shipped_files_hold_the_point_nearest_the_median_and_the_fixed_value
     assert observation == {"census_coverage.THA": pytest.approx(nearest["census_coverage.THA"])}
     header = (out / "calibrated_parameters.toml").read_text().splitlines()[:4]
     assert "posterior draw nearest the posterior median" in header[1], header
+    assert "at 20000 people per agent" in header[0], header  # the runs' scale
     assert "# Fixed, not fitted: stay_constant, amnesty_eligible_share.MYS." in header, header
     report = (out / "report" / "report.md").read_text()
     assert "Fixed, not fitted" in report and "Emulator posterior" in report
