@@ -328,7 +328,7 @@ def at_scale(config: CalibrationConfig, people_per_agent: float) -> CalibrationC
     ``--people-per-agent``): the runs' scale and the kept ``raw``, so a resumed or installed
     run is recognised only with the same scale. Why: at the default file's 1,000 people per
     agent a small flow is a handful of agents (Malaysia's deportations in 2017: about 3 a
-    year), so its simulated value is mostly the noise of counting so few; a finer scale
+    month), so its simulated value is mostly the noise of counting so few; a finer scale
     costs little more per run (1.4 s at 1,000, 1.6 s at 250 on this machine). Bad values are
     a ScenarioError naming the option and the range the scenario allows."""
     try:
