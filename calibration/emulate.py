@@ -53,11 +53,12 @@ from .emulator import (
     measurement,
     sobol_design,
 )
+from .folder_config import FOLDER_CONFIG, check_same_configuration, record_configuration
 from .sbc import plot_rank_histograms, sbc_cdfs, sbc_column, sbc_table
 from .simulate import simulate_targets
 from .tempering import tempered_posterior
 
-__all__ = ["FOLDER_CONFIG", "check_folder", "check_sizes", "emulate"]
+__all__ = ["check_folder", "check_sizes", "emulate"]
 
 CHUNK = 8
 """Runs submitted between two checkpoints (per worker)."""
@@ -131,35 +132,21 @@ def _save(path: Path, done: dict, u: np.ndarray, seeds: list[int], ids: list[str
     write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
 
 
-FOLDER_CONFIG = "config.json"
-"""The configuration (its file's data, with ``--people-per-agent`` if given) whose runs a
-folder holds, written when a run starts."""
+EMULATE_IGNORES = frozenset({"msm", "abc"})
+"""Sections of a calibration file that ``corridors emulate`` does not read: a change there
+does not make a folder's runs another model's."""
 
 
 def check_folder(config: CalibrationConfig, out: Path) -> None:
     """Refuse (ScenarioError, nothing written) a folder holding runs of another
-    configuration: its runs are kept by point and seed alone, so a resumed run under another
-    file, ``[fixed]`` value or scale would mix runs of two models without a word. A folder
-    from before :data:`FOLDER_CONFIG` is judged by its ``summary.json``'s, if any."""
-    for name, key in ((FOLDER_CONFIG, None), ("summary.json", "config")):
-        path = out / name
-        if not path.exists():
-            continue
-        kept = json.loads(path.read_text())
-        kept = kept if key is None else kept.get(key)
-        if kept is None:
-            continue
-        kept = json.loads(json.dumps(kept, default=str))
-        now = json.loads(json.dumps(config.raw, default=str))
-        differ = sorted(k for k in set(kept) | set(now) if kept.get(k) != now.get(k))
-        if differ:
-            raise ScenarioError(
-                str(path),
-                "config",
-                ", ".join(differ),
-                f"the runs of {config.source_file} as given (these keys differ); use another --out",
-            )
-        return
+    configuration (:mod:`calibration.folder_config`); a folder from before ``config.json``
+    is judged by its ``summary.json``'s, if any."""
+    if not check_same_configuration(
+        out / FOLDER_CONFIG, config.raw, config.source_file, EMULATE_IGNORES
+    ):
+        check_same_configuration(
+            out / "summary.json", config.raw, config.source_file, EMULATE_IGNORES, "config"
+        )
 
 
 def check_sizes(
@@ -198,7 +185,7 @@ def emulate(
     out = Path(out)
     check_folder(config, out)
     out.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out / FOLDER_CONFIG, json.dumps(config.raw, indent=2, default=str))
+    record_configuration(out, config.raw)
     t0 = time.perf_counter()
     d = len(config.names)
     m = measurement(config.targets)

@@ -34,6 +34,7 @@ from .abc_smc import run_abc
 from .checkpoint import StageState
 from .config import CalibrationConfig, is_observation, observation_values
 from .executor import calibration_executor
+from .folder_config import FOLDER_CONFIG, check_same_configuration, record_configuration
 from .msm import evaluate_all, run_msm
 from .report import evaluate_draw, write_report
 from .shipped_point import shipped_point
@@ -79,6 +80,11 @@ def _say(quiet: bool, text: str) -> None:
     if not quiet:
         print(f"corridors calibrate: {text}", file=sys.stderr, flush=True)
 
+
+CALIBRATE_MAY_GROW = frozenset({"msm.max_evaluations", "abc.generations", "abc.posterior_draws"})
+"""What a resumed calibration may change in its file: budgets that a longer run extends (the
+MSM replays its logged evaluations and goes on; ABC-SMC continues from its last generation).
+Anything else changed makes the folder's stages another model's (refused)."""
 
 REPORT_RUNS = "report_runs.json"
 """The fit report's model runs (the point on the calibration and held-out seeds, one run per
@@ -150,7 +156,10 @@ def calibrate(
     try:
         out.mkdir(parents=True, exist_ok=True)
         state = StageState(out)
-        write_text_atomic(out / "config.json", json.dumps(config.raw, indent=1, default=str))
+        check_same_configuration(
+            out / FOLDER_CONFIG, config.raw, config.source_file, CALIBRATE_MAY_GROW
+        )
+        record_configuration(out, config.raw)
         # 1. method of simulated moments
         if "msm" not in state:
             _say(
