@@ -151,14 +151,15 @@ def calibrate(
     ``dask_address`` every model run goes to that Dask cluster (the same results as a local
     pool for the same seeds: see :mod:`calibration.executor`)."""
     out = Path(out)
+    # a folder of another configuration is refused before a worker starts
+    check_same_configuration(
+        out / FOLDER_CONFIG, config.raw, config.source_file, CALIBRATE_MAY_GROW
+    )
     # an unreachable Dask address is refused before anything is written
     executor, close, workers = calibration_executor(workers, dask_address)
     try:
         out.mkdir(parents=True, exist_ok=True)
         state = StageState(out)
-        check_same_configuration(
-            out / FOLDER_CONFIG, config.raw, config.source_file, CALIBRATE_MAY_GROW
-        )
         record_configuration(out, config.raw)
         # 1. method of simulated moments
         if "msm" not in state:
