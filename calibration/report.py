@@ -131,6 +131,9 @@ def _write_report(
         "averaged_relative_difference_heldout": avg_heldout,
         "targets_met_heldout": int(fitted["inside_heldout"].sum()),
         "targets_left_out": dict(config.left_out),
+        # the runs' scale: an emulator run installed with --people-per-agent differs from its
+        # file's, and whoever reruns the report's figures needs it
+        "people_per_agent": config.scenario.people_per_agent,
         "calibrated_parameters": point,
     }
     write_atomic(folder / "fit.csv", lambda p: table.to_csv(p, index=False))
@@ -150,7 +153,8 @@ def _write_report(
         f"**{summary['targets_met_heldout']} of {len(fitted)}** targets met.",
         "",
         *_left_out_lines(table),
-        f"Model runs: {summary.get('model_runs', 'n/a')}; wall time "
+        f"Model runs: {summary.get('model_runs', 'n/a')} at "
+        f"{config.scenario.people_per_agent:g} people per agent; wall time "
         f"{summary.get('wall_s', float('nan')) / 60:.1f} min.",
         "",
         "## Calibrated parameters",

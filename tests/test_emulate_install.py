@@ -101,6 +101,9 @@ def test_the_shipped_files_hold_the_point_nearest_the_median_and_the_fixed_value
     assert "# Fixed, not fitted: stay_constant, amnesty_eligible_share.MYS." in header, header
     report = (out / "report" / "report.md").read_text()
     assert "Fixed, not fitted" in report and "Emulator posterior" in report
+    # the report's runs' scale, for whoever reruns them (tests/test_calibration.py does)
+    assert fit["people_per_agent"] == 20000
+    assert "at 20000 people per agent" in report
     assert (out / "report" / "emulate.md").read_text() == (out / "report.md").read_text()
     assert (out / "report" / "sbc_ranks.png").stat().st_size > 0
     # the report's runs: the point on 2 calibration and 4 held-out seeds, 5 draws
