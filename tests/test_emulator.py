@@ -188,6 +188,39 @@ def test_the_check_gives_the_same_cdfs_on_two_processes_as_in_one(toy):
     np.testing.assert_array_equal(serial[1], split[1])
 
 
+def test_the_fit_on_two_processes_is_the_fit_here():
+    """The targets' fits run on the command's workers (one task each): the same kernels and
+    predictions, bit for bit, as one after another in this process, for a first fit with a
+    random restart and for a wave's refit from it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    rng = np.random.default_rng(11)
+    u = sobol_design(2, 48, seed=7)
+    z = toy_log_outputs(u, rng)
+    more = np.vstack([u, rng.random((12, 2))])
+    z_more = np.vstack([z, toy_log_outputs(more[48:], rng)])
+    probe = rng.random((30, 2))
+    here = Emulator(seed=2, restarts=1).fit(u, z)
+    wave_here = Emulator(seed=2).fit(more, z_more, start=here, space_filling=48)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        there = Emulator(seed=2, restarts=1).fit(u, z, executor=pool)
+        wave_there = Emulator(seed=2).fit(
+            more, z_more, start=there, space_filling=48, executor=pool
+        )
+    for a, b in ((here, there), (wave_here, wave_there)):
+        for gp_a, gp_b in zip(a.models, b.models, strict=True):
+            np.testing.assert_array_equal(gp_a.kernel_.theta, gp_b.kernel_.theta)
+        np.testing.assert_array_equal(a.predict(probe)[0], b.predict(probe)[0])
+        np.testing.assert_array_equal(a.predict(probe)[1], b.predict(probe)[1])
+        np.testing.assert_array_equal(a.sd_scale, b.sd_scale)
+    # the refit is a fit of its own: its kernels moved with the added runs
+    assert any(
+        not np.array_equal(w.kernel_.theta, f.kernel_.theta)
+        for w, f in zip(wave_here.models, here.models, strict=True)
+    )
+
+
 def _count_posteriors(monkeypatch) -> list[int]:
     """From now on, the seed of every posterior the check computes (4 + 1 + truth with the
     tests' seed 4), in order: which truths a rerun computed rather than kept."""
