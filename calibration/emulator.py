@@ -189,7 +189,10 @@ class Emulator:
         With an ``executor`` (the command's worker processes or Dask cluster) the targets'
         fits run on it, one task each; without one, here, one after another. Either way
         each fit has one BLAS thread (:func:`fit_target`), so the result does not depend on
-        where it ran or on the machine's number of cores."""
+        where it ran or on the machine's number of cores. The limit is the process's: a Dask
+        worker with several threads runs several fits at once and one may lift it while
+        another runs, so start Dask workers with one thread each (``--nthreads 1``), as the
+        README asks for ABC-SMC too."""
         previous: list = start.models if start is not None else [None] * z.shape[1]
         jobs = [
             (
