@@ -182,17 +182,20 @@ class Emulator:
         With ``start`` (the emulator of an earlier wave, on fewer runs), each target's
         optimisation starts from that fit's kernel and is not restarted: a wave adds points
         where the posterior is, which refines the kernel rather than changing it, and a fit
-        on hundreds of runs costs minutes per restart. The first ``space_filling`` runs
+        of every target on hundreds of runs costs minutes per restart. The first ``space_filling`` runs
         (default all) are the space-filling design, over which the leave-one-out residuals
         set :attr:`sd_scale` (see the module).
 
         With an ``executor`` (the command's worker processes or Dask cluster) the targets'
         fits run on it, one task each; without one, here, one after another. Either way
-        each fit has one BLAS thread (:func:`fit_target`), so the result does not depend on
-        where it ran or on the machine's number of cores. The limit is the process's: a Dask
-        worker with several threads runs several fits at once and one may lift it while
-        another runs, so start Dask workers with one thread each (``--nthreads 1``), as the
-        README asks for ABC-SMC too."""
+        each fit has one BLAS thread (:func:`fit_target`), so the fitted kernels do not
+        depend on where they ran or on the number of cores (of one machine type: OpenBLAS
+        picks its kernels by processor). What is computed from them here (the prepared
+        predictors, the posteriors) keeps this process's BLAS threads. The limit is a
+        process's: a Dask worker with several threads runs several fits at once and, started
+        without its nanny's one-thread environment, one may lift it while another runs, so
+        start Dask workers with one thread each (``--nthreads 1``), as the README asks for
+        ABC-SMC too."""
         previous: list = start.models if start is not None else [None] * z.shape[1]
         jobs = [
             (
