@@ -182,9 +182,9 @@ class Emulator:
         With ``start`` (the emulator of an earlier wave, on fewer runs), each target's
         optimisation starts from that fit's kernel and is not restarted: a wave adds points
         where the posterior is, which refines the kernel rather than changing it, and a fit
-        of every target on hundreds of runs costs minutes per restart. The first ``space_filling`` runs
-        (default all) are the space-filling design, over which the leave-one-out residuals
-        set :attr:`sd_scale` (see the module).
+        of every target on hundreds of runs costs minutes per restart. The first
+        ``space_filling`` runs (default all) are the space-filling design, over which the
+        leave-one-out residuals set :attr:`sd_scale` (see the module).
 
         With an ``executor`` (the command's worker processes or Dask cluster) the targets'
         fits run on it, one task each; without one, here, one after another. Either way
