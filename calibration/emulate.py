@@ -316,10 +316,10 @@ def _fit_in_waves(
     d = u.shape[1]
     _say(quiet, f"fitting {len(config.targets)} Gaussian processes on {len(u)} runs")
     design = len(u)  # the space-filling runs: the emulator's sd is checked over them
-    # the targets' fits on the workers (one BLAS thread each, however they run)
-    on = executor if workers > 1 else None
+    # the targets' fits on the workers (one BLAS thread each, however they run; with one
+    # worker the executor is a serial one that runs each fit here)
     emulator = Emulator(seed=config.root_seed).fit(
-        u, log_values(y, m), space_filling=design, executor=on
+        u, log_values(y, m), space_filling=design, executor=executor
     )
     wave_seeds = replicate_seeds(config.root_seed + 6, max(1, waves * wave_size))
     for w in range(1, waves + 1):
@@ -359,7 +359,7 @@ def _fit_in_waves(
         u, y = np.vstack([u, u_wave]), np.vstack([y, y_wave])
         _say(quiet, f"wave {w}: refitting on {len(u)} runs")
         emulator = Emulator(seed=config.root_seed).fit(
-            u, log_values(y, m), start=emulator, space_filling=design, executor=on
+            u, log_values(y, m), start=emulator, space_filling=design, executor=executor
         )
     return emulator, len(u)
 
