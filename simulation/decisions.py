@@ -227,10 +227,11 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
 def shock_utility(model: MigrationModel, month: int) -> np.ndarray | None:
     """[corridor, channel] What this month's shocks add to the utility of each alternative
     (ODD 7.5), or None when no shock is on (then the decision is exactly as without shocks):
-    minus ``beta_arrest_risk`` x the scare's risk in the destination (x
-    ``scare_regular_response`` on the regular channel), minus ``beta_shock_risk`` x the
-    pandemic's risk there, plus ``beta_shock_risk`` x the coup's risk in the origin (staying
-    is riskier: the same as lowering the utility of staying). No draws.
+    minus ``beta_arrest_risk`` x the corridor's ``corridor_arrest_risk_weight`` x the scare's
+    risk in the destination (x ``scare_regular_response`` on the regular channel), minus
+    ``beta_shock_risk`` x the pandemic's risk there, plus ``beta_shock_risk`` x the coup's
+    risk in the origin (staying is riskier: the same as lowering the utility of staying). No
+    draws.
 
     Why: an announced crackdown or an epidemic makes a destination look dangerous; a coup makes
     home look dangerous."""
@@ -239,7 +240,8 @@ def shock_utility(model: MigrationModel, month: int) -> np.ndarray | None:
         return None
     d, o = model.c_dest, model.c_origin
     by_channel = np.array([lv.scare_regular_response, 1.0])
-    arrest = lv.beta_arrest_risk * sch.scare_risk[d, month][:, None] * by_channel[None, :]
+    weight = lv.beta_arrest_risk * lv.corridor_arrest_risk_weight
+    arrest = weight[:, None] * sch.scare_risk[d, month][:, None] * by_channel[None, :]
     danger = lv.beta_shock_risk * (sch.pandemic_risk[d, month] - sch.coup_risk[o, month])
     return -(arrest + danger[:, None])
 
@@ -487,14 +489,17 @@ def group_utilities(lv: LeverArrays, offer: CorridorOffer, cs: np.ndarray) -> np
     """[8, alternative] The part of each alternative's utility that depends on a worker only
     through being skilled, female or informed (row ``4 skilled + 2 female + informed``):
     ``b_gap x log(expected earnings)`` (:func:`expected_earnings`), less waiting, less the
-    perceived risks (arrest on the irregular channel; exploitation, x
+    perceived risks (arrest on the irregular channel, x the corridor's
+    ``corridor_arrest_risk_weight``; exploitation, x
     ``female_vulnerability`` for women; both x ``risk_misperception`` unless informed), plus
     the channel constant (irregular preference, or the regular complexity penalty: none for the
     informed, halved for the skilled), the corridor constant and, while a shock is on, the
     offer's ``shock_utility`` (perceived risk of a scare or a pandemic there, of a coup at
     home)."""
     n = len(cs)
-    arrest = np.tile([0.0, 1.0], n) * np.repeat(offer.arrest_risk[cs], 2)
+    arrest = np.tile([0.0, 1.0], n) * np.repeat(
+        offer.arrest_risk[cs] * lv.corridor_arrest_risk_weight[cs], 2
+    )
     expl = offer.exploitation_risk[cs].reshape(-1)
     irregular = np.tile([False, True], n)
     with np.errstate(divide="ignore", invalid="ignore"):

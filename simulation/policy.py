@@ -117,6 +117,7 @@ class LeverArrays:
     reentry_after_forced_return: FloatArray  # [destination] share of those sent back
     agency_capacity_growth_per_month: FloatArray  # [corridor] share of capacity a month
     corridor_constant: FloatArray  # [corridor] utility
+    corridor_arrest_risk_weight: FloatArray  # [corridor] times beta_arrest_risk
     push_shock_start: tuple[tuple[int, ...], ...]  # [origin] start months (month indices)
     push_shock_length_months: IntArray  # [origin] months
     push_shock_home_income_factor: FloatArray  # [origin] times normal home income

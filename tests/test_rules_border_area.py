@@ -1,5 +1,6 @@
 """Border-area enforcement on recent crossers (lever ``border_area_arrest_probability``,
-parameters ``border_area_months`` and ``border_area_risk_weight``; ODD 7.7 item 6 and 7.4):
+parameters ``border_area_months`` and ``border_area_risk_weight``; ODD 7.7 item 6 and 7.4),
+and the corridor's own weight on arrest risk (driver ``corridor_arrest_risk_weight``, ODD 7.5):
 the rule on a handful of hand-built workers, the perceived risk the decision weighs, and the
 direction of its effect over seeded replicates.
 
@@ -165,6 +166,20 @@ def test_weighed_border_area_enforcement_deters_irregular_crossings():
     c = compare("the same, weight 0 -> 1", departures, unweighed, weighed)
     print(c)
     c.assert_lowers()
+
+
+def test_a_lighter_corridor_weight_on_arrest_risk_lets_more_cross_irregularly():
+    """Under weighed border-area enforcement (as above, weight 1), Cambodia -> Thailand's
+    ``corridor_arrest_risk_weight`` 1 -> 0.2 (its migrants weigh an arrest at a fifth of
+    what others do): more irregular departures from Cambodia to Thailand in 2011-2013."""
+    weighed = {**BORDER_AREA, "border_area_risk_weight": 1.0}
+    light = {**weighed, "corridor_arrest_risk_weight": {"KHM-THA": 0.2}}
+    base, lever = arm(**weighed), arm(**light)
+    c = compare(
+        "irregular departures KHM-THA 2011-2013", khm_tha("departures", "irregular"), base, lever
+    )
+    print(c)
+    c.assert_raises()
 
 
 def test_the_decision_weighs_the_weighted_border_area_risk_of_each_corridor():

@@ -9,7 +9,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, THA, small_model
+from rule_workers import MMR_THA, THA, set_levers, small_model
 
 from agents.status import Channel, Legal, Outcome, Status
 from simulation import abroad, admissions, decisions
@@ -244,6 +244,26 @@ def test_information_removes_risk_misperception_and_the_complexity_penalty():
     assert skilled.tolist() == pytest.approx([b_gap * np.log(1.5) + 0.5, b_gap * np.log(1.5)])
 
 
+def test_a_corridors_arrest_risk_weight_scales_only_its_irregular_risk_term():
+    """``corridor_arrest_risk_weight`` 0.25 on Myanmar -> Thailand: its irregular
+    alternative's utility rises by 0.75 x beta_arrest_risk x perceived risk, its regular one
+    and every other corridor's are unchanged."""
+    model = small_model([], beta_arrest_risk=2.0, risk_misperception=0.5)
+    cs = np.arange(len(model.c_dest))
+    offer = offer_for_one_corridor(model)
+    before = decisions.group_utilities(model.lv, offer, cs)
+    weight = np.ones(len(cs))
+    weight[MMR_THA] = 0.25
+    set_levers(model, corridor_arrest_risk_weight=weight)
+    after = decisions.group_utilities(model.lv, offer, cs)
+    gain = after - before
+    uninformed, informed = 0, 1
+    assert gain[uninformed, 2 * MMR_THA + 1] == pytest.approx(0.75 * 2.0 * 0.5 * 0.2)
+    assert gain[informed, 2 * MMR_THA + 1] == pytest.approx(0.75 * 2.0 * 1.0 * 0.2)
+    gain[:, 2 * MMR_THA + 1] = 0.0
+    assert not gain.any()
+
+
 # ---- shocks (issue 14, mechanism 6) --------------------------------------------------------
 KHM_THA, MMR_MYS = 0, 5  # corridor indices in the baseline world
 
@@ -274,6 +294,24 @@ def test_a_scare_lowers_the_utility_of_going_there_most_on_the_irregular_channel
     assert extra[MMR_THA].tolist() == pytest.approx([-2.0 * 0.3 * 0.25, -2.0 * 0.3])
     assert extra[MMR_MYS].tolist() == [0.0, 0.0]  # another destination: untouched
     assert shocked(4, enforcement_scare_start=((0,), (), ()))[1] is None  # over after 3 months
+
+
+def test_a_scare_weighs_by_the_corridors_arrest_risk_weight():
+    """The scare's term on Myanmar -> Thailand x its ``corridor_arrest_risk_weight`` (3);
+    Cambodia -> Thailand, at 1, as without the driver."""
+    model, _ = shocked(
+        enforcement_scare_start=((0,), (), ()),
+        enforcement_scare_size=0.3,
+        beta_arrest_risk=2.0,
+        scare_regular_response=0.25,
+    )
+    weight = np.ones(len(model.c_dest))
+    weight[MMR_THA] = 3.0
+    set_levers(model, corridor_arrest_risk_weight=weight)
+    extra = decisions.shock_utility(model, 0)
+    assert extra is not None
+    assert extra[MMR_THA].tolist() == pytest.approx([-6.0 * 0.3 * 0.25, -6.0 * 0.3])
+    assert extra[KHM_THA].tolist() == pytest.approx([-2.0 * 0.3 * 0.25, -2.0 * 0.3])
 
 
 def test_a_pandemic_lowers_both_channels_and_a_coup_raises_every_alternative_of_its_origin():
