@@ -196,10 +196,11 @@ DRIVERS: tuple[Declaration, ...] = (
         "times beta_arrest_risk",
         "drivers",
         "How heavily the corridor's would-be migrants weigh the yearly arrest risk of the "
-        "irregular channel (and an enforcement scare's), relative to the weight every corridor "
-        "shares (parameter ``beta_arrest_risk``). An arrest costs more or less by corridor: a "
-        "Cambodian sent back across a land border a few hours from home can cross again within "
-        "days, an Indonesian deported from Malaysia loses the sea passage and the broker's fee. "
+        "irregular channel (and an enforcement scare's risk, on both channels), relative to "
+        "the weight every corridor shares (parameter ``beta_arrest_risk``). An arrest costs "
+        "more or less by corridor: a Cambodian sent back across a land border a few hours "
+        "from home can cross again within days, an Indonesian deported from Malaysia loses "
+        "the sea passage and the broker's fee. "
         "1: the shared weight, as before.",
         "corridor-specific perception of enforcement",
         label="Weight of arrest risk on the corridor",

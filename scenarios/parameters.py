@@ -458,7 +458,7 @@ PARAMETERS: tuple[Declaration, ...] = (
         "utility per unit annual risk",
         "Weight of the yearly risk a pandemic adds to going to a destination, or a coup to "
         "staying at home (an enforcement scare adds to the arrest risk, weighed by "
-        "``beta_arrest_risk``).",
+        "``beta_arrest_risk`` x the corridor's ``corridor_arrest_risk_weight``).",
     ),
     _p(
         "shock_return_response",

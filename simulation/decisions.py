@@ -14,7 +14,7 @@ gets a utility (the utility of staying is ``stay_constant``)::
     V = b_gap  * log(expected earnings abroad / income at home)
       - b_cost * upfront cost / monthly income at home
       - b_wait * expected months before departure (processing + queue)
-      - b_arrest * perceived yearly arrest risk (irregular channel)
+      - b_arrest * perceived yearly arrest risk (irregular channel; x the corridor's weight)
       - b_expl * perceived yearly exploitation risk (x female vulnerability)
       + b_net  * log(1 + ties x share of the origin's people already there)
       + channel constant (irregular preference; regular complexity unless informed)

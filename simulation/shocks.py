@@ -13,8 +13,9 @@ They act in three ways:
 
 1. *Decisions at home* (:func:`~simulation.decisions.shock_utility`, part of
    :func:`~simulation.decisions.corridor_offer`): while a shock lasts, the utility of going to
-   a scared or pandemic destination falls by the weight of the risk (``beta_arrest_risk`` for
-   a scare, ``beta_shock_risk`` for a pandemic), so fewer leave for it; a coup raises the
+   a scared or pandemic destination falls by the weight of the risk (``beta_arrest_risk`` x
+   the corridor's ``corridor_arrest_risk_weight`` for a scare, ``beta_shock_risk`` for a
+   pandemic), so fewer leave for it; a coup raises the
    utility of every alternative of its origin against staying by ``beta_shock_risk`` x its
    size, so more leave.
 2. *A return wave* (:func:`shock_returns`, right after the events abroad): people abroad in a

@@ -257,9 +257,11 @@ def test_a_corridors_arrest_risk_weight_scales_only_its_irregular_risk_term():
     set_levers(model, corridor_arrest_risk_weight=weight)
     after = decisions.group_utilities(model.lv, offer, cs)
     gain = after - before
-    uninformed, informed = 0, 1
-    assert gain[uninformed, 2 * MMR_THA + 1] == pytest.approx(0.75 * 2.0 * 0.5 * 0.2)
-    assert gain[informed, 2 * MMR_THA + 1] == pytest.approx(0.75 * 2.0 * 1.0 * 0.2)
+    # rows 4 skilled + 2 female + informed: the uninformed perceive half the risk, whoever
+    # they are
+    irregular = gain[:, 2 * MMR_THA + 1]
+    perceived = np.array([0.5, 1.0] * 4)
+    assert irregular == pytest.approx(0.75 * 2.0 * perceived * 0.2)
     gain[:, 2 * MMR_THA + 1] = 0.0
     assert not gain.any()
 
