@@ -77,21 +77,26 @@ def _template() -> list[Target]:
     return targets
 
 
-def test_flow_targets_identify_the_return_hazard_and_planned_returns(tmp_path):
-    base = load_scenario("baseline_dynamics").with_values(**SCALE)
-    template = tuple(_template())
-    # the truth on a seed of its own: the calibration (root seed 9) must not share its noise
-    truth = simulate_targets(base, template, TRUTH, seeds_for(99, 1)[0])
-    rows = write_synthetic_targets(tmp_path / "targets.csv", template, truth)
+def recover_truth(
+    tmp_path, name: str, scale: dict, template: tuple[Target, ...], truth: dict, ranges: dict
+) -> tuple:
+    """Run the candidate scenario at ``scale`` with ``truth`` on a seed of its own (root 99:
+    the calibration, root 9, must not share its noise), write what ``template`` sees of it as
+    +-5% bands, and calibrate the parameters of ``ranges`` from their middles on one seed
+    (30 MSM evaluations, then ABC-SMC: 40 particles, 4 generations, 60 draws). Returns
+    (config, summary, folder)."""
+    base = load_scenario("baseline_dynamics").with_values(**scale)
+    values = simulate_targets(base, template, truth, seeds_for(99, 1)[0])
+    rows = write_synthetic_targets(tmp_path / "targets.csv", template, values)
     assert len(rows) == len(template), "every synthetic figure counts something"
-    params = "\n".join(f"{k} = [{lo}, {hi}]" for k, (lo, hi) in RANGES.items())
-    start = "\n".join(f"{k} = {(lo + hi) / 2}" for k, (lo, hi) in RANGES.items())
+    params = "\n".join(f'"{k}" = [{lo}, {hi}]' for k, (lo, hi) in ranges.items())
+    start = "\n".join(f'"{k}" = {(lo + hi) / 2}' for k, (lo, hi) in ranges.items())
     (tmp_path / "cal.toml").write_text(f"""
-name = "synthetic_dynamics"
+name = "{name}"
 targets = "targets.csv"
 scenario = "baseline_dynamics"
-end = "{SCALE["end"]}"
-people_per_agent = {SCALE["people_per_agent"]}
+end = "{scale["end"]}"
+people_per_agent = {scale["people_per_agent"]}
 seeds = 1
 root_seed = 9
 [parameters]
@@ -106,5 +111,11 @@ generations = 4
 posterior_draws = 60
 """)
     config = load_config(tmp_path / "cal.toml")
-    summary = calibrate(config, tmp_path / "out", workers=2, quiet=True)
-    assert_truth_recovered(config, summary, tmp_path / "out", TRUTH, NARROWED)
+    return config, calibrate(config, tmp_path / "out", workers=2, quiet=True), tmp_path / "out"
+
+
+def test_flow_targets_identify_the_return_hazard_and_planned_returns(tmp_path):
+    config, summary, out = recover_truth(
+        tmp_path, "synthetic_dynamics", SCALE, tuple(_template()), TRUTH, RANGES
+    )
+    assert_truth_recovered(config, summary, out, TRUTH, NARROWED)
