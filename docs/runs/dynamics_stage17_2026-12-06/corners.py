@@ -45,11 +45,14 @@ def outcomes(stage: int, lever_off: bool, seed: int) -> tuple[float, float, floa
     month = table["month"].astype(str)
     period = rows & (month >= "2017-01") & (month <= "2024-12")
 
+    measures = set(table["measure"].astype(str))
+
     def total(measure: str, where) -> float:
+        assert measure in measures, f"no measure {measure!r} in the output table"
         return float(table.loc[where & (table["measure"].astype(str) == measure), "value"].sum())
 
     decided = total("departures", period) - total("forced_return_reentries", period)
-    forced = (total("deportations", period) + total("interceptions", period)) / 96
+    forced = (total("deportations", period) + total("border_interceptions", period)) / 96
     stock = total("stock", rows & (month == "2024-12"))
     return decided, forced, stock
 
