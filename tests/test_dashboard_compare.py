@@ -204,19 +204,20 @@ def test_posterior_draws_change_the_replicates_parameters():
 # ---- cancelling ---------------------------------------------------------------------------
 def test_a_cancelled_run_stops_within_a_few_months():
     # since the compiled loops (issue 16): a warm-up run first, so that loading them is in
-    # neither timed run, and 1,000 people per agent, so that a warm run outlasts 0.3 s
+    # neither timed run; the cancel comes a quarter of the way through a full run timed on
+    # this machine (a fixed delay was outlasted by the whole run on a faster one)
     run_replicate(PanelSettings(end="2010-03", people_per_agent=50_000.0).scenario(), None)
     scenario = PanelSettings(end="2019-12", people_per_agent=1000.0).scenario()
+    t0 = time.perf_counter()
+    run_replicate(scenario, None)
+    full = time.perf_counter() - t0
     token = CancelToken()
     try:
-        threading.Timer(0.3, token.cancel).start()
+        threading.Timer(full / 4, token.cancel).start()
         t0 = time.perf_counter()
         with pytest.raises(ComparisonCancelled, match="cancelled at month"):
             run_replicate(scenario, token.path)
         stopped_after = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        run_replicate(scenario, None)
-        full = time.perf_counter() - t0
         assert stopped_after < 0.8 * full, (stopped_after, full)
     finally:
         token.close()
