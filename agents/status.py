@@ -6,7 +6,13 @@ from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["Channel", "Legal", "Outcome", "Status", "channel_of_legal"]
+__all__ = ["NO_IRREGULAR_ENTRY", "Channel", "Legal", "Outcome", "Status", "channel_of_legal"]
+
+NO_IRREGULAR_ENTRY = -32768
+"""``irregular_entry_month`` of a stay that did not begin with an irregular entry (and of
+everyone at home): the smallest int16, because months before the run's first (negative
+indices) are entries too, for the recent crossers a run can start with (driver
+``initial_forced_returns_per_month``)."""
 
 
 class Status(IntEnum):

@@ -29,6 +29,7 @@ from scenarios.tomlfile import parse_toml
 
 __all__ = [
     "END_CHOICES",
+    "NOT_IN_PANEL",
     "SCALE_CHOICES",
     "PanelSettings",
     "grouped_levers",
@@ -38,6 +39,11 @@ __all__ = [
 ]
 
 DRIVER_GROUP = "drivers"
+NOT_IN_PANEL = frozenset({"initial_forced_returns_per_month"})
+"""Drivers the panel does not offer: the revolving door at the start is an initial condition
+that a corridor's initial irregular stock bounds (most of its declared range is refused on
+small corridors, with an error), set from a count in scenario files and calibration
+configurations (ODD 5 item 2b), not a condition a policymaker moves."""
 END_CHOICES = [f"{y}-12" for y in range(2011, 2036)]
 SCALE_CHOICES = [250.0, 500.0, 1000.0, 2000.0, 5000.0]
 """People per agent the dashboard offers. 250 is the finest: one session's runs then stay
@@ -245,7 +251,11 @@ def grouped_levers() -> list[tuple[str, list]]:
     """Levers by row of the source's policy matrix (plus enforcement and regional rows),
     then the exogenous drivers."""
     groups = [(g, [d for d in LEVERS if d.group == g]) for g in POLICY_GROUPS]
-    drivers = [d for d in DECLARATIONS.values() if SECTION_OF[d.name] == "drivers"]
+    drivers = [
+        d
+        for d in DECLARATIONS.values()
+        if SECTION_OF[d.name] == "drivers" and d.name not in NOT_IN_PANEL
+    ]
     return [(g, ds) for g, ds in groups if ds] + [(DRIVER_GROUP, drivers)]
 
 

@@ -153,6 +153,29 @@ DRIVERS: tuple[Declaration, ...] = (
         label="Re-entry after being sent back",
     ),
     D(
+        "initial_forced_returns_per_month",
+        "float",
+        "corridor",
+        0.0,
+        0.0,
+        50_000.0,
+        "people per month",
+        "drivers",
+        "People sent back a month on the corridor (deported, or intercepted at the border) in "
+        "the months just before the run starts: the revolving door already turning in January "
+        "2010. That many of the corridor's initial irregular stock start the run detained "
+        "(for each month of ``detention_months``), crossing again (the destination's "
+        "``reentry_after_forced_return`` share of them) and as recent crossers (what is left "
+        "of two months' re-entries after border-area arrests), so the forced returns of the "
+        "first months are those of a door in motion rather than of one starting from rest. "
+        "0: the initial stock is settled, nobody is detained or crossing, as before. Not read "
+        "on a corridor without an irregular channel; at most what the corridor's initial "
+        "irregular stock can hold (checked when a scenario is loaded). Set in scenario files and "
+        "calibration configurations, not in the dashboard's panel.",
+        "border regimes; deportation practice",
+        label="Forced returns a month before the run",
+    ),
+    D(
         "agency_capacity_growth_per_month",
         "float",
         "corridor",

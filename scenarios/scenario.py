@@ -42,6 +42,7 @@ from typing import Any
 
 from .calendar import FIRST_MONTH, LAST_MONTH, month_index, month_label
 from .declarations import FROM_WORLD_DATA, Declaration
+from .door_at_start import check_door_at_start
 from .errors import HIDDEN, ScenarioError
 from .extends import (
     FOLDER,
@@ -272,6 +273,7 @@ def _validated(data: dict, f: str) -> Scenario:
                 f, section, d, given.get(d.name), world, has_value=d.name in given
             )
     _resolve_world_data_levers(values, world)
+    check_door_at_start(values, world, f)
     return Scenario(
         name=name,
         description=description,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from agents.status import Legal, Status
+from agents.status import NO_IRREGULAR_ENTRY, Legal, Status
 
 __all__ = ["abroad_groups_rows", "arrest_candidates", "return_candidates"]
 
@@ -27,6 +27,7 @@ _DETAINED = int(Status.DETAINED)
 _NONE = int(Legal.NONE)
 _REGULAR = int(Legal.REGULAR)
 _IRREGULAR = int(Legal.IRREGULAR)
+_NO_ENTRY = NO_IRREGULAR_ENTRY
 
 
 @numba.njit(cache=True)
@@ -92,8 +93,9 @@ def arrest_candidates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The irregular people of ``away`` who can be arrested (not detained, no registration
     pending verification), in ``away``'s order, and each one's arrest probability this
-    month: the destination's; for a recent crosser (an irregular entry, month 0 or later, in
-    a month after ``first_settled_entry``, which is negative early in a run) on a corridor
+    month: the destination's; for a recent crosser (an irregular entry, not
+    ``NO_IRREGULAR_ENTRY``, in a month after ``first_settled_entry``, which is negative early
+    in a run, when entries before the first month can be recent) on a corridor
     with a border-area probability ``b`` above 0, the chance of either, ``q + (1 - q) b``;
     times ``unemployed_arrest_factor`` (at most 1) if unemployed."""
     n = away.size
@@ -107,8 +109,8 @@ def arrest_candidates(
         c = corridor[r]
         q = arrest_probability[c_dest[c]]
         b = border_area_probability[c]
-        entry = irregular_entry_month[r]  # -1: no irregular entry began this stay
-        if b > 0.0 and entry >= 0 and entry > first_settled_entry:
+        entry = irregular_entry_month[r]
+        if b > 0.0 and entry != _NO_ENTRY and entry > first_settled_entry:
             q = q + (1.0 - q) * b
         if status[r] == _UNEMPLOYED:
             q = np.minimum(1.0, unemployed_arrest_factor * q)

@@ -28,6 +28,7 @@ from .metrics import Metrics
 from .policy import Policy, lever_arrays
 from .population import build_population
 from .recruitment import recruiters_step, summarise
+from .revolving_door import start_the_door
 from .schedules import Schedules
 from .shocks import ShockSchedule, shock_returns
 
@@ -87,6 +88,8 @@ class MigrationModel(mesa.Model):
             self.lv.network_mean_ties,
             self.rng,
         )
+        # the revolving door in motion at the start, where a corridor's driver says (no draws)
+        start_the_door(self.population, scenario)
         regular_agency_fee = (
             np.array([c.regular_cost_usd for c in w.corridors]) * self.lv.agency_service_fee_share
         )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.status import Channel, Legal, Status, channel_of_legal
+from agents.status import NO_IRREGULAR_ENTRY, Channel, Legal, Status, channel_of_legal
 
 from .admissions import count_trips, pay
 
@@ -46,7 +46,7 @@ def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     pop.timer[rows] = 0
     pop.contract_left[rows] = 0
     pop.stay_months[rows] = 0
-    pop.irregular_entry_month[rows] = -1
+    pop.irregular_entry_month[rows] = NO_IRREGULAR_ENTRY
     if model.lv.seasonal_share.any():  # nobody is on a seasonal stay otherwise
         pop.season_left[rows] = np.where(pop.season_left[rows] != 0, -1, 0)
 

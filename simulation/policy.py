@@ -115,6 +115,7 @@ class LeverArrays:
     border_closure_crossing_factor: FloatArray  # [destination] share of irregular crossings stil...
     border_closure_removal_factor: FloatArray  # [destination] share of due deportations carr...
     reentry_after_forced_return: FloatArray  # [destination] share of those sent back
+    initial_forced_returns_per_month: FloatArray  # [corridor] people per month
     agency_capacity_growth_per_month: FloatArray  # [corridor] share of capacity a month
     corridor_constant: FloatArray  # [corridor] utility
     corridor_arrest_risk_weight: FloatArray  # [corridor] times beta_arrest_risk

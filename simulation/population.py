@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from agents.status import Channel, Legal, Status
+from agents.status import NO_IRREGULAR_ENTRY, Channel, Legal, Status
 from scenarios.world import World
 
 __all__ = ["Population", "build_population"]
@@ -69,16 +69,18 @@ class Population:
 
     irregular_entry_month: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
     """int16 month index of the irregular entry that began the current stay (the month the
-    crossing got in), -1 for a stay begun on the regular channel, for those abroad at the
-    start and at home: who counts as a recent crosser for border-area enforcement
-    (``border_area_arrest_probability``). All -1 when left out."""
+    crossing got in; negative for a crossing before the run's first month),
+    ``NO_IRREGULAR_ENTRY`` for a stay begun on the regular channel, for the settled stock
+    abroad at the start and for everyone at home: who counts as a recent crosser for
+    border-area enforcement (``border_area_arrest_probability``). All ``NO_IRREGULAR_ENTRY``
+    when left out."""
 
     def __post_init__(self) -> None:
         for name in ("amnesty_wait", "trips", "season_left", "stay_months"):
             if len(getattr(self, name)) != len(self.status):
                 setattr(self, name, np.zeros(len(self.status), np.int16))
         if len(self.irregular_entry_month) != len(self.status):
-            self.irregular_entry_month = np.full(len(self.status), -1, np.int16)
+            self.irregular_entry_month = np.full(len(self.status), NO_IRREGULAR_ENTRY, np.int16)
 
     def __len__(self) -> int:
         return len(self.status)

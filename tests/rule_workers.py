@@ -15,7 +15,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from agents.status import Legal, Status
+from agents.status import NO_IRREGULAR_ENTRY, Legal, Status
 from scenarios.scenario import load_scenario
 from simulation.metrics import FLOW_MEASURES
 from simulation.model import MigrationModel
@@ -72,7 +72,7 @@ DEFAULT_WORKER: dict[str, Any] = {
     "trips": 0,
     "season_left": 0,
     "stay_months": 0,
-    "irregular_entry_month": -1,
+    "irregular_entry_month": NO_IRREGULAR_ENTRY,
 }
 
 MMR_THA = 2  # corridor index of Myanmar -> Thailand in the baseline world

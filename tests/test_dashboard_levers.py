@@ -28,7 +28,9 @@ from dashboards.file_picker import MAX_BYTES, FilePickerWidget, decode_picked
 from dashboards.lever_controls import exact_text, parse_number, plain_description
 from dashboards.levers_panel import SCALE_CHOICES, LeversPanel
 from dashboards.settings_state import (
+    NOT_IN_PANEL,
     PanelSettings,
+    grouped_levers,
     load_upload,
     settings_from_query,
     settings_from_toml,
@@ -42,7 +44,7 @@ from scenarios.registry import DECLARATIONS
 from scenarios.scenario import load_scenario, preset_names, scenario_from_dict
 from simulation.model import MigrationModel
 
-PANEL_DECLS = (*LEVERS, *DRIVERS)
+PANEL_DECLS = tuple(d for d in (*LEVERS, *DRIVERS) if d.name not in NOT_IN_PANEL)
 ENFORCEMENT = "enforcement_monthly_arrest_probability"
 
 
@@ -442,3 +444,12 @@ def test_any_lever_values_the_panel_allows_run_and_survive_the_page_address(chos
     for stock in (model.regular_stock, model.irregular_stock):
         assert math.isfinite(stock) and stock >= 0
     assert np.isfinite(model.metrics.latest("stock")).all()
+
+
+def test_the_panel_offers_every_lever_and_driver_but_the_door_at_the_start():
+    """The revolving door at the start is an initial condition that a corridor's stock bounds
+    (most of its range is refused on small corridors): not in the panel; everything else
+    declared as a lever or driver is."""
+    offered = {d.name for _, decls in grouped_levers() for d in decls}
+    assert offered == {d.name for d in (*LEVERS, *DRIVERS)} - NOT_IN_PANEL
+    assert NOT_IN_PANEL == {"initial_forced_returns_per_month"}

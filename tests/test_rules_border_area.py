@@ -19,7 +19,7 @@ import pytest
 from effects_helpers import compare, replicates, total
 from rule_workers import MMR_THA, THA, FixedUniforms, rows, set_levers, small_model
 
-from agents.status import Legal, Status
+from agents.status import NO_IRREGULAR_ENTRY, Legal, Status
 from simulation import abroad, moves
 from simulation.decisions import corridor_offer
 from simulation.formulas import yearly_arrest_risk, yearly_from_monthly
@@ -34,8 +34,9 @@ MONTH = 20
 
 
 def border_area_model(entries: list[int], probability: float, month: int = MONTH, **levers):
-    """Irregular MMR-THA workers who got in at ``entries`` (month indices, -1: settled or
-    regular entry), at ``month``, Thailand's own rate 0.1, draws at 0.3."""
+    """Irregular MMR-THA workers who got in at ``entries`` (month indices, negative before
+    the run; ``NO_IRREGULAR_ENTRY``: settled or regular entry), at ``month``, Thailand's own
+    rate 0.1, draws at 0.3."""
     model = small_model(
         [{**IRREGULAR, "irregular_entry_month": e} for e in entries],
         border_area_arrest_probability=probability,
@@ -51,7 +52,7 @@ def border_area_model(entries: list[int], probability: float, month: int = MONTH
 def test_recent_crossers_are_arrested_more_and_settled_workers_at_the_national_rate():
     """Border-area probability 0.5 within 3 months: got in this month, 1 and 2 months ago
     -> 0.55 (arrested at a draw of 0.3); 3 months ago, never irregularly -> 0.1 (not)."""
-    entries = [MONTH, MONTH - 1, MONTH - 2, MONTH - 3, -1]
+    entries = [MONTH, MONTH - 1, MONTH - 2, MONTH - 3, NO_IRREGULAR_ENTRY]
     model = border_area_model(entries, 0.5, border_area_months=3)
     abroad.arrests(model, rows(5))
     detained = model.population.status == Status.DETAINED
@@ -70,13 +71,19 @@ def test_a_longer_border_area_window_reaches_older_crossers():
     assert (model.population.status == Status.DETAINED).tolist() == [True, True, False]
 
 
-def test_early_in_a_run_only_those_who_crossed_in_it_are_recent():
-    """At month 0 and 1 the window reaches before the run: the stock abroad at the start and
-    overstayers (no irregular entry, -1) still face the national rate only."""
-    for month in (0, 1):
-        model = border_area_model([-1, 0], 0.5, month=month, border_area_months=3)
-        abroad.arrests(model, rows(2))
-        assert (model.population.status == Status.DETAINED).tolist() == [False, True]
+def test_early_in_a_run_the_window_reaches_entries_before_it_but_not_the_settled_stock():
+    """At months 0 and 1 the 3-month window reaches before the run: the settled stock abroad
+    at the start and overstayers (no irregular entry) face the national rate only; a
+    crosser who got in a month before the run (entry -1, as the revolving door at the start
+    leaves them) is recent at months 0 and 1, one who got in 2 months before at month 0
+    only."""
+    for month, recent_before in ((0, [True, True]), (1, [True, False])):
+        model = border_area_model(
+            [NO_IRREGULAR_ENTRY, 0, -1, -2], 0.5, month=month, border_area_months=3
+        )
+        abroad.arrests(model, rows(4))
+        detained = (model.population.status == Status.DETAINED).tolist()
+        assert detained == [False, True, *recent_before]
 
 
 def test_another_corridors_border_area_enforcement_does_not_act_here():
@@ -99,7 +106,7 @@ def test_an_irregular_arrival_records_its_month_and_going_home_clears_it():
     pop = model.population
     assert pop.legal[0] == Legal.IRREGULAR and pop.irregular_entry_month[0] == MONTH
     moves.go_home(model, rows(1))
-    assert pop.irregular_entry_month[0] == -1
+    assert pop.irregular_entry_month[0] == NO_IRREGULAR_ENTRY
 
 
 def test_perceived_yearly_risk_adds_the_border_months_and_is_unchanged_without_them():

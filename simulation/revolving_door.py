@@ -1,0 +1,78 @@
+"""The revolving door already turning when the run starts (driver
+``initial_forced_returns_per_month``; ODD 5, item 2b).
+
+Why: across Thailand's land border with Cambodia, deportations were a cycle before 2010: the
+same people sent back through Poipet and crossing again (91,268 Cambodians sent back there in
+2009, Banteay Meanchey's labour department via Cambodia Daily, 2010). A run that starts with
+the whole stock settled has nobody detained, nobody crossing and no recent crosser for
+border-area enforcement, so its forced returns start at zero and take about a year to reach
+the cycle's level (the sixteenth stage of the issue-14 fit: 0 in January 2010, about 6,000 a
+month from early 2011), and the 2010 count is missed by the model's start, not by its rules.
+
+How many people go in each part of the cycle is :func:`scenarios.door_at_start.door_at_start`
+(the scenario is checked with it when loaded); here they are placed on agents taken in row
+order from the corridor's block of employed irregular workers, whose attributes were drawn
+alike, so no draw is needed and the random stream is unchanged. Everyone stays in the
+corridor's initial stock but those crossing again (they are between the two countries).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.status import Channel, Legal, Status
+from scenarios.door_at_start import DRIVER, corridor_door
+from scenarios.errors import ScenarioError
+from scenarios.scenario import Scenario
+
+from .population import Population
+
+__all__ = ["start_the_door"]
+
+
+def start_the_door(pop: Population, scenario: Scenario) -> None:
+    """Put each corridor's cycle of forced returns in motion: each part's people divided by
+    ``people_per_agent`` and rounded. Writes ``status``, ``legal``, ``channel``, ``timer`` and
+    ``irregular_entry_month`` of the agents taken; no draws. Nothing is read or written where
+    the driver is 0 (the default) or the corridor has no irregular channel.
+
+    Raises :class:`~scenarios.errors.ScenarioError` when rounding at a coarse scale asks for
+    more agents than the corridor's irregular block has (the scenario's check, in people,
+    passed)."""
+    world, ppa = scenario.world, scenario.people_per_agent
+    for c, corridor in enumerate(world.corridors):
+        if scenario.values[DRIVER][corridor.code] <= 0 or not corridor.has_irregular_entry:
+            continue
+        detained, crossing, recent = corridor_door(scenario.values, world, corridor.code)
+        agents = [round(x / ppa) for x in (*detained, *crossing, *recent)]
+        block = np.flatnonzero((pop.corridor == c) & (pop.status == Status.EMPLOYED_IRREGULAR))
+        if sum(agents) > len(block):
+            raise ScenarioError(
+                scenario.source_file,
+                f"drivers.{DRIVER}.{corridor.code}",
+                scenario.values[DRIVER][corridor.code],
+                f"a scale fine enough to hold it: at {ppa:g} people per agent the cycle needs "
+                f"{sum(agents)} agents and the corridor has {len(block)} irregular ones",
+            )
+        _place(pop, block, agents, len(detained), len(crossing))
+
+
+def _place(
+    pop: Population, block: np.ndarray, agents: list[int], n_detained: int, n_crossing: int
+) -> None:
+    """Writes the parts of the cycle onto consecutive rows of ``block``: ``agents`` holds the
+    agents per month of each part in order (detained, crossing, recent)."""
+    start = 0
+    for i, n in enumerate(agents):
+        rows = block[start : start + n]
+        start += n
+        if i < n_detained:  # detained, i + 1 months left
+            pop.status[rows] = Status.DETAINED
+            pop.timer[rows] = i + 1
+        elif i < n_detained + n_crossing:  # crossing again, arriving in i - n_detained + 1
+            pop.status[rows] = Status.IN_TRANSIT
+            pop.legal[rows] = Legal.NONE
+            pop.channel[rows] = Channel.IRREGULAR
+            pop.timer[rows] = i - n_detained + 1
+        else:  # got in k months before the first, k = 1, 2, ...
+            pop.irregular_entry_month[rows] = -(i - n_detained - n_crossing + 1)
