@@ -66,16 +66,19 @@ def corridor_door(values: Any, world: World, code: str) -> tuple[list[float], ..
 
 def check_door_at_start(values: Any, world: World, file: str) -> None:
     """Refuse a value of the driver that a corridor cannot hold: more people in the cycle
-    than the corridor's initial irregular stock (``initial_stock x (1 - initial_regular_share)``).
-    A corridor without an irregular channel has no door: its value is not read (as
-    ``reentry_after_forced_return`` is not, there), so one value for every corridor is
-    allowed."""
+    than the corridor's initial irregular stock (``initial_stock x (1 - initial_regular_share)``),
+    or, at the scenario's ``people_per_agent``, more agents (each part's people divided by it
+    and rounded, as the model places them) than the stock's agents (rounded as the initial
+    population is built). A corridor without an irregular channel has no door: its value is
+    not read (as ``reentry_after_forced_return`` is not, there), so one value for every
+    corridor is allowed."""
     for c in world.corridors:
         forced = float(values[DRIVER][c.code])
         if forced <= 0 or not c.has_irregular_entry:
             continue
         key = f"drivers.{DRIVER}.{c.code}"
-        needed = sum(sum(part) for part in corridor_door(values, world, c.code))
+        door = corridor_door(values, world, c.code)
+        needed = sum(sum(part) for part in door)
         stock = c.initial_stock * (1.0 - c.initial_regular_share)
         if needed > stock:
             raise ScenarioError(
@@ -85,4 +88,15 @@ def check_door_at_start(values: Any, world: World, file: str) -> None:
                 f"at most {forced * stock / needed:,.0f} people a month: the corridor's initial "
                 f"irregular stock ({stock:,.0f}) must hold those detained, crossing again and "
                 f"recently crossed ({needed:,.0f} at this value)",
+            )
+        ppa = float(values["people_per_agent"])
+        agents = sum(round(x / ppa) for part in door for x in part)
+        if agents > round(stock / ppa):
+            raise ScenarioError(
+                file,
+                key,
+                forced,
+                f"a finer scale or a lower value: at {ppa:g} people per agent the cycle needs "
+                f"{agents} agents and the corridor's initial irregular stock is "
+                f"{round(stock / ppa)}",
             )

@@ -22,7 +22,6 @@ import numpy as np
 
 from agents.status import Channel, Legal, Status
 from scenarios.door_at_start import DRIVER, corridor_door
-from scenarios.errors import ScenarioError
 from scenarios.scenario import Scenario
 
 from .population import Population
@@ -34,11 +33,9 @@ def start_the_door(pop: Population, scenario: Scenario) -> None:
     """Put each corridor's cycle of forced returns in motion: each part's people divided by
     ``people_per_agent`` and rounded. Writes ``status``, ``legal``, ``channel``, ``timer`` and
     ``irregular_entry_month`` of the agents taken; no draws. Nothing is read or written where
-    the driver is 0 (the default) or the corridor has no irregular channel.
-
-    Raises :class:`~scenarios.errors.ScenarioError` when rounding at a coarse scale asks for
-    more agents than the corridor's irregular block has (the scenario's check, in people,
-    passed)."""
+    the driver is 0 (the default) or the corridor has no irregular channel. The scenario was
+    checked when loaded (:func:`scenarios.door_at_start.check_door_at_start`): the
+    corridor's irregular agents hold every agent placed here."""
     world, ppa = scenario.world, scenario.people_per_agent
     for c, corridor in enumerate(world.corridors):
         if scenario.values[DRIVER][corridor.code] <= 0 or not corridor.has_irregular_entry:
@@ -46,14 +43,6 @@ def start_the_door(pop: Population, scenario: Scenario) -> None:
         detained, crossing, recent = corridor_door(scenario.values, world, corridor.code)
         agents = [round(x / ppa) for x in (*detained, *crossing, *recent)]
         block = np.flatnonzero((pop.corridor == c) & (pop.status == Status.EMPLOYED_IRREGULAR))
-        if sum(agents) > len(block):
-            raise ScenarioError(
-                scenario.source_file,
-                f"drivers.{DRIVER}.{corridor.code}",
-                scenario.values[DRIVER][corridor.code],
-                f"a scale fine enough to hold it: at {ppa:g} people per agent the cycle needs "
-                f"{sum(agents)} agents and the corridor has {len(block)} irregular ones",
-            )
         _place(pop, block, agents, len(detained), len(crossing))
 
 

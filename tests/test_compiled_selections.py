@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.status import Legal, Status, channel_of_legal
+from agents.status import NO_IRREGULAR_ENTRY, Legal, Status, channel_of_legal
 from simulation.abroad_rows import abroad_groups_rows, arrest_candidates, return_candidates
 from simulation.groups import admit_within_capacity, rank_within_groups
 from simulation.market_counts import employment_counts, in_destination_rows
@@ -57,15 +57,19 @@ def test_arrest_candidates_and_their_probability(border_area, settled):
     prob = np.array([0.02, 0.3])
     b = np.array([0.5, 0.0, 0.2, 0.0]) if border_area else np.zeros(4)
     # entries after ``settled`` are recent (37: month 40 with a 3-month window; -2: month 1,
-    # where -1, no irregular entry, must not count)
-    entry = np.random.default_rng(9).integers(-1, 41, len(status)).astype(np.int16)
-    if settled < 0:
-        entry = np.where(entry > 20, -1, entry % 2).astype(np.int16)  # -1, 0 and 1 only
+    # where an entry a month before the run, -1, counts and no irregular entry,
+    # NO_IRREGULAR_ENTRY, must not)
+    base = np.random.default_rng(9).integers(-1, 41, len(status))
+    entry = np.where(base == -1, NO_IRREGULAR_ENTRY, base).astype(np.int16)
+    if settled < 0:  # no entry, -1, 0 and 1 only
+        entry = np.select([base > 30, base > 20], [NO_IRREGULAR_ENTRY, -1], base % 2).astype(
+            np.int16
+        )
     s, g = status[away], legal[away]
     rows = away[(g == L.IRREGULAR) & (s != S.DETAINED) & (wait[away] == 0)]
     c = corridor[rows]
     p = prob[c_dest[c]]
-    recent = (entry[rows] >= 0) & (entry[rows] > settled)
+    recent = (entry[rows] != NO_IRREGULAR_ENTRY) & (entry[rows] > settled)
     p = np.where(recent & (b[c] > 0), p + (1 - p) * b[c], p)
     p = np.where(status[rows] == S.UNEMPLOYED_ABROAD, np.minimum(1.0, 4.0 * p), p)
     got_rows, got_p = arrest_candidates(
@@ -74,7 +78,8 @@ def test_arrest_candidates_and_their_probability(border_area, settled):
     np.testing.assert_array_equal(got_rows, rows)
     np.testing.assert_array_equal(got_p, p)
     assert (got_p == 1.0).any() and (got_p == 0.02).any()  # the cap and the plain rate
-    if settled < 0:  # someone with no irregular entry on a corridor with b above 0
+    if settled < 0:  # no irregular entry, and one before the run, on a corridor with b > 0
+        assert ((entry[rows] == NO_IRREGULAR_ENTRY) & (b[c] > 0)).any()
         assert ((entry[rows] == -1) & (b[c] > 0)).any()
     if border_area:  # a recent crosser on corridor 0 (rate 0.02, b 0.5) is exercised
         assert (recent & (c == 0)).any() and np.isclose(got_p, 0.02 + 0.98 * 0.5).any()
