@@ -14,7 +14,7 @@ from typing import Any
 from .errors import ScenarioError
 from .world import World
 
-__all__ = ["check_door_at_start", "door_at_start"]
+__all__ = ["check_door_at_start", "door_at_start", "transit_months"]
 
 DRIVER = "initial_forced_returns_per_month"
 

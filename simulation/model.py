@@ -89,7 +89,7 @@ class MigrationModel(mesa.Model):
             self.rng,
         )
         # the revolving door in motion at the start, where a corridor's driver says (no draws)
-        start_the_door(self.population, scenario)
+        start_the_door(self.population, self.lv, w, self.people_per_agent)
         regular_agency_fee = (
             np.array([c.regular_cost_usd for c in w.corridors]) * self.lv.agency_service_fee_share
         )

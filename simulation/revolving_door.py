@@ -21,27 +21,37 @@ from __future__ import annotations
 import numpy as np
 
 from agents.status import Channel, Legal, Status
-from scenarios.door_at_start import DRIVER, corridor_door
-from scenarios.scenario import Scenario
+from scenarios.door_at_start import door_at_start, transit_months
+from scenarios.world import World
 
+from .policy import LeverArrays
 from .population import Population
 
 __all__ = ["start_the_door"]
 
 
-def start_the_door(pop: Population, scenario: Scenario) -> None:
+def start_the_door(pop: Population, lv: LeverArrays, world: World, people_per_agent: float) -> None:
     """Put each corridor's cycle of forced returns in motion: each part's people divided by
     ``people_per_agent`` and rounded. Writes ``status``, ``legal``, ``channel``, ``timer`` and
     ``irregular_entry_month`` of the agents taken; no draws. Nothing is read or written where
     the driver is 0 (the default) or the corridor has no irregular channel. The scenario was
     checked when loaded (:func:`scenarios.door_at_start.check_door_at_start`): the
     corridor's irregular agents hold every agent placed here."""
-    world, ppa = scenario.world, scenario.people_per_agent
+    forced = lv.initial_forced_returns_per_month
     for c, corridor in enumerate(world.corridors):
-        if scenario.values[DRIVER][corridor.code] <= 0 or not corridor.has_irregular_entry:
+        if forced[c] <= 0 or not corridor.has_irregular_entry:
             continue
-        detained, crossing, recent = corridor_door(scenario.values, world, corridor.code)
-        agents = [round(x / ppa) for x in (*detained, *crossing, *recent)]
+        d = world.destinations.index(corridor.destination)
+        detained, crossing, recent = door_at_start(
+            float(forced[c]),
+            float(lv.reentry_after_forced_return[d]),
+            float(lv.enforcement_monthly_arrest_probability[d]),
+            float(lv.border_area_arrest_probability[c]),
+            int(lv.detention_months),
+            transit_months(corridor.irregular_transit_months),
+            int(lv.border_area_months),
+        )
+        agents = [round(x / people_per_agent) for x in (*detained, *crossing, *recent)]
         block = np.flatnonzero((pop.corridor == c) & (pop.status == Status.EMPLOYED_IRREGULAR))
         _place(pop, block, agents, len(detained), len(crossing))
 
