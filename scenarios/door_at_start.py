@@ -9,12 +9,13 @@ model is built from it; the model places the same people, so both read this one 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from .errors import ScenarioError
-from .world import World
+from .world import Corridor, World
 
-__all__ = ["check_door_at_start", "door_at_start", "transit_months"]
+__all__ = ["check_door_at_start", "corridor_door", "door_at_start", "transit_months"]
 
 DRIVER = "initial_forced_returns_per_month"
 
@@ -50,17 +51,21 @@ def transit_months(irregular_transit_months: float) -> int:
     return max(1, math.ceil(months))
 
 
-def corridor_door(values: Any, world: World, code: str) -> tuple[list[float], ...]:
-    """:func:`door_at_start` of one corridor from a scenario's resolved ``values``."""
-    c = next(c for c in world.corridors if c.code == code)
+def corridor_door(
+    corridor: Corridor, read: Callable[[str, str | None], float]
+) -> tuple[list[float], list[float], list[float]]:
+    """:func:`door_at_start` of one corridor, its seven inputs read by ``read(lever, key)``:
+    ``key`` is the corridor's code for a per-corridor lever, its destination's for a
+    per-destination one, ``None`` for a single value. One reading for both users: the
+    scenario's check reads the resolved values, the model its lever arrays."""
     return door_at_start(
-        float(values[DRIVER][code]),
-        float(values["reentry_after_forced_return"][c.destination]),
-        float(values["enforcement_monthly_arrest_probability"][c.destination]),
-        float(values["border_area_arrest_probability"][code]),
-        int(values["detention_months"]),
-        transit_months(c.irregular_transit_months),
-        int(values["border_area_months"]),
+        read(DRIVER, corridor.code),
+        read("reentry_after_forced_return", corridor.destination),
+        read("enforcement_monthly_arrest_probability", corridor.destination),
+        read("border_area_arrest_probability", corridor.code),
+        int(read("detention_months", None)),
+        transit_months(corridor.irregular_transit_months),
+        int(read("border_area_months", None)),
     )
 
 
@@ -77,7 +82,9 @@ def check_door_at_start(values: Any, world: World, file: str) -> None:
         if forced <= 0 or not c.has_irregular_entry:
             continue
         key = f"drivers.{DRIVER}.{c.code}"
-        door = corridor_door(values, world, c.code)
+        door = corridor_door(
+            c, lambda lever, k: float(values[lever] if k is None else values[lever][k])
+        )
         needed = sum(sum(part) for part in door)
         stock = c.initial_stock * (1.0 - c.initial_regular_share)
         if needed > stock:

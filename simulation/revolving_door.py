@@ -9,7 +9,7 @@ border-area enforcement, so its forced returns start at zero and take about a ye
 the cycle's level (the sixteenth stage of the issue-14 fit: 0 in January 2010, about 6,000 a
 month from early 2011), and the 2010 count is missed by the model's start, not by its rules.
 
-How many people go in each part of the cycle is :func:`scenarios.door_at_start.door_at_start`
+How many people go in each part of the cycle is :func:`scenarios.door_at_start.corridor_door`
 (the scenario is checked with it when loaded); here they are placed on agents taken in row
 order from the corridor's block of employed irregular workers, whose attributes were drawn
 alike, so no draw is needed and the random stream is unchanged. Everyone stays in the
@@ -18,10 +18,12 @@ corridor's initial stock but those crossing again (they are between the two coun
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from agents.status import Channel, Legal, Status
-from scenarios.door_at_start import door_at_start, transit_months
+from scenarios.door_at_start import corridor_door
 from scenarios.world import World
 
 from .policy import LeverArrays
@@ -38,22 +40,28 @@ def start_the_door(pop: Population, lv: LeverArrays, world: World, people_per_ag
     checked when loaded (:func:`scenarios.door_at_start.check_door_at_start`): the
     corridor's irregular agents hold every agent placed here."""
     forced = lv.initial_forced_returns_per_month
+    read = _lever_reader(lv, world)
     for c, corridor in enumerate(world.corridors):
         if forced[c] <= 0 or not corridor.has_irregular_entry:
             continue
-        d = world.destinations.index(corridor.destination)
-        detained, crossing, recent = door_at_start(
-            float(forced[c]),
-            float(lv.reentry_after_forced_return[d]),
-            float(lv.enforcement_monthly_arrest_probability[d]),
-            float(lv.border_area_arrest_probability[c]),
-            int(lv.detention_months),
-            transit_months(corridor.irregular_transit_months),
-            int(lv.border_area_months),
-        )
+        detained, crossing, recent = corridor_door(corridor, read)
         agents = [round(x / people_per_agent) for x in (*detained, *crossing, *recent)]
         block = np.flatnonzero((pop.corridor == c) & (pop.status == Status.EMPLOYED_IRREGULAR))
         _place(pop, block, agents, len(detained), len(crossing))
+
+
+def _lever_reader(lv: LeverArrays, world: World) -> Callable[[str, str | None], float]:
+    """``read(lever, key)`` for :func:`scenarios.door_at_start.corridor_door` from the lever
+    arrays: ``key`` a corridor's code (its index in ``world.corridors``), a destination's
+    (its index in ``world.destinations``) or ``None`` (a single value)."""
+    index = {c.code: i for i, c in enumerate(world.corridors)}
+    index.update({d: i for i, d in enumerate(world.destinations)})
+
+    def read(lever: str, key: str | None) -> float:
+        array = getattr(lv, lever)
+        return float(array if key is None else array[index[key]])
+
+    return read
 
 
 def _place(
