@@ -1,5 +1,6 @@
-"""The candidate baseline of issue 14 (``scenarios/baseline_dynamics.toml``) and its
-recalibration config (``calibration/dynamics.toml``).
+"""The candidate baseline of issue 14 (``scenarios/baseline_dynamics.toml``), its variant
+with Thailand's registration windows dated (``calibration/baseline_dynamics_windows.toml``)
+and its recalibration config (``calibration/dynamics.toml``).
 
 The scenario must load, switch every issue-14 mechanism it claims to switch on (each
 mechanism's own outputs are non-zero over a short coarse run), Japan among them, and keep the
@@ -25,6 +26,7 @@ from simulation.model import MigrationModel
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "baseline_dynamics.toml"
+WINDOWS = ROOT / "calibration" / "baseline_dynamics_windows.toml"
 CONFIG = ROOT / "calibration" / "dynamics.toml"
 
 
@@ -146,7 +148,8 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     """Every stage of the recalibration loads, fits the candidate, and names no held-out kind
     of target; census coverage at most 1.1."""
     config = load_config(path)
-    assert config.scenario.name == "baseline_dynamics"
+    # the candidate, or (from stage 21) the candidate with Thailand's windows dated
+    assert config.scenario.name in {"baseline_dynamics", "baseline_dynamics_windows"}
     assert "ROW" in config.scenario.world.origins
     for path in config.targets_files:
         assert held_out_targets(Path(path)) == [], path
@@ -179,3 +182,54 @@ def test_dynamics_ranges_contain_the_scenarios_values():
         base, _, key = name.partition(".")
         value = scenario[base][key] if key else scenario[base]
         assert low <= float(value) <= high, (name, value, low, high)
+
+
+# Thailand's windows for undocumented workers by month, as the candidate's comments source
+# them (2011-06; 2014-07 to 2014-10; 2017-07; 2021-01; 2021-11 and 2021-12; 2022-08;
+# 2023-07 to 2023-12; 2024-12), one month each
+DATED_WINDOWS = (
+    ["2011-06", "2014-07", "2014-08", "2014-09", "2014-10", "2017-07", "2021-01"]
+    + ["2021-11", "2021-12", "2022-08"]
+    + [f"2023-{m:02d}" for m in range(7, 13)]
+    + ["2024-12"]
+)
+
+
+def open_months(scenario, destination: str) -> list[str]:
+    """The months in which ``destination``'s registration windows are open."""
+    starts = scenario["amnesty_start"][destination]
+    length = int(scenario["amnesty_length_months"][destination])
+    return sorted({month_label(s + k) for s in starts for k in range(length)})
+
+
+def test_the_windows_candidate_changes_thailands_windows_only(dynamics):
+    """Everything but Thailand's windows is the candidate's: the windows open in the months
+    the sources give, Malaysia's stay as they were."""
+    windows = load_scenario(WINDOWS)
+    assert windows.name == "baseline_dynamics_windows"
+    assert windows.world == dynamics.world
+    changed = {k for k in dynamics.values if windows.values[k] != dynamics.values[k]}
+    assert changed == {"amnesty_start", "amnesty_length_months"}
+    assert open_months(windows, "THA") == DATED_WINDOWS
+    for d in ("MYS", "SGP", "JPN"):
+        assert open_months(windows, d) == open_months(dynamics, d)
+    # the candidate's four windows of three months each, for the record
+    assert open_months(dynamics, "THA")[::3] == ["2011-06", "2014-07", "2017-07", "2020-12"]
+
+
+def test_thailands_registrants_come_forward_in_the_dated_months_only():
+    """A coarse run: Thailand's registrants are counted in the dated windows' months and in
+    no other, and each of the added windows (late 2021, 2022, 2023) has some."""
+    windows = load_scenario(WINDOWS).with_values(people_per_agent=5000, end="2024-06", seed=4)
+    model = MigrationModel(windows)
+    model.run()
+    table = model.metrics.to_frame(include_status=False)
+    rows = table[
+        (table["measure"].astype(str) == "amnesty_registrants")
+        & (table["destination"].astype(str) == "THA")
+    ]
+    by_month = rows.groupby(rows["month"].astype(str))["value"].sum()
+    months = set(by_month[by_month > 0].index)
+    assert months <= set(DATED_WINDOWS)
+    for year in ("2021-1", "2022", "2023"):
+        assert any(m.startswith(year) for m in months), year
