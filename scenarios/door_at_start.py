@@ -54,9 +54,10 @@ def transit_months(irregular_transit_months: float) -> int:
 def corridor_door(
     corridor: Corridor, read: Callable[[str, str | None], float]
 ) -> tuple[list[float], list[float], list[float]]:
-    """:func:`door_at_start` of one corridor, its seven inputs read by ``read(lever, key)``:
-    ``key`` is the corridor's code for a per-corridor lever, its destination's for a
-    per-destination one, ``None`` for a single value. One reading for both users: the
+    """:func:`door_at_start` of one corridor: six of its inputs read by ``read(name, key)``
+    (``name`` a lever, driver or parameter; ``key`` the corridor's code for a per-corridor
+    value, its destination's for a per-destination one, ``None`` for a single value), the
+    seventh, the transit months, from the corridor. One reading for both users: the
     scenario's check reads the resolved values, the model its lever arrays."""
     return door_at_start(
         read(DRIVER, corridor.code),

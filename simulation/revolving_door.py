@@ -51,15 +51,23 @@ def start_the_door(pop: Population, lv: LeverArrays, world: World, people_per_ag
 
 
 def _lever_reader(lv: LeverArrays, world: World) -> Callable[[str, str | None], float]:
-    """``read(lever, key)`` for :func:`scenarios.door_at_start.corridor_door` from the lever
+    """``read(name, key)`` for :func:`scenarios.door_at_start.corridor_door` from the lever
     arrays: ``key`` a corridor's code (its index in ``world.corridors``), a destination's
-    (its index in ``world.destinations``) or ``None`` (a single value)."""
-    index = {c.code: i for i, c in enumerate(world.corridors)}
-    index.update({d: i for i, d in enumerate(world.destinations)})
+    (its index in ``world.destinations``) or ``None`` (a single value). An array read with a
+    key of the other scope is refused, not read at a wrong index."""
+    scopes = (
+        {c.code: i for i, c in enumerate(world.corridors)},
+        {d: i for i, d in enumerate(world.destinations)},
+    )
 
-    def read(lever: str, key: str | None) -> float:
-        array = getattr(lv, lever)
-        return float(array if key is None else array[index[key]])
+    def read(name: str, key: str | None) -> float:
+        array = getattr(lv, name)
+        if key is None:
+            return float(array)
+        index = next(s for s in scopes if key in s)
+        if len(array) != len(index):
+            raise ValueError(f"{name} has {len(array)} values, not one per {key}'s scope")
+        return float(array[index[key]])
 
     return read
 

@@ -23,6 +23,7 @@ from scenarios.errors import ScenarioError
 from scenarios.scenario import load_scenario
 from simulation.model import MigrationModel
 from simulation.population import Population
+from simulation.revolving_door import _lever_reader
 
 PPA = 1000.0
 DOOR = {
@@ -89,6 +90,20 @@ def test_the_door_takes_its_agents_from_the_corridors_irregular_stock_and_nothin
     # the recent crosser is one of the settled stock's irregular workers, still employed
     recent = changed & (b.irregular_entry_month == -1)
     assert recent.sum() == 1 and (b.status[recent] == Status.EMPLOYED_IRREGULAR).all()
+
+
+def test_the_model_reads_the_doors_inputs_at_the_right_scope():
+    """The model's reader of the door's inputs gives a per-corridor value by corridor code,
+    a per-destination one by destination code, and refuses a per-destination array read
+    with a corridor's code instead of reading it at a wrong index."""
+    model = build(8000.0)
+    read = _lever_reader(model.lv, model.world)
+    assert read("initial_forced_returns_per_month", "KHM-THA") == 8000.0
+    assert read("border_area_arrest_probability", "KHM-THA") == 0.8
+    assert read("reentry_after_forced_return", "THA") == 0.9
+    assert read("detention_months", None) == float(model.lv.detention_months)
+    with pytest.raises(ValueError, match="reentry_after_forced_return"):
+        read("reentry_after_forced_return", "KHM-THA")
 
 
 def test_the_first_months_deportations_are_the_detained_at_the_start():
