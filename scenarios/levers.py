@@ -278,11 +278,33 @@ LEVERS: tuple[Declaration, ...] = (
         "intensity (0-1)",
         "enforcement and regularisation",
         "How loudly the state announces enforcement against those who do not come forward "
-        "(0: none; 1: mass raids announced for after the deadline). It raises take-up with "
-        "``amnesty_takeup_threat_sensitivity``; it does not itself change the arrest rate.",
+        "(0: none; 0.5: enforcement announced for after the deadline; 1: the window opened "
+        "amid a crackdown, which ``amnesty_high_threat_months`` marks month by month). It "
+        "raises take-up with ``amnesty_takeup_threat_sensitivity``; it does not itself "
+        "change the arrest rate.",
         "enforcement announced with registration windows",
         "receiving",
         label="Enforcement announced with a window",
+    ),
+    D(
+        "amnesty_high_threat_months",
+        "months",
+        "destination",
+        (),
+        None,
+        None,
+        "months (YYYY-MM)",
+        "enforcement and regularisation",
+        "Months in which a window is open amid a declared crackdown on undocumented workers "
+        "(raids or arrests under way or ordered in the last 3 months) or within 6 months of "
+        "new penalties on them or their employers taking effect (Thailand's windows of 2014 "
+        "and 2017): in those months the window's announced threat is 1 instead of "
+        "``amnesty_enforcement_threat``. A month without an open window does nothing. It "
+        "changes neither the arrest rate nor the risk migrants perceive "
+        "(``enforcement_scare_start`` does).",
+        "enforcement announced with registration windows",
+        "receiving",
+        label="Windows open amid a crackdown",
     ),
     D(
         "amnesty_information_coverage",

@@ -540,8 +540,9 @@ PARAMETERS: tuple[Declaration, ...] = (
         5.0,
         "log take-up per unit of announced threat",
         "How much the enforcement announced with a window raises take-up: the monthly chance "
-        "of coming forward is multiplied by exp(this x ``amnesty_enforcement_threat``), in a "
-        "window and in a return-only programme alike.",
+        "of coming forward is multiplied by exp(this x the threat: 1 in "
+        "``amnesty_high_threat_months``, else ``amnesty_enforcement_threat``), in a window "
+        "and in a return-only programme alike (a programme reads the latter).",
     ),
     _p(
         "amnesty_takeup_fee_sensitivity",

@@ -68,6 +68,7 @@ class LeverArrays:
     amnesty_verification_deadline_months: IntArray  # [destination] months
     amnesty_return_track: BoolArray  # [destination] on/off
     amnesty_enforcement_threat: FloatArray  # [destination] intensity (0-1)
+    amnesty_high_threat_months: tuple[tuple[int, ...], ...]  # [destination] months (month i...
     amnesty_information_coverage: FloatArray  # [destination] share of irregular workers reached
     amnesty_origin_eligible: BoolArray  # [corridor] on/off
     return_programme_start: tuple[tuple[int, ...], ...]  # [destination] start months (month i...
@@ -266,6 +267,7 @@ class Policy:
         self.arrest_probability = np.zeros(n_destinations)
         self.border_closed = np.zeros(n_destinations, bool)
         self.amnesty_open = np.zeros(n_destinations, bool)
+        self.amnesty_threat = np.zeros(n_destinations)  # announced with an open window (0-1)
         self.return_programme_open = np.zeros(n_destinations, bool)
         self.demand = np.zeros(n_destinations)
         self.market_wage = np.zeros(n_destinations)

@@ -37,8 +37,10 @@ __all__ = [
 # ---- 7: amnesty -----------------------------------------------------------------------------
 def amnesty_takeup(model: MigrationModel, cand: np.ndarray, d: np.ndarray) -> float | FloatArray:
     """[row of ``cand``, in destinations ``d``] Monthly chance of coming forward in an open
-    window: ``amnesty_monthly_takeup`` x exp(``amnesty_takeup_threat_sensitivity`` x
-    ``amnesty_enforcement_threat`` + ``amnesty_takeup_information_sensitivity`` x
+    window: ``amnesty_monthly_takeup`` x exp(``amnesty_takeup_threat_sensitivity`` x the
+    threat announced with the window (the policy's ``amnesty_threat``: 1 in
+    ``amnesty_high_threat_months``, else ``amnesty_enforcement_threat``) +
+    ``amnesty_takeup_information_sensitivity`` x
     ``amnesty_information_coverage`` - ``amnesty_takeup_time_sensitivity`` x
     ``amnesty_verification_months`` - ``amnesty_takeup_fee_sensitivity`` x (registration +
     verification fee) / monthly market wage + ``amnesty_takeup_need_sensitivity`` x
@@ -59,7 +61,7 @@ def amnesty_takeup(model: MigrationModel, cand: np.ndarray, d: np.ndarray) -> fl
         return lv.amnesty_monthly_takeup
     fees = lv.amnesty_fee_usd + lv.amnesty_verification_fee_usd
     per_dest = (
-        _threat_and_information(model)
+        _threat_and_information(model, model.policy.amnesty_threat)
         - s_time * lv.amnesty_verification_months
         - s_fee * fees / np.maximum(model.policy.market_wage, 1.0)
     )
@@ -87,18 +89,19 @@ def return_programme_takeup(model: MigrationModel, d: np.ndarray) -> float | Flo
         lv.amnesty_takeup_threat_sensitivity or lv.amnesty_takeup_information_sensitivity or s_fee
     ):
         return lv.return_programme_monthly_takeup
-    per_dest = _threat_and_information(model) - s_fee * lv.return_programme_fee_usd / np.maximum(
-        model.policy.market_wage, 1.0
-    )
+    fee_share = lv.return_programme_fee_usd / np.maximum(model.policy.market_wage, 1.0)
+    per_dest = _threat_and_information(model, lv.amnesty_enforcement_threat) - s_fee * fee_share
     return np.minimum(1.0, lv.return_programme_monthly_takeup * np.exp(per_dest[d]))
 
 
-def _threat_and_information(model: MigrationModel) -> FloatArray:
+def _threat_and_information(model: MigrationModel, threat: FloatArray) -> FloatArray:
     """[destination] The take-up exponent's threat and information terms, which act alike on
-    a window's registration and on a return-only programme."""
+    a window's registration and on a return-only programme; ``threat`` [destination] is the
+    enforcement announced (0-1). A return-only programme reads ``amnesty_enforcement_threat``
+    (``amnesty_high_threat_months`` date windows, not programmes)."""
     lv = model.lv
     return (
-        lv.amnesty_takeup_threat_sensitivity * lv.amnesty_enforcement_threat
+        lv.amnesty_takeup_threat_sensitivity * threat
         + lv.amnesty_takeup_information_sensitivity * lv.amnesty_information_coverage
     )
 

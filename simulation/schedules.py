@@ -1,5 +1,6 @@
-"""Month-by-month paths fixed by the scenario: wages, labour demand and the windows in which
-amnesties, return-only programmes, deployment bans, border closures and push shocks are on.
+"""Month-by-month paths fixed by the scenario: wages, labour demand, the windows in which
+amnesties, return-only programmes, deployment bans, border closures and push shocks are on,
+and the enforcement threat announced with the amnesties.
 
 With the rest of the world on, a destination's demand is the modelled origins' demand plus the
 rest of the world's (``labour_demand.csv``), one pool that workers of every origin compete for.
@@ -29,6 +30,20 @@ def _windows(starts: tuple[int, ...], length: int, n_months: int) -> np.ndarray:
     return on
 
 
+def _window_threat(lv: LeverArrays, destination: int, n_months: int) -> np.ndarray:
+    """[month] The enforcement threat announced with destination ``destination``'s windows:
+    ``amnesty_enforcement_threat``, and 1 in ``amnesty_high_threat_months`` (read only where
+    a window is open).
+
+    Why: the sources describe windows of different force (Thailand's of 2017 opened weeks
+    after a decree's heavy fines, later ones as routine measures); one threat per
+    destination cannot let one window pull harder than another (ODD 7.7 item 7)."""
+    threat = np.full(n_months, float(lv.amnesty_enforcement_threat[destination]))
+    high = [m for m in lv.amnesty_high_threat_months[destination] if m < n_months]
+    threat[high] = 1.0
+    return threat
+
+
 def _demand(w: World, destination: str, n: int, growth: float, factor: float) -> np.ndarray:
     """[month] Demand for migrant workers in ``destination``: for the modelled origins'
     workers, plus, for each enabled origin with demand rows of its own (the rest of the
@@ -49,6 +64,7 @@ class Schedules:
     dest_wage: np.ndarray  # [destination, month] USD per month, low-skill market wage
     demand: np.ndarray  # [destination, month] people (before closure shocks)
     amnesty_open: np.ndarray  # [destination, month] bool
+    amnesty_threat: np.ndarray  # [destination, month] announced threat (0-1) while open
     return_programme_open: np.ndarray  # [destination, month] bool
     closure: np.ndarray  # [destination, month] bool
     push_shock: np.ndarray  # [origin, month] bool
@@ -89,6 +105,7 @@ class Schedules:
                     for i in range(len(w.destinations))
                 ]
             ),
+            amnesty_threat=np.array([_window_threat(lv, i, n) for i in range(len(w.destinations))]),
             return_programme_open=np.array(
                 [
                     _windows(

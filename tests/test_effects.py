@@ -577,13 +577,25 @@ def test_return_track_raises_programme_returns_and_lowers_the_irregular_stock():
     c.assert_lowers()
 
 
-def test_louder_enforcement_announced_with_the_window_raises_takeup():
+THREAT_1 = {"amnesty_takeup_threat_sensitivity": 1.0}
+THREAT_HALF = {**THREAT_1, "amnesty_enforcement_threat": {"THA": 0.5}}
+THA_2011_HIGH = {"amnesty_high_threat_months": {"THA": ["2011-06", "2011-07", "2011-08"]}}
+
+
+@pytest.mark.parametrize(
+    ("base", "lever"),
+    [
+        (THREAT_1, {**THREAT_1, "amnesty_enforcement_threat": {"THA": 1.0}}),
+        (THREAT_HALF, {**THREAT_HALF, **THA_2011_HIGH}),
+    ],
+    ids=["announced_threat_0_to_1", "window_opened_amid_a_crackdown"],
+)
+def test_louder_enforcement_announced_with_the_window_raises_takeup(base, lever):
     """Thailand's 2011 window announced with no threat or with mass raids after it (intensity
-    0 -> 1), take-up sensitivity to the threat 1 in both arms."""
-    sensitivity = {"amnesty_takeup_threat_sensitivity": 1.0}
-    base, lever = regularisation_arms(
-        sensitivity, {**sensitivity, "amnesty_enforcement_threat": {"THA": 1.0}}
-    )
+    0 -> 1); or announced with enforcement after its deadline (0.5) or opened amid a
+    crackdown (its months in ``amnesty_high_threat_months``: threat 1). Take-up sensitivity
+    to the threat 1 in both arms."""
+    base, lever = regularisation_arms(base, lever)
     c = compare(
         "registrants in Thailand's 2011 window",
         lambda t: total(t, "amnesty_registrants", **THA_WINDOW),

@@ -32,8 +32,11 @@ OPEN = {"amnesty_fee_usd": 100.0, "amnesty_monthly_takeup": 1.0, "amnesty_eligib
 
 
 def window(workers, **levers):
+    """Thailand's window open this month, with the threat announced as in a month outside
+    ``amnesty_high_threat_months`` (what :meth:`State.set_market` writes)."""
     model = small_model(workers, **{**OPEN, **levers})
     model.policy.amnesty_open[THA] = True
+    model.policy.amnesty_threat[THA] = model.lv.amnesty_enforcement_threat[THA]
     return model
 
 
@@ -61,6 +64,30 @@ def test_takeup_follows_threat_information_time_and_fee():
     x = 1.0 * 1.0 + 0.4 * 0.5 - 0.1 * 2.0 - 0.5 * 1.0
     p = regularisation.amnesty_takeup(model, rows(1), np.array([THA]))
     assert p[0] == pytest.approx(0.1 * math.exp(x))
+
+
+def test_a_window_open_amid_a_crackdown_pulls_with_the_threat_of_one():
+    """The month's announced threat (``amnesty_threat``, 1 in a high-threat month) sets the
+    take-up, not the destination's ``amnesty_enforcement_threat``."""
+    levers = {
+        "amnesty_monthly_takeup": 0.1,
+        "amnesty_enforcement_threat": 0.5,
+        "amnesty_takeup_threat_sensitivity": 2.0,
+    }
+    ordinary = window([EMPLOYED_IRREGULAR], **levers)
+    high = window([EMPLOYED_IRREGULAR], **levers)
+    high.policy.amnesty_threat[THA] = 1.0
+    one = rows(1)
+    assert regularisation.amnesty_takeup(ordinary, one, np.array([THA]))[0] == pytest.approx(
+        0.1 * math.exp(2.0 * 0.5)
+    )
+    assert regularisation.amnesty_takeup(high, one, np.array([THA]))[0] == pytest.approx(
+        0.1 * math.exp(2.0 * 1.0)
+    )
+    # a return-only programme reads the destination's threat, not the window's month
+    assert regularisation.return_programme_takeup(high, np.array([THA])) == pytest.approx(
+        regularisation.return_programme_takeup(ordinary, np.array([THA]))
+    )
 
 
 def test_employers_need_raises_takeup_of_the_employed_only_and_takeup_is_at_most_one():

@@ -11,6 +11,8 @@ from rule_workers import MMR_THA, THA, small_model
 
 from agents.status import Channel, Outcome, Status
 from simulation import admissions, decisions
+from simulation.policy import lever_arrays
+from simulation.schedules import Schedules
 
 MMR = 2
 
@@ -82,6 +84,26 @@ def test_border_closure_cuts_demand():
     assert model.policy.demand[THA] == pytest.approx(0.5 * model.schedules.demand[THA, 3])
     assert model.policy.market_wage[THA] == model.schedules.dest_wage[THA, 3]
     assert state.demand_this_year == pytest.approx(model.policy.demand[THA] / 12)
+
+
+def test_the_threat_announced_with_a_window_is_one_in_its_high_threat_months_only():
+    """Thailand's windows of 2010-03 and 2010-06 (3 months each), announced with enforcement
+    after the deadline (0.5), the second opened amid a crackdown in its first two months:
+    the schedules hold the threat month by month, and the state writes this month's."""
+    model = small_model([])
+    scenario = model.scenario.with_values(
+        amnesty_start={"THA": ["2010-03", "2010-06"]},
+        amnesty_enforcement_threat={"THA": 0.5},
+        amnesty_high_threat_months={"THA": ["2010-06", "2010-07"]},
+    )
+    model.lv = lever_arrays(scenario)
+    object.__setattr__(model, "schedules", Schedules.build(scenario, model.lv))
+    assert model.schedules.amnesty_threat[THA, :10].tolist() == [0.5] * 5 + [1.0, 1.0] + [0.5] * 3
+    state = thailand(model)
+    for month, is_open, threat in ((2, True, 0.5), (5, True, 1.0), (7, True, 0.5), (9, False, 0.5)):
+        state.set_market(month)
+        assert model.policy.amnesty_open[THA] == is_open, month
+        assert model.policy.amnesty_threat[THA] == threat, month
 
 
 # ---- decisions ----------------------------------------------------------------------------------
