@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from calibration.config import load_config
 from calibration.simulate import scenario_for, seeds_for
 from calibration.slices import point_of_folder
@@ -34,7 +36,7 @@ def main() -> None:
     regular = june[june["channel"] == "regular"].groupby("year")["value"].sum() / 1e6
     irregular = june[june["channel"] == "irregular"].groupby("year")["value"].sum() / 1e6
 
-    def yearly(measure: str, channel: str | None) -> object:
+    def yearly(measure: str, channel: str | None) -> pd.Series:
         rows = tha[tha["measure"] == measure]
         if channel is not None:
             rows = rows[rows["channel"] == channel]
