@@ -3,7 +3,8 @@
 They set how workers weigh earnings, costs, waiting and risks, how recruiters price, and how
 often events happen abroad. Defaults are assumptions chosen to give plausible orders of
 magnitude, until the calibration (``calibration/``) fits them to observed figures. All are global
-(one value for every country).
+(one value for every country) but the take-up's sensitivity to an announced threat, which is
+per destination (its description says why).
 """
 
 from __future__ import annotations
@@ -532,17 +533,22 @@ PARAMETERS: tuple[Declaration, ...] = (
         "sensitivities act on it as on the amnesty's take-up). A programme that stays open "
         "for years draws a small share a month, hence its own rate.",
     ),
-    _p(
+    Declaration(
         "amnesty_takeup_threat_sensitivity",
         "float",
+        "destination",
         0.0,
         0.0,
         5.0,
         "log take-up per unit of announced threat",
-        "How much the enforcement announced with a window raises take-up: the monthly chance "
-        "of coming forward is multiplied by exp(this x the threat: 1 in "
+        "behaviour",
+        "How much the enforcement announced with a window raises take-up in the destination: "
+        "the monthly chance of coming forward is multiplied by exp(this x the threat: 1 in "
         "``amnesty_high_threat_months``, else ``amnesty_enforcement_threat``), in a window "
-        "and in a return-only programme alike (a programme reads the latter).",
+        "and in a return-only programme alike (a programme reads the latter). Per "
+        "destination because the programmes differ in kind (Thailand's registration of the "
+        "undocumented, Malaysia's employer-led rehiring): one response to a threat need not "
+        "fit both.",
     ),
     _p(
         "amnesty_takeup_fee_sensitivity",

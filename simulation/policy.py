@@ -188,7 +188,7 @@ class LeverArrays:
     border_interception_max: float  # share of crossings
     amnesty_monthly_takeup: float  # probability per month
     return_programme_monthly_takeup: float  # probability per month
-    amnesty_takeup_threat_sensitivity: float  # log take-up per unit of announced threat
+    amnesty_takeup_threat_sensitivity: FloatArray  # [destination] log take-up per unit of an...
     amnesty_takeup_fee_sensitivity: float  # log take-up per month of wage
     amnesty_takeup_time_sensitivity: float  # log take-up per month of verification
     amnesty_takeup_need_sensitivity: float  # log take-up per unit of market tightness

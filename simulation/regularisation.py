@@ -52,7 +52,7 @@ def amnesty_takeup(model: MigrationModel, cand: np.ndarray, d: np.ndarray) -> fl
     them; not at a constant rate."""
     lv = model.lv
     s_threat, s_info = (
-        lv.amnesty_takeup_threat_sensitivity,
+        lv.amnesty_takeup_threat_sensitivity.any(),  # [destination]
         lv.amnesty_takeup_information_sensitivity,
     )
     s_time, s_fee = lv.amnesty_takeup_time_sensitivity, lv.amnesty_takeup_fee_sensitivity
@@ -86,7 +86,9 @@ def return_programme_takeup(model: MigrationModel, d: np.ndarray) -> float | Flo
     lv = model.lv
     s_fee = lv.amnesty_takeup_fee_sensitivity
     if not (
-        lv.amnesty_takeup_threat_sensitivity or lv.amnesty_takeup_information_sensitivity or s_fee
+        lv.amnesty_takeup_threat_sensitivity.any()
+        or lv.amnesty_takeup_information_sensitivity
+        or s_fee
     ):
         return lv.return_programme_monthly_takeup
     fee_share = lv.return_programme_fee_usd / np.maximum(model.policy.market_wage, 1.0)
@@ -97,8 +99,9 @@ def return_programme_takeup(model: MigrationModel, d: np.ndarray) -> float | Flo
 def _threat_and_information(model: MigrationModel, threat: FloatArray) -> FloatArray:
     """[destination] The take-up exponent's threat and information terms, which act alike on
     a window's registration and on a return-only programme; ``threat`` [destination] is the
-    enforcement announced (0-1). A return-only programme reads ``amnesty_enforcement_threat``
-    (``amnesty_high_threat_months`` date windows, not programmes)."""
+    enforcement announced (0-1), weighed by the destination's sensitivity. A return-only
+    programme reads ``amnesty_enforcement_threat`` (``amnesty_high_threat_months`` date
+    windows, not programmes)."""
     lv = model.lv
     return (
         lv.amnesty_takeup_threat_sensitivity * threat

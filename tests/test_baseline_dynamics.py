@@ -173,8 +173,10 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     for name, high in zip(config.names, config.high, strict=True):
         if name.startswith("census_coverage"):
             assert high <= 1.1, name
-        if name == "amnesty_takeup_threat_sensitivity" and threat_fitted:
-            assert config.scenario["amnesty_high_threat_months"]["THA"], name
+        base, _, key = name.partition(".")
+        if base == "amnesty_takeup_threat_sensitivity" and threat_fitted:
+            marked = config.scenario["amnesty_high_threat_months"]
+            assert all(marked[d] for d in ([key] if key else ["THA", "MYS"])), name
             continue
         assert not name.startswith("amnesty_takeup_"), name
         assert not name.startswith("shock_return_"), name

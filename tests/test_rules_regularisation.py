@@ -90,6 +90,21 @@ def test_a_window_open_amid_a_crackdown_pulls_with_the_threat_of_one():
     )
 
 
+def test_the_threat_sensitivity_is_the_destinations_own():
+    """Thailand's sensitivity 2, Malaysia's 0, the same announced threat (1) in both: the
+    chance of coming forward rises in Thailand only."""
+    mys = 1  # destination index of Malaysia in the baseline world
+    model = window(
+        [EMPLOYED_IRREGULAR, EMPLOYED_IRREGULAR],
+        amnesty_monthly_takeup=0.1,
+        amnesty_takeup_threat_sensitivity=np.array([2.0, 0.0, 0.0]),
+    )
+    assert model.world.destinations[mys] == "MYS"
+    model.policy.amnesty_threat[:] = 1.0
+    p = regularisation.amnesty_takeup(model, rows(2), np.array([THA, mys]))
+    assert p.tolist() == pytest.approx([0.1 * math.exp(2.0), 0.1])
+
+
 def test_employers_need_raises_takeup_of_the_employed_only_and_takeup_is_at_most_one():
     model = window(
         [EMPLOYED_IRREGULAR, UNEMPLOYED_IRREGULAR],
