@@ -297,8 +297,9 @@ LEVERS: tuple[Declaration, ...] = (
         "enforcement and regularisation",
         "Months in which a window is open amid a declared crackdown on undocumented workers "
         "(raids or arrests under way or ordered in the last 3 months) or within 6 months of "
-        "new penalties on them or their employers taking effect (Thailand's windows of 2014 "
-        "and 2017): in those months the window's announced threat is 1 instead of "
+        "new penalties on them or their employers taking effect (Thailand's windows of 2014, "
+        "amid the junta's crackdown, and of 2017, weeks after a decree's heavy fines): in "
+        "those months the window's announced threat is 1 instead of "
         "``amnesty_enforcement_threat``. A month without an open window does nothing. It "
         "changes neither the arrest rate nor the risk migrants perceive "
         "(``enforcement_scare_start`` does).",

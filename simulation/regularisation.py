@@ -52,7 +52,7 @@ def amnesty_takeup(model: MigrationModel, cand: np.ndarray, d: np.ndarray) -> fl
     them; not at a constant rate."""
     lv = model.lv
     s_threat, s_info = (
-        lv.amnesty_takeup_threat_sensitivity.any(),  # [destination]
+        lv.amnesty_takeup_threat_sensitivity.any(),  # any destination's
         lv.amnesty_takeup_information_sensitivity,
     )
     s_time, s_fee = lv.amnesty_takeup_time_sensitivity, lv.amnesty_takeup_fee_sensitivity

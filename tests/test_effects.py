@@ -591,10 +591,11 @@ THA_2011_HIGH = {"amnesty_high_threat_months": {"THA": ["2011-06", "2011-07", "2
     ids=["announced_threat_0_to_1", "window_opened_amid_a_crackdown"],
 )
 def test_louder_enforcement_announced_with_the_window_raises_takeup(base, lever):
-    """Thailand's 2011 window announced with no threat or with mass raids after it (intensity
-    0 -> 1); or announced with enforcement after its deadline (0.5) or opened amid a
-    crackdown (its months in ``amnesty_high_threat_months``: threat 1). Take-up sensitivity
-    to the threat 1 in both arms."""
+    """Thailand's 2011 window announced with no threat or with the lever's strongest (intensity
+    0 -> 1, a window opened amid a crackdown on its scale); or announced with enforcement
+    after its deadline (0.5) or opened amid a crackdown (its months in
+    ``amnesty_high_threat_months``: threat 1). Take-up sensitivity to the threat 1 in both
+    arms."""
     base, lever = regularisation_arms(base, lever)
     c = compare(
         "registrants in Thailand's 2011 window",

@@ -103,6 +103,15 @@ def test_the_threat_sensitivity_is_the_destinations_own():
     model.policy.amnesty_threat[:] = 1.0
     p = regularisation.amnesty_takeup(model, rows(2), np.array([THA, mys]))
     assert p.tolist() == pytest.approx([0.1 * math.exp(2.0), 0.1])
+    # a return-only programme reads the destination's own sensitivity too
+    model = return_programme_model(
+        [EMPLOYED_IRREGULAR],
+        return_programme_monthly_takeup=0.05,
+        amnesty_enforcement_threat=1.0,
+        amnesty_takeup_threat_sensitivity=np.array([2.0, 0.0, 0.0]),
+    )
+    p = regularisation.return_programme_takeup(model, np.array([THA, mys]))
+    assert p.tolist() == pytest.approx([0.05 * math.exp(2.0), 0.05])
 
 
 def test_employers_need_raises_takeup_of_the_employed_only_and_takeup_is_at_most_one():
