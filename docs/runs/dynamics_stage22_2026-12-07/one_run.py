@@ -2,13 +2,15 @@
 write-up (calibration/flow_fit_dynamics.md): where Thailand's documented Cambodians, Lao and
 Burmese come from and go to each year, so that the miss of 2024 can be placed (windows,
 arrivals through the regular channel, or too few leaving regular status). Prints Markdown
-(about 10 s).
+(about 10 s). Given another stage's run folder (``docs/runs/dynamics_stageN_DATE``), the
+same for that stage's point (the twenty-third stage's ``one_run.md``).
 
-    .venv/bin/python docs/runs/dynamics_stage22_2026-12-07/one_run.py
+    .venv/bin/python docs/runs/dynamics_stage22_2026-12-07/one_run.py [RUN_FOLDER]
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -23,9 +25,10 @@ HERE = Path(__file__).resolve().parent
 CLM = ("KHM", "LAO", "MMR")
 
 
-def main() -> None:
-    config = load_config(ROOT / "calibration" / "dynamics_stage22.toml")
-    point = point_of_folder(config, HERE)
+def main(folder: Path = HERE) -> None:
+    stage = folder.name.split("_")[1]  # dynamics_stageN_DATE
+    config = load_config(ROOT / "calibration" / f"dynamics_{stage}.toml")
+    point = point_of_folder(config, folder)
     scenario = scenario_for(config.scenario, point).with_values(seed=seeds_for(13, 1)[0])
     t = run_scenario(scenario).table
     for c in ("origin", "destination", "channel", "measure", "month"):
@@ -63,4 +66,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE)
