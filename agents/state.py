@@ -90,7 +90,7 @@ class State(mesa.Agent):
 
     def set_market(self, month: int) -> None:
         """Writes the policy's ``border_closed``, ``amnesty_open``, ``amnesty_threat``,
-        ``return_programme_open``, ``demand`` (the demand path, times
+        ``amnesty_opened``, ``return_programme_open``, ``demand`` (the demand path, times
         ``border_closure_demand_factor`` during a closure) and ``market_wage`` for this month
         from the schedules; adds the demand to the year's mean.
 
@@ -101,6 +101,7 @@ class State(mesa.Agent):
         p.border_closed[d] = m.schedules.closure[d, month]
         p.amnesty_open[d] = m.schedules.amnesty_open[d, month]
         p.amnesty_threat[d] = m.schedules.amnesty_threat[d, month]
+        p.amnesty_opened[d] = m.schedules.amnesty_opened[d, month]
         p.return_programme_open[d] = m.schedules.return_programme_open[d, month]
         demand = m.schedules.demand[d, month]
         if p.border_closed[d]:

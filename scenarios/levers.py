@@ -170,6 +170,27 @@ LEVERS: tuple[Declaration, ...] = (
         label="Share of irregular workers eligible to register",
     ),
     D(
+        "amnesty_eligibility_per_window",
+        "bool",
+        "destination",
+        False,
+        None,
+        None,
+        "on/off",
+        "enforcement and regularisation",
+        "When on, ``amnesty_eligible_share`` is a share of people: when a window opens, each "
+        "worker then in the country meets its conditions (an employer to sponsor them, a "
+        "sector, being in the country by the opening date) or not, once for the whole "
+        "window; arrivals after the opening are not eligible. A window of many months then "
+        "registers at most that share, where off (the first version's reading) the share "
+        "scales every month's chance of coming forward and a long window reaches nearly "
+        "everyone.",
+        "eligibility conditions of registration windows (employer sponsorship, in the "
+        "country by a date)",
+        "receiving",
+        label="Eligibility fixed for a window",
+    ),
+    D(
         "amnesty_verification_months",
         "float",
         "destination",

@@ -61,6 +61,7 @@ class LeverArrays:
     amnesty_length_months: IntArray  # [destination] months
     amnesty_fee_usd: FloatArray  # [destination] USD per person
     amnesty_eligible_share: FloatArray  # [destination] share of irregular workers
+    amnesty_eligibility_per_window: BoolArray  # [destination] on/off
     amnesty_verification_months: FloatArray  # [destination] months
     amnesty_verification_capacity_per_month: FloatArray  # [destination] people per month
     amnesty_verification_fee_usd: FloatArray  # [destination] USD per person
@@ -268,6 +269,8 @@ class Policy:
         self.border_closed = np.zeros(n_destinations, bool)
         self.amnesty_open = np.zeros(n_destinations, bool)
         self.amnesty_threat = np.zeros(n_destinations)  # announced with an open window (0-1)
+        # month index the open window opened (-1 while closed)
+        self.amnesty_opened = np.full(n_destinations, -1, np.int16)
         self.return_programme_open = np.zeros(n_destinations, bool)
         self.demand = np.zeros(n_destinations)
         self.market_wage = np.zeros(n_destinations)

@@ -75,6 +75,13 @@ class Population:
     border-area enforcement (``border_area_arrest_probability``). All ``NO_IRREGULAR_ENTRY``
     when left out."""
 
+    amnesty_window_eligible: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    """int16 month index at which the registration window this person meets the conditions
+    of opened, -1 if none (``amnesty_eligibility_per_window``): drawn for those in the
+    destination when a window opens, compared with the open window's opening month, so an
+    earlier window's draw or an arrival after the opening never counts. Empty while no
+    destination has that lever on (nothing is kept per person otherwise)."""
+
     def __post_init__(self) -> None:
         for name in ("amnesty_wait", "trips", "season_left", "stay_months"):
             if len(getattr(self, name)) != len(self.status):

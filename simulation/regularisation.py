@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.status import Channel, Legal, Status
+from agents.status import ABROAD, Channel, Legal, Status
 
 if TYPE_CHECKING:
     from .model import MigrationModel
@@ -31,6 +31,7 @@ __all__ = [
     "return_programme_takeup",
     "verification_failures",
     "verification_queue",
+    "window_conditions",
 ]
 
 
@@ -113,7 +114,9 @@ def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
     """Step 7, second half. Of the rows ``irregular`` (those who could be arrested in step 6:
     not pending), the ones still irregular and not detained in a destination whose amnesty
     window is open come forward with :func:`amnesty_takeup` (one uniform each). Those below
-    that chance x ``amnesty_eligible_share`` (the same uniform), from an origin eligible
+    that chance x ``amnesty_eligible_share`` (the same uniform) or, where
+    ``amnesty_eligibility_per_window`` is on, below that chance and found to meet the open
+    window's conditions at its opening (:func:`window_conditions`), from an origin eligible
     there (``amnesty_origin_eligible`` of the corridor; not read while every corridor is) and
     whose ``savings`` cover ``amnesty_fee_usd`` register: ``savings`` less the fee, counted in
     ``amnesty_registrants``; they are legalised at once (:func:`legalise`) where
@@ -124,16 +127,19 @@ def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
     Why: a registration window is cheap and broad; legal status may wait for verification;
     a programme with a return track sends home without penalty those it cannot legalise."""
     pop, lv, pol, st = model.population, model.lv, model.policy, model.population.status
+    per_window = lv.amnesty_eligibility_per_window.any()
+    if per_window:
+        window_conditions(model)
     cand = irregular[(st[irregular] != Status.DETAINED) & (pop.legal[irregular] == Legal.IRREGULAR)]
     d = model.c_dest[pop.corridor[cand]]
     fee = lv.amnesty_fee_usd[d]
     p_forward = amnesty_takeup(model, cand, d)
     u = model.rng.random(len(cand))
-    ok = (
-        pol.amnesty_open[d]
-        & (pop.savings[cand] >= fee)
-        & (u < p_forward * lv.amnesty_eligible_share[d])
-    )
+    eligible = u < p_forward * lv.amnesty_eligible_share[d]
+    if per_window:
+        meets = pop.amnesty_window_eligible[cand] == pol.amnesty_opened[d]
+        eligible = np.where(lv.amnesty_eligibility_per_window[d], (u < p_forward) & meets, eligible)
+    ok = pol.amnesty_open[d] & (pop.savings[cand] >= fee) & eligible
     if not lv.amnesty_origin_eligible.all():
         ok &= lv.amnesty_origin_eligible[pop.corridor[cand]]
     if lv.amnesty_return_track.any():
@@ -147,6 +153,35 @@ def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
     now = lv.amnesty_verification_months[d[ok]] == 0
     legalise(model, reg[now])
     pop.amnesty_wait[reg[~now]] = 1
+
+
+def window_conditions(model: MigrationModel) -> None:
+    """Where a window opens this month in a destination with
+    ``amnesty_eligibility_per_window``, draws (one uniform each) which of the people then in
+    that destination (any status abroad) meet its conditions: those below
+    ``amnesty_eligible_share`` get the opening month in ``amnesty_window_eligible``, the
+    others -1 (the column is made, all -1, on the first call). Nothing is drawn in other
+    months or destinations, so results without the lever are unchanged.
+
+    Why: a window's conditions (an employer who sponsors, a sector, being in the country
+    by a date) hold for a person or not for the whole window; a fresh chance each month
+    would let a long window reach nearly everyone."""
+    pop, lv, pol = model.population, model.lv, model.policy
+    if len(pop.amnesty_window_eligible) != len(pop):
+        pop.amnesty_window_eligible = np.full(len(pop), -1, np.int16)
+    opening = np.flatnonzero(
+        lv.amnesty_eligibility_per_window & pol.amnesty_open & (pol.amnesty_opened == model.month)
+    )
+    if len(opening) == 0:
+        return
+    away = np.flatnonzero(np.isin(pop.status, ABROAD) & (pop.corridor >= 0))
+    dest = model.c_dest[pop.corridor[away]]
+    for d in opening:
+        there = away[dest == d]
+        u = model.rng.random(len(there))
+        pop.amnesty_window_eligible[there] = np.where(
+            u < lv.amnesty_eligible_share[d], model.month, -1
+        )
 
 
 def legalise(model: MigrationModel, rows: np.ndarray) -> None:

@@ -44,6 +44,23 @@ def _window_threat(lv: LeverArrays, destination: int, n_months: int) -> np.ndarr
     return threat
 
 
+def _openings(on: np.ndarray) -> np.ndarray:
+    """[month] The month index at which the window open in each month opened (a run of open
+    months is one window), -1 in closed months.
+
+    Why: a window's conditions are met or not once, at its opening
+    (``amnesty_eligibility_per_window``), so each open month must know its window."""
+    opened = np.full(len(on), -1, np.int16)
+    start = -1
+    for m, is_open in enumerate(on):
+        if is_open and start < 0:
+            start = m
+        elif not is_open:
+            start = -1
+        opened[m] = start
+    return opened
+
+
 def _demand(w: World, destination: str, n: int, growth: float, factor: float) -> np.ndarray:
     """[month] Demand for migrant workers in ``destination``: for the modelled origins'
     workers, plus, for each enabled origin with demand rows of its own (the rest of the
@@ -65,6 +82,7 @@ class Schedules:
     demand: np.ndarray  # [destination, month] people (before closure shocks)
     amnesty_open: np.ndarray  # [destination, month] bool
     amnesty_threat: np.ndarray  # [destination, month] announced threat (0-1) while open
+    amnesty_opened: np.ndarray  # [destination, month] month the open window opened, -1 closed
     return_programme_open: np.ndarray  # [destination, month] bool
     closure: np.ndarray  # [destination, month] bool
     push_shock: np.ndarray  # [origin, month] bool
@@ -84,6 +102,12 @@ class Schedules:
                 n,
             )
 
+        amnesty_open = np.array(
+            [
+                _windows(lv.amnesty_start[i], int(lv.amnesty_length_months[i]), n)
+                for i in range(len(w.destinations))
+            ]
+        )
         return cls(
             home_wage=np.array([wage(i, o) for i, o in enumerate(w.origins)]),
             dest_wage=np.array([wage(n_o + i, d) for i, d in enumerate(w.destinations)]),
@@ -99,13 +123,9 @@ class Schedules:
                     for i, d in enumerate(w.destinations)
                 ]
             ),
-            amnesty_open=np.array(
-                [
-                    _windows(lv.amnesty_start[i], int(lv.amnesty_length_months[i]), n)
-                    for i in range(len(w.destinations))
-                ]
-            ),
+            amnesty_open=amnesty_open,
             amnesty_threat=np.array([_window_threat(lv, i, n) for i in range(len(w.destinations))]),
+            amnesty_opened=np.array([_openings(on) for on in amnesty_open]),
             return_programme_open=np.array(
                 [
                     _windows(

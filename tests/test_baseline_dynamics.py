@@ -27,6 +27,7 @@ from simulation.model import MigrationModel
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "baseline_dynamics.toml"
 WINDOWS = ROOT / "calibration" / "baseline_dynamics_windows.toml"
+ELIGIBILITY = ROOT / "calibration" / "baseline_dynamics_eligibility.toml"
 CONFIG = ROOT / "calibration" / "dynamics.toml"
 
 
@@ -148,10 +149,16 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     """Every stage of the recalibration loads, fits the candidate, and names no held-out kind
     of target; census coverage at most 1.1."""
     config = load_config(path)
-    # the candidate; from stage 21 on, the candidate with Thailand's windows dated
+    # the candidate; from stage 21 on, the candidate with Thailand's windows dated; from
+    # stage 24 on, that with their eligibility fixed for a window
     stage = path.stem.removeprefix("dynamics_stage")
-    dated = stage.isdigit() and int(stage) >= 21
-    assert config.scenario.name == ("baseline_dynamics_windows" if dated else "baseline_dynamics")
+    number = int(stage) if stage.isdigit() else 0
+    if number >= 24:
+        assert config.scenario.name == "baseline_dynamics_eligibility"
+    elif number >= 21:
+        assert config.scenario.name == "baseline_dynamics_windows"
+    else:
+        assert config.scenario.name == "baseline_dynamics"
     assert "ROW" in config.scenario.world.origins
     for path in config.targets_files:
         assert held_out_targets(Path(path)) == [], path
@@ -169,7 +176,7 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     # but for the take-up's sensitivity to the announced threat from stage 22 on: the windows
     # differ in threat there (amnesty_high_threat_months), so Thailand's documented counts,
     # a fitted kind, respond to it window by window
-    threat_fitted = stage.isdigit() and int(stage) >= 22
+    threat_fitted = number >= 22
     for name, high in zip(config.names, config.high, strict=True):
         if name.startswith("census_coverage"):
             assert high <= 1.1, name
@@ -234,6 +241,17 @@ def test_the_windows_candidate_changes_thailands_windows_and_their_threat_only(d
     assert threat == {"THA": 0.5, "MYS": 0.5, "SGP": 0.0, "JPN": 0.0}
     # the candidate's four windows of three months each, for the record
     assert open_months(dynamics, "THA")[::3] == ["2011-06", "2014-07", "2017-07", "2020-12"]
+
+
+def test_the_eligibility_candidate_fixes_thailands_eligibility_for_a_window_only():
+    """The eligibility candidate is the windows candidate with Thailand's eligibility fixed
+    for a window and nothing else changed."""
+    windows, eligibility = load_scenario(WINDOWS), load_scenario(ELIGIBILITY)
+    assert eligibility.world == windows.world
+    changed = {k for k in windows.values if eligibility.values[k] != windows.values[k]}
+    assert changed == {"amnesty_eligibility_per_window"}
+    per_window = dict(eligibility["amnesty_eligibility_per_window"])
+    assert per_window == {"THA": True, "MYS": False, "SGP": False, "JPN": False}
 
 
 def test_thailands_registrants_come_forward_in_the_dated_months_only():

@@ -607,6 +607,25 @@ def test_louder_enforcement_announced_with_the_window_raises_takeup(base, lever)
     c.assert_raises()
 
 
+def test_eligibility_fixed_for_a_window_lowers_a_long_windows_registrants():
+    """Malaysia's 2011 window (six months), take-up 0.5 a month and eligible share 0.3 in both
+    arms: the share read as a scale on each month's chance (1 - 0.85^6 = 62% of those who
+    stay irregular could come forward) or as the share of people who meet the window's
+    conditions at its opening (at most 30%)."""
+    levers = {"amnesty_monthly_takeup": 0.5, "amnesty_eligible_share": {"MYS": 0.3}}
+    base, lever = regularisation_arms(
+        levers, {**levers, "amnesty_eligibility_per_window": {"MYS": True}}
+    )
+    c = compare(
+        "registrants in Malaysia's 2011 window",
+        lambda t: total(t, "amnesty_registrants", **MYS_WINDOW),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+
+
 def test_lower_verification_capacity_raises_lapses():
     """Thailand verifies its 2011 registrants in 2 months with a 6-month deadline, without a
     limit or at 10,000 people a month."""

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pytest
-from rule_workers import MMR_THA, THA, FixedUniforms, small_model
+from rule_workers import MMR_THA, THA, CountingUniforms, FixedUniforms, small_model
 from test_rules_churn import NoDraws, flow, rows
 
 from agents.status import Legal, Status
@@ -205,6 +205,77 @@ def test_only_eligible_origins_register_and_the_others_may_take_the_return_track
     regularisation.amnesty_registration(model, rows(1))
     assert model.population.status[0] == Status.RETURNED
     assert flow(model, "amnesty_returns") == model.people_per_agent
+
+
+# ---- eligibility fixed for a window ----------------------------------------------------------
+AT_HOME = {"status": Status.AT_HOME, "legal": Legal.NONE, "corridor": -1}
+
+
+def window_per_person(workers, month: int, opened: int, **levers):
+    """Thailand's window open in ``month`` since ``opened``, its eligibility fixed for the
+    window (``amnesty_eligibility_per_window``)."""
+    model = window(workers, amnesty_eligibility_per_window=True, **levers)
+    model.month = month
+    model.policy.amnesty_opened[THA] = opened
+    return model
+
+
+def test_a_windows_conditions_are_drawn_once_at_its_opening_for_those_in_the_country():
+    workers = [EMPLOYED_IRREGULAR, {**EMPLOYED_IRREGULAR, "legal": Legal.REGULAR}, AT_HOME]
+    for u, expected in ((0.3, [5, 5]), (0.7, [-1, -1])):
+        model = window_per_person(workers, 5, 5, amnesty_eligible_share=0.5)
+        model.rng = CountingUniforms(u)
+        regularisation.window_conditions(model)
+        assert model.rng.sizes == [2]  # the two in Thailand, regular or not; not the one at home
+        assert model.population.amnesty_window_eligible[:2].tolist() == expected
+    model.month = 6  # the window's second month: nothing drawn, nothing changed
+    model.rng = NoDraws()
+    regularisation.window_conditions(model)
+    assert model.population.amnesty_window_eligible[:2].tolist() == [-1, -1]
+
+
+def test_with_eligibility_fixed_for_a_window_only_those_who_met_its_conditions_register():
+    """Take-up 1, share 0.5, in the window's third month: the worker found eligible at this
+    window's opening registers; one found eligible for an earlier window, one found not
+    eligible, and one who arrived after the opening (never drawn) do not, whatever their
+    uniform; with a return track they go home through it."""
+    for track in (False, True):
+        model = window_per_person(
+            [EMPLOYED_IRREGULAR] * 4,
+            7,
+            5,
+            amnesty_eligible_share=0.5,
+            amnesty_return_track=track,
+            reintegration_programme_coverage=0.0,
+        )
+        model.population.amnesty_window_eligible = np.array([5, 2, -1, -1], np.int16)
+        model.rng = FixedUniforms(0.9)  # comes forward (take-up 1), above the share
+        regularisation.amnesty_registration(model, rows(4))
+        assert model.population.legal[0] == Legal.REGULAR
+        left = Status.RETURNED if track else Status.EMPLOYED_IRREGULAR
+        assert model.population.status.tolist()[1:] == [left] * 3
+
+
+def test_a_long_window_registers_at_most_the_eligible_share_when_it_is_fixed_for_the_window():
+    """4,000 irregular workers, a six-month window, take-up 0.5 a month, eligible share 0.4,
+    real draws: fixed for the window, 0.4 x (1 - 0.5^6) = 0.394 register; read as a scale on
+    each month's chance (the lever off), 1 - (1 - 0.2)^6 = 0.738."""
+    n = 4000
+    for per_window, expected in ((True, 0.4 * (1 - 0.5**6)), (False, 1 - 0.8**6)):
+        model = window(
+            [EMPLOYED_IRREGULAR] * n,
+            amnesty_monthly_takeup=0.5,
+            amnesty_eligible_share=0.4,
+            amnesty_eligibility_per_window=per_window,
+        )
+        model.rng = np.random.default_rng(7)
+        model.policy.amnesty_opened[THA] = 3
+        for month in range(3, 9):
+            model.month = month
+            irregular = np.flatnonzero(model.population.legal == Legal.IRREGULAR)
+            regularisation.amnesty_registration(model, irregular)
+        share = float((model.population.legal == Legal.REGULAR).mean())
+        assert share == pytest.approx(expected, abs=0.03), per_window  # sd about 0.008
 
 
 # ---- return-only programmes -----------------------------------------------------------------
@@ -404,3 +475,7 @@ def test_defaults_verify_nobody_and_draw_nothing():
     q = regularisation.verification_queue(model, np.array([THA]), np.array([1]), np.array([True]))
     assert q.tolist() == [True]
     assert model.population.amnesty_wait[0] == 0
+    model.rng = CountingUniforms(0.5)  # eligibility as a scale: one uniform each, no column
+    regularisation.amnesty_registration(model, rows(1))
+    assert model.rng.sizes == [1]
+    assert len(model.population.amnesty_window_eligible) == 0

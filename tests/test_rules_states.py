@@ -107,6 +107,29 @@ def test_the_threat_announced_with_a_window_is_one_in_its_high_threat_months_onl
         assert model.policy.amnesty_threat[THA] == threat, month
 
 
+def test_each_open_month_knows_the_month_its_window_opened():
+    """Thailand's one-month windows of 2010-02 and 2010-03 (back to back: one window, as the
+    candidate's month-by-month windows are), 2010-06 and 2010-07 (another) and 2010-12: the
+    schedules hold each open month's opening month, -1 while closed, and the state writes
+    this month's."""
+    model = small_model([])
+    scenario = model.scenario.with_values(
+        amnesty_start={"THA": ["2010-02", "2010-03", "2010-06", "2010-07", "2010-12"]},
+        amnesty_length_months={"THA": 1},
+    )
+    model.lv = lever_arrays(scenario)
+    object.__setattr__(model, "schedules", Schedules.build(scenario, model.lv))
+    closed = -1
+    assert model.schedules.amnesty_opened[THA].tolist() == [
+        *[closed, 1, 1, closed, closed, 5, 5],
+        *[closed, closed, closed, closed, 11],
+    ]
+    state = thailand(model)
+    for month, opened in ((1, 1), (2, 1), (4, closed), (6, 5), (11, 11)):
+        state.set_market(month)
+        assert model.policy.amnesty_opened[THA] == opened, month
+
+
 # ---- decisions ----------------------------------------------------------------------------------
 def test_vacancy_pull_weighs_destinations_by_where_the_origin_already_is():
     model = small_model([])
