@@ -164,7 +164,8 @@ LEVERS: tuple[Declaration, ...] = (
         "Share of irregular workers a registration window is open to: conditions such as "
         "employer sponsorship, sector or nationality exclude the rest (Thailand's drives took "
         "nearly everyone; Malaysia's programmes went through employers and agents). It scales "
-        "the monthly chance of registering.",
+        "the monthly chance of registering, or, with ``amnesty_eligibility_per_window`` on, "
+        "is the share of those in the country at a window's opening who meet its conditions.",
         "registration of undocumented migrant workers",
         "receiving",
         label="Share of irregular workers eligible to register",
@@ -179,9 +180,10 @@ LEVERS: tuple[Declaration, ...] = (
         "on/off",
         "enforcement and regularisation",
         "When on, ``amnesty_eligible_share`` is a share of people: when a window opens, each "
-        "worker then in the country meets its conditions (an employer to sponsor them, a "
-        "sector, being in the country by the opening date) or not, once for the whole "
-        "window; arrivals after the opening are not eligible. A window of many months then "
+        "person then in the destination (any status abroad) meets its conditions (an "
+        "employer who files for them, a sector, being in the country by a date, read as the "
+        "opening) or not, once for the whole window; arrivals after the opening, including "
+        "those who leave and come back, are not eligible. A window of many months then "
         "registers at most that share, where off (the first version's reading) the share "
         "scales every month's chance of coming forward and a long window reaches nearly "
         "everyone.",

@@ -31,8 +31,9 @@ __all__ = [
 # ---- shared moves ---------------------------------------------------------------------------
 def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     """Writes ``status`` (returned), ``legal`` (none), ``exploited``, ``timer``,
-    ``contract_left``, ``stay_months``, ``irregular_entry_month`` and ``amnesty_wait``
-    (cleared) of ``rows``: they are
+    ``contract_left``, ``stay_months``, ``irregular_entry_month``, ``amnesty_wait`` and
+    ``amnesty_window_eligible`` (where kept: -1, so one who comes back during a window is a
+    new arrival to it) (cleared) of ``rows``: they are
     back in their origin; ``season_left`` -1 for those on a seasonal stay (back from a
     season: they weigh the next one more often), written only where some corridor has
     seasonal stays. A
@@ -47,6 +48,8 @@ def go_home(model: MigrationModel, rows: np.ndarray) -> None:
     pop.contract_left[rows] = 0
     pop.stay_months[rows] = 0
     pop.irregular_entry_month[rows] = NO_IRREGULAR_ENTRY
+    if len(pop.amnesty_window_eligible):  # kept only where a window's eligibility is fixed
+        pop.amnesty_window_eligible[rows] = -1
     if model.lv.seasonal_share.any():  # nobody is on a seasonal stay otherwise
         pop.season_left[rows] = np.where(pop.season_left[rows] != 0, -1, 0)
 

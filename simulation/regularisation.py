@@ -137,7 +137,8 @@ def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
     u = model.rng.random(len(cand))
     eligible = u < p_forward * lv.amnesty_eligible_share[d]
     if per_window:
-        meets = pop.amnesty_window_eligible[cand] == pol.amnesty_opened[d]
+        opened = pol.amnesty_opened[d]
+        meets = (pop.amnesty_window_eligible[cand] == opened) & (opened >= 0)
         eligible = np.where(lv.amnesty_eligibility_per_window[d], (u < p_forward) & meets, eligible)
     ok = pol.amnesty_open[d] & (pop.savings[cand] >= fee) & eligible
     if not lv.amnesty_origin_eligible.all():

@@ -624,6 +624,9 @@ def test_eligibility_fixed_for_a_window_lowers_a_long_windows_registrants():
     )
     print(c)
     c.assert_lowers()
+    # not by shutting the window: about half as many (expected 0.4-0.5 of the baseline's
+    # pool), not none
+    assert 0.3 < c.lever_mean / c.base_mean < 0.8, str(c)
 
 
 def test_lower_verification_capacity_raises_lapses():

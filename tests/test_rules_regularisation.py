@@ -214,24 +214,75 @@ AT_HOME = {"status": Status.AT_HOME, "legal": Legal.NONE, "corridor": -1}
 def window_per_person(workers, month: int, opened: int, **levers):
     """Thailand's window open in ``month`` since ``opened``, its eligibility fixed for the
     window (``amnesty_eligibility_per_window``)."""
-    model = window(workers, amnesty_eligibility_per_window=True, **levers)
+    model = window(workers, **{"amnesty_eligibility_per_window": True, **levers})
     model.month = month
     model.policy.amnesty_opened[THA] = opened
     return model
 
 
+MMR_MYS = 5  # corridor index of Myanmar -> Malaysia in the baseline world
+MYS = 1
+
+
 def test_a_windows_conditions_are_drawn_once_at_its_opening_for_those_in_the_country():
-    workers = [EMPLOYED_IRREGULAR, {**EMPLOYED_IRREGULAR, "legal": Legal.REGULAR}, AT_HOME]
-    for u, expected in ((0.3, [5, 5]), (0.7, [-1, -1])):
-        model = window_per_person(workers, 5, 5, amnesty_eligible_share=0.5)
+    """Drawn for everyone in Thailand at the opening, regular, irregular or detained; not
+    for those at home nor for those in Malaysia, whose window opens the same month with
+    the lever off there."""
+    workers = [
+        EMPLOYED_IRREGULAR,
+        {**EMPLOYED_IRREGULAR, "legal": Legal.REGULAR, "status": Status.EMPLOYED_REGULAR},
+        {**EMPLOYED_IRREGULAR, "status": Status.DETAINED},
+        AT_HOME,
+        {**EMPLOYED_IRREGULAR, "corridor": MMR_MYS},
+    ]
+    per_window = np.zeros(len(small_model([]).world.destinations), bool)
+    per_window[THA] = True
+    for u, expected in ((0.3, [5, 5, 5]), (0.7, [-1, -1, -1])):
+        model = window_per_person(
+            workers, 5, 5, amnesty_eligible_share=0.5, amnesty_eligibility_per_window=per_window
+        )
+        model.policy.amnesty_open[MYS] = True
+        model.policy.amnesty_opened[MYS] = 5
         model.rng = CountingUniforms(u)
         regularisation.window_conditions(model)
-        assert model.rng.sizes == [2]  # the two in Thailand, regular or not; not the one at home
-        assert model.population.amnesty_window_eligible[:2].tolist() == expected
+        assert model.rng.sizes == [3]  # the three in Thailand
+        assert model.population.amnesty_window_eligible.tolist() == [*expected, -1, -1]
     model.month = 6  # the window's second month: nothing drawn, nothing changed
+    model.population.amnesty_window_eligible[:3] = 5
     model.rng = NoDraws()
     regularisation.window_conditions(model)
-    assert model.population.amnesty_window_eligible[:2].tolist() == [-1, -1]
+    assert model.population.amnesty_window_eligible.tolist() == [5, 5, 5, -1, -1]
+
+
+def test_one_who_leaves_and_comes_back_during_a_window_is_a_new_arrival_to_it():
+    """Found eligible at the opening (month 5), sent home, back irregular in month 7: not
+    eligible, take-up 1 notwithstanding."""
+    model = window_per_person([EMPLOYED_IRREGULAR], 7, 5, amnesty_eligible_share=0.5)
+    model.population.amnesty_window_eligible = np.array([5], np.int16)
+    moves.go_home(model, rows(1))
+    assert model.population.amnesty_window_eligible.tolist() == [-1]
+    pop = model.population
+    pop.status[0], pop.legal[0], pop.corridor[0] = (
+        Status.EMPLOYED_IRREGULAR,
+        Legal.IRREGULAR,
+        MMR_THA,
+    )
+    model.rng = FixedUniforms(0.1)
+    regularisation.amnesty_registration(model, rows(1))
+    assert pop.legal[0] == Legal.IRREGULAR
+
+
+def test_nobody_meets_the_conditions_of_a_closed_window():
+    """A closed window (its opening month -1, like the never drawn): nobody registers, and
+    with a return track nobody goes home through it."""
+    model = window_per_person(
+        [EMPLOYED_IRREGULAR], 7, -1, amnesty_return_track=True, amnesty_eligible_share=1.0
+    )
+    model.policy.amnesty_open[THA] = False
+    model.rng = FixedUniforms(0.1)
+    regularisation.amnesty_registration(model, rows(1))
+    assert model.population.legal[0] == Legal.IRREGULAR
+    assert model.population.status[0] == Status.EMPLOYED_IRREGULAR
 
 
 def test_with_eligibility_fixed_for_a_window_only_those_who_met_its_conditions_register():
