@@ -254,10 +254,12 @@ def test_the_eligibility_candidate_fixes_thailands_eligibility_for_a_window_only
     assert per_window == {"THA": True, "MYS": False, "SGP": False, "JPN": False}
 
 
-def test_thailands_registrants_come_forward_in_the_dated_months_only():
+@pytest.mark.parametrize("candidate", [WINDOWS, ELIGIBILITY], ids=lambda p: p.stem)
+def test_thailands_registrants_come_forward_in_the_dated_months_only(candidate):
     """A coarse run: Thailand's registrants are counted in the dated windows' months and in
-    no other, and each of the added windows (late 2021, 2022, 2023) has some."""
-    windows = load_scenario(WINDOWS).with_values(people_per_agent=5000, end="2024-06", seed=4)
+    no other, and each of the added windows (late 2021, 2022, 2023) has some, with the
+    eligibility drawn each month or fixed for a window."""
+    windows = load_scenario(candidate).with_values(people_per_agent=5000, end="2024-06", seed=4)
     model = MigrationModel(windows)
     model.run()
     table = model.metrics.to_frame(include_status=False)
