@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "baseline_dynamics.toml"
 WINDOWS = ROOT / "calibration" / "baseline_dynamics_windows.toml"
 ELIGIBILITY = ROOT / "calibration" / "baseline_dynamics_eligibility.toml"
+ELIGIBILITY_ALL = ROOT / "calibration" / "baseline_dynamics_eligibility_all.toml"
 CONFIG = ROOT / "calibration" / "dynamics.toml"
 
 
@@ -150,10 +151,13 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     of target; census coverage at most 1.1."""
     config = load_config(path)
     # the candidate; from stage 21 on, the candidate with Thailand's windows dated; from
-    # stage 24 on, that with their eligibility fixed for a window
+    # stage 24 on, that with their eligibility fixed for a window; from stage 25 on,
+    # Malaysia's too
     stage = path.stem.removeprefix("dynamics_stage")
     number = int(stage) if stage.isdigit() else 0
-    if number >= 24:
+    if number >= 25:
+        assert config.scenario.name == "baseline_dynamics_eligibility_all"
+    elif number >= 24:
         assert config.scenario.name == "baseline_dynamics_eligibility"
     elif number >= 21:
         assert config.scenario.name == "baseline_dynamics_windows"
@@ -243,15 +247,21 @@ def test_the_windows_candidate_changes_thailands_windows_and_their_threat_only(d
     assert open_months(dynamics, "THA")[::3] == ["2011-06", "2014-07", "2017-07", "2020-12"]
 
 
-def test_the_eligibility_candidate_fixes_thailands_eligibility_for_a_window_only():
+def test_the_eligibility_candidates_fix_the_eligibility_for_a_window_only():
     """The eligibility candidate is the windows candidate with Thailand's eligibility fixed
-    for a window and nothing else changed."""
+    for a window and nothing else changed; the second adds Malaysia's."""
     windows, eligibility = load_scenario(WINDOWS), load_scenario(ELIGIBILITY)
     assert eligibility.world == windows.world
     changed = {k for k in windows.values if eligibility.values[k] != windows.values[k]}
     assert changed == {"amnesty_eligibility_per_window"}
     per_window = dict(eligibility["amnesty_eligibility_per_window"])
     assert per_window == {"THA": True, "MYS": False, "SGP": False, "JPN": False}
+    # and the second fixes Malaysia's too, nothing else
+    both = load_scenario(ELIGIBILITY_ALL)
+    changed = {k for k in eligibility.values if both.values[k] != eligibility.values[k]}
+    assert changed == {"amnesty_eligibility_per_window"}
+    per_window = dict(both["amnesty_eligibility_per_window"])
+    assert per_window == {"THA": True, "MYS": True, "SGP": False, "JPN": False}
 
 
 @pytest.mark.parametrize("candidate", [WINDOWS, ELIGIBILITY], ids=lambda p: p.stem)
