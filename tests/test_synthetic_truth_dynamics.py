@@ -20,7 +20,7 @@ from test_calibration import assert_truth_recovered, write_synthetic_targets
 
 from calibration.config import load_config
 from calibration.run import calibrate
-from calibration.simulate import seeds_for, simulate_targets
+from calibration.simulate import scenario_for, seeds_for, simulate_targets
 from calibration.targets import Target
 from scenarios.calendar import month_label
 from scenarios.flows import held_out_reason
@@ -78,23 +78,33 @@ def _template() -> list[Target]:
 
 
 def recover_truth(
-    tmp_path, name: str, scale: dict, template: tuple[Target, ...], truth: dict, ranges: dict
+    tmp_path,
+    name: str,
+    scale: dict,
+    template: tuple[Target, ...],
+    truth: dict,
+    ranges: dict,
+    scenario: str = "baseline_dynamics",
+    fixed: dict | None = None,
 ) -> tuple:
-    """Run the candidate scenario at ``scale`` with ``truth`` on a seed of its own (root 99:
-    the calibration, root 9, must not share its noise), write what ``template`` sees of it as
-    +-5% bands, and calibrate the parameters of ``ranges`` from their middles on one seed
-    (30 MSM evaluations, then ABC-SMC: 40 particles, 4 generations, 60 draws). Returns
-    (config, summary, folder)."""
-    base = load_scenario("baseline_dynamics").with_values(**scale)
+    """Run the candidate scenario (a preset name or a scenario file's absolute path) at
+    ``scale``, with ``fixed`` (numbers, held by the calibration's ``[fixed]`` too) and
+    ``truth`` applied, on a seed of its own (root 99: the calibration, root 9, must not share
+    its noise), write what ``template`` sees of it as +-5% bands, and calibrate the
+    parameters of ``ranges`` from their middles on one seed (30 MSM evaluations, then
+    ABC-SMC: 40 particles, 4 generations, 60 draws). Returns (config, summary, folder)."""
+    fixed = fixed or {}
+    base = scenario_for(load_scenario(scenario), fixed).with_values(**scale)
     values = simulate_targets(base, template, truth, seeds_for(99, 1)[0])
     rows = write_synthetic_targets(tmp_path / "targets.csv", template, values)
     assert len(rows) == len(template), "every synthetic figure counts something"
     params = "\n".join(f'"{k}" = [{lo}, {hi}]' for k, (lo, hi) in ranges.items())
     start = "\n".join(f'"{k}" = {(lo + hi) / 2}' for k, (lo, hi) in ranges.items())
+    held = "\n".join(f'"{k}" = {float(v)!r}' for k, v in fixed.items())
     (tmp_path / "cal.toml").write_text(f"""
 name = "{name}"
 targets = "targets.csv"
-scenario = "baseline_dynamics"
+scenario = "{scenario}"
 end = "{scale["end"]}"
 people_per_agent = {scale["people_per_agent"]}
 seeds = 1
@@ -103,6 +113,8 @@ root_seed = 9
 {params}
 [start]
 {start}
+[fixed]
+{held}
 [msm]
 max_evaluations = 30
 [abc]
