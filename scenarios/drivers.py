@@ -409,6 +409,24 @@ DRIVERS: tuple[Declaration, ...] = (
         "political and security push factors",
         label="Size of a coup",
     ),
+    D(
+        "coup_verification_failure_share",
+        "float",
+        "origin",
+        0.0,
+        0.0,
+        1.0,
+        "share of verifications",
+        "drivers",
+        "While a coup's risk lasts in an origin (coup_start, coup_length_months), the share of "
+        "its nationals' verifications in a registration window abroad that fail because the "
+        "origin's documents (passports, certificates of identity, nationality verification by "
+        "its officials) cannot be had in time: they lapse back to irregular status. 0: a coup "
+        "leaves verification as it was.",
+        "political and security push factors; nationality verification of registered "
+        "migrant workers",
+        label="Verifications failed during a coup",
+    ),
     # ---- Japan (issue 14, mechanism 5): read only when JPN is in the run ---------------
     D(
         "ssw_start",

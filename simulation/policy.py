@@ -134,6 +134,7 @@ class LeverArrays:
     coup_start: tuple[tuple[int, ...], ...]  # [origin] start months (month indices)
     coup_length_months: IntArray  # [origin] months
     coup_size: FloatArray  # [origin] perceived yearly risk
+    coup_verification_failure_share: FloatArray  # [origin] share of verifications abroad
     ssw_start: tuple[int, ...]  # start months (month indices); the first counts
     ssw_annual_intake: float  # people per year
     # ---- parameters

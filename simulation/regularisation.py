@@ -301,18 +301,27 @@ def verification_queue(
 def verification_failures(model: MigrationModel, verified: np.ndarray) -> BoolArray:
     """[row of ``verified``] Whose verification fails: the verification fee
     (``amnesty_verification_fee_usd``) not covered by ``savings`` (no draws; those who can pay
-    do so from ``savings``), then, of those who paid, ``amnesty_verification_failure_share``
-    (one uniform each, drawn only where that share is above 0 somewhere).
+    do so from ``savings``), then, of those who paid, a share ``1 - (1 -
+    amnesty_verification_failure_share[d]) x (1 - c)``, where ``c`` is the origin's
+    ``coup_verification_failure_share`` in a month its coup's risk lasts (the schedule's
+    ``coup_on``) and 0 otherwise (one uniform each, drawn only where one of the two shares is
+    above 0 somewhere).
 
     Why: verification costs money and the origin's officials or the employer may not confirm
-    a registrant."""
+    a registrant; after a coup the origin's documents (passports, certificates of identity)
+    may not be had in time at all, whatever the destination does."""
     pop, lv = model.population, model.lv
     d = model.c_dest[pop.corridor[verified]]
     fee = lv.amnesty_verification_fee_usd[d]
     fails = pop.savings[verified] < fee
     pop.savings[verified[~fails]] -= fee[~fails]
-    if lv.amnesty_verification_failure_share.any():
+    coup = lv.coup_verification_failure_share.any()
+    if lv.amnesty_verification_failure_share.any() or coup:
         paid = np.flatnonzero(~fails)
         p = lv.amnesty_verification_failure_share[d[paid]]
+        if coup:
+            o = model.c_origin[pop.corridor[verified[paid]]]
+            c = lv.coup_verification_failure_share[o] * model.shocks.coup_on[o, model.month]
+            p = 1.0 - (1.0 - p) * (1.0 - c)
         fails[paid[model.rng.random(len(paid)) < p]] = True
     return fails

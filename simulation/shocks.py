@@ -95,6 +95,7 @@ class ShockSchedule:
     pandemic_risk: FloatArray  # [destination, month] perceived yearly risk
     pandemic_hazard: FloatArray  # [destination, month] return hazard
     coup_risk: FloatArray  # [origin, month] perceived yearly risk of staying at home
+    coup_on: np.ndarray  # [origin, month] bool: a coup's risk lasts (whatever its size)
     deciding: np.ndarray  # [month] bool: some shock changes decisions
     returning: np.ndarray  # [month] bool: some shock sends people home
 
@@ -121,12 +122,16 @@ class ShockSchedule:
         coup_risk, _ = shock_paths(
             lv.coup_start, lv.coup_length_months, lv.coup_size, n_months, 0.0, 0.0
         )
+        coup_on, _ = shock_paths(
+            lv.coup_start, lv.coup_length_months, np.ones(len(lv.coup_start)), n_months, 0, 0
+        )
         return cls(
             scare_risk=scare_risk,
             scare_hazard=scare_hazard,
             pandemic_risk=pandemic_risk,
             pandemic_hazard=pandemic_hazard,
             coup_risk=coup_risk,
+            coup_on=coup_on > 0,
             deciding=(scare_risk.any(axis=0) | pandemic_risk.any(axis=0) | coup_risk.any(axis=0)),
             returning=scare_hazard.any(axis=0) | pandemic_hazard.any(axis=0),
         )

@@ -19,7 +19,7 @@ import pytest
 from test_invariants import check_table, run_checked
 
 from calibration.config import load_config
-from scenarios.calendar import month_label
+from scenarios.calendar import month_index, month_label
 from scenarios.flows import held_out_targets
 from scenarios.scenario import load_scenario
 from simulation.model import MigrationModel
@@ -29,6 +29,7 @@ SCENARIO = ROOT / "scenarios" / "baseline_dynamics.toml"
 WINDOWS = ROOT / "calibration" / "baseline_dynamics_windows.toml"
 ELIGIBILITY = ROOT / "calibration" / "baseline_dynamics_eligibility.toml"
 ELIGIBILITY_ALL = ROOT / "calibration" / "baseline_dynamics_eligibility_all.toml"
+DOCUMENTS = ROOT / "calibration" / "baseline_dynamics_documents.toml"
 CONFIG = ROOT / "calibration" / "dynamics.toml"
 
 
@@ -151,11 +152,13 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     of target; census coverage at most 1.1."""
     config = load_config(path)
     # the candidate; from stage 21 on, the candidate with Thailand's windows dated; from
-    # stage 24 on, that with their eligibility fixed for a window; from stage 25 on,
-    # Malaysia's too
+    # stage 24 on, that with their eligibility fixed for a window; stage 25, Malaysia's too;
+    # from stage 26 on, stage 24's with Myanmar's coup failing verifications
     stage = path.stem.removeprefix("dynamics_stage")
     number = int(stage) if stage.isdigit() else 0
-    if number >= 25:
+    if number >= 26:
+        assert config.scenario.name == "baseline_dynamics_documents"
+    elif number >= 25:
         assert config.scenario.name == "baseline_dynamics_eligibility_all"
     elif number >= 24:
         assert config.scenario.name == "baseline_dynamics_eligibility"
@@ -262,6 +265,19 @@ def test_the_eligibility_candidates_fix_the_eligibility_for_a_window_only():
     assert changed == {"amnesty_eligibility_per_window"}
     per_window = dict(both["amnesty_eligibility_per_window"])
     assert per_window == {"THA": True, "MYS": True, "SGP": False, "JPN": False}
+
+
+def test_the_documents_candidate_fails_burmese_verifications_during_the_coup_only():
+    """The documents candidate is the eligibility candidate with Myanmar's
+    ``coup_verification_failure_share`` set and nothing else changed, over the coup months
+    the candidate already had (February 2021 and February 2024)."""
+    eligibility, documents = load_scenario(ELIGIBILITY), load_scenario(DOCUMENTS)
+    assert documents.world == eligibility.world
+    changed = {k for k in eligibility.values if documents.values[k] != eligibility.values[k]}
+    assert changed == {"coup_verification_failure_share"}
+    share = dict(documents["coup_verification_failure_share"])
+    assert share.pop("MMR") > 0 and not any(share.values())
+    assert documents["coup_start"]["MMR"] == (month_index("2021-02"), month_index("2024-02"))
 
 
 @pytest.mark.parametrize("candidate", [WINDOWS, ELIGIBILITY], ids=lambda p: p.stem)

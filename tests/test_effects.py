@@ -545,6 +545,7 @@ N_REGUL = 6
 REGUL = {"people_per_agent": 5000, "end": "2012-06"}  # about a second a run
 THA_WINDOW = {"destination": "THA", "start": "2011-06", "end": "2011-08"}  # the 2011 drive
 MYS_WINDOW = {"destination": "MYS", "start": "2011-08", "end": "2012-01"}  # the 6P programme
+REGUL_AFTER = {"start": "2011-06", "end": "2012-06"}
 
 
 def regularisation_arms(base: dict, lever: dict) -> tuple[list, list]:
@@ -648,6 +649,53 @@ def test_lower_verification_capacity_raises_lapses():
     )
     print(c)
     c.assert_raises()
+
+
+def test_a_coup_that_fails_verifications_lowers_legalised_and_raises_the_irregular_stock():
+    """Thailand verifies its 2011 registrants in 2 months; a coup in Myanmar from June 2011
+    (size 0, so nobody's decision changes) fails half of its nationals' verifications in
+    one arm and none in the other. Burmese registrants legalised in Thailand fall, the
+    Cambodians' do not move, and Thailand's Burmese irregular stock at the end is higher."""
+    verification = {
+        "amnesty_verification_months": {"THA": 2.0},
+        "coup_start": {"MMR": ["2011-06"]},
+        "coup_length_months": {"MMR": 24},
+        "coup_size": {"MMR": 0.0},
+    }
+    base, lever = regularisation_arms(
+        verification, {**verification, "coup_verification_failure_share": {"MMR": 0.5}}
+    )
+    legalised = partial(total, measure="registrations", destination="THA", **REGUL_AFTER)
+    c = compare(
+        "Burmese legalised in Thailand 2011-06..2012-06",
+        lambda t: legalised(t, origin="MMR"),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+    assert 0.35 < c.lever_mean / c.base_mean < 0.65, str(c)  # about half fail
+    khm = compare(
+        "Cambodians legalised in Thailand", lambda t: legalised(t, origin="KHM"), base, lever
+    )
+    print(khm)
+    assert abs(khm.lever_mean / khm.base_mean - 1) < 0.15, str(khm)
+    irregular = compare(
+        "Burmese irregular in Thailand, June 2012",
+        lambda t: total(
+            t,
+            "stock",
+            channel="irregular",
+            origin="MMR",
+            destination="THA",
+            start="2012-06",
+            end="2012-06",
+        ),
+        base,
+        lever,
+    )
+    print(irregular)
+    irregular.assert_raises()
 
 
 def test_higher_fee_lowers_registrants():

@@ -10,6 +10,7 @@ read, written or drawn (results stay identical to the amnesty before the mechani
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -506,6 +507,54 @@ def test_verification_fee_unpaid_or_failure_lapses_back_to_irregular():
     regularisation.amnesty_verification(model, rows(1))
     assert model.population.legal[0] == Legal.IRREGULAR
     assert flow(model, "amnesty_lapses") == model.people_per_agent
+
+
+def test_a_coup_fails_its_own_nationals_verification_while_its_risk_lasts():
+    """A Burmese and a Cambodian registrant in Thailand are due for verification; Myanmar's
+    coup fails every verification of its nationals (``coup_verification_failure_share`` 1)
+    in a month its risk lasts, and none in a month it does not; the Cambodian is legalised
+    either way. With the share at 0 everywhere nothing is drawn."""
+    khm_tha, mmr = 0, 2  # corridor Cambodia -> Thailand, origin Myanmar
+    registrants = [EMPLOYED_IRREGULAR, {**EMPLOYED_IRREGULAR, "corridor": khm_tha}]
+    for coup_now, burmese in ((True, Legal.IRREGULAR), (False, Legal.REGULAR)):
+        model = window(
+            registrants,
+            amnesty_verification_months=1.0,
+            coup_verification_failure_share=[0.0, 0.0, 1.0, 0.0, 0.0],
+        )
+        on = np.zeros_like(model.shocks.coup_on)
+        on[mmr, model.month] = coup_now
+        model.shocks = dataclasses.replace(model.shocks, coup_on=on)
+        model.population.amnesty_wait[:] = 1
+        model.rng = CountingUniforms(0.99)  # below a share of 1, above a share of 0
+        regularisation.amnesty_verification(model, rows(2))
+        assert model.population.legal.tolist() == [burmese, Legal.REGULAR]
+        assert model.rng.sizes == [2]
+        lapses = model.people_per_agent if coup_now else 0.0
+        assert flow(model, "amnesty_lapses") == lapses
+    model = window(registrants, amnesty_verification_months=1.0)
+    model.shocks = dataclasses.replace(model.shocks, coup_on=np.ones_like(model.shocks.coup_on))
+    model.population.amnesty_wait[:] = 1
+    model.rng = NoDraws()
+    regularisation.amnesty_verification(model, rows(2))
+    assert model.population.legal.tolist() == [Legal.REGULAR, Legal.REGULAR]
+
+
+def test_a_coup_and_the_destinations_own_failures_combine():
+    """The destination's failure share and the coup's combine as independent causes: 1 - (1 -
+    0.5) x (1 - 0.5) = 0.75, so a uniform of 0.7 fails and one of 0.8 does not."""
+    for u, legal in ((0.7, Legal.IRREGULAR), (0.8, Legal.REGULAR)):
+        model = window(
+            [EMPLOYED_IRREGULAR],
+            amnesty_verification_months=1.0,
+            amnesty_verification_failure_share=0.5,
+            coup_verification_failure_share=0.5,
+        )
+        model.shocks = dataclasses.replace(model.shocks, coup_on=np.ones_like(model.shocks.coup_on))
+        model.population.amnesty_wait[:] = 1
+        model.rng = FixedUniforms(u)
+        regularisation.amnesty_verification(model, rows(1))
+        assert model.population.legal[0] == legal
 
 
 def test_going_home_gives_a_pending_registration_up():

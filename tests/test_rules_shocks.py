@@ -73,6 +73,17 @@ def test_overlapping_shocks_take_the_larger_and_the_run_cuts_them():
     assert risk[0].tolist() == [0.4, 0.4, 0.4, 0, 0, 0.4]
 
 
+def test_a_coups_months_are_its_starts_and_lengths_whatever_its_size():
+    """``coup_on`` marks the months a coup's risk lasts, even with a size of 0 (the failed
+    verifications of :func:`simulation.regularisation.verification_failures` read it, not
+    the risk), and no month of an origin without a coup."""
+    starts = ((), (), (3,), (), ())  # Myanmar from the fourth month
+    model = with_shocks([], coup_start=starts, coup_length_months=2, coup_size=0.0)
+    assert np.flatnonzero(model.shocks.coup_on[2]).tolist() == [3, 4]
+    assert not np.delete(model.shocks.coup_on, 2, axis=0).any()
+    assert not model.shocks.coup_risk.any()
+
+
 def test_no_shock_declared_means_no_shock_month():
     model = small_model([])
     assert not model.shocks.deciding.any() and not model.shocks.returning.any()
