@@ -304,8 +304,9 @@ def verification_failures(model: MigrationModel, verified: np.ndarray) -> BoolAr
     do so from ``savings``), then, of those who paid, a share ``1 - (1 -
     amnesty_verification_failure_share[d]) x (1 - c)``, where ``c`` is the origin's
     ``coup_verification_failure_share`` in a month its coup's risk lasts (the schedule's
-    ``coup_on``) and 0 otherwise (one uniform each, drawn only where one of the two shares is
-    above 0 somewhere).
+    ``coup_on``) and 0 otherwise (one uniform each, drawn only where the destination's share
+    is above 0 somewhere or the coup's is above 0 for one of them this month, so a coup
+    draws nothing before it starts).
 
     Why: verification costs money and the origin's officials or the employer may not confirm
     a registrant; after a coup the origin's documents (passports, certificates of identity)
@@ -315,13 +316,14 @@ def verification_failures(model: MigrationModel, verified: np.ndarray) -> BoolAr
     fee = lv.amnesty_verification_fee_usd[d]
     fails = pop.savings[verified] < fee
     pop.savings[verified[~fails]] -= fee[~fails]
-    coup = lv.coup_verification_failure_share.any()
-    if lv.amnesty_verification_failure_share.any() or coup:
-        paid = np.flatnonzero(~fails)
-        p = lv.amnesty_verification_failure_share[d[paid]]
-        if coup:
-            o = model.c_origin[pop.corridor[verified[paid]]]
-            c = lv.coup_verification_failure_share[o] * model.shocks.coup_on[o, model.month]
-            p = 1.0 - (1.0 - p) * (1.0 - c)
+    paid = np.flatnonzero(~fails)
+    p = lv.amnesty_verification_failure_share[d[paid]]
+    draw = lv.amnesty_verification_failure_share.any()
+    if lv.coup_verification_failure_share.any():
+        o = model.c_origin[pop.corridor[verified[paid]]]
+        c = lv.coup_verification_failure_share[o] * model.shocks.coup_on[o, model.month]
+        if c.any():
+            p, draw = 1.0 - (1.0 - p) * (1.0 - c), True
+    if draw:
         fails[paid[model.rng.random(len(paid)) < p]] = True
     return fails

@@ -510,34 +510,41 @@ def test_verification_fee_unpaid_or_failure_lapses_back_to_irregular():
 
 
 def test_a_coup_fails_its_own_nationals_verification_while_its_risk_lasts():
-    """A Burmese and a Cambodian registrant in Thailand are due for verification; Myanmar's
-    coup fails every verification of its nationals (``coup_verification_failure_share`` 1)
-    in a month its risk lasts, and none in a month it does not; the Cambodian is legalised
-    either way. With the share at 0 everywhere nothing is drawn."""
-    khm_tha, mmr = 0, 2  # corridor Cambodia -> Thailand, origin Myanmar
-    registrants = [EMPLOYED_IRREGULAR, {**EMPLOYED_IRREGULAR, "corridor": khm_tha}]
-    for coup_now, burmese in ((True, Legal.IRREGULAR), (False, Legal.REGULAR)):
+    """A Burmese and a Cambodian registrant in Thailand and a Burmese one in Malaysia are due
+    for verification; Myanmar's coup fails every verification of its nationals
+    (``coup_verification_failure_share`` 1) in a month its risk lasts, in both destinations,
+    and none in a month it does not, when nothing is drawn; the Cambodian is legalised
+    either way. With the share at 0 everywhere nothing is drawn either."""
+    khm_tha, mmr_mys, mmr, mys = 0, 5, 2, 1  # corridors, origin Myanmar, destination Malaysia
+    registrants = [
+        EMPLOYED_IRREGULAR,
+        {**EMPLOYED_IRREGULAR, "corridor": khm_tha},
+        {**EMPLOYED_IRREGULAR, "corridor": mmr_mys},
+    ]
+    for coup_now, burmese, draws in ((True, Legal.IRREGULAR, [3]), (False, Legal.REGULAR, [])):
         model = window(
             registrants,
             amnesty_verification_months=1.0,
             coup_verification_failure_share=[0.0, 0.0, 1.0, 0.0, 0.0],
         )
+        model.policy.amnesty_open[mys] = True
         on = np.zeros_like(model.shocks.coup_on)
         on[mmr, model.month] = coup_now
         model.shocks = dataclasses.replace(model.shocks, coup_on=on)
         model.population.amnesty_wait[:] = 1
         model.rng = CountingUniforms(0.99)  # below a share of 1, above a share of 0
-        regularisation.amnesty_verification(model, rows(2))
-        assert model.population.legal.tolist() == [burmese, Legal.REGULAR]
-        assert model.rng.sizes == [2]
-        lapses = model.people_per_agent if coup_now else 0.0
+        regularisation.amnesty_verification(model, rows(3))
+        assert model.population.legal.tolist() == [burmese, Legal.REGULAR, burmese]
+        assert model.rng.sizes == draws
+        lapses = 2 * model.people_per_agent if coup_now else 0.0
         assert flow(model, "amnesty_lapses") == lapses
     model = window(registrants, amnesty_verification_months=1.0)
+    model.policy.amnesty_open[mys] = True
     model.shocks = dataclasses.replace(model.shocks, coup_on=np.ones_like(model.shocks.coup_on))
     model.population.amnesty_wait[:] = 1
     model.rng = NoDraws()
-    regularisation.amnesty_verification(model, rows(2))
-    assert model.population.legal.tolist() == [Legal.REGULAR, Legal.REGULAR]
+    regularisation.amnesty_verification(model, rows(3))
+    assert model.population.legal.tolist() == [Legal.REGULAR] * 3
 
 
 def test_a_coup_and_the_destinations_own_failures_combine():
