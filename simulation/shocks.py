@@ -9,7 +9,7 @@ adds in people's eyes (``scenarios/drivers.py``):
   channels alike;
 * a **coup** in an origin (``coup_*``): a perceived risk of staying at home.
 
-They act in three ways:
+They act in four ways:
 
 1. *Decisions at home* (:func:`~simulation.decisions.shock_utility`, part of
    :func:`~simulation.decisions.corridor_offer`): while a shock lasts, the utility of going to
@@ -26,6 +26,10 @@ They act in three ways:
    cannot cross, so those the shock sends home are stranded there instead
    (``model.stranded``, the ``stranded`` stock); they go home in the first month the border
    is open again.
+4. *Verification abroad* (coups only): in the months a coup's risk lasts (``coup_on``, whatever
+   its size), ``coup_verification_failure_share`` of the origin's registrants whose
+   verification is due fail it (:func:`~simulation.regularisation.verification_failures`):
+   the origin's documents cannot be had.
 
 With no shock declared nothing here reads the population or draws a random number, so
 results are those of a model without shocks, bit for bit.
