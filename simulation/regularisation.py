@@ -318,7 +318,7 @@ def verification_failures(model: MigrationModel, verified: np.ndarray) -> BoolAr
     pop.savings[verified[~fails]] -= fee[~fails]
     paid = np.flatnonzero(~fails)
     p = lv.amnesty_verification_failure_share[d[paid]]
-    draw = lv.amnesty_verification_failure_share.any()
+    draw = bool(lv.amnesty_verification_failure_share.any())
     if lv.coup_verification_failure_share.any():
         o = model.c_origin[pop.corridor[verified[paid]]]
         c = lv.coup_verification_failure_share[o] * model.shocks.coup_on[o, model.month]
