@@ -28,7 +28,6 @@ do not (``calibration/flow_fit_dynamics.md``, "A synthetic truth for Thailand's 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from test_calibration import assert_truth_recovered
@@ -63,24 +62,22 @@ intervals' lower ends), not identified. Only the share's interval is required to
 for the other two the truth's place inside is asserted."""
 
 
-def _stage_values() -> tuple[dict, dict]:
+def _stage_values() -> tuple[dict, dict, tuple]:
     """(the truth: stage 24's fitted values of the three; every other value the synthetic
-    calibration holds: stage 24's ``[fixed]`` and its other fitted model parameters)."""
+    calibration holds: stage 24's ``[fixed]`` and its other fitted model parameters; Thailand's
+    documented-worker targets of stage 24), from one reading of its configuration."""
     stage = load_config(STAGE)
     point = point_of_folder(stage, STAGE_RUN)
     truth = {name: point[name] for name in RANGES}
-    fixed = tomllib.loads(STAGE.read_text(encoding="utf-8"))["fixed"]
     held = {k: v for k, v in point.items() if k not in RANGES and not is_observation(k)}
-    return truth, {**fixed, **held}
+    template = tuple(
+        t for t in stage.targets if t.observable == "documented_stock" and t.destination == "THA"
+    )
+    return truth, {**stage.fixed, **held}, template
 
 
 def test_documented_counts_identify_the_eligible_share_not_the_takeup(tmp_path):
-    truth, held = _stage_values()
-    template = tuple(
-        t
-        for t in load_config(STAGE).targets
-        if t.observable == "documented_stock" and t.destination == "THA"
-    )
+    truth, held, template = _stage_values()
     assert [t.target_id for t in template] == [
         "documented_CLM_THA_2011",
         "documented_CLM_THA_2019",
