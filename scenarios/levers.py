@@ -93,6 +93,24 @@ LEVERS: tuple[Declaration, ...] = (
         label="Border-area arrest risk for recent crossers",
     ),
     D(
+        "detention_places",
+        "float",
+        "destination",
+        0.0,
+        0.0,
+        200_000.0,
+        "people (0: no limit)",
+        "enforcement and regularisation",
+        "Places in the destination's immigration detention depots, for every nationality "
+        "(the rest of the world included). An arrest that would put more people in detention "
+        "than there are places is not made: the worker stays irregular where they are. "
+        "Binds when removals stall (a closed border) and detainees wait in the depots. "
+        "0: no limit, every arrest ends in detention.",
+        "immigration detention before deportation",
+        "receiving",
+        label="Detention places",
+    ),
+    D(
         "employer_sanction_usd_per_irregular_worker",
         "float",
         "destination",

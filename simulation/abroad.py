@@ -33,7 +33,9 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
    stay go home at the end of their contract (:func:`planned_returns`, off with no draws
    while ``planned_return_share`` is 0).
 6. :func:`deportations` then :func:`arrests`: detained people are deported (sent back as
-   the intercepted are); irregular people are arrested with the month's arrest probability.
+   the intercepted are); irregular people are arrested with the month's arrest probability,
+   as many as the destination's depots have places for (:func:`within_detention_places`,
+   off with no draws while ``detention_places`` is 0 everywhere).
 7. :func:`amnesty_verification` then :func:`amnesty_registration`: earlier registrants whose
    verification is due are verified within the month's capacity (legalised, or lapsing back
    to irregular status when it fails, the fee is not paid or the deadline passes); then open
@@ -106,6 +108,7 @@ __all__ = [
     "season_ends",
     "seasonal_stays",
     "voluntary_returns",
+    "within_detention_places",
 ]
 
 OLD_AGE_MONTHS = 50 * 12
@@ -422,7 +425,8 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
     month of arrival included), with the chance of that or of the corridor's
     ``border_area_arrest_probability`` (``unemployed_arrest_factor`` times it if
     unemployed; one uniform each): ``status`` detained, ``exploited`` cleared, ``timer``
-    ``detention_months`` (deported at once if that is zero). Counts ``arrests``. Returns the
+    ``detention_months`` (deported at once if that is zero), as many as the depots have
+    places for (:func:`within_detention_places`). Counts ``arrests``. Returns the
     irregular people who could be arrested (arrested or not), for the amnesty. Registrants
     pending verification (``amnesty_wait`` above 0) are irregular but not arrested.
 
@@ -445,6 +449,8 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
         model.month - lv.border_area_months,
     )
     caught = irregular[model.rng.random(len(irregular)) < p]
+    if len(caught) and lv.detention_places.any():
+        caught = within_detention_places(model, away, caught)
     if len(caught):
         mx.add("arrests", pop.corridor[caught], Channel.IRREGULAR)
         st[caught] = Status.DETAINED
@@ -452,6 +458,42 @@ def arrests(model: MigrationModel, away: np.ndarray) -> np.ndarray:
         pop.timer[caught] = lv.detention_months
         deport(model, caught[pop.timer[caught] <= 0])
     return irregular
+
+
+def within_detention_places(
+    model: MigrationModel, away: np.ndarray, caught: np.ndarray
+) -> np.ndarray:
+    """Of the people ``caught`` this month (rows, in order), those the depots have room for.
+    In a destination whose ``detention_places`` is above 0, the places in agents are
+    ``floor(detention_places / people_per_agent)``, less everyone of ``away`` detained there
+    now (after this month's deportations, the held ones included); if more are caught there
+    than places are free, a uniformly random subset of that many (one permutation of that
+    destination's caught, drawn only then) is kept, and the others are not arrested: they
+    stay as they are, irregular, and are not counted in ``arrests``. Elsewhere, and while
+    there is room, everyone caught is kept and nothing is drawn.
+
+    Why: detention before deportation needs a place in a depot. While removals stall behind a
+    closed border, detainees wait and the depots fill: Malaysia's "were congested during the
+    Covid-19 pandemic as the government could not repatriate the migrants" and held 20,750
+    places in 25 depots, temporary ones included, in September 2024 (the Home Minister, Free
+    Malaysia Today, 6 December 2024); from 26 May 2020 no new detention orders were issued
+    (IOM via the Global Detention Project). Without a limit the model's depots held 34,000
+    in Malaysia by December 2020 (ODD 7.7 item 6)."""
+    pop, places = model.population, model.lv.detention_places
+    d_caught = model.c_dest[pop.corridor[caught]]
+    limited = places[d_caught] > 0
+    if not limited.any():
+        return caught
+    held = away[pop.status[away] == Status.DETAINED]
+    n_d = len(places)
+    in_depots = np.bincount(model.c_dest[pop.corridor[held]], minlength=n_d)
+    free = np.maximum(0, np.floor(places / model.people_per_agent).astype(np.int64) - in_depots)
+    keep = np.ones(len(caught), bool)
+    for d in np.unique(d_caught[limited]):
+        rows = np.flatnonzero(d_caught == d)
+        if len(rows) > free[d]:
+            keep[rows[model.rng.permutation(len(rows))[free[d] :]]] = False
+    return caught[keep]
 
 
 # ---- 8: voluntary returns -------------------------------------------------------------------

@@ -153,10 +153,14 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     config = load_config(path)
     # the candidate; from stage 21 on, the candidate with Thailand's windows dated; from
     # stage 24 on, that with their eligibility fixed for a window; stage 25, Malaysia's too;
-    # from stage 26 on, stage 24's with Myanmar's coup failing verifications
+    # from stage 26 on, stage 24's with Myanmar's coup failing verifications; from stage 30
+    # on, that with Malaysia's depots limited to their places
     stage = path.stem.removeprefix("dynamics_stage")
     number = int(stage) if stage.isdigit() else 0
-    if number >= 26:
+    if number >= 30:
+        assert config.scenario.name == "baseline_dynamics_depots"
+        assert config.scenario["detention_places"]["MYS"] == 20750.0
+    elif number >= 26:
         assert config.scenario.name == "baseline_dynamics_documents"
     elif number >= 25:
         assert config.scenario.name == "baseline_dynamics_eligibility_all"

@@ -484,11 +484,10 @@ def test_pandemic_with_closed_borders_raises_the_stranded_stock():
     c.assert_raises()
 
 
-def test_slower_removals_behind_a_closed_border_lower_deportations_and_fill_detention():
-    """Malaysia closes its border from January 2012 for 6 months, with four times its arrest
-    probability so detainees are many; its removal factor during the closure 1 (removals
-    go on) or 0.1 (a tenth of those due leave each month)."""
-    closure = {
+def malaysia_closure() -> dict:
+    """Malaysia's border closed from January 2012 for 6 months, with four times its arrest
+    probability so detainees are many."""
+    return {
         "border_closure_start": plus_window("border_closure_start", "2012-01", "MYS"),
         "border_closure_length_months": {
             **baseline_table("border_closure_length_months"),
@@ -498,6 +497,13 @@ def test_slower_removals_behind_a_closed_border_lower_deportations_and_fill_dete
             "enforcement_monthly_arrest_probability", 4, 0.2
         ),
     }
+
+
+def test_slower_removals_behind_a_closed_border_lower_deportations_and_fill_detention():
+    """Malaysia closes its border from January 2012 for 6 months, with four times its arrest
+    probability so detainees are many; its removal factor during the closure 1 (removals
+    go on) or 0.1 (a tenth of those due leave each month)."""
+    closure = malaysia_closure()
     finer = {"people_per_agent": 1000, "end": "2012-07"}  # deportations are a few agents a month
     base = replicates(N_SHOCK, **finer, **closure, border_closure_removal_factor={"MYS": 1.0})
     lever = replicates(N_SHOCK, **finer, **closure, border_closure_removal_factor={"MYS": 0.1})
@@ -518,6 +524,42 @@ def test_slower_removals_behind_a_closed_border_lower_deportations_and_fill_dete
     )
     print(c)
     c.assert_raises()
+
+
+def test_depot_places_cap_detention_and_keep_the_uncaught_irregular():
+    """The closure above with removals at 0.1, Malaysia's depots without a limit or with
+    8,000 places (every nationality): fewer detained and fewer arrests once the depots are
+    full, so more irregular workers stay in Malaysia."""
+    closure = {**malaysia_closure(), "border_closure_removal_factor": {"MYS": 0.1}}
+    finer = {"people_per_agent": 1000, "end": "2012-07"}
+    base = replicates(N_SHOCK, **finer, **closure)
+    lever = replicates(N_SHOCK, **finer, **closure, detention_places={"MYS": 8000.0})
+    end = {"destination": "MYS", "start": "2012-06", "end": "2012-06"}
+    c = compare(
+        "detained in Malaysia at the end of 2012-06",
+        lambda t: total(t, "detained", **end),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+    c = compare(
+        "irregular in Malaysia, not detained, at the end of 2012-06",
+        lambda t: sum(total(t, m, channel="irregular", **end) for m in ("employed", "unemployed")),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_raises()
+    c = compare(
+        "arrests in Malaysia 2012-03..06",
+        lambda t: total(t, "arrests", destination="MYS", start="2012-03", end="2012-06"),
+        base,
+        lever,
+    )
+    print(c)
+    c.assert_lowers()
+    assert max(total(t, "detained", **end) for t in lever) <= 8000.0
 
 
 def test_coup_at_home_raises_departures_from_that_origin():
