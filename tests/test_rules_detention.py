@@ -79,3 +79,38 @@ def test_no_limit_draws_nothing_and_detains_everyone_caught():
     assert (model.population.status == Status.DETAINED).all()
     assert flow_count(model, "arrests") == 2 * model.people_per_agent
     assert model.rng.orders == [] and model.rng.sizes == [2]  # a uniform per person at risk
+
+
+def test_detainees_held_behind_a_closed_border_keep_their_places():
+    # row 0 due for deportation in Thailand, whose border is closed and removes no one; rows
+    # 1-2 irregular in Thailand; one place in all: the held detainee keeps it
+    workers = [{**HELD, "timer": 1}, IRREGULAR, IRREGULAR]
+    model = caught_model(workers, places_people=1_000_000.0)
+    set_levers(model, border_closure_removal_factor=0.0, reentry_after_forced_return=0.0)
+    model.policy.border_closed[:] = True
+    abroad.deportations(model, np.arange(1))
+    assert model.population.status[0] == Status.DETAINED  # held, due again next month
+    abroad.arrests(model, np.arange(3))
+    assert model.population.status[1:].tolist() == [Status.EMPLOYED_IRREGULAR] * 2
+    assert flow_count(model, "arrests") == 0
+    # the border opens: the detainee is deported, the place is free again
+    model.policy.border_closed[:] = False
+    abroad.deportations(model, np.arange(1))
+    abroad.arrests(model, np.arange(3))
+    assert sorted(model.population.status[1:].tolist()) == [
+        Status.EMPLOYED_IRREGULAR,
+        Status.DETAINED,
+    ]
+
+
+def test_with_no_detention_months_the_caught_within_the_places_are_deported_at_once():
+    model = caught_model([IRREGULAR, IRREGULAR, IRREGULAR], places_people=2_000_000.0)
+    set_levers(model, detention_months=0, reentry_after_forced_return=0.0)
+    abroad.arrests(model, np.arange(3))
+    # the permutation [2, 1, 0] keeps rows 2 and 1, deported at once
+    assert model.population.status.tolist() == [
+        Status.EMPLOYED_IRREGULAR,
+        Status.RETURNED,
+        Status.RETURNED,
+    ]
+    assert flow_count(model, "deportations") == 2 * model.people_per_agent
