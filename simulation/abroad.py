@@ -477,8 +477,8 @@ def within_detention_places(
     Covid-19 pandemic as the government could not repatriate the migrants" and held 20,750
     places in 25 depots, temporary ones included, in September 2024 (the Home Minister, Free
     Malaysia Today, 6 December 2024); from 26 May 2020 no new detention orders were issued
-    (IOM via the Global Detention Project). Without a limit the model's depots held 34,000
-    in Malaysia by December 2020 (ODD 7.7 item 6)."""
+    (IOM via the Global Detention Project). Without a limit, at stage 27's point, one run's
+    depots in Malaysia held 34,000 by December 2020 (ODD 7.7 item 6)."""
     pop, places = model.population, model.lv.detention_places
     d_caught = model.c_dest[pop.corridor[caught]]
     limited = places[d_caught] > 0
