@@ -20,6 +20,7 @@ from test_invariants import check_table, run_checked
 
 from calibration.config import load_config
 from scenarios.calendar import month_index, month_label
+from scenarios.drivers import DRIVERS
 from scenarios.flows import held_out_targets
 from scenarios.scenario import load_scenario
 from simulation.model import MigrationModel
@@ -154,12 +155,26 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     # the candidate; from stage 21 on, the candidate with Thailand's windows dated; from
     # stage 24 on, that with their eligibility fixed for a window; stage 25, Malaysia's too;
     # from stage 26 on, stage 24's with Myanmar's coup failing verifications; from stage 30
-    # on, that with Malaysia's depots limited to their places
+    # on, that with Malaysia's depots limited to their places; from stage 31 on, that with
+    # Thailand's two enforcement scares at the driver's declared size and length
     stage = path.stem.removeprefix("dynamics_stage")
     number = int(stage) if stage.isdigit() else 0
     if number >= 30:
-        assert config.scenario.name == "baseline_dynamics_depots"
         assert config.scenario["detention_places"]["MYS"] == 20750.0
+    if number >= 31:
+        assert config.scenario.name == "baseline_dynamics_scares"
+        scares = (month_index("2014-06"), month_index("2017-07"))
+        assert config.scenario["enforcement_scare_start"]["THA"] == scares
+        declared = {d.name: d.default for d in DRIVERS}
+        assert (
+            config.scenario["enforcement_scare_size"]["THA"] == declared["enforcement_scare_size"]
+        )
+        assert (
+            config.scenario["enforcement_scare_length_months"]["THA"]
+            == declared["enforcement_scare_length_months"]
+        )
+    elif number >= 30:
+        assert config.scenario.name == "baseline_dynamics_depots"
     elif number >= 26:
         assert config.scenario.name == "baseline_dynamics_documents"
     elif number >= 25:
