@@ -157,6 +157,12 @@ FLOWS: tuple[Measure, ...] = (
     ),
     _flow("arrests", "irregular", "irregular migrants arrested"),
     _flow(
+        "arrests_without_place",
+        "irregular",
+        "irregular migrants caught when the destination's depots had no free place "
+        "(detention_places): not arrested, not in arrests, still irregular where they were",
+    ),
+    _flow(
         "registrations",
         "regular",
         "irregular -> regular in an amnesty: legalised (at registration where there is no "

@@ -560,6 +560,10 @@ def test_depot_places_cap_detention_and_keep_the_uncaught_irregular():
     print(c)
     c.assert_lowers()
     assert max(total(t, "detained", **end) for t in lever) <= 8000.0
+    # the arrests the places prevented are counted apart, and only where there is a limit
+    turned_away = {"destination": "MYS", "start": "2012-03", "end": "2012-06"}
+    assert all(total(t, "arrests_without_place", **turned_away) == 0 for t in base)
+    assert min(total(t, "arrests_without_place", **turned_away) for t in lever) > 0
 
 
 def test_coup_at_home_raises_departures_from_that_origin():

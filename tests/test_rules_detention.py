@@ -58,6 +58,8 @@ def test_arrests_beyond_the_free_places_are_not_made():
     ]
     assert pop.legal[0] == Legal.IRREGULAR and pop.timer[0] == 0
     assert flow_count(model, "arrests") == 2 * model.people_per_agent
+    # the one caught without a place is counted apart, in Thailand's corridor, irregular
+    assert flow_count(model, "arrests_without_place", channel=1) == model.people_per_agent
     assert model.rng.orders == [3]  # one permutation of Thailand's caught, drawn as it binds
 
 
@@ -67,9 +69,11 @@ def test_full_depots_arrest_no_one_and_another_destinations_detainees_take_no_pl
     abroad.arrests(model, np.arange(4))
     assert model.population.status[:2].tolist() == [Status.EMPLOYED_IRREGULAR] * 2
     assert flow_count(model, "arrests") == 0
+    assert flow_count(model, "arrests_without_place") == 2 * model.people_per_agent
     model = caught_model(workers, places_people=3_000_000.0)  # Malaysia's detainee is not here
     abroad.arrests(model, np.arange(4))
     assert model.population.status[:2].tolist() == [Status.DETAINED] * 2
+    assert flow_count(model, "arrests_without_place") == 0
     assert model.rng.orders == []  # room for both: nothing drawn
 
 
@@ -78,6 +82,7 @@ def test_no_limit_draws_nothing_and_detains_everyone_caught():
     abroad.arrests(model, np.arange(3))
     assert (model.population.status == Status.DETAINED).all()
     assert flow_count(model, "arrests") == 2 * model.people_per_agent
+    assert flow_count(model, "arrests_without_place") == 0
     assert model.rng.orders == [] and model.rng.sizes == [2]  # a uniform per person at risk
 
 
