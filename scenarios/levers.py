@@ -103,7 +103,8 @@ LEVERS: tuple[Declaration, ...] = (
         "enforcement and regularisation",
         "Places in the destination's immigration detention depots, for every nationality "
         "(the rest of the world included). An arrest that would put more people in detention "
-        "than there are places is not made: the worker stays irregular where they are. "
+        "than there are places is not made: the worker stays irregular where they are "
+        "(counted in arrests_without_place). "
         "Binds when removals stall (a closed border) and detainees wait in the depots. "
         "0: no limit, every arrest ends in detention.",
         "immigration detention before deportation",

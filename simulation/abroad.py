@@ -470,9 +470,10 @@ def within_detention_places(
     than places are free, a uniformly random subset of that many (one permutation of that
     destination's caught, drawn only then) is kept, and the others are not arrested: they
     stay as they are, irregular, are not counted in ``arrests`` and are counted in
-    ``arrests_without_place`` (so a comparison of depot sizes shows the arrests the places
-    prevented). Elsewhere, and while there is room, everyone caught is kept and nothing is
-    drawn.
+    ``arrests_without_place`` (so a comparison of depot sizes shows the catches that found no
+    place; one who stays irregular can be caught, and counted, again in a later month, so a
+    total over months is not the arrests the places prevented). Elsewhere, and while there
+    is room, everyone caught is kept and nothing is drawn.
 
     Why: detention before deportation needs a place in a depot. While removals stall behind a
     closed border, detainees wait and the depots fill: Malaysia's "were congested during the
@@ -496,7 +497,7 @@ def within_detention_places(
         if len(rows) > free[d]:
             keep[rows[model.rng.permutation(len(rows))[free[d] :]]] = False
     turned_away = caught[~keep]
-    model.metrics.add("arrests_without_place", pop.corridor[turned_away], 1)
+    model.metrics.add("arrests_without_place", pop.corridor[turned_away], Channel.IRREGULAR)
     return caught[keep]
 
 

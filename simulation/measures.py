@@ -159,8 +159,9 @@ FLOWS: tuple[Measure, ...] = (
     _flow(
         "arrests_without_place",
         "irregular",
-        "irregular migrants caught when the destination's depots had no free place "
-        "(detention_places): not arrested, not in arrests, still irregular where they were",
+        "irregular migrants caught beyond the free places of the destination's depots "
+        "(detention_places): not arrested, not in arrests, still irregular where they were "
+        "(one caught again in a later month is counted again)",
     ),
     _flow(
         "registrations",

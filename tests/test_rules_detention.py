@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 from rule_workers import MMR_THA, CountingUniforms, flow_count, set_levers, small_model
 
-from agents.status import Legal, Status
+from agents.status import Channel, Legal, Status
 from simulation import abroad
+from simulation.measures import FLOW_MEASURES
 
 IRREGULAR = {
     "status": Status.EMPLOYED_IRREGULAR,
@@ -59,7 +60,9 @@ def test_arrests_beyond_the_free_places_are_not_made():
     assert pop.legal[0] == Legal.IRREGULAR and pop.timer[0] == 0
     assert flow_count(model, "arrests") == 2 * model.people_per_agent
     # the one caught without a place is counted apart, in Thailand's corridor, irregular
-    assert flow_count(model, "arrests_without_place", channel=1) == model.people_per_agent
+    without_place = model.metrics.flows[:, FLOW_MEASURES.index("arrests_without_place")]
+    assert without_place[MMR_THA * 2 + Channel.IRREGULAR] == model.people_per_agent
+    assert without_place.sum() == model.people_per_agent
     assert model.rng.orders == [3]  # one permutation of Thailand's caught, drawn as it binds
 
 
@@ -98,6 +101,7 @@ def test_detainees_held_behind_a_closed_border_keep_their_places():
     abroad.arrests(model, np.arange(3))
     assert model.population.status[1:].tolist() == [Status.EMPLOYED_IRREGULAR] * 2
     assert flow_count(model, "arrests") == 0
+    assert flow_count(model, "arrests_without_place") == 2 * model.people_per_agent
     # the border opens: the detainee is deported, the place is free again
     model.policy.border_closed[:] = False
     abroad.deportations(model, np.arange(1))
