@@ -20,8 +20,8 @@ from test_invariants import check_table, run_checked
 
 from calibration.config import load_config
 from scenarios.calendar import month_index, month_label
-from scenarios.drivers import DRIVERS
 from scenarios.flows import held_out_targets
+from scenarios.registry import declaration
 from scenarios.scenario import load_scenario
 from simulation.model import MigrationModel
 
@@ -165,14 +165,8 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
         assert config.scenario.name == "baseline_dynamics_scares"
         scares = (month_index("2014-06"), month_index("2017-07"))
         assert config.scenario["enforcement_scare_start"]["THA"] == scares
-        declared = {d.name: d.default for d in DRIVERS}
-        assert (
-            config.scenario["enforcement_scare_size"]["THA"] == declared["enforcement_scare_size"]
-        )
-        assert (
-            config.scenario["enforcement_scare_length_months"]["THA"]
-            == declared["enforcement_scare_length_months"]
-        )
+        for name in ("enforcement_scare_size", "enforcement_scare_length_months"):
+            assert config.scenario[name]["THA"] == declaration(name).default, name
     elif number >= 30:
         assert config.scenario.name == "baseline_dynamics_depots"
     elif number >= 26:
