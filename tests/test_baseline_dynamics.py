@@ -156,13 +156,26 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     # stage 24 on, that with their eligibility fixed for a window; stage 25, Malaysia's too;
     # from stage 26 on, stage 24's with Myanmar's coup failing verifications; from stage 30
     # on, that with Malaysia's depots limited to their places; from stage 31 on, that with
-    # Thailand's two enforcement scares at the driver's declared size and length
+    # Thailand's two enforcement scares at the driver's declared size and length; from stage
+    # 32 on, that with Malaysia's 2016 recruitment freeze on every corridor into it
     stage = path.stem.removeprefix("dynamics_stage")
     number = int(stage) if stage.isdigit() else 0
     if number >= 30:
         assert config.scenario["detention_places"]["MYS"] == 20750.0
-    if number >= 31:
+    if number >= 32:
+        assert config.scenario.name == "baseline_dynamics_freeze"
+        bans = config.scenario["deployment_ban_start"]
+        lengths = config.scenario["deployment_ban_length_months"]
+        into_malaysia = [c for c in bans if c.endswith("-MYS")]
+        assert set(into_malaysia) == {"KHM-MYS", "MMR-MYS", "VNM-MYS", "IDN-MYS", "ROW-MYS"}
+        assert bans["KHM-MYS"] == (month_index("2011-10"),) and lengths["KHM-MYS"] == 74
+        for corridor in set(into_malaysia) - {"KHM-MYS"}:
+            assert bans[corridor] == (month_index("2016-03"),), corridor
+            assert lengths[corridor] == 3, corridor
+        assert not any(bans[c] for c in bans if not c.endswith("-MYS"))
+    elif number >= 31:
         assert config.scenario.name == "baseline_dynamics_scares"
+    if number >= 31:
         scares = (month_index("2014-06"), month_index("2017-07"))
         assert config.scenario["enforcement_scare_start"]["THA"] == scares
         for name in ("enforcement_scare_size", "enforcement_scare_length_months"):
