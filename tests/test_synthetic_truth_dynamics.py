@@ -16,14 +16,19 @@ contract.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from test_calibration import assert_truth_recovered, write_synthetic_targets
 
 from calibration.config import load_config
 from calibration.run import calibrate
 from calibration.simulate import scenario_for, seeds_for, simulate_targets
+from calibration.slices import point_of_folder
 from calibration.targets import Target
 from scenarios.calendar import month_label
 from scenarios.flows import held_out_reason
+from scenarios.posterior import is_observation
 from scenarios.scenario import load_scenario
 
 TRUTH = {"return_hazard_per_month": 0.012, "planned_return_share": 0.4}
@@ -124,6 +129,40 @@ posterior_draws = 60
 """)
     config = load_config(tmp_path / "cal.toml")
     return config, calibrate(config, tmp_path / "out", workers=2, quiet=True), tmp_path / "out"
+
+
+def recover_stage_truth(
+    tmp_path,
+    name: str,
+    stage_path: Path,
+    stage_run: Path,
+    candidate: Path,
+    ranges: dict,
+    keep: Callable[[Target], bool],
+    scale: dict,
+) -> tuple:
+    """:func:`recover_truth` at a recalibration stage's point: the truth is the stage's fitted
+    values of ``ranges``' names (read from its run folder ``stage_run``), every other value is
+    held where the stage has it (its ``[fixed]`` and its other fitted model parameters; the
+    observation parameters are not, as no one-parameter-set fit chooses them), and the
+    template is the stage's targets that ``keep`` selects. Returns (config, summary, folder,
+    truth, template)."""
+    stage = load_config(stage_path)
+    point = point_of_folder(stage, stage_run)
+    truth = {k: point[k] for k in ranges}
+    held = {k: v for k, v in point.items() if k not in ranges and not is_observation(k)}
+    template = tuple(t for t in stage.targets if keep(t))
+    config, summary, out = recover_truth(
+        tmp_path,
+        name,
+        scale,
+        template,
+        truth,
+        ranges,
+        scenario=candidate.as_posix(),
+        fixed={**stage.fixed, **held},
+    )
+    return config, summary, out, truth, template
 
 
 def test_flow_targets_identify_the_return_hazard_and_planned_returns(tmp_path):

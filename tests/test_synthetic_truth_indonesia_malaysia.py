@@ -29,11 +29,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_calibration import assert_truth_recovered
-from test_synthetic_truth_dynamics import recover_truth
-
-from calibration.config import load_config
-from calibration.slices import point_of_folder
-from scenarios.posterior import is_observation
+from test_synthetic_truth_dynamics import recover_stage_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGE = ROOT / "calibration" / "dynamics_stage32.toml"
@@ -58,24 +54,19 @@ agent, where Indonesia's deployments to Malaysia are about 4 agents a month, -0.
 the truth just outside: the seed's noise there is larger than the bands' 5%."""
 
 
-def _stage_values() -> tuple[dict, dict, tuple]:
-    """(the truth: stage 32's fitted constant; every other value the synthetic calibration
-    holds: stage 32's ``[fixed]`` and its other fitted model parameters; the corridor's targets
-    of stage 32 that no observation parameter reads), from one reading of its configuration."""
-    stage = load_config(STAGE)
-    point = point_of_folder(stage, STAGE_RUN)
-    truth = {CONSTANT: point[CONSTANT]}
-    held = {k: v for k, v in point.items() if k != CONSTANT and not is_observation(k)}
-    template = tuple(
-        t
-        for t in stage.targets
-        if tuple(t.origins) == ("IDN",) and t.destination == "MYS" and t.observable in OBSERVABLES
-    )
-    return truth, {**stage.fixed, **held}, template
-
-
 def test_corridor_targets_place_the_indonesia_malaysia_constant(tmp_path):
-    truth, held, template = _stage_values()
+    config, summary, out, truth, template = recover_stage_truth(
+        tmp_path,
+        "synthetic_indonesia_malaysia",
+        STAGE,
+        STAGE_RUN,
+        CANDIDATE,
+        RANGES,
+        lambda t: (
+            tuple(t.origins) == ("IDN",) and t.destination == "MYS" and t.observable in OBSERVABLES
+        ),
+        {"people_per_agent": PEOPLE_PER_AGENT, "end": "2017-12"},
+    )
     assert [t.target_id for t in template] == [
         "documented_IDN_MYS_2012",
         "documented_IDN_MYS_2016",
@@ -86,15 +77,4 @@ def test_corridor_targets_place_the_indonesia_malaysia_constant(tmp_path):
         "deployments_IDN_MYS_2016",
         "remittances_IDN_MYS_2010_2016",
     ]
-    scale = {"people_per_agent": PEOPLE_PER_AGENT, "end": "2017-12"}
-    config, summary, out = recover_truth(
-        tmp_path,
-        "synthetic_indonesia_malaysia",
-        scale,
-        template,
-        truth,
-        RANGES,
-        scenario=CANDIDATE.as_posix(),
-        fixed=held,
-    )
     assert_truth_recovered(config, summary, out, truth, NARROWED)

@@ -31,11 +31,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_calibration import assert_truth_recovered
-from test_synthetic_truth_dynamics import recover_truth
-
-from calibration.config import load_config
-from calibration.slices import point_of_folder
-from scenarios.posterior import is_observation
+from test_synthetic_truth_dynamics import recover_stage_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGE = ROOT / "calibration" / "dynamics_stage24.toml"
@@ -62,37 +58,21 @@ intervals' lower ends), not identified. Only the share's interval is required to
 for the other two the truth's place inside is asserted."""
 
 
-def _stage_values() -> tuple[dict, dict, tuple]:
-    """(the truth: stage 24's fitted values of the three; every other value the synthetic
-    calibration holds: stage 24's ``[fixed]`` and its other fitted model parameters; Thailand's
-    documented-worker targets of stage 24), from one reading of its configuration."""
-    stage = load_config(STAGE)
-    point = point_of_folder(stage, STAGE_RUN)
-    truth = {name: point[name] for name in RANGES}
-    held = {k: v for k, v in point.items() if k not in RANGES and not is_observation(k)}
-    template = tuple(
-        t for t in stage.targets if t.observable == "documented_stock" and t.destination == "THA"
-    )
-    return truth, {**stage.fixed, **held}, template
-
-
 def test_documented_counts_identify_the_eligible_share_not_the_takeup(tmp_path):
-    truth, held, template = _stage_values()
+    config, summary, out, truth, template = recover_stage_truth(
+        tmp_path,
+        "synthetic_windows",
+        STAGE,
+        STAGE_RUN,
+        CANDIDATE,
+        RANGES,
+        lambda t: t.observable == "documented_stock" and t.destination == "THA",
+        {"people_per_agent": PEOPLE_PER_AGENT, "end": "2024-12"},
+    )
     assert [t.target_id for t in template] == [
         "documented_CLM_THA_2011",
         "documented_CLM_THA_2019",
         "documented_CLM_THA_2021",
         "documented_CLM_THA_2024",
     ]
-    scale = {"people_per_agent": PEOPLE_PER_AGENT, "end": "2024-12"}
-    config, summary, out = recover_truth(
-        tmp_path,
-        "synthetic_windows",
-        scale,
-        template,
-        truth,
-        RANGES,
-        scenario=CANDIDATE.as_posix(),
-        fixed=held,
-    )
     assert_truth_recovered(config, summary, out, truth, NARROWED)
