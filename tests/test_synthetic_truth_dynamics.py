@@ -143,10 +143,10 @@ def recover_stage_truth(
 ) -> tuple:
     """:func:`recover_truth` at a recalibration stage's point: the truth is the stage's fitted
     values of ``ranges``' names (read from its run folder ``stage_run``), every other value is
-    held where the stage has it (its ``[fixed]`` and its other fitted model parameters; the
-    observation parameters are not, as no one-parameter-set fit chooses them), and the
-    template is the stage's targets that ``keep`` selects. Returns (config, summary, folder,
-    truth, template)."""
+    held where the stage has it (its ``[fixed]`` and its other fitted model parameters, not
+    its observation parameters, which stay at the scenario's: ``keep`` should select only
+    targets that read none of them, no census stocks), and the template is the stage's
+    targets that ``keep`` selects. Returns (config, summary, folder, truth, template)."""
     stage = load_config(stage_path)
     point = point_of_folder(stage, stage_run)
     truth = {k: point[k] for k in ranges}
