@@ -19,9 +19,10 @@ windows).
 
 What it shows (measured, below): with +-5% bands and the model right, the corridor's targets
 place the constant in a 90% interval about a tenth of its range wide. The real fit places it
-more loosely (the bands of 2016's deployments and of the census are at least 20% wide, and
-January-September 2014's deployments are missed at every value tried), which is what the slices
-show.
+more loosely (the bands of 2016's deployments are +-20%, the census's about +-16% and the
+remittance estimate's about +-58%, against the synthetic +-5%; and January-September 2014's
+deployments are missed at every value of the constant tried, 0 to 1.0), which is what the
+slices show.
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ NARROWED = {CONSTANT: 0.25}
 99, calibration on root 9, every other value at stage 32's point): at 1,000 people per agent
 (this test's scale, about 3 minutes on two workers) -0.252 to 0.380, median 0.088, 10.5% of the
 range (MSM optimum 0.063; effective sample size 39, 29 distinct draws); at 2,500 people per
-agent, where Indonesia's deployments to Malaysia are about 4 agents a month, -0.553 to 0.083,
-the truth just outside: the seed's noise there is larger than the bands' 5%."""
+agent, where Indonesia's deployments to Malaysia are about 3 to 4 agents a month, -0.553 to
+0.083, the truth just outside: the seed's noise there is larger than the bands' 5%."""
 
 
 def test_corridor_targets_place_the_indonesia_malaysia_constant(tmp_path):
