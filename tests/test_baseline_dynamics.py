@@ -145,6 +145,29 @@ def test_same_seed_same_result(dynamics):
     pd.testing.assert_frame_equal(tables[0], tables[1])
 
 
+# The candidate each stage fits, from the first stage that fits it: the candidate; from
+# stage 21, with Thailand's windows dated; from 24, with their eligibility fixed for a
+# window; 25, Malaysia's too; from 26, stage 24's with Myanmar's coup failing
+# verifications; from 30, with Malaysia's depots limited to their places; from 31, with
+# Thailand's two enforcement scares at the driver's declared size and length; from 32, with
+# Malaysia's 2016 recruitment freeze on every corridor into it.
+CANDIDATE_FROM_STAGE = (
+    (32, "baseline_dynamics_freeze"),
+    (31, "baseline_dynamics_scares"),
+    (30, "baseline_dynamics_depots"),
+    (26, "baseline_dynamics_documents"),
+    (25, "baseline_dynamics_eligibility_all"),
+    (24, "baseline_dynamics_eligibility"),
+    (21, "baseline_dynamics_windows"),
+    (0, "baseline_dynamics"),
+)
+
+
+def candidate_of_stage(number: int) -> str:
+    """The scenario name stage ``number`` (0 for the unnumbered files) must fit."""
+    return next(name for first, name in CANDIDATE_FROM_STAGE if number >= first)
+
+
 @pytest.mark.parametrize(
     "path", sorted((ROOT / "calibration").glob("dynamics*.toml")), ids=lambda p: p.stem
 )
@@ -152,18 +175,17 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
     """Every stage of the recalibration loads, fits the candidate, and names no held-out kind
     of target; census coverage at most 1.1."""
     config = load_config(path)
-    # the candidate; from stage 21 on, the candidate with Thailand's windows dated; from
-    # stage 24 on, that with their eligibility fixed for a window; stage 25, Malaysia's too;
-    # from stage 26 on, stage 24's with Myanmar's coup failing verifications; from stage 30
-    # on, that with Malaysia's depots limited to their places; from stage 31 on, that with
-    # Thailand's two enforcement scares at the driver's declared size and length; from stage
-    # 32 on, that with Malaysia's 2016 recruitment freeze on every corridor into it
     stage = path.stem.removeprefix("dynamics_stage")
     number = int(stage) if stage.isdigit() else 0
+    assert config.scenario.name == candidate_of_stage(number)
     if number >= 30:
         assert config.scenario["detention_places"]["MYS"] == 20750.0
+    if number >= 31:
+        scares = (month_index("2014-06"), month_index("2017-07"))
+        assert config.scenario["enforcement_scare_start"]["THA"] == scares
+        for name in ("enforcement_scare_size", "enforcement_scare_length_months"):
+            assert config.scenario[name]["THA"] == declaration(name).default, name
     if number >= 32:
-        assert config.scenario.name == "baseline_dynamics_freeze"
         bans = config.scenario["deployment_ban_start"]
         lengths = config.scenario["deployment_ban_length_months"]
         into_malaysia = [c for c in bans if c.endswith("-MYS")]
@@ -173,25 +195,6 @@ def test_dynamics_config_fits_the_candidate_and_no_held_out_kind(path):
             assert bans[corridor] == (month_index("2016-03"),), corridor
             assert lengths[corridor] == 3, corridor
         assert not any(bans[c] for c in bans if not c.endswith("-MYS"))
-    elif number >= 31:
-        assert config.scenario.name == "baseline_dynamics_scares"
-    if number >= 31:
-        scares = (month_index("2014-06"), month_index("2017-07"))
-        assert config.scenario["enforcement_scare_start"]["THA"] == scares
-        for name in ("enforcement_scare_size", "enforcement_scare_length_months"):
-            assert config.scenario[name]["THA"] == declaration(name).default, name
-    elif number >= 30:
-        assert config.scenario.name == "baseline_dynamics_depots"
-    elif number >= 26:
-        assert config.scenario.name == "baseline_dynamics_documents"
-    elif number >= 25:
-        assert config.scenario.name == "baseline_dynamics_eligibility_all"
-    elif number >= 24:
-        assert config.scenario.name == "baseline_dynamics_eligibility"
-    elif number >= 21:
-        assert config.scenario.name == "baseline_dynamics_windows"
-    else:
-        assert config.scenario.name == "baseline_dynamics"
     assert "ROW" in config.scenario.world.origins
     for path in config.targets_files:
         assert held_out_targets(Path(path)) == [], path
