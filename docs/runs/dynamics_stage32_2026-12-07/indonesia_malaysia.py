@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from calibration.config import load_config
+from calibration.config import CalibrationConfig, load_config
 from calibration.simulate import scenario_for, seeds_for
 from calibration.slices import point_of_folder
 from simulation.run import run_scenario
@@ -23,12 +23,9 @@ FOLDER = ROOT / "docs" / "runs" / "dynamics_stage32_2026-12-07"
 NAME = "corridor_constant.IDN-MYS"
 
 
-def corridor(constant: float | None) -> pd.DataFrame:
-    """Departures a month (mean of the year's months) and the December stock, by channel."""
-    config = load_config(ROOT / "calibration" / "dynamics_stage32.toml")
-    point = dict(point_of_folder(config, FOLDER))
-    if constant is not None:
-        point[NAME] = constant
+def corridor(config: CalibrationConfig, point: dict[str, float]) -> pd.DataFrame:
+    """Departures a month (mean of the year's months) and the December stock, by channel, at
+    ``point`` of stage 32's ``config``."""
     scenario = scenario_for(config.scenario, point).with_values(
         seed=seeds_for(13, 1)[0], end="2017-12"
     )
@@ -54,14 +51,15 @@ def corridor(constant: float | None) -> pd.DataFrame:
 
 def main() -> None:
     config = load_config(ROOT / "calibration" / "dynamics_stage32.toml")
-    fitted = point_of_folder(config, FOLDER)[NAME]
+    point = dict(point_of_folder(config, FOLDER))
+    fitted = point[NAME]
     print(
         "| constant | year | regular departures | irregular departures | regular stock | "
         "irregular stock |"
     )
     print("|--:|--:|--:|--:|--:|--:|")
-    for label, value in ((f"{fitted:.3f} (fitted)", None), ("1.0", 1.0)):
-        for year, r in corridor(value).iterrows():
+    for label, value in ((f"{fitted:.3f} (fitted)", fitted), ("1.0", 1.0)):
+        for year, r in corridor(config, {**point, NAME: value}).iterrows():
             print(
                 f"| {label} | {year} | {r['regular departures a month']:,.0f} | "
                 f"{r['irregular departures a month']:,.0f} | "
