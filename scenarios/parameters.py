@@ -322,8 +322,9 @@ PARAMETERS: tuple[Declaration, ...] = (
         0.0,
         1.0,
         "probability",
-        "Chance a regular worker whose contract ends without renewal stays on irregularly "
-        "(before the pull of portable social security).",
+        "Chance a regular worker whose permit ends (not renewed, renewal failed, stay limit "
+        "reached, or the grace period after a lost job over) stays on irregularly (before the "
+        "pull of portable social security).",
     ),
     _p(
         "return_hazard_per_month",
@@ -499,7 +500,7 @@ PARAMETERS: tuple[Declaration, ...] = (
         12,
         "months",
         "Months a regular worker who lost their job has to find a new employer before their "
-        "permit lapses and they become irregular.",
+        "permit lapses (they then stay on irregularly or go home).",
     ),
     _p("detention_months", "int", 1, 0, 12, "months", "Months between arrest and deportation."),
     _p(

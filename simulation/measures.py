@@ -196,8 +196,9 @@ FLOWS: tuple[Measure, ...] = (
     _flow(
         "irregular_by_overstay",
         "irregular",
-        "regular -> irregular: the permit ended unrenewed (the employer did not keep them, or "
-        "the grace period after a lost job ran out) and they stayed on",
+        "regular -> irregular: the permit ended unrenewed (the employer did not keep them, a "
+        "renewal would have run past the destination's stay limit, or the grace period after a "
+        "lost job ran out) and they stayed on",
     ),
     _flow(
         "irregular_by_lapse",

@@ -220,7 +220,8 @@ def renewal_failures(model: MigrationModel, kept: np.ndarray) -> BoolArray:
     draws); then, for those who paid (from ``savings``, the rest borrowed into ``debt``), the
     old permit lapsing while the renewal is processed:
     ``1 - (1 - renewal_lapse_per_processing_month) ^ permit_renewal_processing_months`` (one
-    uniform each, drawn only where processing takes time). Nothing is read, written or drawn
+    uniform for each who paid, in every destination, whenever some destination's processing
+    takes time; the chance is 0 where it takes none). Nothing is read, written or drawn
     while these levers are 0.
 
     Why: a renewal needs money and time; each can make a worker the employer wanted to keep
