@@ -519,8 +519,8 @@ PARAMETERS: tuple[Declaration, ...] = (
         0.0,
         1.0,
         "probability per month",
-        "Monthly chance that an irregular worker who can pay the fee registers while a "
-        "window is open.",
+        "Monthly chance that an irregular worker comes forward while a window is open (before "
+        "eligibility, the origin's and the fee's checks).",
     ),
     _p(
         "return_programme_monthly_takeup",
@@ -560,7 +560,7 @@ PARAMETERS: tuple[Declaration, ...] = (
         "log take-up per month of wage",
         "How much the fees deter take-up beyond affordability: the chance of coming forward "
         "is multiplied by exp(-this x (registration + verification fee) / the destination's "
-        "monthly market wage); in a return-only programme, its fee instead.",
+        "monthly market wage, at least 1 USD); in a return-only programme, its fee instead.",
     ),
     _p(
         "amnesty_takeup_time_sensitivity",

@@ -153,7 +153,7 @@ def corridor_offer(model: MigrationModel) -> CorridorOffer:
     employment rate x the chance of getting through the border; yearly arrest and
     exploitation risks from the monthly ones; costs, waits and which channels are open; the
     term this month's shocks add to each alternative's utility
-    (:func:`~simulation.shocks.shock_utility`). Reads the policy, the market, the recruitment
+    (:func:`shock_utility`). Reads the policy, the market, the recruitment
     summary, the shock schedule and ``model.lv``; no draws."""
     lv, pol, rec, mk = model.lv, model.policy, model.recruitment, model.market
     d, o = model.c_dest, model.c_origin

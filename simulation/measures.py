@@ -114,7 +114,12 @@ FLOWS: tuple[Measure, ...] = (
         "regular",
         "of the regular arrivals in Japan, Specified Skilled Workers (i), from the SSW start",
     ),
-    _flow("returns", BY_LEGAL_STATUS, "went home of their own accord (contract end or voluntary)"),
+    _flow(
+        "returns",
+        BY_LEGAL_STATUS,
+        "went home of their own accord (contract end, voluntary, after a shock, or through a "
+        "window's return track or a return-only programme)",
+    ),
     _flow(
         "shock_returns",
         BY_LEGAL_STATUS,
@@ -178,8 +183,8 @@ FLOWS: tuple[Measure, ...] = (
     _flow(
         "amnesty_lapses",
         "irregular",
-        "registrants back to plain irregular status: verification failed, its fee unpaid, or "
-        "not finished by the deadline",
+        "registrants back to plain irregular status: verification failed, its fee unpaid, not "
+        "finished by the deadline, or given up by going home",
     ),
     _flow(
         "amnesty_returns",

@@ -112,8 +112,9 @@ def _threat_and_information(model: MigrationModel, threat: FloatArray) -> FloatA
 
 def amnesty_registration(model: MigrationModel, irregular: np.ndarray) -> None:
     """Step 7, second half. Of the rows ``irregular`` (those who could be arrested in step 6:
-    not pending), the ones still irregular and not detained in a destination whose amnesty
-    window is open come forward with :func:`amnesty_takeup` (one uniform each). Those below
+    not pending), the ones still irregular and not detained get one uniform each, in every
+    destination; those in a destination whose amnesty window is open come forward if it is
+    below :func:`amnesty_takeup`. Those below
     that chance x ``amnesty_eligible_share`` (the same uniform) or, where
     ``amnesty_eligibility_per_window`` is on, below that chance and found to meet the open
     window's conditions at its opening (:func:`window_conditions`), from an origin eligible
