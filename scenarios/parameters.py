@@ -407,9 +407,9 @@ PARAMETERS: tuple[Declaration, ...] = (
         1.0,
         20.0,
         "times",
-        "How much more often a seasonal mover back home weighs going again than others at home "
-        "(the next season's move is planned, not a new decision); it acts only where someone "
-        "came back from a seasonal stay.",
+        "How much more often a seasonal mover back home weighs going again than other returnees "
+        "(on top of returnee_decision_factor; the next season's move is planned, not a new "
+        "decision); it acts only where someone came back from a seasonal stay.",
     ),
     _p(
         "returnee_decision_factor",

@@ -54,11 +54,13 @@ In this order each month (one named sub-step each, called by :func:`abroad_event
 
 Who takes part in each sub-step is selected from the statuses as they stand when that step
 starts (:class:`AbroadGroups` for steps 3 to 6, taken once after step 2: steps 3 and 4 change
-no status but :func:`employer_changes`, which returns who is still regular and employed for
-step 5; step 5 changes none before its own selections and touches no one detained).
+no status but :func:`employer_changes` and, when Japan is in the run, its interns'
+absconding and programme ends, which return who is still regular and employed for step 5;
+step 5 changes none before its own selections and touches no one detained).
 Every move into irregular status is counted by its cause: ``irregular_by_entry`` (step 2),
 ``irregular_by_employer_change`` (step 4), ``irregular_by_overstay`` and
-``irregular_by_lapse`` (step 5); the last three add up to ``overstays``.
+``irregular_by_lapse`` (step 5); these three, with ``absconding`` when Japan is in the run,
+add up to ``overstays``.
 Random numbers are drawn in this order, step by step, so results are reproducible.
 """
 
