@@ -359,3 +359,23 @@ def _progress_bar(total: int, initial: int, enabled: bool):
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
+
+
+def worker_count(requested: int | None) -> int:
+    """Local worker processes for a command's ``--workers``: all cores by default; below 1 is
+    bad input (a ScenarioError, exit 2); more than the cores is capped with a warning (each
+    worker holds a model in memory, and extra ones only compete for the cores). Every command
+    that takes ``--workers`` reads it through here, so they agree."""
+    cores = default_workers()
+    if requested is None:
+        return cores
+    if requested < 1:
+        raise ScenarioError("(command line)", "--workers", requested, "at least 1")
+    if requested > cores:
+        print(
+            f"corridors: warning: --workers {requested} is more than the {cores} cores "
+            f"available; using {cores}",
+            file=sys.stderr,
+        )
+        return cores
+    return requested

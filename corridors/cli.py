@@ -223,12 +223,12 @@ def _simulate_and_write(args, argv, scenario, started) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import default_workers, run_batch
+    from .batch import run_batch, worker_count
     from .batchspec import load_batch
 
     max_runs = _max_runs(args)
     spec = load_batch(args.batch, max_runs=max_runs)
-    workers = _workers(args.workers, default_workers())
+    workers = worker_count(args.workers)
     n = len(spec.tasks())
     if not args.quiet:
         where = (
@@ -277,7 +277,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
-    from .batch import default_workers
+    from .batch import worker_count
     from .sensitivity import load_sensitivity, run_sensitivity
 
     spec, config = load_sensitivity(args.config, max_runs=_max_runs(args))
@@ -285,7 +285,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         spec,
         config,
         args.out,
-        workers=_workers(args.workers, default_workers()),
+        workers=worker_count(args.workers),
         progress=not args.quiet,
     )
     print(table.to_string(index=False))
@@ -297,7 +297,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from calibration.config import load_config
     from calibration.run import calibrate
 
-    from .batch import default_workers
+    from .batch import worker_count
     from .lock import folder_lock
 
     if args.install:
@@ -305,7 +305,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
         check_install_possible()
     config = load_config(args.config)
-    workers = _workers(args.workers, default_workers())
+    workers = worker_count(args.workers)
     with folder_lock(args.out):
         summary = calibrate(
             config, args.out, workers=workers, quiet=args.quiet, dask_address=args.dask
@@ -326,13 +326,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from calibration.config import load_config
     from calibration.validate import check_replicates, resolve_cutoff, validate
 
-    from .batch import default_workers
+    from .batch import worker_count
     from .lock import folder_lock
 
     config = load_config(args.config)
     cutoff = resolve_cutoff(config, args.cutoff)
     check_replicates(args.replicates)
-    workers = _workers(args.workers, default_workers())
+    workers = worker_count(args.workers)
     with folder_lock(args.out):
         summary = validate(
             config,
@@ -390,23 +390,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         write_atomic(args.out, lambda p: table.to_csv(p, index=False))
     return 0
-
-
-def _workers(requested: int | None, cores: int) -> int:
-    """Worker processes: all cores by default; more than the cores is capped with a warning
-    (each worker holds a model in memory, and extra ones only compete for the cores)."""
-    if requested is None:
-        return cores
-    if requested < 1:
-        raise ScenarioError("(command line)", "--workers", requested, "at least 1")
-    if requested > cores:
-        print(
-            f"corridors: warning: --workers {requested} is more than the {cores} cores "
-            f"available; using {cores}",
-            file=sys.stderr,
-        )
-        return cores
-    return requested
 
 
 def _max_runs(args: argparse.Namespace) -> int:

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from calibration.emulate import check_sizes, emulate
     from calibration.executor import calibration_executor
 
-    from .batch import default_workers
+    from .batch import worker_count
     from .install import check_install_possible
     from .lock import folder_lock
 
@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     check_sizes(args.design, args.truths, args.draws, args.check, args.waves, args.wave_size)
     if args.install:
         check_install_possible()
-    workers = args.workers if args.workers is not None else default_workers()
-    executor, close, workers = calibration_executor(max(1, workers), args.dask)
+    workers = worker_count(args.workers)
+    executor, close, workers = calibration_executor(workers, args.dask)
     try:
         with folder_lock(args.out):
             s = _finished(args, config)

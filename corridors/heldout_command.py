@@ -46,15 +46,15 @@ def run(args: argparse.Namespace) -> int:
     from calibration.slices import run_plan
 
     from .atomic import write_atomic, write_text_atomic
-    from .batch import default_workers
+    from .batch import worker_count
 
     config = load_config(args.config)
     plan = run_plan(config, args.config, args.at, args.seeds, args.root_seed)
     point, at, seeds, root = plan.point, plan.at, plan.seeds, plan.root_seed
     scenario = config.scenario
     figures = heldout_figures(scenario.n_months - 1, tuple(scenario.world.destinations))
-    workers = args.workers if args.workers is not None else default_workers()
-    executor, close, _ = calibration_executor(max(1, workers), args.dask)
+    workers = worker_count(args.workers)
+    executor, close, _ = calibration_executor(workers, args.dask)
     try:
         if not args.quiet:
             measured = sum(f.target is not None for f in figures)

@@ -53,14 +53,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .batch import ExecutorLost, default_workers, make_executor
+    from .batch import ExecutorLost, make_executor, worker_count
     from .lock import folder_lock
     from .search_report import write_outputs
     from .search_run import SearchFailed, run_search
     from .search_spec import load_search
 
     spec = load_search(args.search)
-    workers = _workers(args.workers, default_workers())
+    workers = worker_count(args.workers)
     if args.out.exists() and not args.out.is_dir():
         raise ScenarioError("(command line)", "--out", str(args.out), "a folder path")
     executor, close = make_executor(workers, args.dask, serial=False)
@@ -101,14 +101,6 @@ def _run(args: argparse.Namespace) -> int:
 
 def _say(text: str) -> None:
     print(f"corridors: {text}", file=sys.stderr, flush=True)
-
-
-def _workers(requested: int | None, cores: int) -> int:
-    if requested is None:
-        return cores
-    if requested < 1:
-        raise ScenarioError("(command line)", "--workers", requested, "at least 1")
-    return min(requested, cores)
 
 
 def _check_folder(out: Path, spec) -> None:

@@ -57,15 +57,15 @@ def run(args: argparse.Namespace) -> int:
     )
 
     from .atomic import write_atomic, write_text_atomic
-    from .batch import default_workers
+    from .batch import worker_count
 
     config = load_config(args.config)
     slices = parse_vary(args.vary)
     plan = run_plan(config, args.config, args.at, args.seeds, args.root_seed)
     point, at, seeds, root = plan.point, plan.at, plan.seeds, plan.root_seed
     arms = plan_slices(config, point, slices)  # bad names and values: before any run
-    workers = args.workers if args.workers is not None else default_workers()
-    executor, close, _ = calibration_executor(max(1, workers), args.dask)
+    workers = worker_count(args.workers)
+    executor, close, _ = calibration_executor(workers, args.dask)
     try:
         if not args.quiet:
             runs = len(arms) * seeds

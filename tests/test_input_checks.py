@@ -5,6 +5,7 @@ is written."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import tomli_w
@@ -216,3 +217,40 @@ def test_workers_above_the_cores_are_capped_with_a_warning(tmp_path, capsys):
     code, err = run_cli(tmp_path, capsys, "batch", GOOD, "--workers", "999")
     assert code == 0
     assert "warning: --workers 999 is more than the" in err
+
+
+# Every command that takes --workers reads it through one function, so they agree: a count
+# below 1 is bad input before anything is written (slice, heldout and emulate ran it as one
+# worker, and search capped it silently, until 7 December 2026).
+WORKERS_COMMANDS = {
+    "batch": ["examples/sweep_fee_cap.toml"],
+    "sensitivity": ["examples/sensitivity_irregular_share.toml"],
+    "calibrate": ["calibration/default.toml"],
+    "validate": ["calibration/default.toml"],
+    "emulate": ["calibration/default.toml"],
+    "slice": ["calibration/default.toml", "--vary", "return_hazard_per_month=0.003"],
+    "heldout": ["calibration/default.toml"],
+    "search": ["examples/search_fee_cap.toml"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(WORKERS_COMMANDS))
+def test_workers_below_1_exit_2_in_every_command(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    monkeypatch.setattr(batch_module, "execute_task", _no_runs)
+    out = tmp_path / "out"
+    args = [command, *WORKERS_COMMANDS[command], "--out", str(out), "--quiet"]
+    for n in ("0", "-2"):
+        assert main([*args, "--workers", n]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("corridors: error: ") and f"--workers = {n}" in err, err
+        assert not out.exists()
+
+
+def test_worker_count_defaults_to_the_cores_and_caps_with_a_warning(capsys, monkeypatch):
+    monkeypatch.setattr(batch_module, "default_workers", lambda: 2)
+    assert batch_module.worker_count(None) == 2
+    assert batch_module.worker_count(1) == 1
+    assert capsys.readouterr().err == ""
+    assert batch_module.worker_count(5) == 2
+    assert "--workers 5 is more than the 2 cores available; using 2" in capsys.readouterr().err
