@@ -898,7 +898,8 @@ LEVERS: tuple[Declaration, ...] = (
         10_000_000.0,
         "people",
         "enforcement and regularisation",
-        "Irregular stock (from all modelled origins) above which an adaptive state cracks down.",
+        "Irregular stock (from all origins of the run, the rest of the world included when on) "
+        "above which an adaptive state cracks down.",
         "crackdowns on undocumented migrants",
         "receiving",
         label="Irregular stock that triggers a crackdown",
