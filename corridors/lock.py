@@ -2,8 +2,10 @@
 
 Two ``corridors run`` into one ``--out`` used to leave the manifest of one beside the results
 of the other; a batch started twice computed every run twice and deleted the other's
-temporary files mid-write. Every command that writes a folder holds :func:`folder_lock` while
-it writes.
+temporary files mid-write. ``run``, ``batch``, ``calibrate``, ``validate``, ``emulate``,
+``search`` and ``compare`` hold :func:`folder_lock` while they write a folder; ``sensitivity``
+holds it while its runs are written (through ``run_batch``), and ``slice`` and ``heldout``,
+which write their few files atomically at the end, take none.
 
 The lock is the file ``.corridors.lock`` inside the folder, holding the owner's pid, host and
 start time, and locked with ``flock``: the kernel releases it when the owner dies (SIGKILL and

@@ -117,8 +117,8 @@ FLOWS: tuple[Measure, ...] = (
     _flow(
         "returns",
         BY_LEGAL_STATUS,
-        "went home of their own accord (contract end, voluntary, after a shock, or through a "
-        "window's return track or a return-only programme)",
+        "went home of their own accord (contract end, a season's end, voluntary, after a "
+        "shock, or through a window's return track or a return-only programme)",
     ),
     _flow(
         "shock_returns",

@@ -106,7 +106,8 @@ def to_regular_contract(model: MigrationModel, rows: np.ndarray) -> None:
 
 
 def return_home(model: MigrationModel, rows: np.ndarray) -> None:
-    """A voluntary return (contract end or own choice), counted in ``returns`` by legal status.
+    """A voluntary return (contract end, a season's end, own choice, a shock, a programme's
+    return), counted in ``returns`` by legal status.
 
     Reads ``corridor``, ``legal``, ``social_security``, ``origin``; writes ``savings`` (plus the
     portable share ``social_security_portability`` of the regular workers' contributions),

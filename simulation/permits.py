@@ -103,7 +103,8 @@ class PermitEnds:
     rows: np.ndarray
     lapse: np.ndarray
     """[row] True where the employer wanted to renew but the renewal failed (fee,
-    processing); False where it was not renewed (or the grace period ran out)."""
+    processing); False where it was not renewed, the stay limit ended it, or the grace
+    period ran out."""
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from calibration import executor as executor_module
 from calibration.targets import DEFAULT_TARGETS
 from corridors import batch as batch_module
 from corridors.batchspec import load_batch
@@ -221,7 +222,8 @@ def test_workers_above_the_cores_are_capped_with_a_warning(tmp_path, capsys):
 
 # Every command that takes --workers reads it through one function, so they agree: a count
 # below 1 is bad input before anything is written (slice, heldout and emulate ran it as one
-# worker, and search capped it silently, until 7 December 2026).
+# worker until 7 December 2026; search refused it but capped counts above the cores
+# silently).
 WORKERS_COMMANDS = {
     "batch": ["examples/sweep_fee_cap.toml"],
     "sensitivity": ["examples/sensitivity_irregular_share.toml"],
@@ -238,6 +240,9 @@ WORKERS_COMMANDS = {
 def test_workers_below_1_exit_2_in_every_command(tmp_path, capsys, monkeypatch, command):
     monkeypatch.chdir(Path(__file__).resolve().parents[1])
     monkeypatch.setattr(batch_module, "execute_task", _no_runs)
+    # a command that let the count through would start runs; make that fail at once
+    monkeypatch.setattr(batch_module, "make_executor", _no_runs)
+    monkeypatch.setattr(executor_module, "calibration_executor", _no_runs)
     out = tmp_path / "out"
     args = [command, *WORKERS_COMMANDS[command], "--out", str(out), "--quiet"]
     for n in ("0", "-2"):

@@ -4,7 +4,11 @@ its fitted value and at 1.0: per year, the corridor's regular applicants a month
 places they got, its agencies' capacity, Malaysia's job orders and vacancy rate when the
 month's regular applicants are admitted, and the places every corridor into Malaysia got.
 Behind the thirty-second stage's write-up (calibration/flow_fit_dynamics.md, item 2 and
-"Next"). Prints Markdown (about 10 s). One seed: which limit binds, not a size.
+"Next"). Prints Markdown (about 10 s). One seed: which limit binds, not a size. Applicants
+and places are the year's sums over 12; the capacity is a mean over the months with
+applicants on the corridor, the job orders and vacancy rate over the months with regular
+applicants into Malaysia (the 2016 freeze's three months have none, and are left out of
+2016's means).
 
     .venv/bin/python docs/runs/dynamics_stage32_2026-12-07/malaysia_rationing.py
 
