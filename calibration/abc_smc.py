@@ -1,20 +1,21 @@
 """Approximate Bayesian computation, sequential Monte Carlo, with pyabc.
 
-Uniform priors over the configured ranges, sampled in the unit cube (each parameter scaled
-to [0, 1] by its range): pyabc's Gaussian kernels then see comparable widths in every
-direction; in raw units a parameter ranging over 0.002-0.02 beside one ranging over 0-40 made
-the kernel's covariance numerically singular, its density zero at proposed particles and the
-weights NaN. The distance is the weighted mean target distance
-(0 when every target is inside its band). Epsilon is the plain median of the last
-generation's distances; the proposal is a Gaussian kernel of twice the particles' weighted
-covariance (Beaumont et al. 2009; ``MultivariateNormalTransition(scaling=2)``, since pyabc's
-default Silverman bandwidth in 16 dimensions is about half of that): with the narrower kernel
-the importance weights (uniform prior / proposal density) degenerated, and the posterior
-rested on one to three of its 150 particles. The effective sample size is reported. Particles
-are simulated on the same executor as the batch runner (``ConcurrentFutureSampler``), each
-with the first calibration seed (common random numbers). pyabc keeps every finished
-generation in ``abc.db`` (SQLite): rerunning after an interruption loads the run and goes on
-from the last finished generation.
+Uniform priors over the configured ranges, sampled in the unit cube (each parameter scaled to
+[0, 1] by its range): pyabc's Gaussian kernels then see comparable widths in every direction;
+in raw units a parameter ranging over 0.002-0.02 beside one ranging over 0-40 made the kernel's
+covariance numerically singular, its density zero at proposed particles and the weights NaN.
+The distance is the weighted mean target distance (0 when every target is inside its band).
+Epsilon is the plain median of the last generation's distances; the proposal is a Gaussian
+kernel of twice pyabc's default (Silverman) covariance
+(``MultivariateNormalTransition(scaling=2)``: in 16 dimensions about 1.0-1.2 times the
+particles' weighted covariance, as the Silverman factor squared is 0.5-0.6 at an effective
+sample size of 30-150; Beaumont et al. 2009 recommend twice the weighted covariance): with the
+default kernel, of half that covariance, the importance weights (uniform prior / proposal
+density) degenerated, and the posterior rested on one to three of its 150 particles. The
+effective sample size is reported. Particles are simulated on the same executor as the batch
+runner (``ConcurrentFutureSampler``), each with the first calibration seed (common random
+numbers). pyabc keeps every finished generation in ``abc.db`` (SQLite): rerunning after an
+interruption loads the run and goes on from the last finished generation.
 
 Reproducible: the same configuration and seed give the same particles, weights, epsilons and
 posterior draws, on any executor (this process, a local pool, a Dask cluster, whose workers
