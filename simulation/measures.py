@@ -14,7 +14,8 @@ what a measure is, which measures are stocks, or how a headline indicator is com
 * An :class:`Indicator` is one number per run, computed from the run's yearly table by its
   ``formula``, a small structure rather than code in a string: :class:`Total` sums a measure
   over every corridor and year of the run, :class:`Final` takes it in the final year (for a
-  stock: at the end of that year's December), :class:`Share` divides one by the other.
+  stock: at the end of that year's December, or of the run's last month if it ends earlier),
+  :class:`Share` divides one by the other.
 
 Only the standard library here (this module sits low in the layers: ``scenarios`` below it,
 everything else above); the tables are computed by :mod:`simulation.metrics`.
@@ -336,7 +337,8 @@ class RunValues(Protocol):
         ...
 
     def final(self, measure: str, channel: str | None = None) -> float:
-        """A measure in the final year (a stock: at the end of its December)."""
+        """A measure in the final year (a stock: at the end of its December, or of the run's
+        last month if it ends earlier)."""
         ...
 
 
@@ -456,7 +458,7 @@ HEADLINE: tuple[Indicator, ...] = (
         "Deportations (people, whole run)",
         "people",
         "lower",
-        "people deported over the whole run",
+        "deportations over the whole run (one person deported twice counts twice)",
         Total("deportations"),
     ),
     Indicator(

@@ -15,7 +15,7 @@ where registrations are recorded in the regular row and overstays in the irregul
 Moves into irregular status add up by cause:
 
     overstays            = irregular_by_overstay + irregular_by_lapse
-                           + irregular_by_employer_change
+                           + irregular_by_employer_change (+ absconding, Japan only)
     arrivals[irregular]  = irregular_by_entry
 
 Registrants pending verification stay irregular until legalised (``registrations``), so
@@ -340,11 +340,11 @@ class _RunYears:
     """One run's yearly table as the :class:`~simulation.measures.RunValues` an indicator's
     formula reads.
 
-    The measure and channel columns are factorised once, so each of the indicators' twenty-odd
-    questions is an integer mask rather than a string comparison over the table (the
-    dashboard's comparison spent 0.14 s of a lever move on those comparisons, issue 16). The
-    rows summed, and their order, are those of the table, so every sum is the one
-    ``run[mask]["value"].sum()`` gave, bit for bit."""
+    The measure and channel columns are factorised once, so each of the indicators'
+    ``total``/``final`` queries is an integer mask rather than a string comparison over the
+    table (the dashboard's comparison spent 0.14 s of a lever move on those comparisons,
+    issue 16). The rows summed, and their order, are those of the table, so every sum is the
+    one ``run[mask]["value"].sum()`` gave, bit for bit."""
 
     def __init__(self, run: pd.DataFrame, final_year: int) -> None:
         self.final_year = final_year

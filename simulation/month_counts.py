@@ -66,7 +66,7 @@ def count_month(
     Stocks by legal status count them in the cell ``2 corridor + irregular`` (a regular or
     no permit in the first); those with a legal status (in a destination) are "abroad" (the
     ``stock``, by sex, and ``exploited_now``); ``amnesty_pending`` counts those with months
-    of an amnesty to wait, whatever their status. ``waiting`` and ``in_transit`` count in
+    of an amnesty to wait, whatever their status abroad. ``waiting`` and ``in_transit`` count in
     the cell of the channel of their move. A programme stock counts the regular abroad on
     that programme (``programme`` empty: none). The debt outstanding is that of every row
     with debt and a corridor, in the cell of its last move's channel."""

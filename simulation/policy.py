@@ -175,7 +175,7 @@ class LeverArrays:
     unemployed_return_hazard_per_month: float  # probability per month
     planned_return_share: float  # share of ending contracts
     border_area_months: int  # months
-    border_area_risk_weight: float  # weight on the monthly probability
+    border_area_risk_weight: float  # weight on the chance of an early (border-area) arrest
     season_length_months: int  # months
     seasonal_decision_factor: float  # times
     returnee_decision_factor: float  # times
