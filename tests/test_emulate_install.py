@@ -262,3 +262,28 @@ def test_the_denser_design_over_200_truths_meets_coverage_and_is_refused_for_ran
     reason = refusal(summary)
     assert reason is not None and "amnesty_eligible_share.MYS (p = 0.0023)" in reason
     assert "rerun with more --truths" not in reason
+
+
+def test_the_posterior_at_250_people_per_agent_passes_every_check_of_the_gate():
+    """``docs/runs/emulate_default_250ppa_truths160_2026-12-07``: the same configuration run at
+    250 people per agent (``--people-per-agent 250``), 500 design runs, two waves, 160 truths:
+    effective sample size 2,176, 400 distinct draws, coverage 88-95% for all 9 parameters and
+    no ranks rejected (Malaysia's amnesty eligibility p 0.021, against 0.0058 over the same
+    160 truths at 1,000). The gate's checks find nothing to refuse; the folder belongs to the
+    configuration at that scale only, so ``--install`` must be given the same
+    ``--people-per-agent 250``."""
+    from pathlib import Path
+
+    from calibration.config import at_scale
+    from calibration.emulate_install import finished_summary
+
+    root = Path(__file__).resolve().parent.parent
+    config = load_config(root / "calibration" / "default.toml")
+    folder = root / "docs" / "runs" / "emulate_default_250ppa_truths160_2026-12-07"
+    sizes = {"design_runs": 500, "truth_runs": 160}
+    summary = finished_summary(at_scale(config, 250.0), folder, sizes)  # as the CLI parses it
+    assert summary is not None
+    assert all(v.startswith("MET") for v in summary["verdicts"]), summary["verdicts"]
+    assert refusal(summary) is None
+    assert summary["distinct_draws"] == 400 and summary["not_identified"] == []
+    assert finished_summary(config, folder, sizes) is None  # not the file's 1,000 per agent
