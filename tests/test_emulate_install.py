@@ -269,7 +269,8 @@ def test_the_posterior_at_250_people_per_agent_passes_every_check_of_the_gate():
     250 people per agent (``--people-per-agent 250``), 500 design runs, two waves, 160 truths:
     effective sample size 2,176, 400 distinct draws, coverage 88-95% for all 9 parameters and
     no ranks rejected (Malaysia's amnesty eligibility p 0.021, against 0.0058 over the same
-    160 truths at 1,000). The gate's checks find nothing to refuse; the folder belongs to the
+    160 truths at 1,000, which passes the line of 0.0056 by a hair; there the return hazard's
+    coverage, 95.6%, misses). The gate's checks find nothing to refuse; the folder belongs to the
     configuration at that scale only, so ``--install`` must be given the same
     ``--people-per-agent 250``."""
     from pathlib import Path

@@ -6,7 +6,7 @@ intervals and the Kolmogorov-Smirnov p-value of the posterior CDF at the truths,
 ``calibration.sbc.sbc_table``, and the identification ratio (prior sd / posterior sd) from
 each folder's ``narrowing.csv``. Prints Markdown; reads files only (a second).
 
-    .venv/bin/python docs/runs/emulate_default_250ppa_2026-12-07/compare_scales.py
+    .venv/bin/python docs/runs/emulate_default_250ppa_truths160_2026-12-07/compare_scales.py
 """
 
 from __future__ import annotations
